@@ -142,7 +142,9 @@ enum vmbus_channel_message_type {
 	CHANNELMSG_VERSION_RESPONSE		= 15,
 	CHANNELMSG_UNLOAD			= 16,
 	CHANNELMSG_UNLOAD_RESPONSE		= 17,
-	CHANNELMSG_COUNT			= 18,	/* the types this suite speaks */
+	CHANNELMSG_MODIFYCHANNEL		= 22,	/* from VERSION_WIN10_V4_1 on */
+	CHANNELMSG_MODIFYCHANNEL_RESPONSE	= 24,	/* from VERSION_WIN10_V5_3 on */
+	CHANNELMSG_COUNT			= 25,
 };
 
 struct vmbus_channel_message_header {
@@ -284,6 +286,18 @@ struct vmbus_channel_version_response {
 	u8 connection_state;
 	u16 padding;
 	u32 msg_conn_id;	/* from VERSION_WIN10_V5 on */
+} __packed;
+
+struct vmbus_channel_modifychannel {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 target_vp;
+} __packed;
+
+struct vmbus_channel_modifychannel_response {
+	struct vmbus_channel_message_header header;
+	u32 child_relid;
+	u32 status;
 } __packed;
 
 /* Largest page count that fits into a GPADL header / body message */
