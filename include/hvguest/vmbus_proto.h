@@ -402,6 +402,16 @@ struct vmbus_packet_page_buffer {
 #define HVG_ECHO_CLASS_GUID \
 	GUID_INIT(0x7b5d2c3e, 0x9f41, 0x4e0a, 0xb6, 0x53, 0x1c, 0x8e, 0x2a, 0x90, 0x4d, 0x71)
 
+/*
+ * An echo payload that starts with this header asks the host to offer
+ * @subchannels subchannels; the completion carries a u32 status (0 = done).
+ */
+#define HVG_ECHO_CTRL_MAGIC		0x314d4f43
+struct hvg_echo_ctrl {
+	u32 magic;
+	u32 subchannels;
+} __packed;
+
 static_assert(sizeof(struct hv_message) == 256);
 static_assert(sizeof(struct hv_message_page) == 4096);
 static_assert(sizeof(struct hv_event_flags_page) == 4096);
