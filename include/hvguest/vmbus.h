@@ -32,6 +32,7 @@ struct hvg_device_id {
  * @instance_id: interface instance GUID of the offer
  * @channel: the primary channel
  * @mmio_megabytes: MMIO space the host asks the guest to reserve (video)
+ * @channels_kobj: private to hv_vmbus (the channels/ sysfs directory)
  */
 struct hvg_device {
 	struct device dev;
@@ -39,6 +40,7 @@ struct hvg_device {
 	guid_t instance_id;
 	struct hvg_channel *channel;
 	u16 mmio_megabytes;
+	struct kobject *channels_kobj;
 };
 
 #define to_hvg_device(d) container_of(d, struct hvg_device, dev)

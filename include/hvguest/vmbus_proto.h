@@ -14,50 +14,13 @@
 
 #include <linux/types.h>
 #include <linux/uuid.h>
-
-/* ---- Hypervisor (TLFS) constants ---------------------------------------- */
-
-#define HVG_CPUID_VENDOR		0x40000000
-#define HVG_CPUID_INTERFACE		0x40000001
-#define HVG_CPUID_FEATURES		0x40000003
-#define HVG_INTERFACE_SIG		0x31237648	/* "Hv#1" */
-#define HVG_FEAT_SYNIC			BIT(2)
-#define HVG_FEAT_HYPERCALL		BIT(5)
-#define HVG_FEAT_VP_INDEX		BIT(6)
-
-#define HVG_MSR_GUEST_OS_ID		0x40000000
-#define HVG_MSR_HYPERCALL		0x40000001
-#define HVG_MSR_VP_INDEX		0x40000002
-#define HVG_MSR_SCONTROL		0x40000080
-#define HVG_MSR_SIEFP			0x40000082
-#define HVG_MSR_SIMP			0x40000083
-#define HVG_MSR_EOM			0x40000084
-#define HVG_MSR_SINT0			0x40000090
-
-#define HVG_SINT_MASKED			BIT_ULL(16)
-#define HVG_SINT_AUTO_EOI		BIT_ULL(17)
-#define HVG_PAGE_ENABLE			BIT_ULL(0)	/* SIMP/SIEFP/SCONTROL/HYPERCALL */
-
-#define HVG_HCALL_POST_MESSAGE		0x005c
-#define HVG_HCALL_SIGNAL_EVENT		0x005d
-#define HVG_HCALL_FAST			BIT(16)
-
-/* Hypercall status codes (low 16 bits of the result) */
-#define HVG_STATUS_SUCCESS		0
-#define HVG_STATUS_INVALID_HYPERCALL_INPUT 3
-#define HVG_STATUS_INVALID_PARAMETER	5
-#define HVG_STATUS_INVALID_CONNECTION_ID 18
-#define HVG_STATUS_INSUFFICIENT_BUFFERS	19
-
-#define HVG_SINT_COUNT			16
-#define HVG_VMBUS_SINT			2
+#include <hvguest/hv_tlfs.h>
 
 /* ---- SynIC message and event flag pages ---------------------------------- */
 
 #define HVMSG_NONE			0x00000000
 #define HVMSG_VMBUS			0x00000001	/* type used for VMBus channel messages */
 
-#define HVG_MSG_PAYLOAD_BYTES		240
 #define HVG_MSG_FLAG_PENDING		BIT(0)
 
 struct hv_message_header {
@@ -89,15 +52,6 @@ struct hv_event_flags {
 struct hv_event_flags_page {
 	struct hv_event_flags sintevent_flags[HVG_SINT_COUNT];
 };
-
-/* HvPostMessage input block */
-struct hv_post_message_input {
-	u32 connection_id;
-	u32 reserved;
-	u32 message_type;
-	u32 payload_size;
-	u64 payload[HVG_MSG_PAYLOAD_BYTES / 8];
-} __packed;
 
 /* ---- VMBus connection constants ------------------------------------------ */
 
@@ -219,19 +173,22 @@ struct vmbus_channel_close_channel {
 	u32 child_relid;
 } __packed;
 
+/* A GPA range is followed by the PFNs of its pages. */
 struct gpa_range {
 	u32 byte_count;
 	u32 byte_offset;
-	u64 pfn_array[];
 } __packed;
 
+/*
+ * Followed by @rangecount ranges with their PFNs; PFNs that do not fit into
+ * this message follow in GPADL_BODY messages.
+ */
 struct vmbus_channel_gpadl_header {
 	struct vmbus_channel_message_header header;
 	u32 child_relid;
 	u32 gpadl;
-	u16 range_buflen;	/* bytes of range[] including its pfn arrays */
+	u16 range_buflen;	/* bytes of all ranges including their PFNs */
 	u16 rangecount;
-	struct gpa_range range[];
 } __packed;
 
 struct vmbus_channel_gpadl_body {
@@ -415,7 +372,6 @@ struct hvg_echo_ctrl {
 static_assert(sizeof(struct hv_message) == 256);
 static_assert(sizeof(struct hv_message_page) == 4096);
 static_assert(sizeof(struct hv_event_flags_page) == 4096);
-static_assert(sizeof(struct hv_post_message_input) == 256);
 static_assert(sizeof(struct vmbus_channel_offer) == 176);
 static_assert(sizeof(struct vmbus_channel_offer_channel) == 196);
 static_assert(sizeof(struct vmbus_channel_open_channel) == 148);

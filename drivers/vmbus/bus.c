@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The "vmbus" bus: one device per primary channel offer, class drivers
+ * matched by class GUID, MODALIAS uevents for udev.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <hvguest/compat.h>
+
+#include "vmbus_priv.h"
+
+#define to_hvg_driver(d) container_of(d, struct hvg_driver, driver)
+
+static const struct hvg_device_id *hvg_match_id(const struct hvg_device_id *id,
+						const guid_t *class)
+{
+	for (; id && !guid_is_null(&id->guid); id++)
+		if (guid_equal(&id->guid, class))
+			return id;
+	return NULL;
+}
+
+static int hvg_bus_match(struct device *dev, HVG_MATCH_DRV_CONST struct device_driver *drv)
+{
+	const struct hvg_driver *hdrv = to_hvg_driver(drv);
+
+	return !!hvg_match_id(hdrv->id_table, &to_hvg_device(dev)->class_id);
+}
+
+static int hvg_bus_uevent(HVG_UEVENT_CONST struct device *dev,
+			  struct kobj_uevent_env *env)
+{
+	const struct hvg_device *hdev = to_hvg_device(dev);
+
+	return add_uevent_var(env, "MODALIAS=vmbus:%*phN", UUID_SIZE,
+			      hdev->class_id.b);
+}
+
+static int hvg_bus_probe(struct device *dev)
+{
+	struct hvg_driver *hdrv = to_hvg_driver(dev->driver);
+	struct hvg_device *hdev = to_hvg_device(dev);
+	const struct hvg_device_id *id;
+
+	id = hvg_match_id(hdrv->id_table, &hdev->class_id);
+	if (!id || !hdrv->probe)
+		return -ENODEV;
+	if (hvg_channel_rescinded(hdev->channel))
+		return -ENODEV;
+	return hdrv->probe(hdev, id);
+}
+
+static HVG_BUS_REMOVE_RET hvg_bus_remove(struct device *dev)
+{
+	struct hvg_driver *hdrv = to_hvg_driver(dev->driver);
+	struct hvg_device *hdev = to_hvg_device(dev);
+
+	if (hdrv->remove)
+		hdrv->remove(hdev);
+	hvg_set_subchannel_cb(hdev->channel, NULL);
+	HVG_BUS_REMOVE_DONE;
+}
+
+static struct bus_type hvg_bus = {
+	.name = "vmbus",
+	.match = hvg_bus_match,
+	.uevent = hvg_bus_uevent,
+	.probe = hvg_bus_probe,
+	.remove = hvg_bus_remove,
+};
+
+/* The device (not the bus) is the parent of every channel directory. */
+static struct device *hvg_root;
+
+static void hvg_device_release(struct device *dev)
+{
+	struct hvg_device *hdev = to_hvg_device(dev);
+
+	hvg_channel_free(hdev->channel);
+	kfree(hdev);
+}
+
+/**
+ * hvg_device_add() - create the device of a primary channel
+ * @primary: the channel
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvg_device_add(struct hvg_channel *primary)
+{
+	struct hvg_device *hdev;
+	int ret;
+
+	if (primary->rescinded)
+		return 0;
+	hdev = kzalloc(sizeof(*hdev), GFP_KERNEL);
+	if (!hdev)
+		return -ENOMEM;
+	hdev->class_id = primary->offer.offer.if_type;
+	hdev->instance_id = primary->offer.offer.if_instance;
+	hdev->mmio_megabytes = primary->offer.offer.mmio_megabytes;
+	hdev->channel = primary;
+	hdev->dev.bus = &hvg_bus;
+	hdev->dev.parent = hvg_root;
+	hdev->dev.release = hvg_device_release;
+	dev_set_name(&hdev->dev, "%pUl", &hdev->instance_id);
+	primary->target_cpu = 0;
+
+	device_initialize(&hdev->dev);
+	spin_lock_irq(&hvg_conn.chan_lock);
+	primary->hdev = hdev;
+	spin_unlock_irq(&hvg_conn.chan_lock);
+
+	ret = device_add(&hdev->dev);
+	if (ret) {
+		pr_err("hv_vmbus: device_add for relid %u failed: %d\n",
+		       primary->relid, ret);
+		spin_lock_irq(&hvg_conn.chan_lock);
+		primary->hdev = NULL;
+		spin_unlock_irq(&hvg_conn.chan_lock);
+		hdev->channel = NULL;
+		kfree(hdev);
+		return ret;
+	}
+	hvg_chan_sysfs_add(primary);
+	return 0;
+}
+
+/**
+ * hvg_device_remove() - remove a device and forget its channels
+ * @hdev: the device
+ *
+ * Unbinding the driver closes the channels; the relids are then released.
+ */
+void hvg_device_remove(struct hvg_device *hdev)
+{
+	struct hvg_channel *primary = hdev->channel, *sub, *tmp;
+
+	list_for_each_entry(sub, &primary->subs, sub_node)
+		hvg_chan_sysfs_del(sub);
+	hvg_chan_sysfs_del(primary);
+	kobject_put(hdev->channels_kobj);
+	hdev->channels_kobj = NULL;
+	device_del(&hdev->dev);
+	list_for_each_entry_safe(sub, tmp, &primary->subs, sub_node) {
+		cancel_work_sync(&sub->add_work);
+		hvg_channel_close(sub);
+		hvg_channel_finish(sub);
+		hvg_channel_free(sub);
+	}
+	hvg_channel_close(primary);
+	hvg_channel_finish(primary);
+	put_device(&hdev->dev);
+}
+
+/**
+ * __hvg_driver_register() - register a VMBus class driver
+ * @drv: the driver
+ * @owner: its module
+ * @mod_name: its module name
+ *
+ * Use hvg_driver_register() or module_hvg_driver().
+ *
+ * Return: 0 or a negative errno.
+ */
+int __hvg_driver_register(struct hvg_driver *drv, struct module *owner,
+			  const char *mod_name)
+{
+	drv->driver.name = drv->name;
+	drv->driver.owner = owner;
+	drv->driver.mod_name = mod_name;
+	drv->driver.bus = &hvg_bus;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(__hvg_driver_register);
+
+/**
+ * hvg_driver_unregister() - unregister a VMBus class driver
+ * @drv: the driver
+ */
+void hvg_driver_unregister(struct hvg_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(hvg_driver_unregister);
+
+int hvg_bus_init(void)
+{
+	int ret;
+
+	hvg_bus.dev_groups = hvg_dev_attr_groups;
+	hvg_bus.bus_groups = hvg_bus_attr_groups;
+	ret = bus_register(&hvg_bus);
+	if (ret)
+		return ret;
+	hvg_root = root_device_register("vmbus");
+	if (IS_ERR(hvg_root)) {
+		bus_unregister(&hvg_bus);
+		return PTR_ERR(hvg_root);
+	}
+	return 0;
+}
+
+void hvg_bus_exit(void)
+{
+	root_device_unregister(hvg_root);
+	bus_unregister(&hvg_bus);
+}

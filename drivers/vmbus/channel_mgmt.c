@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channel life cycle driven by the host: offers (primary channels become
+ * devices, subchannels go to their primary's driver), rescinds, the relid
+ * table that routes event flags, and per-channel target CPUs.
+ */
+#include <linux/cpumask.h>
+#include <linux/slab.h>
+
+#include "vmbus_priv.h"
+#include "msg.h"
+
+static const char * const hvg_state_names[] = {
+	[HVG_CHAN_OFFERED] = "offered",
+	[HVG_CHAN_OPENING] = "opening",
+	[HVG_CHAN_OPEN] = "open",
+	[HVG_CHAN_CLOSING] = "closing",
+	[HVG_CHAN_FAILED] = "failed",
+};
+
+const char *hvg_chan_state_name(const struct hvg_channel *chan)
+{
+	if (chan->rescinded)
+		return "rescinded";
+	return hvg_state_names[READ_ONCE(chan->state)];
+}
+
+/* Caller holds chan_lock or is in an RCU-like hardirq section (see below). */
+static struct hvg_channel *hvg_relid_lookup(u32 relid)
+{
+	if (!relid || relid >= VMBUS_MAX_CHANNEL_RELIDS)
+		return NULL;
+	return READ_ONCE(hvg_conn.relid_table[relid]);
+}
+
+struct hvg_channel *hvg_relid_get(u32 relid)
+{
+	struct hvg_channel *chan;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(relid);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	return chan;
+}
+
+/**
+ * hvg_chan_event() - the host signalled channel @relid
+ * @relid: relid whose event flag was set
+ *
+ * Hard interrupt context.  chan_lock is taken with interrupts disabled
+ * everywhere else, so the channel cannot be freed under us.
+ */
+void hvg_chan_event(u32 relid)
+{
+	struct hvg_channel *chan;
+
+	spin_lock(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(relid);
+	if (chan && READ_ONCE(chan->state) == HVG_CHAN_OPEN)
+		tasklet_schedule(&chan->tasklet);
+	spin_unlock(&hvg_conn.chan_lock);
+}
+
+static void hvg_rescind_work(struct work_struct *work);
+
+static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_channel *o)
+{
+	struct hvg_channel *chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+
+	if (!chan)
+		return NULL;
+	chan->offer = *o;
+	chan->relid = o->child_relid;
+	chan->subindex = o->offer.sub_channel_index;
+	chan->monitored = o->monitor_flags & VMBUS_OFFER_MONITOR_ALLOCATED;
+	chan->monitorid = o->monitorid;
+	chan->sig_conn_id = o->connection_id;
+	chan->state = HVG_CHAN_OFFERED;
+	INIT_LIST_HEAD(&chan->subs);
+	INIT_LIST_HEAD(&chan->sub_node);
+	spin_lock_init(&chan->out_lock);
+	spin_lock_init(&chan->in_lock);
+	spin_lock_init(&chan->rqst.lock);
+	init_waitqueue_head(&chan->space_wait);
+	tasklet_setup(&chan->tasklet, hvg_channel_tasklet);
+	init_completion(&chan->open_done);
+	init_completion(&chan->modify_done);
+	INIT_WORK(&chan->rescind_work, hvg_rescind_work);
+	return chan;
+}
+
+/**
+ * hvg_channel_free() - free a channel that is no longer reachable
+ * @chan: the channel, removed from the relid table and closed
+ */
+void hvg_channel_free(struct hvg_channel *chan)
+{
+	hvg_chan_sysfs_del(chan);
+	kfree(chan);
+}
+
+static struct hvg_channel *hvg_find_primary(const guid_t *instance)
+{
+	struct hvg_channel *c;
+
+	list_for_each_entry(c, &hvg_conn.channels, node)
+		if (!c->primary && !c->rescinded &&
+		    guid_equal(&c->offer.offer.if_instance, instance))
+			return c;
+	return NULL;
+}
+
+static void hvg_sub_add_work(struct work_struct *work)
+{
+	struct hvg_channel *sub = container_of(work, struct hvg_channel, add_work);
+	struct hvg_channel *primary = sub->primary;
+
+	hvg_chan_sysfs_add(sub);
+	/* device_lock: the callback belongs to the bound driver. */
+	device_lock(&primary->hdev->dev);
+	if (primary->sc_cb && !sub->rescinded)
+		primary->sc_cb(sub);
+	device_unlock(&primary->hdev->dev);
+}
+
+static void hvg_primary_add_work(struct work_struct *work)
+{
+	struct hvg_channel *chan = container_of(work, struct hvg_channel, add_work);
+
+	if (hvg_device_add(chan))
+		pr_err("hv_vmbus: could not add a device for relid %u\n",
+		       chan->relid);
+}
+
+void hvg_on_offer(const struct vmbus_channel_offer_channel *o)
+{
+	struct hvg_channel *chan, *primary = NULL;
+
+	if (hv_msg_check_offer(o, hvg_conn.version)) {
+		hvg_err_rl("hv_vmbus: malformed offer (relid %u, monitor id %u) refused\n",
+			   o->child_relid, o->monitorid);
+		return;
+	}
+	chan = hvg_channel_alloc(o);
+	if (!chan)
+		return;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	if (hvg_relid_lookup(chan->relid)) {
+		spin_unlock_irq(&hvg_conn.chan_lock);
+		hvg_err_rl("hv_vmbus: duplicate offer for relid %u refused\n",
+			   chan->relid);
+		kfree(chan);
+		return;
+	}
+	if (chan->subindex) {
+		primary = hvg_find_primary(&o->offer.if_instance);
+		if (!primary || !primary->hdev) {
+			spin_unlock_irq(&hvg_conn.chan_lock);
+			hvg_err_rl("hv_vmbus: subchannel offer %u has no primary, refused\n",
+				   chan->relid);
+			kfree(chan);
+			return;
+		}
+		chan->primary = primary;
+		chan->hdev = primary->hdev;
+		list_add_tail(&chan->sub_node, &primary->subs);
+	}
+	list_add_tail(&chan->node, &hvg_conn.channels);
+	WRITE_ONCE(hvg_conn.relid_table[chan->relid], chan);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+
+	INIT_WORK(&chan->add_work, primary ? hvg_sub_add_work : hvg_primary_add_work);
+	queue_work(hvg_conn.dev_wq, &chan->add_work);
+}
+
+/* Unlink @chan from routing and tell the host its relid may be reused. */
+static void hvg_release_relid(struct hvg_channel *chan)
+{
+	struct vmbus_channel_relid_released msg = {
+		.header.msgtype = CHANNELMSG_RELID_RELEASED,
+		.child_relid = chan->relid,
+	};
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	list_del_init(&chan->node);
+	list_del_init(&chan->sub_node);
+	if (hvg_conn.relid_table[chan->relid] == chan)
+		WRITE_ONCE(hvg_conn.relid_table[chan->relid], NULL);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (chan->rescinded && hvg_conn.connected)
+		hvg_post_msg(&msg, sizeof(msg));
+}
+
+static void hvg_rescind_work(struct work_struct *work)
+{
+	struct hvg_channel *chan = container_of(work, struct hvg_channel,
+						rescind_work);
+
+	if (chan->primary) {
+		/* The primary's driver closes it; the device removal frees it. */
+		return;
+	}
+	if (chan->hdev)
+		hvg_device_remove(chan->hdev);
+	else
+		hvg_channel_free(chan);
+}
+
+void hvg_on_rescind(u32 relid)
+{
+	struct hvg_channel *chan;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(relid);
+	if (chan)
+		WRITE_ONCE(chan->rescinded, true);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (!chan) {
+		hvg_err_rl("hv_vmbus: rescind for unknown relid %u ignored\n", relid);
+		return;
+	}
+	pr_info("hv_vmbus: channel %u rescinded by the host\n", relid);
+
+	/* Whoever waits for this channel must not wait for the host. */
+	complete_all(&chan->open_done);
+	complete_all(&chan->modify_done);
+	wake_up_all(&chan->space_wait);
+	if (READ_ONCE(chan->state) == HVG_CHAN_OPEN)
+		tasklet_schedule(&chan->tasklet);
+
+	/* Ordered after the channel's add work on the same queue. */
+	queue_work(hvg_conn.dev_wq, &chan->rescind_work);
+}
+
+void hvg_on_open_result(const struct vmbus_channel_open_result *res)
+{
+	struct hvg_channel *chan = hvg_relid_get(res->child_relid);
+
+	if (!chan || READ_ONCE(chan->state) != HVG_CHAN_OPENING ||
+	    res->openid != res->child_relid) {
+		hvg_err_rl("hv_vmbus: unexpected OPENCHANNEL_RESULT for relid %u ignored\n",
+			   res->child_relid);
+		return;
+	}
+	chan->open_status = res->status;
+	complete(&chan->open_done);
+}
+
+void hvg_on_modify_response(const struct vmbus_channel_modifychannel_response *r)
+{
+	struct hvg_channel *chan = hvg_relid_get(r->child_relid);
+
+	if (!chan) {
+		hvg_err_rl("hv_vmbus: MODIFYCHANNEL_RESPONSE for unknown relid %u\n",
+			   r->child_relid);
+		return;
+	}
+	chan->modify_status = r->status;
+	complete(&chan->modify_done);
+}
+
+/**
+ * hvg_channel_set_cpu() - move a channel's interrupts to another CPU
+ * @chan: the channel
+ * @cpu: the new target CPU
+ *
+ * Return: 0, -EINVAL for a CPU without a SynIC, -EOPNOTSUPP before VMBus
+ * 4.1, or -EIO if the host refused.
+ */
+int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
+{
+	struct vmbus_channel_modifychannel msg = {
+		.header.msgtype = CHANNELMSG_MODIFYCHANNEL,
+		.child_relid = chan->relid,
+	};
+	int ret;
+
+	if (!hvg_synic_cpu_ok(cpu))
+		return -EINVAL;
+	if (READ_ONCE(chan->state) != HVG_CHAN_OPEN) {
+		/* Takes effect at the next open. */
+		chan->target_cpu = cpu;
+		return 0;
+	}
+	if (hvg_conn.version < VERSION_WIN10_V4_1)
+		return -EOPNOTSUPP;
+
+	msg.target_vp = hvg_conn.ops->vp_index(cpu);
+	reinit_completion(&chan->modify_done);
+	ret = hvg_post_msg(&msg, sizeof(msg));
+	if (ret)
+		return ret;
+	if (hvg_conn.version >= VERSION_WIN10_V5_3) {
+		if (!wait_for_completion_timeout(&chan->modify_done, HVG_MSG_TIMEOUT)) {
+			pr_err("hv_vmbus: no reply from the host to MODIFYCHANNEL for relid %u\n",
+			       chan->relid);
+			return -ETIMEDOUT;
+		}
+		if (chan->rescinded)
+			return -ENODEV;
+		if (chan->modify_status)
+			return -EIO;
+	}
+	chan->target_cpu = cpu;
+	return 0;
+}
+
+/**
+ * hvg_channel_finish() - forget a channel after its driver closed it
+ * @chan: a closed channel
+ *
+ * Releases the relid if the host rescinded the channel.
+ */
+void hvg_channel_finish(struct hvg_channel *chan)
+{
+	if (chan->released)
+		return;
+	chan->released = true;
+	hvg_release_relid(chan);
+}
+
+/**
+ * hvg_remove_all_devices() - remove every device, as before an UNLOAD
+ */
+void hvg_remove_all_devices(void)
+{
+	struct hvg_channel *chan;
+
+	flush_workqueue(hvg_conn.msg_wq);
+	flush_workqueue(hvg_conn.dev_wq);
+	for (;;) {
+		spin_lock_irq(&hvg_conn.chan_lock);
+		chan = list_first_entry_or_null(&hvg_conn.channels,
+						struct hvg_channel, node);
+		/* Subchannels are removed with their primary. */
+		while (chan && chan->primary)
+			chan = chan->primary;
+		spin_unlock_irq(&hvg_conn.chan_lock);
+		if (!chan)
+			break;
+		if (chan->hdev) {
+			hvg_device_remove(chan->hdev);
+		} else {
+			hvg_channel_finish(chan);
+			hvg_channel_free(chan);
+		}
+	}
+}

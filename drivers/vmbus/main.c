@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_vmbus: the VMBus bus driver of hvguest.
+ *
+ * On Hyper-V the real backend is used at once.  Elsewhere the module says so
+ * once and waits: a simulated host (hvsim) registers itself as the backend
+ * when it is loaded, and unregistering it disconnects VMBus again.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "vmbus_priv.h"
+
+struct hvg_conn hvg_conn = {
+	.lock = __MUTEX_INITIALIZER(hvg_conn.lock),
+	.chan_lock = __SPIN_LOCK_UNLOCKED(hvg_conn.chan_lock),
+	.channels = LIST_HEAD_INIT(hvg_conn.channels),
+	.wait_lock = __SPIN_LOCK_UNLOCKED(hvg_conn.wait_lock),
+	.waiters = LIST_HEAD_INIT(hvg_conn.waiters),
+	.next_gpadl = ATOMIC_INIT(0xe1e10),
+};
+
+/**
+ * hv_backend_register() - attach a hypervisor backend and connect VMBus
+ * @ops: the backend
+ *
+ * Negotiates the VMBus version and creates a device per offered channel
+ * before returning.
+ *
+ * Return: 0, -EBUSY if a backend is attached already, or the error that
+ * stopped the connection.
+ */
+int hv_backend_register(const struct hv_backend_ops *ops)
+{
+	int ret;
+
+	mutex_lock(&hvg_conn.lock);
+	if (hvg_conn.ops) {
+		ret = -EBUSY;
+		goto out;
+	}
+	hvg_conn.ops = ops;
+	ret = hvg_connect();
+	if (ret) {
+		pr_err("hv_vmbus: connecting through %s failed: %d\n", ops->name, ret);
+		hvg_conn.ops = NULL;
+	}
+out:
+	mutex_unlock(&hvg_conn.lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hv_backend_register);
+
+/**
+ * hv_backend_unregister() - disconnect VMBus and detach the backend
+ * @ops: the backend given to hv_backend_register()
+ *
+ * Removes every device (their drivers close their channels), sends UNLOAD
+ * and disables the SynIC.  The backend must keep answering until this
+ * returns.
+ */
+void hv_backend_unregister(const struct hv_backend_ops *ops)
+{
+	mutex_lock(&hvg_conn.lock);
+	if (hvg_conn.ops == ops) {
+		hvg_disconnect();
+		hvg_conn.ops = NULL;
+		pr_info("hv_vmbus: disconnected from %s\n", ops->name);
+	}
+	mutex_unlock(&hvg_conn.lock);
+}
+EXPORT_SYMBOL_GPL(hv_backend_unregister);
+
+static void hvg_free_queues(void)
+{
+	if (hvg_conn.dev_wq)
+		destroy_workqueue(hvg_conn.dev_wq);
+	if (hvg_conn.msg_wq)
+		destroy_workqueue(hvg_conn.msg_wq);
+	kfree(hvg_conn.relid_table);
+}
+
+static int __init hvg_init(void)
+{
+	const struct hv_backend_ops *hyperv;
+	int ret;
+
+	init_completion(&hvg_conn.offers_done);
+	hvg_conn.relid_table = kcalloc(VMBUS_MAX_CHANNEL_RELIDS,
+				       sizeof(*hvg_conn.relid_table), GFP_KERNEL);
+	hvg_conn.msg_wq = alloc_workqueue("hv_vmbus_msg", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+	hvg_conn.dev_wq = alloc_ordered_workqueue("hv_vmbus_dev", 0);
+	if (!hvg_conn.relid_table || !hvg_conn.msg_wq || !hvg_conn.dev_wq) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = hvg_bus_init();
+	if (ret)
+		goto err;
+
+	hyperv = hvg_hyperv_probe();
+	if (!hyperv) {
+		pr_info("hv_vmbus: no Hyper-V hypervisor found; waiting for a simulated host (load hvsim)\n");
+		return 0;
+	}
+	ret = hv_backend_register(hyperv);
+	if (ret)
+		goto err_hyperv;
+	return 0;
+
+err_hyperv:
+	hvg_hyperv_remove();
+	hvg_bus_exit();
+err:
+	hvg_free_queues();
+	return ret;
+}
+
+static void __exit hvg_exit(void)
+{
+	/* A simulated backend holds a reference on us until it unregistered. */
+	if (hvg_conn.ops) {
+		hv_backend_unregister(hvg_conn.ops);
+		hvg_hyperv_remove();
+	}
+	hvg_bus_exit();
+	hvg_free_queues();
+}
+
+module_init(hvg_init);
+module_exit(hvg_exit);
+
+MODULE_DESCRIPTION("hvguest VMBus bus driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The guest's side of the SynIC: per-CPU message and event flag pages, the
+ * VMBus interrupt, and posting messages to the host.
+ *
+ * The interrupt handler only looks at this CPU's pages: event flags are
+ * turned into channel tasklets right away, messages are copied out of the
+ * slot by a work item bound to this CPU, which frees the slot and signals
+ * end-of-message so that the host can deliver the next one.
+ */
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+#include "vmbus_priv.h"
+#include "msg.h"
+
+struct hvg_synic {
+	struct hv_message_page *simp;
+	struct hv_event_flags_page *siefp;
+	struct work_struct msg_work;
+	bool enabled;
+};
+
+static DEFINE_PER_CPU(struct hvg_synic, hvg_synic);
+
+static void hvg_scan_flags(unsigned long *flags, u32 nbits)
+{
+	u32 word, bit;
+
+	for (word = 0; word < BITS_TO_LONGS(nbits); word++) {
+		unsigned long pending;
+
+		if (!READ_ONCE(flags[word]))
+			continue;
+		pending = xchg(&flags[word], 0);
+		for_each_set_bit(bit, &pending, BITS_PER_LONG) {
+			u32 relid = word * BITS_PER_LONG + bit;
+
+			if (relid)	/* relid 0 is never a channel */
+				hvg_chan_event(relid);
+		}
+	}
+}
+
+static void hvg_handle_events(struct hvg_synic *s)
+{
+	unsigned long *flags = s->siefp->sintevent_flags[HVG_VMBUS_SINT].flags;
+
+	if (hvg_conn.version >= VERSION_WIN8) {
+		hvg_scan_flags(flags, HVG_EVENT_FLAGS_COUNT);
+		return;
+	}
+	/* WIN7: bit 0 says "look at the receive half of the interrupt page". */
+	if (!test_and_clear_bit(0, flags) || !hvg_conn.int_page)
+		return;
+	hvg_scan_flags(hvg_conn.int_page, PAGE_SIZE / 2 * 8);
+}
+
+/**
+ * hv_backend_interrupt() - the VMBus interrupt
+ *
+ * Called by the backend in hard interrupt context on the CPU whose SynIC
+ * received a message or event.
+ */
+void hv_backend_interrupt(void)
+{
+	struct hvg_synic *s = this_cpu_ptr(&hvg_synic);
+	struct hv_message *slot;
+
+	if (!s->enabled)
+		return;
+	hvg_handle_events(s);
+	slot = &s->simp->sint_message[HVG_VMBUS_SINT];
+	if (READ_ONCE(slot->header.message_type) != HVMSG_NONE)
+		queue_work_on(smp_processor_id(), hvg_conn.msg_wq, &s->msg_work);
+}
+EXPORT_SYMBOL_GPL(hv_backend_interrupt);
+
+/* Free the slot; ask for the next message if the host has one waiting. */
+static void hvg_slot_release(struct hv_message *slot)
+{
+	WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
+	/* The slot must be seen free before the host is asked to refill it. */
+	mb();
+	if (READ_ONCE(slot->header.message_flags) & HVG_MSG_FLAG_PENDING)
+		hvg_conn.ops->eom();
+}
+
+static void hvg_msg_work(struct work_struct *work)
+{
+	struct hvg_synic *s = container_of(work, struct hvg_synic, msg_work);
+	struct hv_message *slot = &s->simp->sint_message[HVG_VMBUS_SINT];
+	struct hv_message msg;
+
+	for (;;) {
+		u32 type, size;
+
+		/* Bound to this CPU by queue_work_on(); EOM must come from it. */
+		preempt_disable();
+		type = READ_ONCE(slot->header.message_type);
+		if (type == HVMSG_NONE) {
+			preempt_enable();
+			break;
+		}
+		/* Read the type before the payload the host wrote ahead of it. */
+		rmb();
+		memcpy(&msg, slot, sizeof(msg));
+		hvg_slot_release(slot);
+		preempt_enable();
+
+		size = msg.header.payload_size;
+		if (type != HVMSG_VMBUS) {
+			hvg_err_rl("hv_vmbus: ignoring SynIC message of type %#x\n",
+				   type);
+			continue;
+		}
+		hvg_dispatch_msg(msg.payload, size);
+	}
+}
+
+static void hvg_synic_enable_cpu(void *arg)
+{
+	struct hvg_synic *s = this_cpu_ptr(&hvg_synic);
+	int *err = arg;
+	int ret;
+
+	ret = hvg_conn.ops->synic_enable(smp_processor_id(),
+					 virt_to_phys(s->simp),
+					 virt_to_phys(s->siefp));
+	if (ret)
+		*err = ret;
+	else
+		s->enabled = true;
+}
+
+static void hvg_synic_disable_cpu(void *arg)
+{
+	struct hvg_synic *s = this_cpu_ptr(&hvg_synic);
+
+	if (!s->enabled)
+		return;
+	s->enabled = false;
+	hvg_conn.ops->synic_disable(smp_processor_id());
+}
+
+static void hvg_synic_free(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct hvg_synic *s = per_cpu_ptr(&hvg_synic, cpu);
+
+		free_page((unsigned long)s->simp);
+		free_page((unsigned long)s->siefp);
+		s->simp = NULL;
+		s->siefp = NULL;
+	}
+}
+
+/**
+ * hvg_synic_init() - allocate the SynIC pages and enable every online CPU
+ *
+ * CPUs that come online later are not given a SynIC; channels can only
+ * target the CPUs online at connect time.
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvg_synic_init(void)
+{
+	unsigned int cpu;
+	int err = 0;
+
+	for_each_possible_cpu(cpu) {
+		struct hvg_synic *s = per_cpu_ptr(&hvg_synic, cpu);
+
+		INIT_WORK(&s->msg_work, hvg_msg_work);
+		s->simp = (void *)get_zeroed_page(GFP_KERNEL);
+		s->siefp = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!s->simp || !s->siefp) {
+			hvg_synic_free();
+			return -ENOMEM;
+		}
+	}
+	cpus_read_lock();
+	on_each_cpu(hvg_synic_enable_cpu, &err, 1);
+	cpus_read_unlock();
+	if (err)
+		hvg_synic_exit();
+	return err;
+}
+
+/**
+ * hvg_synic_exit() - disable the SynIC on every CPU and free its pages
+ */
+void hvg_synic_exit(void)
+{
+	unsigned int cpu;
+
+	cpus_read_lock();
+	on_each_cpu(hvg_synic_disable_cpu, NULL, 1);
+	cpus_read_unlock();
+	for_each_possible_cpu(cpu)
+		cancel_work_sync(&per_cpu_ptr(&hvg_synic, cpu)->msg_work);
+	hvg_synic_free();
+}
+
+/**
+ * hvg_synic_cpu_ok() - whether @cpu can receive VMBus interrupts
+ * @cpu: a CPU number
+ *
+ * Return: true if the SynIC of @cpu is enabled.
+ */
+bool hvg_synic_cpu_ok(u32 cpu)
+{
+	return cpu < nr_cpu_ids && cpu_online(cpu) &&
+	       per_cpu_ptr(&hvg_synic, cpu)->enabled;
+}
+
+/**
+ * hvg_post_msg() - send a channel message to the host
+ * @msg: the message, starting with its vmbus_channel_message_header
+ * @size: its size in bytes, at most HVG_MSG_PAYLOAD_BYTES
+ *
+ * Retries for a while when the host's message buffers are full.  Must be
+ * called from a context that may sleep.
+ *
+ * Return: 0, or -EIO if the host refused the message.
+ */
+int hvg_post_msg(void *msg, u32 size)
+{
+	const struct vmbus_channel_message_header *hdr = msg;
+	unsigned int tries;
+	u16 status = HVG_STATUS_INSUFFICIENT_BUFFERS;
+
+	for (tries = 0; tries < 100; tries++) {
+		status = hvg_conn.ops->post_message(hvg_conn.msg_conn_id,
+						    HVMSG_VMBUS, msg, size);
+		if (status != HVG_STATUS_INSUFFICIENT_BUFFERS)
+			break;
+		usleep_range(1000, 2000);
+	}
+	if (status == HVG_STATUS_SUCCESS)
+		return 0;
+	hvg_err_rl("hv_vmbus: host refused %s message: status %u\n",
+		   hv_msg_name(hdr->msgtype), status);
+	return -EIO;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every difference between the supported kernels (Debian's 5.10, 6.1 and
+ * 6.12) lives here, so that the drivers carry no version checks.
+ */
+#ifndef _HVGUEST_COMPAT_H
+#define _HVGUEST_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/device.h>
+
+/* bus_type callbacks took const arguments over time. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define HVG_UEVENT_CONST const
+#else
+#define HVG_UEVENT_CONST
+#endif
+
+/* bus_attribute callbacks take a const bus_type from 6.3 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define HVG_BUS_ATTR_CONST const
+#else
+#define HVG_BUS_ATTR_CONST
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define HVG_MATCH_DRV_CONST const
+#else
+#define HVG_MATCH_DRV_CONST
+#endif
+
+/* bus_type.remove returns void from 5.15 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
+#define HVG_BUS_REMOVE_RET void
+#define HVG_BUS_REMOVE_DONE return
+#else
+#define HVG_BUS_REMOVE_RET int
+#define HVG_BUS_REMOVE_DONE return 0
+#endif
+
+/* The arch hook that routes the Hyper-V callback vector to VMBus. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_handler(fn)
+#define hvg_arch_clear_vmbus_handler()	hv_remove_vmbus_handler()
+#else
+#define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_irq(fn)
+#define hvg_arch_clear_vmbus_handler()	hv_remove_vmbus_irq()
+#endif
+
+#endif /* _HVGUEST_COMPAT_H */
