@@ -50,7 +50,7 @@ static int hvg_bus_probe(struct device *dev)
 	return hdrv->probe(hdev, id);
 }
 
-static HVG_BUS_REMOVE_RET hvg_bus_remove(struct device *dev)
+static void hvg_bus_remove(struct device *dev)
 {
 	struct hvg_driver *hdrv = to_hvg_driver(dev->driver);
 	struct hvg_device *hdev = to_hvg_device(dev);
@@ -58,15 +58,16 @@ static HVG_BUS_REMOVE_RET hvg_bus_remove(struct device *dev)
 	if (hdrv->remove)
 		hdrv->remove(hdev);
 	hvg_set_subchannel_cb(hdev->channel, NULL);
-	HVG_BUS_REMOVE_DONE;
 }
+
+HVG_BUS_REMOVE_WRAPPER(hvg_bus_remove);
 
 static struct bus_type hvg_bus = {
 	.name = "vmbus",
 	.match = hvg_bus_match,
 	.uevent = hvg_bus_uevent,
 	.probe = hvg_bus_probe,
-	.remove = hvg_bus_remove,
+	.remove = hvg_bus_remove_compat,
 };
 
 /* The device (not the bus) is the parent of every channel directory. */
@@ -76,7 +77,8 @@ static void hvg_device_release(struct device *dev)
 {
 	struct hvg_device *hdev = to_hvg_device(dev);
 
-	hvg_channel_free(hdev->channel);
+	if (hdev->channel)
+		hvg_channel_free(hdev->channel);
 	kfree(hdev);
 }
 
@@ -104,7 +106,6 @@ int hvg_device_add(struct hvg_channel *primary)
 	hdev->dev.parent = hvg_root;
 	hdev->dev.release = hvg_device_release;
 	dev_set_name(&hdev->dev, "%pUl", &hdev->instance_id);
-	primary->target_cpu = 0;
 
 	device_initialize(&hdev->dev);
 	spin_lock_irq(&hvg_conn.chan_lock);
@@ -118,8 +119,9 @@ int hvg_device_add(struct hvg_channel *primary)
 		spin_lock_irq(&hvg_conn.chan_lock);
 		primary->hdev = NULL;
 		spin_unlock_irq(&hvg_conn.chan_lock);
+		/* The channel stays offered; it is freed with the connection. */
 		hdev->channel = NULL;
-		kfree(hdev);
+		put_device(&hdev->dev);
 		return ret;
 	}
 	hvg_chan_sysfs_add(primary);

@@ -145,6 +145,7 @@ static int hvg_ring_send(struct hvg_channel *chan, struct kvec *kv,
 	if (ret == -EAGAIN) {
 		/* Ask the host to tell us when this packet will fit. */
 		WRITE_ONCE(chan->out.hdr->pending_send_sz, total);
+		/* Pairs with the host's barrier after it moved read_index. */
 		virt_mb();
 		if (hv_ring_bytes_to_write(&chan->out) > total)
 			ret = hv_ring_write(&chan->out, kv, n, &signal);

@@ -75,6 +75,8 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	chan->monitored = o->monitor_flags & VMBUS_OFFER_MONITOR_ALLOCATED;
 	chan->monitorid = o->monitorid;
 	chan->sig_conn_id = o->connection_id;
+	/* Spread subchannels over the CPUs; the primary starts on CPU 0. */
+	chan->target_cpu = chan->subindex % num_online_cpus();
 	chan->state = HVG_CHAN_OFFERED;
 	INIT_LIST_HEAD(&chan->subs);
 	INIT_LIST_HEAD(&chan->sub_node);

@@ -14,8 +14,10 @@ struct hv_msg_info {
 	u32 min_size;		/* 0: the host never sends this type */
 };
 
-#define HOST_MSG(type, st) [type] = { #type, sizeof(struct st) }
-#define GUEST_MSG(type) [type] = { #type, 0 }
+#define HOST_MSG(type, st) \
+	[type] = { #type, sizeof(struct st) }
+#define GUEST_MSG(type) \
+	[type] = { #type, 0 }
 
 static const struct hv_msg_info hv_msg_table[CHANNELMSG_COUNT] = {
 	HOST_MSG(CHANNELMSG_OFFERCHANNEL, vmbus_channel_offer_channel),

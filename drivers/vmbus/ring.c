@@ -257,6 +257,7 @@ bool hv_ring_commit(struct hv_ring *ring)
 void hv_ring_mask(struct hv_ring *ring)
 {
 	WRITE_ONCE(ring->hdr->interrupt_mask, 1);
+	/* The mask must be visible before we look at the ring again. */
 	virt_mb();
 }
 

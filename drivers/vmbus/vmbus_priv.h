@@ -31,7 +31,7 @@ enum hvg_chan_state {
 
 /* Transaction IDs handed to the host: index + 1 into @cookie. */
 struct hvg_rqst_table {
-	spinlock_t lock;
+	spinlock_t lock;		/* all fields below */
 	u64 *cookie;
 	u32 *next_free;
 	u32 size;
@@ -64,8 +64,8 @@ struct hvg_channel {
 	struct hvg_gpadl ring_gpadl;
 	struct hv_ring out;
 	struct hv_ring in;
-	spinlock_t out_lock;
-	spinlock_t in_lock;
+	spinlock_t out_lock;		/* producer side of @out */
+	spinlock_t in_lock;		/* consumer side of @in */
 	struct hvg_rqst_table rqst;
 	wait_queue_head_t space_wait;
 
@@ -114,7 +114,7 @@ struct hvg_conn {
 	struct list_head channels;
 	struct hvg_channel **relid_table;
 
-	spinlock_t wait_lock;
+	spinlock_t wait_lock;		/* @waiters */
 	struct list_head waiters;
 
 	struct workqueue_struct *msg_wq;	/* message dispatch, never blocks */
@@ -130,7 +130,6 @@ int hvg_synic_init(void);
 void hvg_synic_exit(void);
 int hvg_post_msg(void *msg, u32 size);
 bool hvg_synic_cpu_ok(u32 cpu);
-
 
 /* connection.c */
 int hvg_connect(void);

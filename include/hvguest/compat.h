@@ -29,13 +29,13 @@
 #define HVG_MATCH_DRV_CONST
 #endif
 
-/* bus_type.remove returns void from 5.15 on. */
+/* bus_type.remove returns void from 5.15 on: wrap a void function. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
-#define HVG_BUS_REMOVE_RET void
-#define HVG_BUS_REMOVE_DONE return
+#define HVG_BUS_REMOVE_WRAPPER(fn)					\
+static void fn##_compat(struct device *dev) { fn(dev); }
 #else
-#define HVG_BUS_REMOVE_RET int
-#define HVG_BUS_REMOVE_DONE return 0
+#define HVG_BUS_REMOVE_WRAPPER(fn)					\
+static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #endif
 
 /* The arch hook that routes the Hyper-V callback vector to VMBus. */
