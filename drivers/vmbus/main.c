@@ -131,4 +131,5 @@ module_init(hvg_init);
 module_exit(hvg_exit);
 
 MODULE_DESCRIPTION("hvguest VMBus bus driver");
+MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");
