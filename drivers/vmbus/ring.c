@@ -15,25 +15,28 @@
  * index read from the shared page is range-checked before use.
  */
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/compiler.h>
 #include <asm/barrier.h>
 
 #include "ring.h"
 
-void hv_ring_init(struct hv_ring *ring, struct hv_ring_buffer *hdr,
-		  void *data, u32 size)
-{
-	ring->hdr = hdr;
-	ring->data = data;
-	ring->size = size;
-	ring->priv_read = READ_ONCE(hdr->read_index);
-	ring->cur_len = 0;
-}
-
 static bool hv_ring_index_ok(const struct hv_ring *ring, u32 idx)
 {
 	return idx < ring->size && !(idx & 7);
+}
+
+void hv_ring_init(struct hv_ring *ring, struct hv_ring_buffer *hdr,
+		  void *data, u32 size)
+{
+	u32 r = READ_ONCE(hdr->read_index);
+
+	ring->hdr = hdr;
+	ring->data = data;
+	ring->size = size;
+	ring->priv_read = hv_ring_index_ok(ring, r) ? r : 0;
+	ring->cur_len = 0;
 }
 
 /* Bytes between @from and @to going forward around the ring. */
@@ -103,13 +106,18 @@ static u32 hv_ring_copy_in(struct hv_ring *ring, u32 at, const void *src,
 int hv_ring_write(struct hv_ring *ring, const struct kvec *kv,
 		  unsigned int kvcnt, bool *signal)
 {
-	u32 total = HV_RING_TRAILER_SIZE, old_w, w, r;
+	size_t total = HV_RING_TRAILER_SIZE;
+	u32 old_w, w, r;
 	u64 trailer;
 	unsigned int i;
 
-	for (i = 0; i < kvcnt; i++)
+	for (i = 0; i < kvcnt; i++) {
+		if (kv[i].iov_len >= ring->size)
+			return -EINVAL;
 		total += kv[i].iov_len;
-	if ((total & 7) || total >= ring->size)
+	}
+	if ((total & 7) || total >= ring->size ||
+	    total < sizeof(struct vmpacket_descriptor) + HV_RING_TRAILER_SIZE)
 		return -EINVAL;
 
 	old_w = READ_ONCE(ring->hdr->write_index);
@@ -159,6 +167,7 @@ int hv_ring_peek(struct hv_ring *ring, struct vmpacket_descriptor *desc)
 	u32 w = READ_ONCE(ring->hdr->write_index);
 	u32 avail, len;
 
+	ring->cur_len = 0;
 	if (!hv_ring_index_ok(ring, w))
 		return -EPROTO;
 	avail = hv_ring_dist(ring, ring->priv_read, w);
