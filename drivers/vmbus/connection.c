@@ -184,7 +184,7 @@ static int hvg_try_version(u32 version)
 		.monitor_page2 = virt_to_phys(hvg_conn.monitor_pages[1]),
 	};
 	struct hvg_msg_waiter *w;
-	char vbuf[8];
+	char vbuf[16];
 	int ret;
 
 	if (version >= VERSION_WIN10_V5) {
@@ -265,7 +265,7 @@ int hvg_connect(void)
 	struct vmbus_channel_message_header req = {
 		.msgtype = CHANNELMSG_REQUESTOFFERS,
 	};
-	char vbuf[8];
+	char vbuf[16];
 	int ret;
 
 	hvg_conn.int_page = (void *)get_zeroed_page(GFP_KERNEL);

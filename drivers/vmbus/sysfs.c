@@ -13,7 +13,7 @@
 
 static ssize_t version_show(HVG_BUS_ATTR_CONST struct bus_type *bus, char *buf)
 {
-	char v[8];
+	char v[16];
 
 	return sysfs_emit(buf, "%s\n", hvg_version_str(hvg_conn.version, v, sizeof(v)));
 }

@@ -8,6 +8,7 @@
 
 #include <linux/version.h>
 #include <linux/device.h>
+#include <linux/irq_work.h>
 
 /* bus_type callbacks took const arguments over time. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
@@ -43,8 +44,19 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_handler(fn)
 #define hvg_arch_clear_vmbus_handler()	hv_remove_vmbus_handler()
 #else
-#define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_irq(fn)
+/* 5.10 takes an IRQ number that x86 ignores. */
+#define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_irq(0, fn)
 #define hvg_arch_clear_vmbus_handler()	hv_remove_vmbus_irq()
+#endif
+
+/*
+ * An irq_work that runs in hard interrupt context even on PREEMPT_RT.  Before
+ * the flag existed (5.10) every irq_work ran there on x86.
+ */
+#ifdef IRQ_WORK_INIT_HARD
+#define hvg_irq_work_init_hard(work, fn)	(*(work) = IRQ_WORK_INIT_HARD(fn))
+#else
+#define hvg_irq_work_init_hard(work, fn)	init_irq_work(work, fn)
 #endif
 
 #endif /* _HVGUEST_COMPAT_H */
