@@ -62,6 +62,23 @@ u32 hv_ring_bytes_to_read(const struct hv_ring *ring)
 }
 
 /**
+ * hv_ring_bytes_used() - bytes between the published indices
+ * @ring: either side of a ring
+ *
+ * Return: what the producer wrote and the consumer has not yet released,
+ * or 0 if an index is out of range.
+ */
+u32 hv_ring_bytes_used(const struct hv_ring *ring)
+{
+	u32 w = READ_ONCE(ring->hdr->write_index);
+	u32 r = READ_ONCE(ring->hdr->read_index);
+
+	if (!hv_ring_index_ok(ring, r) || !hv_ring_index_ok(ring, w))
+		return 0;
+	return hv_ring_dist(ring, r, w);
+}
+
+/**
  * hv_ring_bytes_to_write() - free bytes for the producer
  * @ring: producer side of a ring
  *

@@ -31,6 +31,7 @@ void hv_ring_init(struct hv_ring *ring, struct hv_ring_buffer *hdr,
 		  void *data, u32 size);
 u32 hv_ring_bytes_to_read(const struct hv_ring *ring);
 u32 hv_ring_bytes_to_write(const struct hv_ring *ring);
+u32 hv_ring_bytes_used(const struct hv_ring *ring);
 
 /* Producer side */
 int hv_ring_write(struct hv_ring *ring, const struct kvec *kv,

@@ -62,7 +62,7 @@ static ssize_t hvg_ring_show(struct hvg_channel *chan, bool inbound,
 			val = READ_ONCE(ring->hdr->write_index);
 			break;
 		case HVG_READ_AVAIL:
-			val = hv_ring_bytes_to_read(ring);
+			val = hv_ring_bytes_used(ring);
 			break;
 		case HVG_WRITE_AVAIL:
 			val = hv_ring_bytes_to_write(ring);

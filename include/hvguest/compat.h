@@ -8,6 +8,7 @@
 
 #include <linux/version.h>
 #include <linux/device.h>
+#include <linux/highmem.h>
 #include <linux/irq_work.h>
 
 /* bus_type callbacks took const arguments over time. */
@@ -47,6 +48,12 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 /* 5.10 takes an IRQ number that x86 ignores. */
 #define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_irq(0, fn)
 #define hvg_arch_clear_vmbus_handler()	hv_remove_vmbus_irq()
+#endif
+
+/* Short-lived page mappings: kmap_local_page() arrived in 5.11. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define kmap_local_page(page)	kmap_atomic(page)
+#define kunmap_local(addr)	kunmap_atomic(addr)
 #endif
 
 /*

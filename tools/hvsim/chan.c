@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The host's devices and channels: creation, offers, open and close,
+ * rescind, and the work item that services an open channel.
+ *
+ * Everything here runs with hvsim.lock held, on the host workqueue or
+ * before it has work.  Fields that atomic context looks at (the relid and
+ * monitor tables, chan->state) are also written under chan_lock.
+ */
+#include <linux/slab.h>
+
+#include "hvsim.h"
+
+static const guid_t hvsim_echo_class = HVG_ECHO_CLASS_GUID;
+
+const char *hvsim_chan_state_str(const struct hvsim_chan *chan)
+{
+	switch (chan->state) {
+	case HVSIM_CHAN_OPEN:
+		return "open";
+	case HVSIM_CHAN_RESCINDED:
+		return "rescinded";
+	default:
+		return "offered";
+	}
+}
+
+static void hvsim_set_state(struct hvsim_chan *chan,
+			    enum hvsim_chan_state state)
+{
+	spin_lock_irq(&hvsim.chan_lock);
+	chan->state = state;
+	spin_unlock_irq(&hvsim.chan_lock);
+}
+
+struct hvsim_chan *hvsim_chan_get(u32 relid)
+{
+	return relid < VMBUS_MAX_CHANNEL_RELIDS ? hvsim.relids[relid] : NULL;
+}
+
+/* chan_lock held: have the channel serviced if it is open. */
+void hvsim_chan_kick_locked(struct hvsim_chan *chan)
+{
+	if (chan->state == HVSIM_CHAN_OPEN && !hvsim.dead)
+		queue_work(hvsim.wq, &chan->work);
+}
+
+void hvsim_chan_broken(struct hvsim_chan *chan, const char *why)
+{
+	pr_err_ratelimited("hvsim: relid %u: %s; channel no longer serviced\n",
+			   chan->relid, why ? why : "ring error");
+	chan->broken = true;
+}
+
+static void hvsim_chan_work(struct work_struct *work)
+{
+	struct hvsim_chan *chan = container_of(work, struct hvsim_chan, work);
+
+	mutex_lock(&hvsim.lock);
+	if (chan->state == HVSIM_CHAN_OPEN && !chan->broken &&
+	    hvsim_echo_service(chan))
+		queue_work(hvsim.wq, &chan->work);	/* budget used up */
+	mutex_unlock(&hvsim.lock);
+}
+
+static int hvsim_relid_alloc(void)
+{
+	int relid;
+
+	/* A rescinded channel keeps its slot until RELID_RELEASED. */
+	for (relid = 1; relid < VMBUS_MAX_CHANNEL_RELIDS; relid++)
+		if (!hvsim.relids[relid])
+			return relid;
+	return -ENOSPC;
+}
+
+static int hvsim_monitorid_alloc(void)
+{
+	unsigned long id;
+
+	if (!hvsim_monitor)
+		return HVSIM_NO_MONITOR;
+	id = find_first_zero_bit(hvsim.monitor_ids, VMBUS_MAX_MONITOR_ID + 1);
+	if (id > VMBUS_MAX_MONITOR_ID)
+		return HVSIM_NO_MONITOR;	/* fall back to signal_event */
+	set_bit(id, hvsim.monitor_ids);
+	return id;
+}
+
+/**
+ * hvsim_chan_add() - create a channel of @dev; it is not offered yet
+ * @dev: the device
+ * @subidx: 0 for the primary channel, else the subchannel index
+ *
+ * Return: the channel, or NULL when out of memory or relids.
+ */
+struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx)
+{
+	struct hvsim_chan *chan;
+	int relid = hvsim_relid_alloc();
+
+	if (relid < 0)
+		return NULL;
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	if (!chan)
+		return NULL;
+	chan->dev = dev;
+	chan->relid = relid;
+	chan->conn_id = HVSIM_CONN_ID_BASE + relid;
+	chan->subidx = subidx;
+	chan->state = HVSIM_CHAN_OFFERED;
+	chan->monitorid = hvsim_monitorid_alloc();
+	INIT_WORK(&chan->work, hvsim_chan_work);
+
+	spin_lock_irq(&hvsim.chan_lock);
+	hvsim.relids[relid] = chan;
+	if (chan->monitorid != HVSIM_NO_MONITOR)
+		hvsim.monitored[chan->monitorid] = chan;
+	spin_unlock_irq(&hvsim.chan_lock);
+	list_add_tail(&chan->node, &hvsim.chans);
+	dev->nchans++;
+	return chan;
+}
+
+static void hvsim_bad_offer(struct vmbus_channel_offer_channel *msg)
+{
+	if (hvsim.offer_flip++ & 1) {
+		msg->monitorid = VMBUS_MAX_MONITOR_ID + 1 + msg->monitorid % 64;
+		msg->monitor_flags = VMBUS_OFFER_MONITOR_ALLOCATED;
+		pr_info("hvsim: fault: offer of relid %u with monitorid %u\n",
+			msg->child_relid, msg->monitorid);
+	} else {
+		msg->child_relid += VMBUS_MAX_CHANNEL_RELIDS;
+		pr_info("hvsim: fault: offer with relid %u\n",
+			msg->child_relid);
+	}
+}
+
+/**
+ * hvsim_chan_offer() - send the channel's offer, if the guest asked for offers
+ * @chan: a channel that is not offered yet
+ */
+void hvsim_chan_offer(struct hvsim_chan *chan)
+{
+	struct vmbus_channel_offer_channel msg = {
+		.header.msgtype = CHANNELMSG_OFFERCHANNEL,
+		.offer.if_type = chan->dev->class_id,
+		.offer.if_instance = chan->dev->instance,
+		.offer.sub_channel_index = chan->subidx,
+		.child_relid = chan->relid,
+		.connection_id = chan->conn_id,
+	};
+
+	if (!hvsim.offers_requested || chan->offered)
+		return;
+	if (chan->monitorid != HVSIM_NO_MONITOR) {
+		msg.monitorid = chan->monitorid;
+		msg.monitor_flags = VMBUS_OFFER_MONITOR_ALLOCATED;
+	}
+	if (hvsim_fault(HVSIM_FAULT_BAD_OFFER))
+		hvsim_bad_offer(&msg);
+	chan->offered = true;
+	hvsim_send(&msg, sizeof(msg));
+}
+
+/**
+ * hvsim_chan_open() - start servicing a channel on the rings of @g
+ * @chan: an offered, closed channel
+ * @g: a complete GPADL of @chan, not holding other rings
+ * @offset: page offset of the host->guest ring within @g, 2..npages-2
+ * @vp: the VP to signal
+ *
+ * Return: 0, or -EINVAL if the ring headers hold invalid indices.
+ */
+int hvsim_chan_open(struct hvsim_chan *chan, struct hvsim_gpadl *g,
+		    u32 offset, u32 vp)
+{
+	if (hvsim_ring_init(&chan->in, g->va, offset, true) ||
+	    hvsim_ring_init(&chan->out, (u8 *)g->va + offset * PAGE_SIZE,
+			    g->npages - offset, false))
+		return -EINVAL;
+	g->user = chan;
+	chan->ring_gpadl = g;
+	chan->target_vp = vp;
+	chan->broken = false;
+	hvsim_set_state(chan, HVSIM_CHAN_OPEN);
+	hvsim_monitor_open(chan);
+	queue_work(hvsim.wq, &chan->work);	/* the guest may have written */
+	return 0;
+}
+
+/* Stop servicing; the ring GPADL stays until the guest tears it down. */
+void hvsim_chan_close(struct hvsim_chan *chan)
+{
+	if (chan->state != HVSIM_CHAN_OPEN)
+		return;
+	hvsim_set_state(chan, HVSIM_CHAN_OFFERED);
+	hvsim_monitor_close(chan);
+	chan->ring_gpadl->user = NULL;
+	chan->ring_gpadl = NULL;
+	memset(&chan->in, 0, sizeof(chan->in));
+	memset(&chan->out, 0, sizeof(chan->out));
+}
+
+/* Frees @chan, and its device if that was rescinded and this was the last. */
+void hvsim_chan_free(struct hvsim_chan *chan)
+{
+	struct hvsim_dev *dev = chan->dev;
+
+	hvsim_chan_close(chan);
+	spin_lock_irq(&hvsim.chan_lock);
+	hvsim.relids[chan->relid] = NULL;
+	if (chan->monitorid != HVSIM_NO_MONITOR)
+		hvsim.monitored[chan->monitorid] = NULL;
+	spin_unlock_irq(&hvsim.chan_lock);
+	/* Ordered workqueue: the work is at most queued, never running. */
+	cancel_work_sync(&chan->work);
+	if (chan->monitorid != HVSIM_NO_MONITOR)
+		clear_bit(chan->monitorid, hvsim.monitor_ids);
+	hvsim_gpadl_drop_relid(chan->relid);
+	list_del(&chan->node);
+	kfree(chan);
+	if (!--dev->nchans && dev->rescinded) {
+		list_del(&dev->node);
+		kfree(dev);
+	}
+}
+
+static void hvsim_chan_rescind(struct hvsim_chan *chan)
+{
+	struct vmbus_channel_rescind_offer msg = {
+		.header.msgtype = CHANNELMSG_RESCIND_CHANNELOFFER,
+		.child_relid = chan->relid,
+	};
+
+	if (!chan->offered) {
+		hvsim_chan_free(chan);
+		return;
+	}
+	hvsim_chan_close(chan);
+	hvsim_set_state(chan, HVSIM_CHAN_RESCINDED);
+	hvsim_send(&msg, sizeof(msg));
+}
+
+/**
+ * hvsim_add_subchannels() - make sure @dev has subchannels 1..@n
+ * @dev: the device
+ * @n: number of subchannels wanted, at most HVSIM_MAX_SUBCHANNELS
+ *
+ * New subchannels are offered at once.  Return: 0 or -ENOSPC.
+ */
+int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n)
+{
+	while (dev->nsub < n) {
+		struct hvsim_chan *chan = hvsim_chan_add(dev, dev->nsub + 1);
+
+		if (!chan)
+			return -ENOSPC;
+		dev->nsub++;
+		hvsim_chan_offer(chan);
+	}
+	return 0;
+}
+
+/**
+ * hvsim_dev_add() - create an echo device and offer it if the guest is up
+ *
+ * Return: the device, or NULL when out of memory or relids.
+ */
+struct hvsim_dev *hvsim_dev_add(void)
+{
+	struct hvsim_chan *chan;
+	struct hvsim_dev *dev;
+	unsigned int id;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return NULL;
+	id = hvsim.next_dev_id++;
+	dev->id = id;
+	dev->class_id = hvsim_echo_class;
+	dev->instance = GUID_INIT(0x6856e9b0, 0x5a1c, 0x4bd0, 0x9e, 0x2f,
+				  'H', 'V', 'S', 'I', (u8)(id >> 8), (u8)id);
+	list_add_tail(&dev->node, &hvsim.devs);
+	chan = hvsim_chan_add(dev, 0);
+	if (!chan) {
+		list_del(&dev->node);
+		kfree(dev);
+		return NULL;
+	}
+	pr_info("hvsim: echo device %u: relid %u instance %pUl\n", id,
+		chan->relid, &dev->instance);
+	hvsim_chan_offer(chan);
+	return dev;
+}
+
+/**
+ * hvsim_dev_del() - rescind the device owning channel @relid
+ * @relid: any channel of the device
+ *
+ * Subchannels are rescinded first, then the primary channel.
+ *
+ * Return: 0, or -ENOENT if there is no such (unrescinded) device.
+ */
+int hvsim_dev_del(u32 relid)
+{
+	struct hvsim_chan *chan = hvsim_chan_get(relid), *tmp;
+	struct hvsim_dev *dev;
+	unsigned int id;
+
+	if (!chan || chan->dev->rescinded)
+		return -ENOENT;
+	dev = chan->dev;
+	id = dev->id;
+	dev->rescinded = true;
+	/* Subchannels were created after their primary: walk backwards. */
+	list_for_each_entry_safe_reverse(chan, tmp, &hvsim.chans, node)
+		if (chan->dev == dev)
+			hvsim_chan_rescind(chan);
+	pr_info("hvsim: echo device %u rescinded\n", id);
+	return 0;
+}
+
+/* Module exit, after the connection is gone: free every device. */
+void hvsim_free_all(void)
+{
+	struct hvsim_chan *chan, *ctmp;
+	struct hvsim_dev *dev, *dtmp;
+
+	hvsim_reset_connection();
+	list_for_each_entry_safe(chan, ctmp, &hvsim.chans, node)
+		hvsim_chan_free(chan);
+	list_for_each_entry_safe(dev, dtmp, &hvsim.devs, node) {
+		list_del(&dev->node);
+		kfree(dev);
+	}
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The control interface in debugfs, /sys/kernel/debug/hvsim/:
+ *
+ *   new_device	write "echo": add an echo device (offered at once if the
+ *		guest is connected)
+ *   del_device	write a relid: rescind that device and its subchannels
+ *   devices	one line per channel
+ *   version	the negotiated VMBus version, or "none"
+ *   fault_*	fault injection counts, see README.rst
+ *
+ * Commands run on the host workqueue, like everything else that changes
+ * the host's state.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "hvsim.h"
+
+struct hvsim_cmd {
+	struct work_struct work;
+	int (*fn)(u32 arg);
+	u32 arg;
+	int ret;
+};
+
+static void hvsim_cmd_work(struct work_struct *work)
+{
+	struct hvsim_cmd *cmd = container_of(work, struct hvsim_cmd, work);
+
+	mutex_lock(&hvsim.lock);
+	cmd->ret = cmd->fn(cmd->arg);
+	mutex_unlock(&hvsim.lock);
+}
+
+static int hvsim_run(int (*fn)(u32 arg), u32 arg)
+{
+	struct hvsim_cmd cmd = { .fn = fn, .arg = arg };
+
+	INIT_WORK_ONSTACK(&cmd.work, hvsim_cmd_work);
+	queue_work(hvsim.wq, &cmd.work);
+	flush_work(&cmd.work);
+	destroy_work_on_stack(&cmd.work);
+	return cmd.ret;
+}
+
+static int hvsim_cmd_new(u32 unused)
+{
+	return hvsim_dev_add() ? 0 : -ENOSPC;
+}
+
+static int hvsim_cmd_del(u32 relid)
+{
+	return hvsim_dev_del(relid);
+}
+
+static ssize_t hvsim_new_device_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	char buf[16];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strcmp(strim(buf), "echo"))
+		return -EINVAL;
+	ret = hvsim_run(hvsim_cmd_new, 0);
+	return ret ? ret : count;
+}
+
+static ssize_t hvsim_del_device_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	u32 relid;
+	int ret;
+
+	ret = kstrtou32_from_user(ubuf, count, 0, &relid);
+	if (ret)
+		return ret;
+	ret = hvsim_run(hvsim_cmd_del, relid);
+	return ret ? ret : count;
+}
+
+static const struct file_operations hvsim_new_device_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvsim_new_device_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations hvsim_del_device_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvsim_del_device_write,
+	.llseek = noop_llseek,
+};
+
+static int hvsim_devices_show(struct seq_file *s, void *unused)
+{
+	struct hvsim_chan *chan;
+
+	mutex_lock(&hvsim.lock);
+	list_for_each_entry(chan, &hvsim.chans, node) {
+		seq_printf(s, "relid=%u class=echo instance=%pUl sub=%u state=%s",
+			   chan->relid, &chan->dev->instance, chan->subidx,
+			   hvsim_chan_state_str(chan));
+		if (chan->state == HVSIM_CHAN_OPEN)
+			seq_printf(s, " vp=%u", chan->target_vp);
+		else
+			seq_puts(s, " vp=-");
+		if (chan->monitorid != HVSIM_NO_MONITOR)
+			seq_printf(s, " monitor=%d", chan->monitorid);
+		else
+			seq_puts(s, " monitor=-");
+		seq_printf(s, " echoed=%llu\n", chan->echoed);
+	}
+	mutex_unlock(&hvsim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_devices);
+
+static int hvsim_version_show(struct seq_file *s, void *unused)
+{
+	char buf[16];
+
+	seq_printf(s, "%s\n",
+		   hvsim_version_str(READ_ONCE(hvsim.version), buf, sizeof(buf)));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_version);
+
+static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
+	[HVSIM_FAULT_DROP_MSG]		= "fault_drop_msg",
+	[HVSIM_FAULT_DUP_MSG]		= "fault_dup_msg",
+	[HVSIM_FAULT_CORRUPT_MSG]	= "fault_corrupt_msg",
+	[HVSIM_FAULT_BAD_OFFER]		= "fault_bad_offer",
+	[HVSIM_FAULT_RING_INDEX]	= "fault_ring_index",
+	[HVSIM_FAULT_BAD_TRANS_ID]	= "fault_bad_trans_id",
+	[HVSIM_FAULT_GPADL_FAIL]	= "fault_gpadl_fail",
+	[HVSIM_FAULT_OPEN_FAIL]		= "fault_open_fail",
+	[HVSIM_FAULT_BAD_PACKET]	= "fault_bad_packet",
+};
+
+void hvsim_control_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("hvsim", NULL);
+	unsigned int i;
+
+	hvsim.debugfs = dir;
+	debugfs_create_file("new_device", 0200, dir, NULL,
+			    &hvsim_new_device_fops);
+	debugfs_create_file("del_device", 0200, dir, NULL,
+			    &hvsim_del_device_fops);
+	debugfs_create_file("devices", 0444, dir, NULL, &hvsim_devices_fops);
+	debugfs_create_file("version", 0444, dir, NULL, &hvsim_version_fops);
+	for (i = 0; i < HVSIM_NR_FAULTS; i++)
+		debugfs_create_atomic_t(hvsim_fault_names[i], 0600, dir,
+					&hvsim.faults[i]);
+	debugfs_create_atomic_t("fault_delay_msg_ms", 0600, dir,
+				&hvsim.delay_ms);
+}
+
+/* Waits for commands in progress; no new ones start. */
+void hvsim_control_exit(void)
+{
+	debugfs_remove_recursive(hvsim.debugfs);
+	hvsim.debugfs = NULL;
+}

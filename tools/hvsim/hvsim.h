@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvsim: a simulated Hyper-V host beneath hv_vmbus.  Interfaces between the
+ * files of the module.
+ *
+ * Locking: all host-side processing (channel messages, channel service,
+ * control commands) runs on one ordered workqueue with hvsim.lock held, so
+ * the host state needs no finer locking.  What the guest reaches from atomic
+ * context has its own spinlocks: the inbound message queue (in_lock), the
+ * SynIC pages and the outbound message queue (synic_lock), and the
+ * relid/monitor lookup tables (chan_lock).
+ */
+#ifndef _HVSIM_H
+#define _HVSIM_H
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/uuid.h>
+#include <linux/workqueue.h>
+#include <hvguest/hv_backend.h>
+#include <hvguest/vmbus_proto.h>
+
+#define HVSIM_CONN_ID_BASE	0x10000	/* a channel's connection id: base + relid */
+#define HVSIM_NO_MONITOR	(-1)
+#define HVSIM_MAX_SUBCHANNELS	16
+#define HVSIM_GPADL_MAX_PAGES	16384	/* 64 MiB with 4 KiB pages */
+#define HVSIM_IN_QUEUE_MAX	64	/* guest messages not yet processed */
+#define HVSIM_OUT_QUEUE_MAX	4096	/* host messages not yet delivered */
+
+/* NTSTATUS values the host puts into failure replies */
+#define HVSIM_STATUS_UNSUCCESSFUL	0xc0000001
+#define HVSIM_STATUS_INVALID_PARAMETER	0xc000000d
+#define HVSIM_STATUS_NO_RESOURCES	0xc000009a
+
+/* Module parameters (main.c) */
+extern u32 hvsim_max_version;
+extern bool hvsim_monitor;
+extern unsigned int hvsim_monitor_latency_us;
+
+/* One direction of a channel's ring buffer, seen from the host. */
+struct hvsim_ring {
+	struct hv_ring_buffer *hdr;
+	u8 *data;
+	u32 size;	/* bytes in the data area */
+	u32 priv;	/* the index the host owns: read (in) or write (out) */
+	u32 pkt_len;	/* in: length of the peeked packet, without trailer */
+	const char *err;	/* why the last call returned -EIO */
+};
+
+enum hvsim_chan_state {
+	HVSIM_CHAN_OFFERED,	/* exists; offered once the guest asks */
+	HVSIM_CHAN_OPEN,
+	HVSIM_CHAN_RESCINDED,	/* relid reserved until RELID_RELEASED */
+};
+
+struct hvsim_dev {
+	struct list_head node;		/* in hvsim.devs */
+	unsigned int id;
+	guid_t class_id;
+	guid_t instance;
+	unsigned int nchans;		/* channels not yet freed */
+	u16 nsub;			/* highest subchannel index created */
+	bool rescinded;
+};
+
+struct hvsim_gpadl {
+	struct list_head node;		/* in hvsim.gpadls */
+	u32 handle;
+	u32 relid;
+	u32 npages;
+	u32 filled;			/* pfns received so far */
+	u32 bodies;			/* GPADL_BODY messages received */
+	u64 *pfns;
+	void *va;			/* mapping, once complete */
+	struct hvsim_chan *user;	/* open channel whose ring it holds */
+};
+
+struct hvsim_chan {
+	struct list_head node;		/* in hvsim.chans, creation order */
+	struct hvsim_dev *dev;
+	u32 relid;
+	u32 conn_id;
+	int monitorid;			/* or HVSIM_NO_MONITOR */
+	u16 subidx;
+	enum hvsim_chan_state state;
+	bool offered;			/* offer sent on this connection */
+	bool broken;			/* guest corrupted the ring */
+	u32 target_vp;
+	u32 openid;
+	struct hvsim_gpadl *ring_gpadl;
+	struct hvsim_ring in;		/* guest -> host */
+	struct hvsim_ring out;		/* host -> guest */
+	u64 echoed;
+	struct work_struct work;	/* service the rings */
+};
+
+struct hvsim_msg {
+	struct list_head node;
+	u32 conn_id;			/* inbound: connection id posted to */
+	u32 cpu;			/* outbound: target VP */
+	u32 type;			/* SynIC message type */
+	u32 size;			/* payload_size */
+	u8 data[HVG_MSG_PAYLOAD_BYTES];
+};
+
+enum hvsim_fault {
+	HVSIM_FAULT_DROP_MSG,
+	HVSIM_FAULT_DUP_MSG,
+	HVSIM_FAULT_CORRUPT_MSG,
+	HVSIM_FAULT_BAD_OFFER,
+	HVSIM_FAULT_RING_INDEX,
+	HVSIM_FAULT_BAD_TRANS_ID,
+	HVSIM_FAULT_GPADL_FAIL,
+	HVSIM_FAULT_OPEN_FAIL,
+	HVSIM_FAULT_BAD_PACKET,
+	HVSIM_NR_FAULTS
+};
+
+struct hvsim_cpu;
+
+struct hvsim {
+	struct mutex lock;		/* the host state below */
+	struct workqueue_struct *wq;	/* ordered: all host processing */
+
+	spinlock_t in_lock;		/* in_msgs, in_count */
+	struct list_head in_msgs;
+	unsigned int in_count;
+	struct work_struct msg_work;
+
+	spinlock_t synic_lock;		/* SynIC pages, out_msgs, out_count */
+	struct hvsim_cpu *cpus;		/* nr_cpu_ids entries */
+	struct list_head out_msgs;
+	unsigned int out_count;
+	bool dead;			/* exiting; written under all three locks */
+
+	spinlock_t chan_lock;		/* the tables, mon_*, int_send */
+	struct hvsim_chan *relids[VMBUS_MAX_CHANNEL_RELIDS];
+	struct hvsim_chan *monitored[VMBUS_MAX_MONITOR_ID + 1];
+	u32 mon_open[4];		/* monitor bits of open channels */
+	struct hv_monitor_page *mon_page;	/* guest's monitor page 2 */
+	unsigned long *int_send;	/* WIN7: interrupt page, send half */
+	struct hrtimer mon_timer;
+
+	/* The connection; version is read locklessly by post_message. */
+	u32 version;			/* 0: not connected */
+	u32 target_vcpu;
+	bool offers_requested;
+	void *int_page;			/* mappings of guest pages */
+	void *mon_pages[2];
+
+	struct list_head devs;
+	struct list_head chans;
+	struct list_head gpadls;
+	DECLARE_BITMAP(monitor_ids, VMBUS_MAX_MONITOR_ID + 1);
+	unsigned int next_dev_id;
+
+	atomic_t faults[HVSIM_NR_FAULTS];
+	atomic_t delay_ms;
+	unsigned int corrupt_flip;
+	unsigned int offer_flip;
+	unsigned int packet_flip;
+	struct dentry *debugfs;
+};
+
+extern struct hvsim hvsim;
+
+/* main.c */
+bool hvsim_fault(enum hvsim_fault f);
+const char *hvsim_version_str(u32 version, char *buf, size_t len);
+
+/* synic.c */
+extern const struct hv_backend_ops hvsim_ops;
+int hvsim_synic_init(void);
+void hvsim_synic_stop(void);
+void hvsim_synic_exit(void);
+struct hvsim_msg *hvsim_in_pop(void);
+void hvsim_send(const void *msg, u32 size);
+void hvsim_signal_guest(struct hvsim_chan *chan);
+
+/* vmbus.c */
+bool hvsim_version_known(u32 version);
+void hvsim_msg_work(struct work_struct *work);
+void hvsim_reset_connection(void);
+
+/* chan.c */
+struct hvsim_dev *hvsim_dev_add(void);
+int hvsim_dev_del(u32 relid);
+struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx);
+int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n);
+struct hvsim_chan *hvsim_chan_get(u32 relid);
+void hvsim_chan_offer(struct hvsim_chan *chan);
+int hvsim_chan_open(struct hvsim_chan *chan, struct hvsim_gpadl *g,
+		    u32 offset, u32 vp);
+void hvsim_chan_close(struct hvsim_chan *chan);
+void hvsim_chan_free(struct hvsim_chan *chan);
+void hvsim_chan_kick_locked(struct hvsim_chan *chan);
+void hvsim_chan_broken(struct hvsim_chan *chan, const char *why);
+void hvsim_free_all(void);
+const char *hvsim_chan_state_str(const struct hvsim_chan *chan);
+
+/* gpadl.c */
+void hvsim_gpadl_header(const void *msg, u32 size);
+void hvsim_gpadl_body(const void *msg, u32 size);
+void hvsim_gpadl_teardown(const void *msg, u32 size);
+struct hvsim_gpadl *hvsim_gpadl_find(u32 handle);
+void hvsim_gpadl_drop_relid(u32 relid);
+void hvsim_gpadl_free_all(void);
+void *hvsim_map_guest(const u64 *pfns, u32 npages);
+
+/* ring.c */
+int hvsim_ring_init(struct hvsim_ring *r, void *base, u32 npages, bool in);
+int hvsim_ring_peek(struct hvsim_ring *r, struct vmpacket_descriptor *desc);
+void hvsim_ring_copy(const struct hvsim_ring *r, u32 skip, void *buf, u32 len);
+bool hvsim_ring_consume(struct hvsim_ring *r);
+int hvsim_ring_write(struct hvsim_ring *r, const struct kvec *kv,
+		     unsigned int nkv, bool *signal);
+int hvsim_ring_room(struct hvsim_ring *r, u32 len);
+void hvsim_ring_corrupt_index(struct hvsim_ring *r);
+
+/* monitor.c */
+void hvsim_monitor_init(void);
+void hvsim_monitor_exit(void);
+void hvsim_monitor_open(struct hvsim_chan *chan);
+void hvsim_monitor_close(struct hvsim_chan *chan);
+
+/* echo.c */
+bool hvsim_echo_service(struct hvsim_chan *chan);
+
+/* control.c */
+void hvsim_control_init(void);
+void hvsim_control_exit(void);
+
+#endif /* _HVSIM_H */

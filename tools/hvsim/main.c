@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim: a simulated Hyper-V host for hv_vmbus.
+ *
+ * hvsim registers itself as hv_vmbus's hypervisor backend and plays the
+ * host's side of VMBus: version negotiation, offers of echo test devices,
+ * GPADLs, channel rings and monitored notification, with fault injection
+ * controlled from debugfs.  It is the test peer of the guest code, so it
+ * validates everything the guest sends and touches guest memory only
+ * through the pages the guest handed over.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "hvsim.h"
+
+struct hvsim hvsim;
+
+static char host_version[8] = "5.3";
+module_param_string(host_version, host_version, sizeof(host_version), 0444);
+MODULE_PARM_DESC(host_version,
+		 "Newest VMBus version the host accepts, major.minor: 1.1 .. 5.3 (default 5.3)");
+
+static unsigned int echo_devices = 1;
+module_param(echo_devices, uint, 0444);
+MODULE_PARM_DESC(echo_devices, "Echo devices present at load (default 1)");
+
+bool hvsim_monitor = true;
+module_param_named(monitor, hvsim_monitor, bool, 0444);
+MODULE_PARM_DESC(monitor, "Offer channels with a monitor id (default true)");
+
+unsigned int hvsim_monitor_latency_us = 200;
+module_param_named(monitor_latency_us, hvsim_monitor_latency_us, uint, 0444);
+MODULE_PARM_DESC(monitor_latency_us,
+		 "Monitor page scan period in microseconds, 10 .. 100000 (default 200)");
+
+u32 hvsim_max_version;
+
+#define HVSIM_MAX_ECHO_DEVICES	256
+
+/**
+ * hvsim_fault() - whether an armed fault fires now
+ * @f: the fault knob
+ *
+ * Return: true (and one less left) if the knob's count was positive.
+ */
+bool hvsim_fault(enum hvsim_fault f)
+{
+	return atomic_dec_if_positive(&hvsim.faults[f]) >= 0;
+}
+
+const char *hvsim_version_str(u32 version, char *buf, size_t len)
+{
+	if (!version)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%u.%u", version >> 16, version & 0xffff);
+	return buf;
+}
+
+static int hvsim_check_params(void)
+{
+	unsigned int major, minor;
+
+	if (sscanf(host_version, "%u.%u", &major, &minor) != 2 ||
+	    major > 0xffff || minor > 0xffff ||
+	    !hvsim_version_known(VMBUS_MAKE_VERSION(major, minor))) {
+		pr_err("hvsim: host_version=%s is not a VMBus version hvsim knows (1.1, 2.4, 3.0, 4.0, 4.1, 5.0 .. 5.3)\n",
+		       host_version);
+		return -EINVAL;
+	}
+	hvsim_max_version = VMBUS_MAKE_VERSION(major, minor);
+	if (hvsim_monitor_latency_us < 10 || hvsim_monitor_latency_us > 100000) {
+		pr_err("hvsim: monitor_latency_us=%u out of range 10 .. 100000\n",
+		       hvsim_monitor_latency_us);
+		return -EINVAL;
+	}
+	if (echo_devices > HVSIM_MAX_ECHO_DEVICES) {
+		pr_err("hvsim: echo_devices=%u, at most %u\n", echo_devices,
+		       HVSIM_MAX_ECHO_DEVICES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void hvsim_state_init(void)
+{
+	mutex_init(&hvsim.lock);
+	spin_lock_init(&hvsim.in_lock);
+	spin_lock_init(&hvsim.synic_lock);
+	spin_lock_init(&hvsim.chan_lock);
+	INIT_LIST_HEAD(&hvsim.in_msgs);
+	INIT_LIST_HEAD(&hvsim.out_msgs);
+	INIT_LIST_HEAD(&hvsim.devs);
+	INIT_LIST_HEAD(&hvsim.chans);
+	INIT_LIST_HEAD(&hvsim.gpadls);
+	INIT_WORK(&hvsim.msg_work, hvsim_msg_work);
+	hvsim_monitor_init();
+}
+
+static int hvsim_add_devices(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&hvsim.lock);
+	for (i = 0; i < echo_devices && !ret; i++)
+		if (!hvsim_dev_add())
+			ret = -ENOMEM;
+	mutex_unlock(&hvsim.lock);
+	return ret;
+}
+
+/* Everything but the backend registration, in an order safe with traffic. */
+static void hvsim_teardown(void)
+{
+	hvsim_control_exit();
+	hvsim_synic_stop();
+	drain_workqueue(hvsim.wq);
+	hvsim_monitor_exit();
+	hvsim_synic_exit();
+	mutex_lock(&hvsim.lock);
+	hvsim_free_all();
+	mutex_unlock(&hvsim.lock);
+	destroy_workqueue(hvsim.wq);
+}
+
+static int __init hvsim_init(void)
+{
+	char buf[16];
+	int ret;
+
+	ret = hvsim_check_params();
+	if (ret)
+		return ret;
+	hvsim_state_init();
+	hvsim.wq = alloc_ordered_workqueue("hvsim", 0);
+	if (!hvsim.wq)
+		return -ENOMEM;
+	ret = hvsim_synic_init();
+	if (ret) {
+		destroy_workqueue(hvsim.wq);
+		return ret;
+	}
+	ret = hvsim_add_devices();
+	if (ret)
+		goto err;
+	hvsim_control_init();
+	ret = hv_backend_register(&hvsim_ops);
+	if (ret) {
+		pr_err("hvsim: hv_backend_register failed: %d\n", ret);
+		goto err;
+	}
+	pr_info("hvsim: simulated Hyper-V host up: VMBus <= %s, %u echo device(s), monitor %s\n",
+		hvsim_version_str(hvsim_max_version, buf, sizeof(buf)),
+		echo_devices, hvsim_monitor ? "on" : "off");
+	return 0;
+err:
+	hvsim_teardown();
+	return ret;
+}
+
+static void __exit hvsim_exit(void)
+{
+	/* Stop control commands first: the guest is about to go away. */
+	hvsim_control_exit();
+	/* hv_vmbus unloads the connection; keep answering until it returns. */
+	hv_backend_unregister(&hvsim_ops);
+	hvsim_teardown();
+	pr_info("hvsim: simulated Hyper-V host removed\n");
+}
+
+module_init(hvsim_init);
+module_exit(hvsim_exit);
+
+MODULE_DESCRIPTION("Simulated Hyper-V host beneath hv_vmbus");
+MODULE_LICENSE("GPL");
