@@ -7,11 +7,11 @@
  * before it has work.  Fields that atomic context looks at (the relid and
  * monitor tables, chan->state) are also written under chan_lock.
  */
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 
 #include "hvsim.h"
-
-static const guid_t hvsim_echo_class = HVG_ECHO_CLASS_GUID;
 
 const char *hvsim_chan_state_str(const struct hvsim_chan *chan)
 {
@@ -58,7 +58,7 @@ static void hvsim_chan_work(struct work_struct *work)
 
 	mutex_lock(&hvsim.lock);
 	if (chan->state == HVSIM_CHAN_OPEN && !chan->broken &&
-	    hvsim_echo_service(chan))
+	    chan->dev->svc->service(chan))
 		queue_work(hvsim.wq, &chan->work);	/* budget used up */
 	mutex_unlock(&hvsim.lock);
 }
@@ -74,11 +74,11 @@ static int hvsim_relid_alloc(void)
 	return -ENOSPC;
 }
 
-static int hvsim_monitorid_alloc(void)
+static int hvsim_monitorid_alloc(const struct hvsim_dev *dev)
 {
 	unsigned long id;
 
-	if (!hvsim_monitor)
+	if (!hvsim_monitor || dev->svc->no_monitor)
 		return HVSIM_NO_MONITOR;
 	id = find_first_zero_bit(hvsim.monitor_ids, VMBUS_MAX_MONITOR_ID + 1);
 	if (id > VMBUS_MAX_MONITOR_ID)
@@ -109,7 +109,7 @@ struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx)
 	chan->conn_id = HVSIM_CONN_ID_BASE + relid;
 	chan->subidx = subidx;
 	chan->state = HVSIM_CHAN_OFFERED;
-	chan->monitorid = hvsim_monitorid_alloc();
+	chan->monitorid = hvsim_monitorid_alloc(dev);
 	INIT_WORK(&chan->work, hvsim_chan_work);
 
 	spin_lock_irq(&hvsim.chan_lock);
@@ -147,6 +147,7 @@ void hvsim_chan_offer(struct hvsim_chan *chan)
 		.offer.if_type = chan->dev->class_id,
 		.offer.if_instance = chan->dev->instance,
 		.offer.sub_channel_index = chan->subidx,
+		.offer.mmio_megabytes = chan->dev->svc->mmio_megabytes,
 		.child_relid = chan->relid,
 		.connection_id = chan->conn_id,
 	};
@@ -183,6 +184,11 @@ int hvsim_chan_open(struct hvsim_chan *chan, struct hvsim_gpadl *g,
 	chan->ring_gpadl = g;
 	chan->target_vp = vp;
 	chan->broken = false;
+	if (chan->dev->svc->open && chan->dev->svc->open(chan)) {
+		g->user = NULL;
+		chan->ring_gpadl = NULL;
+		return -EINVAL;
+	}
 	hvsim_set_state(chan, HVSIM_CHAN_OPEN);
 	hvsim_monitor_open(chan);
 	queue_work(hvsim.wq, &chan->work);	/* the guest may have written */
@@ -196,10 +202,21 @@ void hvsim_chan_close(struct hvsim_chan *chan)
 		return;
 	hvsim_set_state(chan, HVSIM_CHAN_OFFERED);
 	hvsim_monitor_close(chan);
+	if (chan->dev->svc->close)
+		chan->dev->svc->close(chan);
 	chan->ring_gpadl->user = NULL;
 	chan->ring_gpadl = NULL;
 	memset(&chan->in, 0, sizeof(chan->in));
 	memset(&chan->out, 0, sizeof(chan->out));
+}
+
+static void hvsim_dev_free(struct hvsim_dev *dev)
+{
+	debugfs_remove_recursive(dev->dir);
+	if (dev->svc->destroy)
+		dev->svc->destroy(dev);
+	list_del(&dev->node);
+	kfree(dev);
 }
 
 /* Frees @chan, and its device if that was rescinded and this was the last. */
@@ -220,10 +237,8 @@ void hvsim_chan_free(struct hvsim_chan *chan)
 	hvsim_gpadl_drop_relid(chan->relid);
 	list_del(&chan->node);
 	kfree(chan);
-	if (!--dev->nchans && dev->rescinded) {
-		list_del(&dev->node);
-		kfree(dev);
-	}
+	if (!--dev->nchans && dev->rescinded)
+		hvsim_dev_free(dev);
 }
 
 static void hvsim_chan_rescind(struct hvsim_chan *chan)
@@ -263,33 +278,44 @@ int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n)
 }
 
 /**
- * hvsim_dev_add() - create an echo device and offer it if the guest is up
+ * hvsim_dev_add() - create a device and offer it if the guest is up
+ * @svc: its service
+ * @args: service arguments from `new_device`, or NULL
  *
- * Return: the device, or NULL when out of memory or relids.
+ * Return: the device, or an ERR_PTR.
  */
-struct hvsim_dev *hvsim_dev_add(void)
+struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 {
 	struct hvsim_chan *chan;
 	struct hvsim_dev *dev;
-	unsigned int id;
+	char name[16];
+	int ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
-		return NULL;
-	id = hvsim.next_dev_id++;
-	dev->id = id;
-	dev->class_id = hvsim_echo_class;
+		return ERR_PTR(-ENOMEM);
+	dev->svc = svc;
+	dev->id = hvsim.next_dev_id++;
+	dev->class_id = svc->class_id;
 	dev->instance = GUID_INIT(0x6856e9b0, 0x5a1c, 0x4bd0, 0x9e, 0x2f,
-				  'H', 'V', 'S', 'I', (u8)(id >> 8), (u8)id);
+				  'H', 'V', 'S', 'I', (u8)(dev->id >> 8), (u8)dev->id);
+	snprintf(name, sizeof(name), "dev%u", dev->id);
+	dev->dir = debugfs_create_dir(name, hvsim.debugfs);
+	INIT_LIST_HEAD(&dev->node);
+	ret = svc->create ? svc->create(dev, args) : 0;
+	if (ret) {
+		debugfs_remove_recursive(dev->dir);
+		kfree(dev);
+		return ERR_PTR(ret);
+	}
 	list_add_tail(&dev->node, &hvsim.devs);
 	chan = hvsim_chan_add(dev, 0);
 	if (!chan) {
-		list_del(&dev->node);
-		kfree(dev);
-		return NULL;
+		hvsim_dev_free(dev);
+		return ERR_PTR(-ENOSPC);
 	}
-	pr_info("hvsim: echo device %u: relid %u instance %pUl\n", id,
-		chan->relid, &dev->instance);
+	pr_info("hvsim: %s device %u: relid %u instance %pUl\n", svc->name,
+		dev->id, chan->relid, &dev->instance);
 	hvsim_chan_offer(chan);
 	return dev;
 }
@@ -317,7 +343,7 @@ int hvsim_dev_del(u32 relid)
 	list_for_each_entry_safe_reverse(chan, tmp, &hvsim.chans, node)
 		if (chan->dev == dev)
 			hvsim_chan_rescind(chan);
-	pr_info("hvsim: echo device %u rescinded\n", id);
+	pr_info("hvsim: %s device %u rescinded\n", dev->svc->name, id);
 	return 0;
 }
 
@@ -330,8 +356,146 @@ void hvsim_free_all(void)
 	hvsim_reset_connection();
 	list_for_each_entry_safe(chan, ctmp, &hvsim.chans, node)
 		hvsim_chan_free(chan);
-	list_for_each_entry_safe(dev, dtmp, &hvsim.devs, node) {
-		list_del(&dev->node);
-		kfree(dev);
+	list_for_each_entry_safe(dev, dtmp, &hvsim.devs, node)
+		hvsim_dev_free(dev);
+}
+
+/* Fault injection: a descriptor the guest must refuse. */
+static void hvsim_bad_desc(struct vmpacket_descriptor *desc)
+{
+	if (hvsim.packet_flip++ & 1) {
+		desc->offset8 = 1;
+		pr_info("hvsim: fault: reply with offset8 1\n");
+	} else {
+		desc->len8 = U16_MAX;
+		pr_info("hvsim: fault: reply with len8 beyond the data\n");
 	}
+}
+
+/**
+ * hvsim_chan_send() - write one packet into the guest-bound ring
+ * @chan: an open channel
+ * @type: VM_PKT_*
+ * @flags: VMBUS_DATA_PACKET_FLAG_*
+ * @trans_id: the transaction id
+ * @kv: the payload pieces
+ * @nkv: their number (at most 4)
+ * @signal: set when the guest must be signalled
+ *
+ * The packet fault knobs apply here, to every service.
+ *
+ * Return: 0 (also for a packet that can never fit, which is logged and
+ * dropped), -ENOSPC if the ring lacks room now (the guest signals once it
+ * has made room), -EINVAL for too many pieces.
+ */
+int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
+		    u64 trans_id, const struct kvec *kv, unsigned int nkv,
+		    bool *signal)
+{
+	struct vmpacket_descriptor desc = {
+		.type = type,
+		.offset8 = sizeof(desc) / 8,
+		.flags = flags,
+		.trans_id = trans_id,
+	};
+	struct kvec all[5] = { { .iov_base = &desc, .iov_len = sizeof(desc) } };
+	u32 len = 0, i;
+	int ret;
+
+	if (nkv > ARRAY_SIZE(all) - 1)
+		return -EINVAL;
+	for (i = 0; i < nkv; i++) {
+		all[i + 1] = kv[i];
+		len += kv[i].iov_len;
+	}
+	desc.len8 = (sizeof(desc) + ALIGN(len, 8)) / 8;
+
+	/* Decide the faults only once the packet is certain to be written. */
+	ret = hvsim_ring_room(&chan->out, sizeof(desc) + len);
+	if (ret == -E2BIG) {
+		pr_err_ratelimited("hvsim: relid %u: packet of %u bytes can never fit the guest's ring, dropped\n",
+				   chan->relid, len);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	if (type == VM_PKT_COMP && hvsim_fault(HVSIM_FAULT_BAD_TRANS_ID)) {
+		desc.trans_id = ~trans_id;
+		pr_info("hvsim: fault: completion with unknown trans_id %#llx\n",
+			desc.trans_id);
+	}
+	if (hvsim_fault(HVSIM_FAULT_BAD_PACKET))
+		hvsim_bad_desc(&desc);
+	ret = hvsim_ring_write(&chan->out, all, nkv + 1, signal);
+	if (ret)
+		return ret;
+	chan->served++;
+	if (hvsim_fault(HVSIM_FAULT_RING_INDEX)) {
+		/* Write no more: a later packet would repair the index. */
+		pr_info("hvsim: fault: relid %u: invalid write_index, channel no longer serviced\n",
+			chan->relid);
+		hvsim_ring_corrupt_index(&chan->out);
+		chan->broken = true;
+		*signal = true;
+	}
+	return 0;
+}
+
+/**
+ * hvsim_chan_service() - feed the guest's packets to a service, in order
+ * @chan: an open, healthy channel
+ * @packet: handles one packet (a private copy, descriptor checked); returns
+ *	0 to consume it, -ENOSPC to stop until the guest makes room, -ENOMEM
+ * @budget: packets per call
+ *
+ * A ring the guest corrupted stops the channel.
+ *
+ * Return: true if packets are left (call again).
+ */
+bool hvsim_chan_service(struct hvsim_chan *chan,
+			int (*packet)(struct hvsim_chan *chan, const u8 *pkt,
+				      u32 len, bool *signal),
+			unsigned int budget)
+{
+	struct vmpacket_descriptor desc;
+	bool signal = false;
+	unsigned int n;
+	int ret = 0;
+
+	for (n = 0; n < budget; n++) {
+		const struct vmpacket_descriptor *d;
+		u32 len;
+		u8 *pkt;
+
+		ret = hvsim_ring_peek(&chan->in, &desc);
+		if (ret)
+			break;
+		len = chan->in.pkt_len;
+		pkt = kvmalloc(len, GFP_KERNEL);
+		if (!pkt) {
+			ret = -ENOMEM;
+			break;
+		}
+		/* Work on a copy: the guest can change its ring at any time. */
+		hvsim_ring_copy(&chan->in, 0, pkt, len);
+		d = (const void *)pkt;
+		if (d->offset8 < sizeof(*d) / 8 || d->offset8 * 8 > len) {
+			chan->in.err = "descriptor changed while being read";
+			ret = -EIO;
+		} else {
+			ret = packet(chan, pkt, len, &signal);
+		}
+		kvfree(pkt);
+		if (ret)
+			break;
+		if (hvsim_ring_consume(&chan->in))
+			signal = true;
+		if (chan->broken)
+			break;
+	}
+	if (ret == -EIO)
+		hvsim_chan_broken(chan, chan->in.err ? chan->in.err : chan->out.err);
+	if (signal)
+		hvsim_signal_guest(chan);
+	return !chan->broken && (n == budget || ret == -ENOMEM);
 }

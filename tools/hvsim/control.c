@@ -2,8 +2,9 @@
 /*
  * The control interface in debugfs, /sys/kernel/debug/hvsim/:
  *
- *   new_device	write "echo": add an echo device (offered at once if the
- *		guest is connected)
+ *   new_device	write "SERVICE [ARGS]", e.g. "echo": add a device of that
+ *		service (offered at once if the guest is connected); its
+ *		own files, if any, are in dev<N>/
  *   del_device	write a relid: rescind that device and its subchannels
  *   devices	one line per channel
  *   version	the negotiated VMBus version, or "none"
@@ -14,6 +15,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -21,8 +23,9 @@
 
 struct hvsim_cmd {
 	struct work_struct work;
-	int (*fn)(u32 arg);
+	int (*fn)(u32 arg, char *args);
 	u32 arg;
+	char *args;
 	int ret;
 };
 
@@ -31,13 +34,13 @@ static void hvsim_cmd_work(struct work_struct *work)
 	struct hvsim_cmd *cmd = container_of(work, struct hvsim_cmd, work);
 
 	mutex_lock(&hvsim.lock);
-	cmd->ret = cmd->fn(cmd->arg);
+	cmd->ret = cmd->fn(cmd->arg, cmd->args);
 	mutex_unlock(&hvsim.lock);
 }
 
-static int hvsim_run(int (*fn)(u32 arg), u32 arg)
+static int hvsim_run(int (*fn)(u32 arg, char *args), u32 arg, char *args)
 {
-	struct hvsim_cmd cmd = { .fn = fn, .arg = arg };
+	struct hvsim_cmd cmd = { .fn = fn, .arg = arg, .args = args };
 
 	INIT_WORK_ONSTACK(&cmd.work, hvsim_cmd_work);
 	queue_work(hvsim.wq, &cmd.work);
@@ -46,12 +49,21 @@ static int hvsim_run(int (*fn)(u32 arg), u32 arg)
 	return cmd.ret;
 }
 
-static int hvsim_cmd_new(u32 unused)
+/* "SERVICE [ARGS]" */
+static int hvsim_cmd_new(u32 unused, char *line)
 {
-	return hvsim_dev_add() ? 0 : -ENOSPC;
+	const struct hvsim_service *svc;
+	char *name = strsep(&line, " \t");
+
+	svc = hvsim_service_find(name);
+	if (!svc) {
+		pr_err("hvsim: new_device: unknown service '%s'\n", name);
+		return -EINVAL;
+	}
+	return PTR_ERR_OR_ZERO(hvsim_dev_add(svc, line));
 }
 
-static int hvsim_cmd_del(u32 relid)
+static int hvsim_cmd_del(u32 relid, char *unused)
 {
 	return hvsim_dev_del(relid);
 }
@@ -60,17 +72,16 @@ static ssize_t hvsim_new_device_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
-	char buf[16];
+	char *buf;
 	int ret;
 
-	if (count >= sizeof(buf))
+	if (count >= 256)
 		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (strcmp(strim(buf), "echo"))
-		return -EINVAL;
-	ret = hvsim_run(hvsim_cmd_new, 0);
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = hvsim_run(hvsim_cmd_new, 0, strim(buf));
+	kfree(buf);
 	return ret ? ret : count;
 }
 
@@ -84,7 +95,7 @@ static ssize_t hvsim_del_device_write(struct file *file,
 	ret = kstrtou32_from_user(ubuf, count, 0, &relid);
 	if (ret)
 		return ret;
-	ret = hvsim_run(hvsim_cmd_del, relid);
+	ret = hvsim_run(hvsim_cmd_del, relid, NULL);
 	return ret ? ret : count;
 }
 
@@ -108,8 +119,9 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 
 	mutex_lock(&hvsim.lock);
 	list_for_each_entry(chan, &hvsim.chans, node) {
-		seq_printf(s, "relid=%u class=echo instance=%pUl sub=%u state=%s",
-			   chan->relid, &chan->dev->instance, chan->subidx,
+		seq_printf(s, "relid=%u class=%s instance=%pUl sub=%u state=%s",
+			   chan->relid, chan->dev->svc->name,
+			   &chan->dev->instance, chan->subidx,
 			   hvsim_chan_state_str(chan));
 		if (chan->state == HVSIM_CHAN_OPEN)
 			seq_printf(s, " vp=%u", chan->target_vp);
@@ -119,7 +131,10 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 			seq_printf(s, " monitor=%d", chan->monitorid);
 		else
 			seq_puts(s, " monitor=-");
-		seq_printf(s, " echoed=%llu\n", chan->echoed);
+		seq_printf(s, " served=%llu", chan->served);
+		if (chan->dev->svc->show)
+			chan->dev->svc->show(s, chan);
+		seq_putc(s, '\n');
 	}
 	mutex_unlock(&hvsim.lock);
 	return 0;
@@ -170,6 +185,13 @@ void hvsim_control_init(void)
 /* Waits for commands in progress; no new ones start. */
 void hvsim_control_exit(void)
 {
+	struct hvsim_dev *dev;
+
 	debugfs_remove_recursive(hvsim.debugfs);
 	hvsim.debugfs = NULL;
+	/* The devices' directories went with it. */
+	mutex_lock(&hvsim.lock);
+	list_for_each_entry(dev, &hvsim.devs, node)
+		dev->dir = NULL;
+	mutex_unlock(&hvsim.lock);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The echo test service behind every hvsim device.
+ * The echo test service (new_device "echo").
  *
  * Inband packets come back with the same transaction id and payload, as a
  * completion if the guest asked for one.  GPA-direct packets are answered
@@ -21,62 +21,12 @@
 #define HVSIM_ECHO_BUDGET	64	/* packets per run of the work item */
 #define HVSIM_ECHO_MAX_RANGES	256
 
-/* Fault injection: a descriptor the guest must refuse. */
-static void hvsim_bad_desc(struct vmpacket_descriptor *desc)
-{
-	if (hvsim.packet_flip++ & 1) {
-		desc->offset8 = 1;
-		pr_info("hvsim: fault: echo reply with offset8 1\n");
-	} else {
-		desc->len8 = U16_MAX;
-		pr_info("hvsim: fault: echo reply with len8 beyond the data\n");
-	}
-}
-
 static int hvsim_echo_reply(struct hvsim_chan *chan, u16 type, u64 trans_id,
 			    const void *data, u32 len, bool *signal)
 {
-	struct vmpacket_descriptor desc = {
-		.type = type,
-		.offset8 = sizeof(desc) / 8,
-		.len8 = (sizeof(desc) + ALIGN(len, 8)) / 8,
-		.trans_id = trans_id,
-	};
-	struct kvec kv[2] = {
-		{ .iov_base = &desc, .iov_len = sizeof(desc) },
-		{ .iov_base = (void *)data, .iov_len = len },
-	};
-	int ret;
+	struct kvec kv = { .iov_base = (void *)data, .iov_len = len };
 
-	/* Decide the faults only once the reply is certain to be written. */
-	ret = hvsim_ring_room(&chan->out, sizeof(desc) + len);
-	if (ret == -E2BIG) {
-		pr_err_ratelimited("hvsim: relid %u: reply of %u bytes can never fit the guest's ring, dropped\n",
-				   chan->relid, len);
-		return 0;
-	}
-	if (ret)
-		return ret;
-	if (type == VM_PKT_COMP && hvsim_fault(HVSIM_FAULT_BAD_TRANS_ID)) {
-		desc.trans_id = ~trans_id;
-		pr_info("hvsim: fault: completion with unknown trans_id %#llx\n",
-			desc.trans_id);
-	}
-	if (hvsim_fault(HVSIM_FAULT_BAD_PACKET))
-		hvsim_bad_desc(&desc);
-	ret = hvsim_ring_write(&chan->out, kv, ARRAY_SIZE(kv), signal);
-	if (ret)
-		return ret;
-	chan->echoed++;
-	if (hvsim_fault(HVSIM_FAULT_RING_INDEX)) {
-		/* Write no more: a later packet would repair the index. */
-		pr_info("hvsim: fault: relid %u: invalid write_index, channel no longer serviced\n",
-			chan->relid);
-		hvsim_ring_corrupt_index(&chan->out);
-		chan->broken = true;
-		*signal = true;
-	}
-	return 0;
+	return hvsim_chan_send(chan, type, 0, trans_id, &kv, 1, signal);
 }
 
 static int hvsim_echo_ctrl(struct hvsim_chan *chan,
@@ -170,63 +120,28 @@ static int hvsim_echo_gpa(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	return ret;
 }
 
-/* Answer the peeked packet: 0 (consume it), -ENOSPC, -ENOMEM or -EIO. */
-static int hvsim_echo_packet(struct hvsim_chan *chan, bool *signal)
+/* Answer one packet: 0 (consumed), -ENOSPC (retry later), -ENOMEM. */
+static int hvsim_echo_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
+			     bool *signal)
 {
-	u32 len = chan->in.pkt_len;
-	const struct vmpacket_descriptor *d;
-	u8 *pkt;
-	int ret = 0;
+	const struct vmpacket_descriptor *d = (const void *)pkt;
 
-	pkt = kvmalloc(len, GFP_KERNEL);
-	if (!pkt)
-		return -ENOMEM;
-	/* Work on a copy: the guest can change its ring at any time. */
-	hvsim_ring_copy(&chan->in, 0, pkt, len);
-	d = (const void *)pkt;
-	if (d->offset8 < sizeof(*d) / 8 || d->offset8 * 8 > len) {
-		chan->in.err = "descriptor changed while being read";
-		ret = -EIO;
-	} else if (d->type == VM_PKT_DATA_INBAND) {
-		ret = hvsim_echo_inband(chan, pkt, len, signal);
-	} else if (d->type == VM_PKT_DATA_USING_GPA_DIRECT) {
-		ret = hvsim_echo_gpa(chan, pkt, len, signal);
-	} else {
-		pr_err_ratelimited("hvsim: relid %u: echo does not take packet type %u, skipped\n",
-				   chan->relid, d->type);
-	}
-	kvfree(pkt);
-	return ret;
+	if (d->type == VM_PKT_DATA_INBAND)
+		return hvsim_echo_inband(chan, pkt, len, signal);
+	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT)
+		return hvsim_echo_gpa(chan, pkt, len, signal);
+	pr_err_ratelimited("hvsim: relid %u: echo does not take packet type %u, skipped\n",
+			   chan->relid, d->type);
+	return 0;
 }
 
-/**
- * hvsim_echo_service() - answer what the guest has written
- * @chan: an open, healthy channel
- *
- * Return: true if the budget ran out with packets left.
- */
-bool hvsim_echo_service(struct hvsim_chan *chan)
+static bool hvsim_echo_service(struct hvsim_chan *chan)
 {
-	struct vmpacket_descriptor desc;
-	bool signal = false;
-	unsigned int n;
-	int ret = 0;
-
-	for (n = 0; n < HVSIM_ECHO_BUDGET; n++) {
-		ret = hvsim_ring_peek(&chan->in, &desc);
-		if (ret)
-			break;
-		ret = hvsim_echo_packet(chan, &signal);
-		if (ret)
-			break;
-		if (hvsim_ring_consume(&chan->in))
-			signal = true;
-		if (chan->broken)
-			break;
-	}
-	if (ret == -EIO)
-		hvsim_chan_broken(chan, chan->in.err ? chan->in.err : chan->out.err);
-	if (signal)
-		hvsim_signal_guest(chan);
-	return !chan->broken && (n == HVSIM_ECHO_BUDGET || ret == -ENOMEM);
+	return hvsim_chan_service(chan, hvsim_echo_packet, HVSIM_ECHO_BUDGET);
 }
+
+const struct hvsim_service hvsim_echo_svc = {
+	.name = "echo",
+	.class_id = HVG_ECHO_CLASS_GUID,
+	.service = hvsim_echo_service,
+};

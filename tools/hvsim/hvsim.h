@@ -53,6 +53,39 @@ struct hvsim_ring {
 	const char *err;	/* why the last call returned -EIO */
 };
 
+struct hvsim_dev;
+struct hvsim_chan;
+struct seq_file;
+
+/**
+ * struct hvsim_service - a device class the simulated host can offer
+ * @name: what `new_device` takes ("echo", ...)
+ * @class_id: the offer's interface type GUID
+ * @no_monitor: offer without a monitor id (the integration components)
+ * @mmio_megabytes: MMIO space the offer asks for
+ * @create: optional; parse @args ("key=value ..." or NULL) into dev->priv
+ * @destroy: optional; free dev->priv once the last channel is gone
+ * @open: optional; the guest opened @chan; non-zero refuses the open
+ * @close: optional; the guest closed @chan, or it is being rescinded
+ * @service: required; consume what the guest wrote (hvsim_ring_peek() etc.)
+ *	and answer with hvsim_chan_send(); return true if packets are left
+ * @show: optional; extra text for the `devices` line of @chan
+ *
+ * All callbacks run on the host workqueue with hvsim.lock held.
+ */
+struct hvsim_service {
+	const char *name;
+	guid_t class_id;
+	bool no_monitor;
+	u16 mmio_megabytes;
+	int (*create)(struct hvsim_dev *dev, char *args);
+	void (*destroy)(struct hvsim_dev *dev);
+	int (*open)(struct hvsim_chan *chan);
+	void (*close)(struct hvsim_chan *chan);
+	bool (*service)(struct hvsim_chan *chan);
+	void (*show)(struct seq_file *s, struct hvsim_chan *chan);
+};
+
 enum hvsim_chan_state {
 	HVSIM_CHAN_OFFERED,	/* exists; offered once the guest asks */
 	HVSIM_CHAN_OPEN,
@@ -61,6 +94,9 @@ enum hvsim_chan_state {
 
 struct hvsim_dev {
 	struct list_head node;		/* in hvsim.devs */
+	const struct hvsim_service *svc;
+	void *priv;			/* the service's */
+	struct dentry *dir;		/* debugfs hvsim/dev<id>/, for the service */
 	unsigned int id;
 	guid_t class_id;
 	guid_t instance;
@@ -96,7 +132,8 @@ struct hvsim_chan {
 	struct hvsim_gpadl *ring_gpadl;
 	struct hvsim_ring in;		/* guest -> host */
 	struct hvsim_ring out;		/* host -> guest */
-	u64 echoed;
+	u64 served;			/* packets the service answered */
+	void *priv;			/* the service's */
 	struct work_struct work;	/* service the rings */
 };
 
@@ -188,8 +225,18 @@ bool hvsim_version_known(u32 version);
 void hvsim_msg_work(struct work_struct *work);
 void hvsim_reset_connection(void);
 
+/* services.c */
+const struct hvsim_service *hvsim_service_find(const char *name);
+
 /* chan.c */
-struct hvsim_dev *hvsim_dev_add(void);
+struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args);
+int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
+		    u64 trans_id, const struct kvec *kv, unsigned int nkv,
+		    bool *signal);
+bool hvsim_chan_service(struct hvsim_chan *chan,
+		       int (*packet)(struct hvsim_chan *chan, const u8 *pkt,
+				     u32 len, bool *signal),
+		       unsigned int budget);
 int hvsim_dev_del(u32 relid);
 struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx);
 int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n);
@@ -230,7 +277,7 @@ void hvsim_monitor_open(struct hvsim_chan *chan);
 void hvsim_monitor_close(struct hvsim_chan *chan);
 
 /* echo.c */
-bool hvsim_echo_service(struct hvsim_chan *chan);
+extern const struct hvsim_service hvsim_echo_svc;
 
 /* control.c */
 void hvsim_control_init(void);

@@ -106,8 +106,7 @@ static int hvsim_add_devices(void)
 
 	mutex_lock(&hvsim.lock);
 	for (i = 0; i < echo_devices && !ret; i++)
-		if (!hvsim_dev_add())
-			ret = -ENOMEM;
+		ret = PTR_ERR_OR_ZERO(hvsim_dev_add(&hvsim_echo_svc, NULL));
 	mutex_unlock(&hvsim.lock);
 	return ret;
 }
@@ -143,10 +142,10 @@ static int __init hvsim_init(void)
 		destroy_workqueue(hvsim.wq);
 		return ret;
 	}
+	hvsim_control_init();
 	ret = hvsim_add_devices();
 	if (ret)
 		goto err;
-	hvsim_control_init();
 	ret = hv_backend_register(&hvsim_ops);
 	if (ret) {
 		pr_err("hvsim: hv_backend_register failed: %d\n", ret);
