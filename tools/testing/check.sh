@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# check.sh - the whole test suite (`make check`, .ci/run).
+#
+# Steps, in order; each gate counts as one test case, suites with TAP output
+# count their cases:
+#   deps      tools/testing/vm/deps.sh (only when run as root; not counted
+#             unless it fails)
+#   kernel    tools/testing/vm/kernel.sh $HVG_KERNEL (default 6.1; "host"
+#             uses /lib/modules/$(uname -r)/build and boots the host kernel)
+#   build     kbuild with W=1 from clean; any compiler or modpost warning fails
+#   sparse    C=2; any sparse diagnostic in our files fails (needs the build)
+#   unit      make -C tools/testing/unit check   (if that Makefile exists)
+#   fuzz      make -C tools/testing/fuzz check   (if that Makefile exists)
+#   vm        tools/testing/vm/run-tests.sh (one VM per script)
+# The last line is "N passed, N failed"; exit status 1 if anything failed.
+# Logs: $HVG_CACHE (default <repo>/.cache)/check/.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cache=${HVG_CACHE:-$repo/.cache}
+export HVG_CACHE=$cache
+series=${HVG_KERNEL:-6.1}
+logs=$cache/check
+jobs=${HVG_JOBS:-2}
+mkdir -p "$logs"
+cd "$repo" || exit 1
+
+pass=0 fail=0
+t_start=$(date +%s)
+
+# Indent sub-output so that no summary line of a sub-suite can be taken for
+# ours (CI reads the last "N passed, N failed" line).
+show() { sed 's/^/  | /'; }
+
+verdict() {	# verdict NAME OK|FAIL [why]
+	if [ "$2" = OK ]; then
+		pass=$((pass + 1)); echo "[PASS] $1"
+	else
+		fail=$((fail + 1)); echo "[FAIL] $1${3:+: $3}"
+	fi
+}
+
+# count_suite NAME LOG RC: add the cases of a sub-suite.  Its own final
+# "N passed, N failed" line wins, else its top-level TAP lines, else the suite
+# is one case decided by its exit status.
+count_suite() {
+	local name=$1 log=$2 rc=$3 p=0 f=0 line
+	line=$(grep -aE '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	else
+		p=$(grep -acE '^ok [0-9]+' "$log")
+		p=$((p - $(grep -aE '^ok [0-9]+' "$log" | grep -aciE '# *skip')))
+		f=$(grep -acE '^not ok [0-9]+' "$log")
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	if [ $((p + f)) -eq 0 ]; then
+		p=1	# ran fine but counts nothing: one passed gate
+	fi
+	pass=$((pass + p)) fail=$((fail + f))
+	printf '[%s] %s: %d ok, %d not ok\n' "$([ "$f" -eq 0 ] && echo PASS || echo FAIL)" \
+		"$name" "$p" "$f"
+}
+
+finish() {
+	echo "check: total time $(($(date +%s) - t_start))s, logs in $logs"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+}
+
+step() { echo; echo "=== $* ($(date +%T))"; }
+
+# --- deps, kernel ----------------------------------------------------------
+if [ "$(id -u)" -eq 0 ]; then
+	step deps
+	tools/testing/vm/deps.sh >"$logs/deps.log" 2>&1
+	rc=$?
+	tail -n 3 "$logs/deps.log" | show
+	[ "$rc" -eq 0 ] || verdict deps FAIL "see $logs/deps.log"
+fi
+
+step "kernel $series"
+if [ "$series" = host ]; then
+	KDIR=/lib/modules/$(uname -r)/build
+	[ -d "$KDIR" ] || { verdict kernel FAIL "no $KDIR"; finish; }
+else
+	KDIR=$(tools/testing/vm/kernel.sh "$series" 2>"$logs/kernel.log" |
+		sed -n 's/^KDIR=//p')
+	if [ -z "$KDIR" ]; then
+		show <"$logs/kernel.log"
+		verdict kernel FAIL "cannot fetch kernel $series"
+		finish
+	fi
+fi
+echo "KDIR=$KDIR"
+kmake() { make -C "$KDIR" M="$repo" -j"$jobs" "$@"; }
+
+# --- build gate (W=1, no warnings) -----------------------------------------
+step "build (W=1)"
+# The Makefile's clean, not kbuild's: that one would wipe the cache.
+make -s clean-modules KDIR="$KDIR" >"$logs/clean.log" 2>&1 || show <"$logs/clean.log"
+kmake W=1 modules >"$logs/build.log" 2>&1
+rc=$?
+# gcc: "file:line:col: warning: ...", modpost: "WARNING: modpost: ..."
+warn=$(grep -aE '(warning|error): |^WARNING: |^ERROR: ' "$logs/build.log")
+[ -z "$warn" ] || echo "$warn" | head -n 60 | show
+if [ "$rc" -ne 0 ]; then
+	tail -n 5 "$logs/build.log" | show
+	verdict build FAIL "make exited $rc"
+elif [ -n "$warn" ]; then
+	verdict build FAIL "$(echo "$warn" | wc -l) warning line(s)"
+else
+	verdict build OK
+fi
+build_rc=$rc
+
+# --- sparse gate ------------------------------------------------------------
+step "sparse (C=2)"
+if [ "$build_rc" -ne 0 ]; then
+	verdict sparse FAIL "not run: the build failed"
+else
+	# Same flags as the build: nothing recompiles, every source is checked.
+	kmake W=1 C=2 modules >"$logs/sparse.log" 2>&1
+	rc=$?
+	# Our files only (kernel headers live under $KDIR or the cache).
+	ours=$(grep -aE "^($repo/)?(drivers|include|tools)/[^:]*:[0-9]+:([0-9]+:)? (warning|error): " \
+		"$logs/sparse.log" | grep -av "^$repo/\\.cache/")
+	[ -z "$ours" ] || echo "$ours" | head -n 60 | show
+	if [ "$rc" -ne 0 ]; then
+		verdict sparse FAIL "make exited $rc"
+	elif [ -n "$ours" ]; then
+		verdict sparse FAIL "$(echo "$ours" | wc -l) sparse diagnostic(s)"
+	else
+		verdict sparse OK
+	fi
+fi
+
+# --- userspace suites -------------------------------------------------------
+for s in unit fuzz; do
+	[ -f "tools/testing/$s/Makefile" ] || continue
+	step "$s"
+	make -C "tools/testing/$s" check >"$logs/$s.log" 2>&1
+	rc=$?
+	show <"$logs/$s.log" | tail -n 40
+	count_suite "$s" "$logs/$s.log" "$rc"
+done
+
+# --- VM tests ---------------------------------------------------------------
+step "vm tests (kernel $series)"
+tools/testing/vm/run-tests.sh --kernel "$series" --logdir "$logs/vm" \
+	2>&1 | tee "$logs/vm.log" | show
+count_suite vm "$logs/vm.log" "${PIPESTATUS[0]}"
+
+finish

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run-tests.sh [--kernel SERIES] [--timeout S] [--logdir DIR] [TEST.sh...]
+#
+# Runs the KTAP/TAP scripts tools/testing/vm/tests/*.sh (or the ones named),
+# each in its own freshly booted VM (vm.sh).  One VM per script: a boot takes
+# about 3 s of guest time and 7-10 s of wall time under TCG, cheap enough to
+# buy isolation (a script that crashes or taints the kernel cannot spoil the
+# next one), so no batching.
+#
+# Counting: every top-level "ok N" / "not ok N" line is a test case ("# SKIP"
+# counts as skipped); a script that runs fewer cases than its plan, exits
+# non-zero without a failing case, times out, crashes the VM or leaves a
+# kernel splat in the log gets one extra failure.  A script may ask for a
+# longer limit with a line "# hvg-timeout: SECONDS".
+#
+# Prints one summary line per script and ends with
+# "N passed, N failed, N skipped"; exit status 1 if anything failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+cache=${HVG_CACHE:-$repo/.cache}
+kernel=${HVG_KERNEL:-6.1}
+timeout=${HVG_TEST_TIMEOUT:-300}
+logdir=$cache/vm/logs
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel)	kernel=$2; shift 2 ;;
+	--timeout)	timeout=$2; shift 2 ;;
+	--logdir)	logdir=$2; shift 2 ;;
+	--)		shift; break ;;
+	-*)		echo "run-tests.sh: unknown option $1" >&2; exit 2 ;;
+	*)		break ;;
+	esac
+done
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=("$here"/tests/*.sh)
+fi
+mkdir -p "$logdir"
+
+total_pass=0 total_fail=0 total_skip=0
+
+# run_one SCRIPT: boot a VM for SCRIPT, count its results, print a summary.
+run_one() {
+	local t=$1 name out err rc lim start secs
+	local pass=0 fail=0 skip=0 plan=0 ran=0 why=()
+
+	name=$(basename "$t" .sh)
+	t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
+	out=$logdir/$name.out err=$logdir/$name.err
+	lim=$(sed -n 's/^# hvg-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
+
+	start=$(date +%s)
+	(cd "$repo" && "$here/vm.sh" --kernel "$kernel" --timeout "${lim:-$timeout}" \
+		--log "$logdir/$name.log" -- sh "$t") >"$out" 2>"$err"
+	rc=$?
+	secs=$(($(date +%s) - start))
+
+	while IFS= read -r l; do
+		case $l in
+		"not ok "[0-9]*)	fail=$((fail + 1)); ran=$((ran + 1)) ;;
+		"ok "[0-9]*)
+			ran=$((ran + 1))
+			if echo "$l" | grep -qi '# *skip'; then
+				skip=$((skip + 1))
+			else
+				pass=$((pass + 1))
+			fi ;;
+		1..[0-9]*)		plan=${l#1..}; plan=${plan%%[!0-9]*} ;;
+		esac
+	done < <(tr -d '\r' <"$out")
+
+	sed 's/^/    /' "$out"
+	grep -a '^HVG-SPLAT' "$err" | sed 's/^/    /'
+	if [ "$ran" -lt "$plan" ]; then
+		fail=$((fail + plan - ran)); why+=("ran $ran of $plan planned")
+	fi
+	case $rc in
+	0)	;;
+	123)	fail=$((fail + 1)); why+=("kernel splat") ;;
+	124)	fail=$((fail + 1)); why+=("timeout") ;;
+	125)	fail=$((fail + 1)); why+=("VM died") ;;
+	*)	if grep -q '^HVG-SPLAT' "$err"; then
+			fail=$((fail + 1)); why+=("kernel splat")
+		fi
+		if [ "$fail" -eq 0 ]; then
+			fail=1; why+=("exit status $rc")
+		fi ;;
+	esac
+	if [ "$ran" -eq 0 ] && [ "$fail" -eq 0 ]; then
+		fail=1; why+=("no test output")
+	fi
+
+	local verdict=PASS
+	[ "$fail" -eq 0 ] || verdict=FAIL
+	printf '[%s] %s: %d ok, %d not ok, %d skipped, %ds%s\n' "$verdict" \
+		"$name" "$pass" "$fail" "$skip" "$secs" \
+		"${why[*]:+ (${why[*]}; log: $logdir/$name.log)}"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+}
+
+for t in "${tests[@]}"; do
+	[ -f "$t" ] || { echo "run-tests.sh: no such test $t" >&2; total_fail=$((total_fail + 1)); continue; }
+	run_one "$t"
+done
+
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]
