@@ -11,6 +11,7 @@
 #             uses /lib/modules/$(uname -r)/build and boots the host kernel)
 #   build     kbuild with W=1 from clean; any compiler or modpost warning fails
 #   sparse    C=2; any sparse diagnostic in our files fails (needs the build)
+#   checkpatch  scripts/checkpatch.pl on every committed kernel source file
 #   unit      make -C tools/testing/unit check   (if that Makefile exists)
 #   fuzz      make -C tools/testing/fuzz check   (if that Makefile exists)
 #   vm        tools/testing/vm/run-tests.sh (one VM per script)
@@ -138,6 +139,37 @@ else
 		verdict sparse FAIL "$(echo "$ours" | wc -l) sparse diagnostic(s)"
 	else
 		verdict sparse OK
+	fi
+fi
+
+# --- checkpatch gate ----------------------------------------------------------
+# checkpatch.pl comes from Debian's linux-source-6.1 (deps.sh installs it).
+# compat.h is exempt: version checks are what it is for.
+step checkpatch
+cp_dir=$cache/checkpatch
+if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
+	src=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1)
+	mkdir -p "$cp_dir"
+	[ -z "$src" ] || tar -xf "$src" -C "$cp_dir" --strip-components=1 \
+		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' >"$logs/checkpatch.log" 2>&1
+fi
+if [ ! -f "$cp_dir/scripts/checkpatch.pl" ]; then
+	verdict checkpatch FAIL "no checkpatch.pl (linux-source-6.1 missing)"
+else
+	files=$(git ls-files 'drivers/*.[ch]' 'include/*.h' 'tools/*.[ch]' |
+		grep -v -e '^include/hvguest/compat.h$' -e '^tools/testing/unit/' \
+			-e '^tools/testing/fuzz/' -e '^tools/testing/bench/')
+	# shellcheck disable=SC2086
+	perl "$cp_dir/scripts/checkpatch.pl" --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files \
+		>"$logs/checkpatch.log" 2>&1
+	bad=$(grep -aE ': (ERROR|WARNING):' "$logs/checkpatch.log")
+	if [ -n "$bad" ]; then
+		echo "$bad" | head -n 40 | show
+		verdict checkpatch FAIL "$(echo "$bad" | wc -l) finding(s)"
+	else
+		verdict checkpatch OK
 	fi
 fi
 
