@@ -66,4 +66,30 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #define hvg_irq_work_init_hard(work, fn)	init_irq_work(work, fn)
 #endif
 
+/* ---- netvsc (issue 3) ---------------------------------------------------- */
+
+/* netif_napi_add() lost its weight argument in 6.1. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#define hvg_napi_add(ndev, napi, poll) \
+	netif_napi_add(ndev, napi, poll, NAPI_POLL_WEIGHT)
+#else
+#define hvg_napi_add(ndev, napi, poll) netif_napi_add(ndev, napi, poll)
+#endif
+
+/* netif_rx() works from any context from 5.18 on. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+#define hvg_netif_rx(skb) netif_rx_ni(skb)
+#else
+#define hvg_netif_rx(skb) netif_rx(skb)
+#endif
+
+/* ---- packaging / kernel matrix (issue 6) ---------------------------------- */
+
+/* The get_unaligned_*() helpers moved from asm/ to linux/ in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _HVGUEST_COMPAT_H */

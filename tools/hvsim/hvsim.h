@@ -278,6 +278,11 @@ void hvsim_monitor_close(struct hvsim_chan *chan);
 
 /* echo.c */
 extern const struct hvsim_service hvsim_echo_svc;
+extern const struct hvsim_service hvsim_ic_heartbeat_svc;
+extern const struct hvsim_service hvsim_ic_shutdown_svc;
+extern const struct hvsim_service hvsim_ic_timesync_svc;
+extern const struct hvsim_service hvsim_net_svc;
+extern const struct hvsim_service hvsim_scsi_svc;
 
 /* control.c */
 void hvsim_control_init(void);

@@ -8,6 +8,11 @@
 
 static const struct hvsim_service *const hvsim_services[] = {
 	&hvsim_echo_svc,
+	&hvsim_ic_heartbeat_svc,
+	&hvsim_ic_shutdown_svc,
+	&hvsim_ic_timesync_svc,
+	&hvsim_net_svc,
+	&hvsim_scsi_svc,
 };
 
 /**

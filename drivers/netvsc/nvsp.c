@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_netvsc: NVSP control requests, version negotiation and the receive
+ * and send buffers shared with the host.
+ */
+#include <linux/bitmap.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "netvsc.h"
+
+static const u32 netvsc_versions[] = {
+	NVSP_VERSION_61, NVSP_VERSION_6, NVSP_VERSION_5, NVSP_VERSION_4,
+	NVSP_VERSION_2, NVSP_VERSION_1,
+};
+
+/* The host completed the pending control request (NAPI context). */
+void netvsc_ctrl_complete(struct netvsc_dev *nd, const void *data, u32 len)
+{
+	memset(&nd->ctrl_reply, 0, sizeof(nd->ctrl_reply));
+	memcpy(&nd->ctrl_reply, data, min_t(u32, len, sizeof(nd->ctrl_reply)));
+	complete(&nd->ctrl_done);
+}
+
+/**
+ * netvsc_nvsp_request() - send an NVSP message and wait for its completion
+ * @nd: the device
+ * @msg: the message; replaced by the completion's payload
+ * @pb: page ranges to send with it (GPA direct), or NULL
+ * @npb: their number
+ *
+ * Caller holds ctrl_lock.  Return: 0, -ETIMEDOUT, -ENODEV or another errno.
+ */
+int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
+			const struct hv_page_buffer *pb, u32 npb)
+{
+	u64 ck = NETVSC_CK(NETVSC_CK_CTRL, 0);
+	int ret;
+
+	lockdep_assert_held(&nd->ctrl_lock);
+	reinit_completion(&nd->ctrl_done);
+	if (pb)
+		ret = hvg_sendpacket_pagebuffer(nd->chan, pb, npb, msg,
+						sizeof(*msg), ck);
+	else
+		ret = hvg_sendpacket(nd->chan, msg, sizeof(*msg), ck,
+				     VM_PKT_DATA_INBAND,
+				     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret)
+		return ret;
+	if (!wait_for_completion_timeout(&nd->ctrl_done, NETVSC_CTRL_TIMEOUT)) {
+		if (hvg_channel_rescinded(nd->chan))
+			return -ENODEV;
+		dev_err(netvsc_dev(nd), "no completion for NVSP message %u\n",
+			msg->type);
+		return -ETIMEDOUT;
+	}
+	*msg = nd->ctrl_reply;
+	return 0;
+}
+
+static int netvsc_post(struct netvsc_dev *nd, const struct nvsp_msg *msg)
+{
+	return hvg_sendpacket(nd->chan, msg, sizeof(*msg), 0,
+			      VM_PKT_DATA_INBAND, 0);
+}
+
+static int netvsc_try_version(struct netvsc_dev *nd, u32 ver)
+{
+	struct nvsp_msg m = {
+		.type = NVSP_MSG_INIT,
+		.init = { .min_version = ver, .max_version = ver },
+	};
+	int ret;
+
+	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
+	if (ret)
+		return ret;
+	if (m.type != NVSP_MSG_INIT_COMPLETE)
+		return -EPROTO;
+	if (m.init_complete.status != NVSP_STAT_SUCCESS ||
+	    m.init_complete.version != ver)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static int netvsc_negotiate(struct netvsc_dev *nd)
+{
+	struct nvsp_msg m = { .type = NVSP_MSG1_SEND_NDIS_VER };
+	unsigned int i;
+	int ret = -EOPNOTSUPP;
+
+	for (i = 0; i < ARRAY_SIZE(netvsc_versions); i++) {
+		ret = netvsc_try_version(nd, netvsc_versions[i]);
+		if (ret != -EOPNOTSUPP)
+			break;
+	}
+	if (ret) {
+		dev_err(netvsc_dev(nd), "NVSP version negotiation failed: %d\n", ret);
+		return ret;
+	}
+	nd->nvsp = netvsc_versions[i];
+	m.ndis_ver.major = 6;
+	m.ndis_ver.minor = nd->nvsp > NVSP_VERSION_4 ? 30 : 1;
+	ret = netvsc_post(nd, &m);
+	if (ret || nd->nvsp < NVSP_VERSION_2)
+		return ret;
+	memset(&m, 0, sizeof(m));
+	m.type = NVSP_MSG2_SEND_NDIS_CONFIG;
+	m.ndis_config.mtu = ETH_DATA_LEN + ETH_HLEN;
+	return netvsc_post(nd, &m);
+}
+
+static int netvsc_recv_buf(struct netvsc_dev *nd)
+{
+	struct nvsp_msg m = { .type = NVSP_MSG1_SEND_RECV_BUF };
+	const struct nvsp_recv_section *s = &m.recv_buf_complete.section;
+	int ret;
+
+	nd->recv_size = netvsc_recv_buf_size;
+	nd->recv_buf = vzalloc(nd->recv_size);
+	if (!nd->recv_buf)
+		return -ENOMEM;
+	ret = hvg_gpadl_establish(nd->chan, nd->recv_buf, nd->recv_size,
+				  &nd->recv_gpadl);
+	if (ret)
+		return ret;
+	m.send_buf.gpadl_handle = nd->recv_gpadl.handle;
+	m.send_buf.id = NVSP_RECV_BUF_ID;
+	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
+	if (ret)
+		return ret;
+	if (m.type != NVSP_MSG1_SEND_RECV_BUF_COMPLETE ||
+	    m.recv_buf_complete.status != NVSP_STAT_SUCCESS ||
+	    m.recv_buf_complete.num_sections != 1 ||
+	    s->end_offset > nd->recv_size || !s->num_sub_allocs) {
+		dev_err(netvsc_dev(nd), "host refused the receive buffer\n");
+		return -EIO;
+	}
+	nd->pend_size = min_t(u32, s->num_sub_allocs, nd->recv_size / 64) + 1;
+	nd->pend = kvcalloc(nd->pend_size, sizeof(*nd->pend), GFP_KERNEL);
+	return nd->pend ? 0 : -ENOMEM;
+}
+
+static int netvsc_send_buf(struct netvsc_dev *nd)
+{
+	struct nvsp_msg m = { .type = NVSP_MSG1_SEND_SEND_BUF };
+	u32 sec;
+	int ret;
+
+	nd->send_size = netvsc_send_buf_size;
+	nd->send_buf = vzalloc(nd->send_size);
+	if (!nd->send_buf)
+		return -ENOMEM;
+	ret = hvg_gpadl_establish(nd->chan, nd->send_buf, nd->send_size,
+				  &nd->send_gpadl);
+	if (ret)
+		return ret;
+	m.send_buf.gpadl_handle = nd->send_gpadl.handle;
+	m.send_buf.id = NVSP_SEND_BUF_ID;
+	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
+	if (ret)
+		return ret;
+	sec = m.send_buf_complete.section_size;
+	if (m.type != NVSP_MSG1_SEND_SEND_BUF_COMPLETE ||
+	    m.send_buf_complete.status != NVSP_STAT_SUCCESS ||
+	    sec < RNDIS_PKT_HDR_LEN + ETH_ZLEN || sec > nd->send_size) {
+		dev_err(netvsc_dev(nd), "host refused the send buffer\n");
+		return -EIO;
+	}
+	nd->send_section = sec;
+	nd->nsend = nd->send_size / sec;
+	nd->send_map = bitmap_zalloc(nd->nsend, GFP_KERNEL);
+	return nd->send_map ? 0 : -ENOMEM;
+}
+
+/**
+ * netvsc_nvsp_connect() - negotiate NVSP and share the buffers
+ * @nd: the device, channel open
+ *
+ * Return: 0 or a negative errno; netvsc_nvsp_disconnect() cleans up.
+ */
+int netvsc_nvsp_connect(struct netvsc_dev *nd)
+{
+	int ret;
+
+	mutex_lock(&nd->ctrl_lock);
+	ret = netvsc_negotiate(nd);
+	if (!ret) {
+		nd->bufs_sent = true;
+		ret = netvsc_recv_buf(nd);
+	}
+	if (!ret)
+		ret = netvsc_send_buf(nd);
+	mutex_unlock(&nd->ctrl_lock);
+	return ret;
+}
+
+static void netvsc_free_buf(struct netvsc_dev *nd, struct hvg_gpadl *g,
+			    void **buf)
+{
+	/* A buffer the host may still map must leak. */
+	if (hvg_gpadl_teardown(nd->chan, g))
+		dev_err(netvsc_dev(nd), "GPADL %#x not torn down, buffer leaked\n",
+			g->handle);
+	else
+		vfree(*buf);
+	*buf = NULL;
+}
+
+/* Before the channel closes: take the buffers back. */
+void netvsc_nvsp_disconnect(struct netvsc_dev *nd)
+{
+	if (nd->recv_buf)
+		netvsc_free_buf(nd, &nd->recv_gpadl, &nd->recv_buf);
+	if (nd->send_buf)
+		netvsc_free_buf(nd, &nd->send_gpadl, &nd->send_buf);
+	bitmap_free(nd->send_map);
+	nd->send_map = NULL;
+}
+
+/* Before closing: tell the host to stop using the buffers. */
+void netvsc_nvsp_revoke(struct netvsc_dev *nd)
+{
+	struct nvsp_msg m = { .type = NVSP_MSG1_REVOKE_RECV_BUF };
+
+	if (!nd->bufs_sent)
+		return;
+	m.revoke.id = NVSP_RECV_BUF_ID;
+	netvsc_post(nd, &m);
+	m.type = NVSP_MSG1_REVOKE_SEND_BUF;
+	m.revoke.id = NVSP_SEND_BUF_ID;
+	netvsc_post(nd, &m);
+}

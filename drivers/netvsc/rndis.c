@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_netvsc: RNDIS control (initialize, query, set, halt), status
+ * indications and received data messages.  Requests go to the host as
+ * GPA-direct NVSP packets from one page; replies and data arrive in the
+ * receive buffer and are checked field by field before use.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/mm.h>
+
+#include "netvsc.h"
+
+#define NETVSC_RNDIS_REQ_MAX	128
+
+/* Send the request in rndis_page and wait for the reply of type @cmplt. */
+static int netvsc_rndis_request(struct netvsc_dev *nd, u32 len, u32 cmplt,
+				u32 req_id)
+{
+	struct hv_page_buffer pb = {
+		.len = len,
+		.offset = offset_in_page(nd->rndis_page),
+		.pfn = page_to_pfn(virt_to_page(nd->rndis_page)),
+	};
+	struct nvsp_msg m = {
+		.type = NVSP_MSG1_SEND_RNDIS_PKT,
+		.rndis = { .channel_type = NVSP_CHANNEL_CONTROL,
+			   .section_index = NVSP_NO_SECTION },
+	};
+	int ret;
+
+	spin_lock_bh(&nd->rndis_lock);
+	nd->rndis_req_id = req_id;
+	nd->rndis_reply_len = 0;
+	reinit_completion(&nd->rndis_done);
+	spin_unlock_bh(&nd->rndis_lock);
+
+	ret = netvsc_nvsp_request(nd, &m, &pb, 1);
+	if (!ret && (m.type != NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE ||
+		     m.rndis_complete.status != NVSP_STAT_SUCCESS))
+		ret = -EIO;
+	if (!ret && cmplt &&
+	    !wait_for_completion_timeout(&nd->rndis_done, NETVSC_CTRL_TIMEOUT))
+		ret = hvg_channel_rescinded(nd->chan) ? -ENODEV : -ETIMEDOUT;
+
+	spin_lock_bh(&nd->rndis_lock);
+	nd->rndis_req_id = 0;
+	if (!ret && cmplt &&
+	    ((struct rndis_hdr *)nd->rndis_reply)->type != cmplt)
+		ret = -EPROTO;
+	spin_unlock_bh(&nd->rndis_lock);
+	if (ret)
+		dev_err_ratelimited(netvsc_dev(nd), "RNDIS request %#x failed: %d\n",
+				    ((struct rndis_hdr *)nd->rndis_page)->type, ret);
+	return ret;
+}
+
+static void *netvsc_rndis_prepare(struct netvsc_dev *nd, u32 type, u32 len,
+				  u32 *req_id)
+{
+	struct rndis_hdr *h = nd->rndis_page;
+
+	memset(h, 0, NETVSC_RNDIS_REQ_MAX);
+	h->type = type;
+	h->len = len;
+	*req_id = ++nd->rndis_next_id ? nd->rndis_next_id : ++nd->rndis_next_id;
+	return h + 1;
+}
+
+static int netvsc_rndis_initialize(struct netvsc_dev *nd)
+{
+	const u32 len = sizeof(struct rndis_hdr) + sizeof(struct rndis_init_req);
+	struct rndis_init_req *req;
+	struct rndis_init_cmplt c;
+	u32 id;
+	int ret;
+
+	req = netvsc_rndis_prepare(nd, RNDIS_MSG_INIT, len, &id);
+	req->req_id = id;
+	req->major = 1;
+	req->max_xfer_size = 0x4000;
+	ret = netvsc_rndis_request(nd, len, RNDIS_MSG_INIT | RNDIS_MSG_COMPLETION, id);
+	if (ret)
+		return ret;
+	if (nd->rndis_reply_len < sizeof(struct rndis_hdr) + sizeof(c))
+		return -EPROTO;
+	memcpy(&c, nd->rndis_reply + sizeof(struct rndis_hdr), sizeof(c));
+	if (c.status != RNDIS_STATUS_SUCCESS) {
+		dev_err(netvsc_dev(nd), "RNDIS initialize: status %#x\n", c.status);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* QUERY @oid into @buf; returns the length of the answer or an errno. */
+static int netvsc_rndis_query(struct netvsc_dev *nd, u32 oid, void *buf,
+			      u32 buflen)
+{
+	const u32 len = sizeof(struct rndis_hdr) + sizeof(struct rndis_oid_req);
+	const u32 body = sizeof(struct rndis_query_cmplt);
+	struct rndis_query_cmplt c;
+	struct rndis_oid_req *req;
+	u32 id, avail;
+	int ret;
+
+	req = netvsc_rndis_prepare(nd, RNDIS_MSG_QUERY, len, &id);
+	req->req_id = id;
+	req->oid = oid;
+	ret = netvsc_rndis_request(nd, len, RNDIS_MSG_QUERY | RNDIS_MSG_COMPLETION, id);
+	if (ret)
+		return ret;
+	avail = nd->rndis_reply_len - sizeof(struct rndis_hdr);
+	if (avail < body)
+		return -EPROTO;
+	memcpy(&c, nd->rndis_reply + sizeof(struct rndis_hdr), body);
+	if (c.status != RNDIS_STATUS_SUCCESS)
+		return -EOPNOTSUPP;
+	if (c.info_offset > avail || c.info_len > avail - c.info_offset ||
+	    c.info_len > buflen) {
+		dev_err_ratelimited(netvsc_dev(nd), "RNDIS query %#x: bad info buffer\n",
+				    oid);
+		return -EPROTO;
+	}
+	memcpy(buf, nd->rndis_reply + sizeof(struct rndis_hdr) + c.info_offset,
+	       c.info_len);
+	return c.info_len;
+}
+
+static int netvsc_rndis_set(struct netvsc_dev *nd, u32 oid, const void *val,
+			    u32 vlen)
+{
+	const u32 len = sizeof(struct rndis_hdr) + sizeof(struct rndis_oid_req) + vlen;
+	struct rndis_status_cmplt c;
+	struct rndis_oid_req *req;
+	u32 id;
+	int ret;
+
+	if (len > NETVSC_RNDIS_REQ_MAX)
+		return -EINVAL;
+	req = netvsc_rndis_prepare(nd, RNDIS_MSG_SET, len, &id);
+	req->req_id = id;
+	req->oid = oid;
+	req->info_len = vlen;
+	req->info_offset = sizeof(*req);
+	memcpy(req + 1, val, vlen);
+	ret = netvsc_rndis_request(nd, len, RNDIS_MSG_SET | RNDIS_MSG_COMPLETION, id);
+	if (ret)
+		return ret;
+	if (nd->rndis_reply_len < sizeof(struct rndis_hdr) + sizeof(c))
+		return -EPROTO;
+	memcpy(&c, nd->rndis_reply + sizeof(struct rndis_hdr), sizeof(c));
+	return c.status == RNDIS_STATUS_SUCCESS ? 0 : -EIO;
+}
+
+static int netvsc_query_u32(struct netvsc_dev *nd, u32 oid, u32 *val)
+{
+	int ret = netvsc_rndis_query(nd, oid, val, sizeof(*val));
+
+	if (ret >= 0 && ret != sizeof(*val))
+		return -EPROTO;
+	return ret < 0 ? ret : 0;
+}
+
+static u8 netvsc_csum_param(netdev_features_t feats, netdev_features_t f)
+{
+	return feats & f ? NDIS_OFFLOAD_CSUM_TX : NDIS_OFFLOAD_CSUM_OFF;
+}
+
+static u8 netvsc_lso_param(netdev_features_t feats, netdev_features_t f)
+{
+	return feats & f ? NDIS_OFFLOAD_LSO_ON : NDIS_OFFLOAD_LSO_OFF;
+}
+
+/* Caller holds ctrl_lock. */
+static int netvsc_set_offload_locked(struct netvsc_dev *nd, netdev_features_t feats)
+{
+	struct ndis_offload_params p = {
+		.header = { .type = NDIS_OBJECT_TYPE_DEFAULT, .revision = 2,
+			    .size = sizeof(p) },
+		.tcp4_csum = netvsc_csum_param(feats, NETIF_F_IP_CSUM),
+		.udp4_csum = netvsc_csum_param(feats, NETIF_F_IP_CSUM),
+		.tcp6_csum = netvsc_csum_param(feats, NETIF_F_IPV6_CSUM),
+		.udp6_csum = netvsc_csum_param(feats, NETIF_F_IPV6_CSUM),
+		.lsov2_ip4 = netvsc_lso_param(feats, NETIF_F_TSO),
+		.lsov2_ip6 = netvsc_lso_param(feats, NETIF_F_TSO6),
+	};
+
+	return netvsc_rndis_set(nd, RNDIS_OID_OFFLOAD_PARAMS, &p, sizeof(p));
+}
+
+/**
+ * netvsc_rndis_set_offload() - tell the host which offloads are in use
+ * @nd: the device
+ * @feats: netdev features; only the offload bits count
+ *
+ * Return: 0 or a negative errno (the host keeps the previous state).
+ */
+int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats)
+{
+	int ret;
+
+	if (!nd->offloads)
+		return 0;
+	mutex_lock(&nd->ctrl_lock);
+	ret = netvsc_set_offload_locked(nd, feats & nd->offloads);
+	mutex_unlock(&nd->ctrl_lock);
+	return ret;
+}
+
+/* Which offloads the host offers, limited by the module parameters. */
+static void netvsc_offload_caps(struct netvsc_dev *nd)
+{
+	struct ndis_offload_caps c = {};
+	netdev_features_t f = 0;
+	int ret;
+
+	nd->offloads = 0;
+	ret = netvsc_rndis_query(nd, RNDIS_OID_OFFLOAD_HW_CAPS, &c, sizeof(c));
+	if (ret < (int)offsetof(struct ndis_offload_caps, flags) ||
+	    c.header.type != NDIS_OBJECT_TYPE_OFFLOAD) {
+		dev_info(netvsc_dev(nd), "host offers no offloads\n");
+		return;
+	}
+	if ((c.ip4_txcsum & (NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4)) ==
+	    (NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4))
+		f |= NETIF_F_IP_CSUM;
+	if ((c.ip6_txcsum & (NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6)) ==
+	    (NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6))
+		f |= NETIF_F_IPV6_CSUM;
+	if (c.lso_ip4_encap & NDIS_OFFLOAD_ENCAP_8023 && c.lso_ip4_maxsz >= 65536 &&
+	    c.lso_ip4_minsg <= 2 && (f & NETIF_F_IP_CSUM))
+		f |= NETIF_F_TSO;
+	if (c.lso_ip6_encap & NDIS_OFFLOAD_ENCAP_8023 && c.lso_ip6_maxsz >= 65536 &&
+	    c.lso_ip6_minsg <= 2 && (f & NETIF_F_IPV6_CSUM))
+		f |= NETIF_F_TSO6;
+	if (!netvsc_csum)
+		f = 0;
+	if (!netvsc_tso)
+		f &= ~(NETIF_F_TSO | NETIF_F_TSO6);
+	nd->offloads = f;
+	if (f && netvsc_set_offload_locked(nd, f)) {
+		dev_warn(netvsc_dev(nd), "host refused the offload parameters\n");
+		nd->offloads = 0;
+	}
+}
+
+/**
+ * netvsc_rndis_init() - initialize RNDIS and learn the MAC, MTU and link
+ * @nd: the device, buffers shared
+ *
+ * Return: 0 or a negative errno.
+ */
+int netvsc_rndis_init(struct netvsc_dev *nd)
+{
+	u32 media = RNDIS_MEDIA_DISCONNECTED, mtu;
+	int ret;
+
+	mutex_lock(&nd->ctrl_lock);
+	ret = netvsc_rndis_initialize(nd);
+	if (ret)
+		goto out;
+	ret = netvsc_rndis_query(nd, RNDIS_OID_802_3_PERMANENT_ADDRESS, nd->mac,
+				 ETH_ALEN);
+	if (ret >= 0 && (ret != ETH_ALEN || !is_valid_ether_addr(nd->mac)))
+		ret = -EPROTO;
+	if (ret < 0) {
+		dev_err(netvsc_dev(nd), "no valid MAC address from the host: %d\n", ret);
+		goto out;
+	}
+	ret = netvsc_query_u32(nd, RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE, &mtu);
+	nd->max_mtu = ret || mtu < ETH_MIN_MTU ? ETH_DATA_LEN : min_t(u32, mtu, 65521);
+	ret = netvsc_query_u32(nd, RNDIS_OID_GEN_MEDIA_CONNECT_STATUS, &media);
+	if (ret)
+		dev_warn(netvsc_dev(nd), "link state unknown: %d\n", ret);
+	ret = 0;
+	netvsc_offload_caps(nd);
+	if (media == RNDIS_MEDIA_CONNECTED)
+		netif_carrier_on(nd->ndev);
+	else
+		netif_carrier_off(nd->ndev);
+out:
+	mutex_unlock(&nd->ctrl_lock);
+	return ret;
+}
+
+int netvsc_rndis_set_filter(struct netvsc_dev *nd, u32 filter)
+{
+	int ret;
+
+	mutex_lock(&nd->ctrl_lock);
+	ret = netvsc_rndis_set(nd, RNDIS_OID_GEN_CURRENT_PACKET_FILTER, &filter,
+			       sizeof(filter));
+	mutex_unlock(&nd->ctrl_lock);
+	return ret;
+}
+
+void netvsc_rndis_halt(struct netvsc_dev *nd)
+{
+	u32 id;
+
+	mutex_lock(&nd->ctrl_lock);
+	netvsc_rndis_prepare(nd, RNDIS_MSG_HALT,
+			     sizeof(struct rndis_hdr) + sizeof(u32), &id);
+	*(u32 *)((struct rndis_hdr *)nd->rndis_page + 1) = id;
+	netvsc_rndis_request(nd, sizeof(struct rndis_hdr) + sizeof(u32), 0, id);
+	mutex_unlock(&nd->ctrl_lock);
+}
+
+/* ---- From the receive buffer (NAPI context) ----------------------------- */
+
+static void netvsc_rndis_reply(struct netvsc_dev *nd, const u8 *msg, u32 len)
+{
+	u32 req_id;
+
+	if (len < sizeof(struct rndis_hdr) + sizeof(u32) ||
+	    len > NETVSC_RNDIS_REPLY_MAX) {
+		dev_err_ratelimited(netvsc_dev(nd), "RNDIS reply of bad length %u\n", len);
+		return;
+	}
+	memcpy(&req_id, msg + sizeof(struct rndis_hdr), sizeof(req_id));
+	spin_lock(&nd->rndis_lock);
+	if (req_id && req_id == nd->rndis_req_id && !nd->rndis_reply_len) {
+		memcpy(nd->rndis_reply, msg, len);
+		nd->rndis_reply_len = len;
+		complete(&nd->rndis_done);
+		req_id = 0;
+	}
+	spin_unlock(&nd->rndis_lock);
+	if (req_id)
+		dev_err_ratelimited(netvsc_dev(nd), "unexpected RNDIS reply id %u\n",
+				    req_id);
+}
+
+static void netvsc_rndis_status(struct netvsc_dev *nd, const u8 *msg, u32 len)
+{
+	struct rndis_indicate ind;
+
+	if (len < sizeof(struct rndis_hdr) + sizeof(ind)) {
+		dev_err_ratelimited(netvsc_dev(nd), "short RNDIS indication\n");
+		return;
+	}
+	memcpy(&ind, msg + sizeof(struct rndis_hdr), sizeof(ind));
+	switch (ind.status) {
+	case RNDIS_STATUS_MEDIA_CONNECT:
+		netdev_info(nd->ndev, "link up\n");
+		netif_carrier_on(nd->ndev);
+		break;
+	case RNDIS_STATUS_MEDIA_DISCONNECT:
+		netdev_info(nd->ndev, "link down\n");
+		netif_carrier_off(nd->ndev);
+		break;
+	case RNDIS_STATUS_NETWORK_CHANGE:
+		/* Make the stack renew addresses: a short carrier drop. */
+		netif_carrier_off(nd->ndev);
+		netif_carrier_on(nd->ndev);
+		break;
+	default:
+		netdev_dbg(nd->ndev, "RNDIS status %#x ignored\n", ind.status);
+	}
+}
+
+static void netvsc_rndis_data(struct netvsc_dev *nd, const u8 *msg, u32 len)
+{
+	u32 body = len - sizeof(struct rndis_hdr);
+	struct rndis_packet p;
+	struct sk_buff *skb;
+
+	if (len < RNDIS_PKT_HDR_LEN)
+		goto bad;
+	memcpy(&p, msg + sizeof(struct rndis_hdr), sizeof(p));
+	if (p.data_offset < sizeof(p) || p.data_offset > body ||
+	    p.data_len > body - p.data_offset || p.data_len < ETH_HLEN ||
+	    p.data_len > VLAN_ETH_HLEN + nd->ndev->mtu)
+		goto bad;
+	skb = napi_alloc_skb(&nd->napi, p.data_len);
+	if (!skb) {
+		atomic_long_inc(&nd->rx_dropped);
+		return;
+	}
+	skb_put_data(skb, msg + sizeof(struct rndis_hdr) + p.data_offset,
+		     p.data_len);
+	skb->protocol = eth_type_trans(skb, nd->ndev);
+	u64_stats_update_begin(&nd->rx_stats.syncp);
+	nd->rx_stats.packets++;
+	nd->rx_stats.bytes += p.data_len;
+	u64_stats_update_end(&nd->rx_stats.syncp);
+	napi_gro_receive(&nd->napi, skb);
+	return;
+bad:
+	atomic_long_inc(&nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(nd), "malformed RNDIS data message dropped\n");
+}
+
+/**
+ * netvsc_rndis_recv() - one RNDIS message from the receive buffer
+ * @nd: the device
+ * @msg: the message, inside the receive buffer (range checked)
+ * @len: bytes the transfer-page range gave it
+ */
+void netvsc_rndis_recv(struct netvsc_dev *nd, const u8 *msg, u32 len)
+{
+	struct rndis_hdr h;
+
+	if (len < sizeof(h))
+		goto bad;
+	memcpy(&h, msg, sizeof(h));
+	if (h.len < sizeof(h) || h.len > len)
+		goto bad;
+	switch (h.type) {
+	case RNDIS_MSG_PACKET:
+		netvsc_rndis_data(nd, msg, h.len);
+		return;
+	case RNDIS_MSG_INDICATE:
+		netvsc_rndis_status(nd, msg, h.len);
+		return;
+	case RNDIS_MSG_INIT | RNDIS_MSG_COMPLETION:
+	case RNDIS_MSG_QUERY | RNDIS_MSG_COMPLETION:
+	case RNDIS_MSG_SET | RNDIS_MSG_COMPLETION:
+	case RNDIS_MSG_KEEPALIVE | RNDIS_MSG_COMPLETION:
+		netvsc_rndis_reply(nd, msg, h.len);
+		return;
+	}
+	dev_err_ratelimited(netvsc_dev(nd), "unknown RNDIS message %#x\n", h.type);
+	atomic_long_inc(&nd->rx_errors);
+	return;
+bad:
+	atomic_long_inc(&nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(nd), "RNDIS message length %u does not fit its range\n",
+			    len);
+}

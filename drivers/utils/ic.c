@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The IC framework: every packet from the host is a request carrying the
+ * pipe and IC headers; it is answered in place, with the same length and
+ * transaction id.  Version negotiation is answered here, everything else
+ * by the service.
+ */
+#include <linux/device.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
+
+#include "utils.h"
+
+static const u32 util_fw_versions[] = { HVG_IC_FW_3_0, HVG_IC_FW_1_0 };
+
+/* The first of @ours (newest first) that the host offers, or 0. */
+static u32 util_pick(const u32 *ours, unsigned int n,
+		     const struct ic_version *offered, unsigned int count)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < count; j++)
+			if (offered[j].major == HVG_IC_MAJOR(ours[i]) &&
+			    offered[j].minor == HVG_IC_MINOR(ours[i]))
+				return ours[i];
+	return 0;
+}
+
+static void util_set_version(struct ic_version *v, u32 version)
+{
+	v->major = HVG_IC_MAJOR(version);
+	v->minor = HVG_IC_MINOR(version);
+}
+
+/*
+ * Answer a negotiation in @neg, which has room for the two-version answer.
+ * Return: false if the request was malformed or nothing matched.
+ */
+static bool util_negotiate(struct util_dev *ud, struct icmsg_hdr *hdr,
+			   struct icmsg_negotiate *neg, u32 len)
+{
+	bool counted = len >= offsetof(struct icmsg_negotiate, reserved);
+	u32 nfw = counted ? neg->icframe_vercnt : 0;
+	u32 nsrv = counted ? neg->icmsg_vercnt : 0;
+	bool malformed = len < sizeof(*neg) || nfw > HVG_IC_MAX_VERSIONS ||
+			 nsrv > HVG_IC_MAX_VERSIONS ||
+			 sizeof(*neg) + (nfw + nsrv) * sizeof(struct ic_version) > len;
+	u32 fw = 0, srv = 0;
+
+	if (malformed) {
+		dev_err_ratelimited(&ud->hdev->dev,
+				    "%s: malformed negotiation (%u framework, %u service versions in %u bytes)\n",
+				    ud->svc->name, nfw, nsrv, len);
+		ud->malformed++;
+	} else {
+		fw = util_pick(util_fw_versions, ARRAY_SIZE(util_fw_versions),
+			       neg->icversion_data, nfw);
+		srv = util_pick(ud->svc->versions, ud->svc->nversions,
+				neg->icversion_data + nfw, nsrv);
+	}
+	hdr->icmsgsize = HVG_IC_NEGOTIATE_ANSWER_LEN;
+	memset(neg->icversion_data, 0, 2 * sizeof(struct ic_version));
+	if (!fw || !srv) {
+		neg->icframe_vercnt = 0;
+		neg->icmsg_vercnt = 0;
+		WRITE_ONCE(ud->fw_version, 0);
+		WRITE_ONCE(ud->srv_version, 0);
+		if (!malformed)
+			dev_err_ratelimited(&ud->hdev->dev,
+					    "%s: no common %s version with the host, refused\n",
+					    ud->svc->name, fw ? "service" : "framework");
+		return false;
+	}
+	neg->icframe_vercnt = 1;
+	neg->icmsg_vercnt = 1;
+	util_set_version(&neg->icversion_data[0], fw);
+	util_set_version(&neg->icversion_data[1], srv);
+	if (fw != ud->fw_version || srv != ud->srv_version)
+		dev_info(&ud->hdev->dev, "%s IC: framework %u.%u, service version %u.%u\n",
+			 ud->svc->name, HVG_IC_MAJOR(fw), HVG_IC_MINOR(fw),
+			 HVG_IC_MAJOR(srv), HVG_IC_MINOR(srv));
+	WRITE_ONCE(ud->fw_version, fw);
+	WRITE_ONCE(ud->srv_version, srv);
+	return true;
+}
+
+/* Answer the request in ud->buf; return the answer's length, 0 for none. */
+static u32 util_request(struct util_dev *ud, u32 len)
+{
+	struct icmsg_hdr *hdr = (void *)(ud->buf + sizeof(struct vmbuspipe_hdr));
+	u8 *body = ud->buf + HVG_IC_HDR_LEN;
+	u32 blen = len - HVG_IC_HDR_LEN;
+
+	if (hdr->icmsgtype == ICMSGTYPE_NEGOTIATE) {
+		/* The answer may be longer than a malformed request. */
+		if (len < HVG_IC_HDR_LEN + HVG_IC_NEGOTIATE_ANSWER_LEN) {
+			memset(ud->buf + len, 0,
+			       HVG_IC_HDR_LEN + HVG_IC_NEGOTIATE_ANSWER_LEN - len);
+			len = HVG_IC_HDR_LEN + HVG_IC_NEGOTIATE_ANSWER_LEN;
+		}
+		hdr->status = util_negotiate(ud, hdr, (void *)body, blen) ?
+			      HVG_IC_S_OK : HVG_IC_E_FAIL;
+	} else if (hdr->icmsgtype == ud->svc->msgtype) {
+		hdr->status = HVG_IC_S_OK;
+		ud->svc->handle(ud, hdr, body, blen);
+		if (hdr->status == HVG_IC_S_OK)
+			ud->requests++;
+		else
+			ud->malformed++;
+	} else {
+		dev_err_ratelimited(&ud->hdev->dev, "%s: unknown message type %u refused\n",
+				    ud->svc->name, hdr->icmsgtype);
+		ud->malformed++;
+		hdr->status = HVG_IC_E_FAIL;
+	}
+	hdr->icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_RESPONSE;
+	return len;
+}
+
+static void util_packet(struct util_dev *ud, u32 len, u64 trans_id)
+{
+	struct icmsg_hdr *hdr;
+	u16 type;
+	int ret;
+
+	if (len < HVG_IC_HDR_LEN) {
+		dev_err_ratelimited(&ud->hdev->dev,
+				    "%s: packet of %u bytes is shorter than the IC header, ignored\n",
+				    ud->svc->name, len);
+		ud->malformed++;
+		return;
+	}
+	hdr = (void *)(ud->buf + sizeof(struct vmbuspipe_hdr));
+	type = hdr->icmsgtype;
+	len = util_request(ud, len);
+	ret = hvg_sendpacket(ud->hdev->channel, ud->buf, len, trans_id,
+			     VM_PKT_DATA_INBAND, 0);
+	if (ret) {
+		dev_err_ratelimited(&ud->hdev->dev, "%s: cannot answer the host: %d\n",
+				    ud->svc->name, ret);
+		return;
+	}
+	if (type == ud->svc->msgtype && hdr->status == HVG_IC_S_OK &&
+	    ud->svc->answered)
+		ud->svc->answered(ud);
+}
+
+/**
+ * util_ic_onchannel() - the channel callback of every integration component
+ * @ctx: the struct util_dev
+ */
+void util_ic_onchannel(void *ctx)
+{
+	struct util_dev *ud = ctx;
+	u64 trans_id;
+	u32 len;
+	int ret;
+
+	for (;;) {
+		/* Room for the longest answer, which may exceed the request. */
+		ret = hvg_recvpacket(ud->hdev->channel, ud->buf,
+				     UTIL_BUF_BYTES - HVG_IC_NEGOTIATE_ANSWER_LEN,
+				     &len, &trans_id);
+		if (ret)
+			break;
+		util_packet(ud, len, trans_id);
+	}
+	if (ret == -ENOBUFS)
+		hvg_channel_fail(ud->hdev->channel, "IC packet larger than the ring");
+}

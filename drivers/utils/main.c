@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_utils: binds the integration components the host offers (heartbeat,
+ * shutdown, time sync), opens their channels and shows their state in
+ * debugfs hv_utils/<service>/state.
+ */
+#include <linux/dcache.h>
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "utils.h"
+
+bool util_timesync_enabled = true;
+module_param_named(timesync_enabled, util_timesync_enabled, bool, 0644);
+MODULE_PARM_DESC(timesync_enabled,
+		 "Set the guest clock from the host's time samples (default on)");
+
+static struct dentry *util_debugfs;
+
+static void util_show_version(struct seq_file *s, const char *what, u32 v)
+{
+	if (v)
+		seq_printf(s, "%s: %u.%u\n", what, HVG_IC_MAJOR(v), HVG_IC_MINOR(v));
+	else
+		seq_printf(s, "%s: none\n", what);
+}
+
+static int util_state_show(struct seq_file *s, void *unused)
+{
+	struct util_dev *ud = s->private;
+
+	util_show_version(s, "framework", READ_ONCE(ud->fw_version));
+	util_show_version(s, "version", READ_ONCE(ud->srv_version));
+	seq_printf(s, "requests: %llu\nmalformed: %llu\n",
+		   READ_ONCE(ud->requests), READ_ONCE(ud->malformed));
+	if (ud->svc->show)
+		ud->svc->show(s, ud);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(util_state);
+
+/* hv_utils/<service>/, or <service>-<instance> for a second device */
+static struct dentry *util_debugfs_dir(struct util_dev *ud)
+{
+	struct dentry *d = debugfs_lookup(ud->svc->name, util_debugfs);
+	char name[64];
+
+	if (!d)
+		return debugfs_create_dir(ud->svc->name, util_debugfs);
+	dput(d);
+	snprintf(name, sizeof(name), "%s-%s", ud->svc->name,
+		 dev_name(&ud->hdev->dev));
+	return debugfs_create_dir(name, util_debugfs);
+}
+
+static void util_free(struct util_dev *ud)
+{
+	if (ud->svc->exit)
+		ud->svc->exit(ud);
+	kfree(ud->buf);
+	kfree(ud);
+}
+
+static int util_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+{
+	const struct util_service *svc = (const void *)id->driver_data;
+	struct util_dev *ud;
+	int ret;
+
+	ud = kzalloc(sizeof(*ud), GFP_KERNEL);
+	if (!ud)
+		return -ENOMEM;
+	ud->hdev = hdev;
+	ud->svc = svc;
+	ud->buf = kzalloc(UTIL_BUF_BYTES, GFP_KERNEL);
+	if (!ud->buf) {
+		kfree(ud);
+		return -ENOMEM;
+	}
+	ret = svc->init ? svc->init(ud) : 0;
+	if (ret) {
+		kfree(ud->buf);
+		kfree(ud);
+		return ret;
+	}
+	dev_set_drvdata(&hdev->dev, ud);
+	ret = hvg_channel_open(hdev->channel, UTIL_RING_BYTES, UTIL_RING_BYTES,
+			       NULL, 0, util_ic_onchannel, ud);
+	if (ret) {
+		dev_err(&hdev->dev, "%s: cannot open the channel: %d\n",
+			svc->name, ret);
+		dev_set_drvdata(&hdev->dev, NULL);
+		util_free(ud);
+		return ret;
+	}
+	ud->dbg = util_debugfs_dir(ud);
+	debugfs_create_file("state", 0444, ud->dbg, ud, &util_state_fops);
+	dev_info(&hdev->dev, "%s IC ready\n", svc->name);
+	return 0;
+}
+
+static void util_remove(struct hvg_device *hdev)
+{
+	struct util_dev *ud = dev_get_drvdata(&hdev->dev);
+
+	debugfs_remove_recursive(ud->dbg);
+	hvg_channel_close(hdev->channel);
+	dev_set_drvdata(&hdev->dev, NULL);
+	util_free(ud);
+}
+
+static const struct hvg_device_id util_ids[] = {
+	{ .guid = HVG_IC_HEARTBEAT_GUID,
+	  .driver_data = (kernel_ulong_t)&util_heartbeat_svc },
+	{ .guid = HVG_IC_SHUTDOWN_GUID,
+	  .driver_data = (kernel_ulong_t)&util_shutdown_svc },
+	{ .guid = HVG_IC_TIMESYNC_GUID,
+	  .driver_data = (kernel_ulong_t)&util_timesync_svc },
+	{ }
+};
+
+static struct hvg_driver util_driver = {
+	.name = "hv_utils",
+	.id_table = util_ids,
+	.probe = util_probe,
+	.remove = util_remove,
+};
+
+static int __init util_init(void)
+{
+	int ret;
+
+	util_debugfs = debugfs_create_dir("hv_utils", NULL);
+	ret = hvg_driver_register(&util_driver);
+	if (ret)
+		debugfs_remove_recursive(util_debugfs);
+	return ret;
+}
+module_init(util_init);
+
+static void __exit util_exit(void)
+{
+	hvg_driver_unregister(&util_driver);
+	debugfs_remove_recursive(util_debugfs);
+}
+module_exit(util_exit);
+
+/* The class GUIDs' bytes in memory order: heartbeat, shutdown, time sync */
+HVG_MODULE_ALIAS("394f16571591784eab55382f3bd5422d");
+HVG_MODULE_ALIAS("31600b0e13523449818b38d90ced39db");
+HVG_MODULE_ALIAS("30e62795aed07b49adcee80ab0175caf");
+MODULE_DESCRIPTION("Hyper-V integration components: heartbeat, shutdown, time sync");
+MODULE_VERSION(HVGUEST_VERSION);
+MODULE_LICENSE("GPL");

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Wire formats of the integration components (heartbeat, shutdown, time
+ * sync, KVP): the pipe and IC message headers, version negotiation and the
+ * per-service messages.  Shared by drivers/utils and tools/hvsim.
+ *
+ * Every IC packet is an in-band VMBus packet whose payload starts with
+ * struct vmbuspipe_hdr, then struct icmsg_hdr, then the message body.
+ */
+#ifndef _HVGUEST_IC_PROTO_H
+#define _HVGUEST_IC_PROTO_H
+
+#include <linux/build_bug.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+#define HVG_IC_SHUTDOWN_GUID \
+	GUID_INIT(0x0e0b6031, 0x5213, 0x4934, 0x81, 0x8b, 0x38, 0xd9, 0x0c, 0xed, 0x39, 0xdb)
+#define HVG_IC_TIMESYNC_GUID \
+	GUID_INIT(0x9527e630, 0xd0ae, 0x497b, 0xad, 0xce, 0xe8, 0x0a, 0xb0, 0x17, 0x5c, 0xaf)
+#define HVG_IC_HEARTBEAT_GUID \
+	GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d)
+#define HVG_IC_KVP_GUID \
+	GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6)
+
+/* icmsg_hdr.icmsgtype */
+#define ICMSGTYPE_NEGOTIATE	0
+#define ICMSGTYPE_HEARTBEAT	1
+#define ICMSGTYPE_KVPEXCHANGE	2
+#define ICMSGTYPE_SHUTDOWN	3
+#define ICMSGTYPE_TIMESYNC	4
+
+/* icmsg_hdr.icflags */
+#define ICMSGHDRFLAG_TRANSACTION	0x1
+#define ICMSGHDRFLAG_REQUEST		0x2
+#define ICMSGHDRFLAG_RESPONSE		0x4
+
+/* icmsg_hdr.status (HRESULTs) */
+#define HVG_IC_S_OK		0x00000000
+#define HVG_IC_E_FAIL		0x80004005
+
+#define HVG_IC_VERSION(maj, min)	((u32)(maj) << 16 | (min))
+#define HVG_IC_MAJOR(v)			((v) >> 16)
+#define HVG_IC_MINOR(v)			((v) & 0xffff)
+
+/* Framework versions */
+#define HVG_IC_FW_1_0		HVG_IC_VERSION(1, 0)
+#define HVG_IC_FW_3_0		HVG_IC_VERSION(3, 0)
+
+/* A negotiate request lists at most this many versions of each kind. */
+#define HVG_IC_MAX_VERSIONS	100
+
+struct vmbuspipe_hdr {
+	u32 flags;
+	u32 msgsize;
+} __packed;
+
+struct ic_version {
+	u16 major;
+	u16 minor;
+} __packed;
+
+struct icmsg_hdr {
+	struct ic_version icverframe;
+	u16 icmsgtype;
+	struct ic_version icvermsg;
+	u16 icmsgsize;
+	u32 status;
+	u8 ictransaction_id;
+	u8 icflags;
+	u8 reserved[2];
+} __packed;
+
+#define HVG_IC_HDR_LEN	(sizeof(struct vmbuspipe_hdr) + sizeof(struct icmsg_hdr))
+
+/*
+ * Request: icframe_vercnt framework versions, then icmsg_vercnt service
+ * versions.  Answer: both counts 1 and the two chosen versions, or both
+ * counts 0 when nothing matches.
+ */
+struct icmsg_negotiate {
+	u16 icframe_vercnt;
+	u16 icmsg_vercnt;
+	u32 reserved;
+	struct ic_version icversion_data[];
+} __packed;
+
+/* The body of a negotiate answer: header and exactly two versions. */
+#define HVG_IC_NEGOTIATE_ANSWER_LEN \
+	(sizeof(struct icmsg_negotiate) + 2 * sizeof(struct ic_version))
+
+/* ---- Heartbeat ---------------------------------------------------------- */
+
+struct heartbeat_msg_data {
+	u64 seq_num;
+	u32 reserved[8];
+} __packed;
+
+/* ---- Shutdown ----------------------------------------------------------- */
+
+/* shutdown_msg_data.flags: an action, optionally OR-ed with FORCE */
+#define HVG_SHUTDOWN_FLAG_FORCE		0x1
+#define HVG_SHUTDOWN_FLAG_REBOOT	0x2
+#define HVG_SHUTDOWN_FLAG_HIBERNATE	0x4
+
+struct shutdown_msg_data {
+	u32 reason_code;
+	u32 timeout_seconds;
+	u32 flags;
+	u8 display_message[2048];
+} __packed;
+
+/* ---- Time sync ---------------------------------------------------------- */
+
+#define ICTIMESYNCFLAG_PROBE	0
+#define ICTIMESYNCFLAG_SYNC	1
+#define ICTIMESYNCFLAG_SAMPLE	2
+
+/* Host times count 100 ns units since 1601-01-01. */
+#define HVG_TIME_EPOCH_DELTA	116444736000000000ULL
+
+/* Service versions below 4.0 */
+struct ictimesync_data {
+	u64 parenttime;
+	u64 childtime;
+	u64 roundtriptime;
+	u8 flags;
+} __packed;
+
+/* Service version 4.0 and later */
+struct ictimesync_ref_data {
+	u64 parenttime;
+	u64 vmreferencetime;
+	u8 flags;
+	char leapflags;
+	char stratum;
+	u8 reserved[3];
+} __packed;
+
+static_assert(sizeof(struct vmbuspipe_hdr) == 8);
+static_assert(sizeof(struct icmsg_hdr) == 20);
+static_assert(sizeof(struct icmsg_negotiate) == 8);
+static_assert(sizeof(struct heartbeat_msg_data) == 40);
+static_assert(sizeof(struct shutdown_msg_data) == 2060);
+static_assert(sizeof(struct ictimesync_data) == 25);
+static_assert(sizeof(struct ictimesync_ref_data) == 22);
+
+#endif /* _HVGUEST_IC_PROTO_H */

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Wire formats of the synthetic network device: NVSP (the VMBus-level
+ * protocol of the network class) and the RNDIS messages it carries.
+ * Shared by hv_netvsc and hvsim's network host.
+ */
+#ifndef _HVGUEST_NETVSC_PROTO_H
+#define _HVGUEST_NETVSC_PROTO_H
+
+#include <linux/build_bug.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+#include <hvguest/vmbus_proto.h>
+
+/* f8615163-df3e-46c5-913f-f2d2f965ed0e */
+#define HVG_NET_CLASS_GUID \
+	GUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e)
+
+/* ---- NVSP ------------------------------------------------------------------ */
+
+#define NVSP_VERSION_1		0x00002
+#define NVSP_VERSION_2		0x30002
+#define NVSP_VERSION_4		0x40000
+#define NVSP_VERSION_5		0x50000
+#define NVSP_VERSION_6		0x60000
+#define NVSP_VERSION_61		0x60001
+
+enum nvsp_msg_type {
+	NVSP_MSG_INIT			= 1,
+	NVSP_MSG_INIT_COMPLETE		= 2,
+	NVSP_MSG1_SEND_NDIS_VER		= 100,
+	NVSP_MSG1_SEND_RECV_BUF		= 101,
+	NVSP_MSG1_SEND_RECV_BUF_COMPLETE = 102,
+	NVSP_MSG1_REVOKE_RECV_BUF	= 103,
+	NVSP_MSG1_SEND_SEND_BUF		= 104,
+	NVSP_MSG1_SEND_SEND_BUF_COMPLETE = 105,
+	NVSP_MSG1_REVOKE_SEND_BUF	= 106,
+	NVSP_MSG1_SEND_RNDIS_PKT	= 107,
+	NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE = 108,
+	NVSP_MSG2_SEND_NDIS_CONFIG	= 125,
+};
+
+enum nvsp_status {
+	NVSP_STAT_NONE,
+	NVSP_STAT_SUCCESS,
+	NVSP_STAT_FAIL,
+	NVSP_STAT_PROTOCOL_TOO_NEW,
+	NVSP_STAT_PROTOCOL_TOO_OLD,
+	NVSP_STAT_INVALID_RNDIS_PKT,
+	NVSP_STAT_BUSY,
+};
+
+#define NVSP_RECV_BUF_ID	0xcafe
+#define NVSP_SEND_BUF_ID	0
+#define NVSP_NO_SECTION		0xffffffff
+#define NVSP_CHANNEL_DATA	0
+#define NVSP_CHANNEL_CONTROL	1
+
+struct nvsp_init {
+	u32 min_version;
+	u32 max_version;
+} __packed;
+
+struct nvsp_init_complete {
+	u32 version;
+	u32 max_mdl_chain_len;
+	u32 status;
+} __packed;
+
+struct nvsp_ndis_version {
+	u32 major;
+	u32 minor;
+} __packed;
+
+/* SEND_RECV_BUF and SEND_SEND_BUF */
+struct nvsp_send_buf {
+	u32 gpadl_handle;
+	u16 id;
+} __packed;
+
+struct nvsp_recv_section {
+	u32 offset;
+	u32 sub_alloc_size;
+	u32 num_sub_allocs;
+	u32 end_offset;
+} __packed;
+
+struct nvsp_recv_buf_complete {
+	u32 status;
+	u32 num_sections;
+	struct nvsp_recv_section section;	/* the first of num_sections */
+} __packed;
+
+struct nvsp_send_buf_complete {
+	u32 status;
+	u32 section_size;
+} __packed;
+
+struct nvsp_revoke_buf {
+	u16 id;
+} __packed;
+
+struct nvsp_rndis_pkt {
+	u32 channel_type;
+	u32 section_index;
+	u32 section_size;
+} __packed;
+
+struct nvsp_rndis_pkt_complete {
+	u32 status;
+} __packed;
+
+struct nvsp_ndis_config {
+	u32 mtu;
+	u32 reserved;
+	u64 capability;
+} __packed;
+
+/* Every NVSP message: the type, then a body padded to a fixed size. */
+struct nvsp_msg {
+	u32 type;
+	union {
+		struct nvsp_init init;
+		struct nvsp_init_complete init_complete;
+		struct nvsp_ndis_version ndis_ver;
+		struct nvsp_send_buf send_buf;
+		struct nvsp_recv_buf_complete recv_buf_complete;
+		struct nvsp_send_buf_complete send_buf_complete;
+		struct nvsp_revoke_buf revoke;
+		struct nvsp_rndis_pkt rndis;
+		struct nvsp_rndis_pkt_complete rndis_complete;
+		struct nvsp_ndis_config ndis_config;
+		u8 pad[36];
+	};
+} __packed;
+
+static_assert(sizeof(struct nvsp_msg) == 40);
+
+/* ---- Transfer-page packets (host to guest receive) -------------------------- */
+
+struct vmxfer_page_range {
+	u32 byte_count;
+	u32 byte_offset;
+} __packed;
+
+struct vmxfer_page_header {
+	struct vmpacket_descriptor desc;
+	u16 xfer_pageset_id;
+	u8 sender_owns_set;
+	u8 reserved;
+	u32 range_cnt;
+	/* range_cnt struct vmxfer_page_range follow */
+} __packed;
+
+/* ---- RNDIS --------------------------------------------------------------- */
+
+#define RNDIS_MSG_PACKET	0x00000001
+#define RNDIS_MSG_INIT		0x00000002
+#define RNDIS_MSG_HALT		0x00000003
+#define RNDIS_MSG_QUERY		0x00000004
+#define RNDIS_MSG_SET		0x00000005
+#define RNDIS_MSG_RESET		0x00000006
+#define RNDIS_MSG_INDICATE	0x00000007
+#define RNDIS_MSG_KEEPALIVE	0x00000008
+#define RNDIS_MSG_COMPLETION	0x80000000
+
+#define RNDIS_STATUS_SUCCESS		0x00000000
+#define RNDIS_STATUS_MEDIA_CONNECT	0x4001000b
+#define RNDIS_STATUS_MEDIA_DISCONNECT	0x4001000c
+#define RNDIS_STATUS_NETWORK_CHANGE	0x40010018
+#define RNDIS_STATUS_FAILURE		0xc0000001
+#define RNDIS_STATUS_NOT_SUPPORTED	0xc00000bb
+#define RNDIS_STATUS_INVALID_DATA	0xc0010015
+
+#define RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE	0x00010106
+#define RNDIS_OID_GEN_LINK_SPEED		0x00010107
+#define RNDIS_OID_GEN_CURRENT_PACKET_FILTER	0x0001010e
+#define RNDIS_OID_GEN_MEDIA_CONNECT_STATUS	0x00010114
+#define RNDIS_OID_802_3_PERMANENT_ADDRESS	0x01010101
+#define RNDIS_OID_802_3_CURRENT_ADDRESS		0x01010102
+#define RNDIS_OID_OFFLOAD_HW_CAPS		0xfc01020d
+#define RNDIS_OID_OFFLOAD_PARAMS		0xfc01020c
+
+#define RNDIS_MEDIA_CONNECTED		0
+#define RNDIS_MEDIA_DISCONNECTED	1
+
+#define RNDIS_FILTER_DIRECTED		0x01
+#define RNDIS_FILTER_MULTICAST		0x02
+#define RNDIS_FILTER_ALL_MULTICAST	0x04
+#define RNDIS_FILTER_BROADCAST		0x08
+#define RNDIS_FILTER_PROMISCUOUS	0x20
+
+struct rndis_hdr {
+	u32 type;
+	u32 len;	/* of the whole message, header included */
+} __packed;
+
+struct rndis_init_req {
+	u32 req_id;
+	u32 major;
+	u32 minor;
+	u32 max_xfer_size;
+} __packed;
+
+struct rndis_init_cmplt {
+	u32 req_id;
+	u32 status;
+	u32 major;
+	u32 minor;
+	u32 dev_flags;
+	u32 medium;
+	u32 max_pkt_per_msg;
+	u32 max_xfer_size;
+	u32 pkt_alignment;
+	u32 af_list_offset;
+	u32 af_list_size;
+} __packed;
+
+/* QUERY and SET requests; the info buffer offset counts from req_id. */
+struct rndis_oid_req {
+	u32 req_id;
+	u32 oid;
+	u32 info_len;
+	u32 info_offset;
+	u32 vc_handle;
+} __packed;
+
+struct rndis_query_cmplt {
+	u32 req_id;
+	u32 status;
+	u32 info_len;
+	u32 info_offset;
+} __packed;
+
+/* SET, RESET and KEEPALIVE completions; HALT has only req_id. */
+struct rndis_status_cmplt {
+	u32 req_id;
+	u32 status;
+} __packed;
+
+struct rndis_indicate {
+	u32 status;
+	u32 buf_len;
+	u32 buf_offset;
+} __packed;
+
+/* Offsets count from data_offset's own field. */
+struct rndis_packet {
+	u32 data_offset;
+	u32 data_len;
+	u32 oob_offset;
+	u32 oob_len;
+	u32 num_oob;
+	u32 ppi_offset;
+	u32 ppi_len;
+	u32 vc_handle;
+	u32 reserved;
+} __packed;
+
+#define RNDIS_PKT_HDR_LEN	(sizeof(struct rndis_hdr) + sizeof(struct rndis_packet))
+
+/* Per-packet info: this header, then the value at ppi_offset from it. */
+struct rndis_ppi {
+	u32 size;		/* header and value */
+	u32 type;		/* bit 31: internal */
+	u32 ppi_offset;
+} __packed;
+
+#define RNDIS_PPI_CSUM		0	/* TCP/IP checksum info */
+#define RNDIS_PPI_LSO		2	/* TCP large send info */
+#define RNDIS_PPI_LEN		(sizeof(struct rndis_ppi) + sizeof(u32))
+
+/* Checksum info, transmit */
+#define NDIS_CSUM_TX_IPV4	BIT(0)
+#define NDIS_CSUM_TX_IPV6	BIT(1)
+#define NDIS_CSUM_TX_TCP	BIT(2)
+#define NDIS_CSUM_TX_UDP	BIT(3)
+#define NDIS_CSUM_TX_IP_HDR	BIT(4)
+#define NDIS_CSUM_TX_THOFF_SHIFT 16	/* 10 bits: transport header offset */
+/* Checksum info, receive */
+#define NDIS_CSUM_RX_TCP_OK	BIT(3)
+#define NDIS_CSUM_RX_UDP_OK	BIT(4)
+
+/* LSO v2 info, transmit: mss (20 bits), transport header offset (10). */
+#define NDIS_LSO_MSS_MASK	0xfffff
+#define NDIS_LSO_THOFF_SHIFT	20
+#define NDIS_LSO_THOFF_MASK	0x3ff
+#define NDIS_LSO_V2		BIT(30)
+#define NDIS_LSO_IPV6		BIT(31)
+
+/* ---- Offload negotiation (NDIS 6.0 layouts) ------------------------------- */
+
+#define NDIS_OBJECT_TYPE_DEFAULT	0x80
+#define NDIS_OBJECT_TYPE_OFFLOAD	0xa7
+
+struct ndis_object_header {
+	u8 type;
+	u8 revision;
+	u16 size;
+} __packed;
+
+#define NDIS_TXCSUM_TCP4	0x010
+#define NDIS_TXCSUM_UDP4	0x040
+#define NDIS_TXCSUM_TCP6	0x010
+#define NDIS_TXCSUM_UDP6	0x040
+#define NDIS_OFFLOAD_ENCAP_8023	0x0002
+
+/* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, up to the NDIS 6.0 size */
+struct ndis_offload_caps {
+	struct ndis_object_header header;
+	u32 ip4_txenc, ip4_txcsum, ip4_rxenc, ip4_rxcsum;
+	u32 ip6_txenc, ip6_txcsum, ip6_rxenc, ip6_rxcsum;
+	u32 lsov1[4];
+	u32 ipsecv1[7];
+	u32 lso_ip4_encap, lso_ip4_maxsz, lso_ip4_minsg;
+	u32 lso_ip6_encap, lso_ip6_maxsz, lso_ip6_minsg, lso_ip6_opts;
+	u32 flags;
+} __packed;
+
+static_assert(sizeof(struct ndis_offload_caps) == 112);
+
+#define NDIS_OFFLOAD_NO_CHANGE		0
+#define NDIS_OFFLOAD_CSUM_OFF		1
+#define NDIS_OFFLOAD_CSUM_TX		2
+#define NDIS_OFFLOAD_LSO_OFF		1
+#define NDIS_OFFLOAD_LSO_ON		2
+
+/* OID_TCP_OFFLOAD_PARAMETERS (revision 2 layout) */
+struct ndis_offload_params {
+	struct ndis_object_header header;
+	u8 ip4_csum;
+	u8 tcp4_csum;
+	u8 udp4_csum;
+	u8 tcp6_csum;
+	u8 udp6_csum;
+	u8 lsov1;
+	u8 ipsecv1;
+	u8 lsov2_ip4;
+	u8 lsov2_ip6;
+	u8 tcp_conn_ip4;
+	u8 tcp_conn_ip6;
+	u8 pad;
+	u32 flags;
+	u8 ipsecv2;
+	u8 ipsecv2_ip4;
+	u8 rsc_ip4;
+	u8 rsc_ip6;
+} __packed;
+
+static_assert(sizeof(struct ndis_offload_params) == 24);
+
+#endif /* _HVGUEST_NETVSC_PROTO_H */

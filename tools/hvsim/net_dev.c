@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim network host: the host-side netdev of a simulated NIC.  What the
+ * guest transmits arrives here; what is transmitted here is queued for the
+ * guest's receive buffer, like the two ends of a veth pair.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <hvguest/compat.h>
+
+#include "net.h"
+
+struct hvsim_net_ndev {
+	struct hvsim_net *n;
+};
+
+static struct hvsim_net *hvsim_ndev_net(struct net_device *ndev)
+{
+	return ((struct hvsim_net_ndev *)netdev_priv(ndev))->n;
+}
+
+/* Queue a frame for the guest; the channel's work delivers it. */
+static netdev_tx_t hvsim_ndev_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct hvsim_net *n = hvsim_ndev_net(ndev);
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->lock, flags);
+	if (!n->chan || skb_queue_len(&n->rxq) >= HVSIM_NET_RXQ_MAX) {
+		ndev->stats.tx_dropped++;
+		n->st.rx_dropped++;
+		spin_unlock_irqrestore(&n->lock, flags);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	ndev->stats.tx_packets++;
+	ndev->stats.tx_bytes += skb->len;
+	__skb_queue_tail(&n->rxq, skb);
+	queue_work(hvsim.wq, &n->chan->work);
+	spin_unlock_irqrestore(&n->lock, flags);
+	return NETDEV_TX_OK;
+}
+
+static int hvsim_ndev_open(struct net_device *ndev)
+{
+	hvsim_net_dev_carrier(hvsim_ndev_net(ndev));
+	return 0;
+}
+
+static int hvsim_ndev_stop(struct net_device *ndev)
+{
+	netif_carrier_off(ndev);
+	return 0;
+}
+
+static const struct net_device_ops hvsim_ndev_ops = {
+	.ndo_open = hvsim_ndev_open,
+	.ndo_stop = hvsim_ndev_stop,
+	.ndo_start_xmit = hvsim_ndev_xmit,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* Carrier follows the link knob and whether the guest has the NIC open. */
+void hvsim_net_dev_carrier(struct hvsim_net *n)
+{
+	bool up = READ_ONCE(n->link) && READ_ONCE(n->chan);
+
+	if (up)
+		netif_carrier_on(n->ndev);
+	else
+		netif_carrier_off(n->ndev);
+}
+
+/* Like a NIC that offloads: checksum and segmentation are left to the stack. */
+static bool hvsim_net_apply_meta(struct sk_buff *skb,
+				 const struct hvsim_net_meta *meta)
+{
+	if (!meta->csum_off)
+		return true;
+	if (!skb_partial_csum_set(skb, meta->csum_start, meta->csum_off))
+		return false;
+	if (meta->gso_size) {
+		skb_shinfo(skb)->gso_size = meta->gso_size;
+		skb_shinfo(skb)->gso_type = (meta->ipv6 ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4) |
+					    SKB_GSO_DODGY;
+		skb_shinfo(skb)->gso_segs = 0;
+	}
+	return true;
+}
+
+/**
+ * hvsim_net_dev_rx() - hand a frame the guest sent to the host netdev
+ * @n: the NIC
+ * @frame: the Ethernet frame (a private copy)
+ * @len: its length, at least ETH_HLEN
+ * @meta: checksum and segmentation requests, bounds not yet checked
+ */
+void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
+		      const struct hvsim_net_meta *meta)
+{
+	struct net_device *ndev = n->ndev;
+	struct sk_buff *skb;
+
+	skb = netdev_alloc_skb_ip_align(ndev, len);
+	if (!skb) {
+		ndev->stats.rx_dropped++;
+		return;
+	}
+	skb_put_data(skb, frame, len);
+	if (!hvsim_net_apply_meta(skb, meta)) {
+		pr_err_ratelimited("hvsim: net%u: checksum offset outside the frame\n",
+				   n->dev->id);
+		ndev->stats.rx_errors++;
+		kfree_skb(skb);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, ndev);
+	ndev->stats.rx_packets++;
+	ndev->stats.rx_bytes += len;
+	hvg_netif_rx(skb);
+}
+
+int hvsim_net_dev_create(struct hvsim_net *n)
+{
+	struct net_device *ndev;
+	int ret;
+
+	ndev = alloc_netdev(sizeof(struct hvsim_net_ndev), "hvsim%d",
+			    NET_NAME_ENUM, ether_setup);
+	if (!ndev)
+		return -ENOMEM;
+	snprintf(ndev->name, IFNAMSIZ, "hvsim%u", n->dev->id);
+	((struct hvsim_net_ndev *)netdev_priv(ndev))->n = n;
+	ndev->netdev_ops = &hvsim_ndev_ops;
+	ndev->max_mtu = n->mtu;
+	eth_hw_addr_random(ndev);
+	netif_carrier_off(ndev);
+	n->ndev = ndev;
+	ret = register_netdev(ndev);
+	if (ret) {
+		free_netdev(ndev);
+		n->ndev = NULL;
+	}
+	return ret;
+}
+
+void hvsim_net_dev_destroy(struct hvsim_net *n)
+{
+	if (!n->ndev)
+		return;
+	unregister_netdev(n->ndev);
+	free_netdev(n->ndev);
+	n->ndev = NULL;
+}

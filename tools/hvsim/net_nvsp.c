@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim network host: the NVSP messages the guest sends (version, buffers,
+ * RNDIS packets in the send buffer or in page ranges, receive completions)
+ * and delivery into the guest's receive buffer with transfer-page packets.
+ */
+#include <linux/bitmap.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "net.h"
+
+#define HVSIM_NET_MAX_RANGES	64
+#define HVSIM_NET_MAX_GPA_BYTES	(HVSIM_NET_LSO_MAX + 2 * PAGE_SIZE)
+#define HVSIM_NET_MAX_SLOTS	65536
+/* Room for a completion plus a transfer-page reply, with trailers. */
+#define HVSIM_NET_REPLY_ROOM	256
+
+static const u32 hvsim_nvsp_versions[] = {
+	NVSP_VERSION_61, NVSP_VERSION_6, NVSP_VERSION_5, NVSP_VERSION_4,
+	NVSP_VERSION_2, NVSP_VERSION_1,
+};
+
+static void hvsim_net_bad(struct hvsim_net *n, struct hvsim_chan *chan,
+			  const char *why)
+{
+	n->st.bad_msgs++;
+	pr_err_ratelimited("hvsim: net%u relid %u: %s\n", n->dev->id,
+			   chan->relid, why);
+}
+
+static int hvsim_net_reply(struct hvsim_chan *chan, u64 trans_id,
+			   const struct nvsp_msg *msg, bool *signal)
+{
+	struct kvec kv = { .iov_base = (void *)msg, .iov_len = sizeof(*msg) };
+
+	return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, &kv, 1, signal);
+}
+
+/* Forget the buffers and the RNDIS state: channel closed or reopened. */
+void hvsim_net_reset(struct hvsim_net *n)
+{
+	n->nvsp = 0;
+	n->ndis_ver = 0;
+	n->recv_handle = 0;
+	n->recv_size = 0;
+	n->send_handle = 0;
+	n->send_size = 0;
+	n->nslots = 0;
+	n->slots_used = 0;
+	bitmap_free(n->slot_busy);
+	n->slot_busy = NULL;
+	n->rndis_up = false;
+	n->filter = 0;
+	n->tx_csum = 0;
+	n->lso4 = false;
+	n->lso6 = false;
+}
+
+/* The GPADL behind @handle, if the guest still shares it on this channel. */
+static struct hvsim_gpadl *hvsim_net_gpadl(struct hvsim_chan *chan, u32 handle)
+{
+	struct hvsim_gpadl *g = handle ? hvsim_gpadl_find(handle) : NULL;
+
+	if (!g || g->relid != chan->relid || !g->va || g->user)
+		return NULL;
+	return g;
+}
+
+static void hvsim_net_init(struct hvsim_net *n, const struct nvsp_init *in,
+			   struct nvsp_msg *out)
+{
+	unsigned int i;
+
+	out->type = NVSP_MSG_INIT_COMPLETE;
+	out->init_complete.status = NVSP_STAT_FAIL;
+	for (i = 0; i < ARRAY_SIZE(hvsim_nvsp_versions); i++) {
+		u32 v = hvsim_nvsp_versions[i];
+
+		if (v > n->max_nvsp || v > in->max_version ||
+		    v < in->min_version)
+			continue;
+		hvsim_net_reset(n);
+		n->nvsp = v;
+		out->init_complete.version = v;
+		out->init_complete.status = NVSP_STAT_SUCCESS;
+		return;
+	}
+}
+
+static u32 hvsim_net_recv_buf(struct hvsim_net *n, struct hvsim_chan *chan,
+			      const struct nvsp_send_buf *m)
+{
+	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, m->gpadl_handle);
+	u32 size, nslots;
+
+	if (!g || m->id != NVSP_RECV_BUF_ID || n->recv_handle)
+		return 0;
+	size = g->npages * PAGE_SIZE;
+	nslots = min_t(u32, size / n->slot_size, HVSIM_NET_MAX_SLOTS);
+	if (nslots <= HVSIM_NET_CTRL_SLOTS)
+		return 0;
+	n->slot_busy = bitmap_zalloc(nslots, GFP_KERNEL);
+	if (!n->slot_busy)
+		return 0;
+	n->nslots = nslots;
+	n->recv_handle = m->gpadl_handle;
+	n->recv_size = size;
+	return nslots;
+}
+
+static bool hvsim_net_send_buf(struct hvsim_net *n, struct hvsim_chan *chan,
+			       const struct nvsp_send_buf *m)
+{
+	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, m->gpadl_handle);
+
+	if (!g || m->id != NVSP_SEND_BUF_ID || n->send_handle ||
+	    g->npages * PAGE_SIZE < HVSIM_NET_SEND_SECTION)
+		return false;
+	n->send_handle = m->gpadl_handle;
+	n->send_size = g->npages * PAGE_SIZE;
+	return true;
+}
+
+/* RNDIS in a send-buffer section: copy it out before parsing. */
+static u32 hvsim_net_rndis_section(struct hvsim_net *n, struct hvsim_chan *chan,
+				   const struct nvsp_rndis_pkt *m, bool *signal)
+{
+	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, n->send_handle);
+	u32 nsec = n->send_size / HVSIM_NET_SEND_SECTION, st;
+	u8 *buf;
+
+	if (!g || m->section_index >= nsec || !m->section_size ||
+	    m->section_size > HVSIM_NET_SEND_SECTION) {
+		hvsim_net_bad(n, chan, "RNDIS packet with a bad send-buffer section");
+		return NVSP_STAT_INVALID_RNDIS_PKT;
+	}
+	buf = kmalloc(m->section_size, GFP_KERNEL);
+	if (!buf)
+		return NVSP_STAT_BUSY;
+	memcpy(buf, (u8 *)g->va + m->section_index * HVSIM_NET_SEND_SECTION,
+	       m->section_size);
+	st = hvsim_net_rndis(n, chan, m->channel_type, buf, m->section_size,
+			     signal);
+	kfree(buf);
+	return st;
+}
+
+/* Handle an in-band NVSP message; fills @out if it has a reply. */
+static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
+			  const struct nvsp_msg *m, u32 len,
+			  struct nvsp_msg *out, bool *signal)
+{
+	u32 nslots;
+
+	if (!n->nvsp && m->type != NVSP_MSG_INIT) {
+		hvsim_net_bad(n, chan, "NVSP message before INIT");
+		return -EINVAL;
+	}
+	switch (m->type) {
+	case NVSP_MSG_INIT:
+		hvsim_net_init(n, &m->init, out);
+		return 0;
+	case NVSP_MSG1_SEND_NDIS_VER:
+		n->ndis_ver = (m->ndis_ver.major << 16) | (m->ndis_ver.minor & 0xffff);
+		return 0;
+	case NVSP_MSG1_SEND_RECV_BUF:
+		nslots = hvsim_net_recv_buf(n, chan, &m->send_buf);
+		out->type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE;
+		out->recv_buf_complete.status = nslots ? NVSP_STAT_SUCCESS : NVSP_STAT_FAIL;
+		out->recv_buf_complete.num_sections = 1;
+		out->recv_buf_complete.section.sub_alloc_size = n->slot_size;
+		out->recv_buf_complete.section.num_sub_allocs = nslots;
+		out->recv_buf_complete.section.end_offset = nslots * n->slot_size;
+		return 0;
+	case NVSP_MSG1_SEND_SEND_BUF:
+		out->type = NVSP_MSG1_SEND_SEND_BUF_COMPLETE;
+		if (hvsim_net_send_buf(n, chan, &m->send_buf)) {
+			out->send_buf_complete.status = NVSP_STAT_SUCCESS;
+			out->send_buf_complete.section_size = HVSIM_NET_SEND_SECTION;
+		} else {
+			out->send_buf_complete.status = NVSP_STAT_FAIL;
+		}
+		return 0;
+	case NVSP_MSG1_REVOKE_RECV_BUF:
+		n->recv_handle = 0;
+		n->nslots = 0;
+		n->slots_used = 0;
+		bitmap_free(n->slot_busy);
+		n->slot_busy = NULL;
+		return 0;
+	case NVSP_MSG1_REVOKE_SEND_BUF:
+		n->send_handle = 0;
+		return 0;
+	case NVSP_MSG2_SEND_NDIS_CONFIG:
+		return 0;
+	case NVSP_MSG1_SEND_RNDIS_PKT:
+		out->type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE;
+		if (m->rndis.section_index == NVSP_NO_SECTION) {
+			hvsim_net_bad(n, chan, "in-band RNDIS packet without a section");
+			out->rndis_complete.status = NVSP_STAT_INVALID_RNDIS_PKT;
+		} else {
+			out->rndis_complete.status =
+				hvsim_net_rndis_section(n, chan, &m->rndis, signal);
+		}
+		return 0;
+	}
+	hvsim_net_bad(n, chan, "unknown NVSP message type");
+	return -EINVAL;
+}
+
+static const char *hvsim_net_ranges(const struct vmbus_packet_page_buffer *pb,
+				    u32 len, u32 *total)
+{
+	u32 off = pb->desc.offset8 * 8, i;
+
+	if (len < sizeof(*pb))
+		return "GPA-direct packet too short";
+	if (!pb->rangecount || pb->rangecount > HVSIM_NET_MAX_RANGES ||
+	    off < sizeof(*pb) + pb->rangecount * sizeof(pb->range[0]) ||
+	    len - off < offsetof(struct nvsp_msg, rndis) + sizeof(struct nvsp_rndis_pkt))
+		return "GPA-direct ranges or NVSP message do not fit the packet";
+	*total = 0;
+	for (i = 0; i < pb->rangecount; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+
+		if (!r->len || r->offset >= PAGE_SIZE ||
+		    r->len > PAGE_SIZE - r->offset)
+			return "GPA range crosses its page";
+		if (!pfn_valid(r->pfn))
+			return "GPA range is not guest memory";
+		*total += r->len;
+	}
+	if (*total > HVSIM_NET_MAX_GPA_BYTES)
+		return "GPA-direct packet too large";
+	return NULL;
+}
+
+static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
+			 const u8 *pkt, u32 len, bool *signal)
+{
+	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
+	const struct nvsp_msg *m = (const void *)(pkt + pb->desc.offset8 * 8);
+	const char *why;
+	u32 total, i, st;
+	u8 *buf, *p;
+
+	why = hvsim_net_ranges(pb, len, &total);
+	if (!why && (m->type != NVSP_MSG1_SEND_RNDIS_PKT ||
+		     m->rndis.section_index != NVSP_NO_SECTION))
+		why = "GPA-direct packet is not an RNDIS packet";
+	if (why) {
+		hvsim_net_bad(n, chan, why);
+		return NVSP_STAT_INVALID_RNDIS_PKT;
+	}
+	buf = kvmalloc(total, GFP_KERNEL);
+	if (!buf)
+		return NVSP_STAT_BUSY;
+	for (i = 0, p = buf; i < pb->rangecount; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+		void *va = kmap_local_page(pfn_to_page(r->pfn));
+
+		memcpy(p, (u8 *)va + r->offset, r->len);
+		kunmap_local(va);
+		p += r->len;
+	}
+	st = hvsim_net_rndis(n, chan, m->rndis.channel_type, buf, total, signal);
+	kvfree(buf);
+	return st;
+}
+
+/* The guest is done with a receive slot. */
+static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
+				u64 trans_id)
+{
+	if (trans_id >= n->nslots || !test_bit(trans_id, n->slot_busy)) {
+		hvsim_net_bad(n, chan, "receive completion for a slot not in use");
+		return;
+	}
+	clear_bit(trans_id, n->slot_busy);
+	n->slots_used--;
+}
+
+/**
+ * hvsim_net_packet() - handle one packet from the guest
+ * @chan: the channel
+ * @pkt: the packet, descriptor checked
+ * @len: its length
+ * @signal: set when the guest must be signalled
+ *
+ * Return: 0 (consumed), -ENOSPC (no room for the reply yet), -EIO.
+ */
+int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
+		     bool *signal)
+{
+	const struct vmpacket_descriptor *d = (const void *)pkt;
+	struct hvsim_net *n = chan->dev->priv;
+	u32 off = d->offset8 * 8;
+	struct nvsp_msg out = {};
+	struct nvsp_msg m = {};
+	int ret;
+
+	if (d->type == VM_PKT_COMP) {
+		hvsim_net_recv_done(n, chan, d->trans_id);
+		return 0;
+	}
+	/* Every request may need a completion and an RNDIS reply. */
+	ret = hvsim_ring_room(&chan->out, HVSIM_NET_REPLY_ROOM);
+	if (ret == -EIO)
+		chan->out.err = "guest corrupted its receive ring";
+	if (ret)
+		return ret;
+
+	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT) {
+		out.type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE;
+		out.rndis_complete.status = hvsim_net_gpa(n, chan, pkt, len, signal);
+	} else if (d->type == VM_PKT_DATA_INBAND && len - off >= sizeof(u32)) {
+		memcpy(&m, pkt + off, min_t(u32, len - off, sizeof(m)));
+		if (hvsim_net_nvsp(n, chan, &m, len - off, &out, signal))
+			return 0;
+	} else {
+		hvsim_net_bad(n, chan, "packet type not used by the network class");
+		return 0;
+	}
+	if (out.type && (d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+		return hvsim_net_reply(chan, d->trans_id, &out, signal);
+	return 0;
+}
+
+static void hvsim_net_fault(struct hvsim_net *n, struct vmxfer_page_range *r,
+			    u8 *slot)
+{
+	if (n->fault_bad_offset) {
+		n->fault_bad_offset--;
+		r->byte_offset = n->recv_size - 8;
+		pr_info("hvsim: fault: net%u receive range beyond the buffer\n",
+			n->dev->id);
+	} else if (n->fault_bad_rndis) {
+		n->fault_bad_rndis--;
+		((struct rndis_hdr *)slot)->len = r->byte_count + 4096;
+		pr_info("hvsim: fault: net%u RNDIS message with a bad length\n",
+			n->dev->id);
+	}
+}
+
+/**
+ * hvsim_net_deliver() - put one RNDIS message into the guest's receive buffer
+ * @n: the NIC
+ * @chan: its channel
+ * @hdr: the start of the message
+ * @hlen: its length
+ * @data: the rest (a frame), or NULL
+ * @dlen: its length
+ * @signal: set when the guest must be signalled
+ *
+ * Frames leave a few slots free for control replies, which can then never
+ * wait for the completions queued behind their request.
+ *
+ * Return: 0; -ENOSPC if no slot or no ring room (retry once the guest
+ * completes or reads); -ENODEV without a receive buffer; -E2BIG; -EIO.
+ */
+int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
+		      const void *hdr, u32 hlen, const void *data, u32 dlen,
+		      bool *signal)
+{
+	struct {
+		struct vmxfer_page_header h;
+		struct vmxfer_page_range r;
+		struct nvsp_msg m;
+	} __packed p = {};
+	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, n->recv_handle);
+	struct kvec kv = { .iov_base = &p, .iov_len = sizeof(p) };
+	unsigned long slot;
+	u8 *dst;
+	int ret;
+
+	if (!g || !n->nslots)
+		return -ENODEV;
+	if (hlen + dlen > n->slot_size)
+		return -E2BIG;
+	if (dlen && n->slots_used + HVSIM_NET_CTRL_SLOTS >= n->nslots)
+		return -ENOSPC;
+	slot = find_first_zero_bit(n->slot_busy, n->nslots);
+	if (slot >= n->nslots)
+		return -ENOSPC;
+	ret = hvsim_ring_room(&chan->out, sizeof(p));
+	if (ret)
+		return ret;
+	dst = (u8 *)g->va + slot * n->slot_size;
+	memcpy(dst, hdr, hlen);
+	if (dlen)
+		memcpy(dst + hlen, data, dlen);
+
+	p.h.desc.type = VM_PKT_DATA_USING_XFER_PAGES;
+	p.h.desc.offset8 = offsetof(typeof(p), m) / 8;
+	p.h.desc.len8 = sizeof(p) / 8;
+	p.h.desc.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	p.h.desc.trans_id = slot;
+	p.h.xfer_pageset_id = NVSP_RECV_BUF_ID;
+	p.h.range_cnt = 1;
+	p.r.byte_count = hlen + dlen;
+	p.r.byte_offset = slot * n->slot_size;
+	p.m.type = NVSP_MSG1_SEND_RNDIS_PKT;
+	p.m.rndis.channel_type = dlen ? NVSP_CHANNEL_DATA : NVSP_CHANNEL_CONTROL;
+	p.m.rndis.section_index = NVSP_NO_SECTION;
+	hvsim_net_fault(n, &p.r, dst);
+	ret = hvsim_ring_write(&chan->out, &kv, 1, signal);
+	if (ret)
+		return ret;
+	set_bit(slot, n->slot_busy);
+	n->slots_used++;
+	return 0;
+}

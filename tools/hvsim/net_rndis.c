@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim network host: RNDIS messages from the guest.  Data packets go to
+ * the host netdev; INITIALIZE, QUERY, SET and KEEPALIVE are answered
+ * through the receive buffer; HALT stops the device.  Every length and
+ * offset is checked against the message before use.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+
+#include "net.h"
+
+#define HVSIM_NET_LINK_SPEED	1000000000	/* 100 Gbit/s in 100 bit/s */
+
+static u32 hvsim_net_bad_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
+			       const char *why)
+{
+	n->st.bad_msgs++;
+	pr_err_ratelimited("hvsim: net%u relid %u: %s\n", n->dev->id,
+			   chan->relid, why);
+	return NVSP_STAT_INVALID_RNDIS_PKT;
+}
+
+/* Is [@off, @off + @len) inside a body of @body bytes? */
+static bool hvsim_in_body(u32 off, u32 len, u32 body)
+{
+	return off <= body && len <= body - off;
+}
+
+/* Walk the per-packet info; false if an entry does not fit its area. */
+static bool hvsim_net_ppis(const u8 *area, u32 len, u32 *csum, u32 *lso)
+{
+	while (len) {
+		const struct rndis_ppi *ppi = (const void *)area;
+		u32 val;
+
+		if (len < sizeof(*ppi) || ppi->size > len ||
+		    ppi->ppi_offset < sizeof(*ppi) ||
+		    ppi->size < ppi->ppi_offset + sizeof(u32))
+			return false;
+		memcpy(&val, area + ppi->ppi_offset, sizeof(val));
+		if (ppi->type == RNDIS_PPI_CSUM)
+			*csum = val;
+		else if (ppi->type == RNDIS_PPI_LSO)
+			*lso = val;
+		area += ppi->size;
+		len -= ppi->size;
+	}
+	return true;
+}
+
+/* Turn checksum/LSO info into what the host stack needs; NULL if fine. */
+static const char *hvsim_net_offload(struct hvsim_net *n, u32 csum, u32 lso,
+				     struct hvsim_net_meta *meta)
+{
+	if (lso) {
+		if (!(lso & NDIS_LSO_V2) ||
+		    !((lso & NDIS_LSO_IPV6) ? n->lso6 : n->lso4))
+			return "large send that was not negotiated";
+		meta->ipv6 = lso & NDIS_LSO_IPV6;
+		meta->gso_size = lso & NDIS_LSO_MSS_MASK;
+		meta->csum_start = (lso >> NDIS_LSO_THOFF_SHIFT) & NDIS_LSO_THOFF_MASK;
+		meta->csum_off = offsetof(struct tcphdr, check);
+		if (meta->gso_size < 64)
+			return "large send with a tiny MSS";
+		return NULL;
+	}
+	if (!(csum & (NDIS_CSUM_TX_TCP | NDIS_CSUM_TX_UDP)))
+		return NULL;
+	meta->ipv6 = csum & NDIS_CSUM_TX_IPV6;
+	if (!(n->tx_csum & ((csum & (NDIS_CSUM_TX_TCP | NDIS_CSUM_TX_UDP)) <<
+			    (meta->ipv6 ? 8 : 0))))
+		return "checksum offload that was not negotiated";
+	meta->csum_start = (csum >> NDIS_CSUM_TX_THOFF_SHIFT) & 0x3ff;
+	meta->csum_off = csum & NDIS_CSUM_TX_TCP ? offsetof(struct tcphdr, check) :
+						   offsetof(struct udphdr, check);
+	return NULL;
+}
+
+static u32 hvsim_net_data(struct hvsim_net *n, struct hvsim_chan *chan,
+			  const u8 *msg, u32 len)
+{
+	const struct rndis_packet *p = (const void *)(msg + sizeof(struct rndis_hdr));
+	u32 body = len - sizeof(struct rndis_hdr), csum = 0, lso = 0;
+	struct hvsim_net_meta meta = {};
+	const char *why;
+
+	if (len < RNDIS_PKT_HDR_LEN)
+		return hvsim_net_bad_rndis(n, chan, "RNDIS packet message too short");
+	if (p->data_offset < sizeof(*p) ||
+	    !hvsim_in_body(p->data_offset, p->data_len, body))
+		return hvsim_net_bad_rndis(n, chan, "RNDIS packet data outside the message");
+	if (p->ppi_len && (p->ppi_offset < sizeof(*p) ||
+			   !hvsim_in_body(p->ppi_offset, p->ppi_len, body)))
+		return hvsim_net_bad_rndis(n, chan, "RNDIS per-packet info outside the message");
+	if (p->ppi_len && !hvsim_net_ppis((const u8 *)p + p->ppi_offset,
+					  p->ppi_len, &csum, &lso))
+		return hvsim_net_bad_rndis(n, chan, "malformed RNDIS per-packet info");
+	why = hvsim_net_offload(n, csum, lso, &meta);
+	if (why)
+		return hvsim_net_bad_rndis(n, chan, why);
+	if (p->data_len < ETH_HLEN ||
+	    p->data_len > VLAN_ETH_HLEN + (lso ? HVSIM_NET_LSO_MAX : n->mtu))
+		return hvsim_net_bad_rndis(n, chan, "RNDIS packet with a bad frame length");
+	hvsim_net_dev_rx(n, (const u8 *)p + p->data_offset, p->data_len, &meta);
+	n->st.from_guest++;
+	return NVSP_STAT_SUCCESS;
+}
+
+static int hvsim_net_send_ctrl(struct hvsim_net *n, struct hvsim_chan *chan,
+			       u32 type, const void *body, u32 blen,
+			       const void *info, u32 ilen, bool *signal)
+{
+	u8 buf[sizeof(struct rndis_hdr) + sizeof(struct rndis_query_cmplt) +
+	       sizeof(struct ndis_offload_caps)];
+	struct rndis_hdr *h = (void *)buf;
+	int ret;
+
+	if (WARN_ON_ONCE(blen + ilen > sizeof(buf) - sizeof(*h)))
+		return -E2BIG;
+	h->type = type;
+	h->len = sizeof(*h) + blen + ilen;
+	memcpy(buf + sizeof(*h), body, blen);
+	memcpy(buf + sizeof(*h) + blen, info, ilen);
+	ret = hvsim_net_deliver(n, chan, buf, h->len, NULL, 0, signal);
+	if (ret && ret != -ENOSPC)
+		pr_err_ratelimited("hvsim: net%u: RNDIS reply %#x not delivered: %d\n",
+				   n->dev->id, type, ret);
+	return ret;
+}
+
+static u32 hvsim_net_init_msg(struct hvsim_net *n, struct hvsim_chan *chan,
+			      const struct rndis_init_req *req, bool *signal)
+{
+	struct rndis_init_cmplt c = {
+		.req_id = req->req_id,
+		.status = RNDIS_STATUS_SUCCESS,
+		.major = 1,
+		.medium = 0,	/* 802.3 */
+		.max_pkt_per_msg = 1,
+		.max_xfer_size = n->slot_size,
+	};
+
+	n->rndis_up = true;
+	n->link_changed = false;
+	hvsim_net_send_ctrl(n, chan, RNDIS_MSG_INIT | RNDIS_MSG_COMPLETION,
+			    &c, sizeof(c), NULL, 0, signal);
+	return NVSP_STAT_SUCCESS;
+}
+
+static void hvsim_net_caps(struct ndis_offload_caps *caps)
+{
+	memset(caps, 0, sizeof(*caps));
+	caps->header.type = NDIS_OBJECT_TYPE_OFFLOAD;
+	caps->header.revision = 1;
+	caps->header.size = sizeof(*caps);
+	caps->ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->ip4_txcsum = NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4;
+	caps->ip6_txenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->ip6_txcsum = NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6;
+	caps->lso_ip4_encap = NDIS_OFFLOAD_ENCAP_8023;
+	caps->lso_ip4_maxsz = HVSIM_NET_LSO_MAX;
+	caps->lso_ip4_minsg = 2;
+	caps->lso_ip6_encap = NDIS_OFFLOAD_ENCAP_8023;
+	caps->lso_ip6_maxsz = HVSIM_NET_LSO_MAX;
+	caps->lso_ip6_minsg = 2;
+}
+
+/* One checksum parameter: 0 no change, 1 off, 2 tx, 3 rx, 4 tx and rx. */
+static void hvsim_net_csum_param(u32 *tx_csum, u8 v, u32 bit)
+{
+	if (v == NDIS_OFFLOAD_CSUM_TX || v == 4)
+		*tx_csum |= bit;
+	else if (v)
+		*tx_csum &= ~bit;
+}
+
+static void hvsim_net_lso_param(bool *on, u8 v)
+{
+	if (v)
+		*on = v == NDIS_OFFLOAD_LSO_ON;
+}
+
+static u32 hvsim_net_params(struct hvsim_net *n, const u8 *info, u32 len)
+{
+	struct ndis_offload_params p = {};
+
+	if (!n->offload || len < offsetof(struct ndis_offload_params, tcp_conn_ip4))
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	memcpy(&p, info, min_t(u32, len, sizeof(p)));
+	hvsim_net_csum_param(&n->tx_csum, p.tcp4_csum, NDIS_CSUM_TX_TCP);
+	hvsim_net_csum_param(&n->tx_csum, p.udp4_csum, NDIS_CSUM_TX_UDP);
+	hvsim_net_csum_param(&n->tx_csum, p.tcp6_csum, NDIS_CSUM_TX_TCP << 8);
+	hvsim_net_csum_param(&n->tx_csum, p.udp6_csum, NDIS_CSUM_TX_UDP << 8);
+	hvsim_net_lso_param(&n->lso4, p.lsov2_ip4);
+	hvsim_net_lso_param(&n->lso6, p.lsov2_ip6);
+	return RNDIS_STATUS_SUCCESS;
+}
+
+static u32 hvsim_net_query(struct hvsim_net *n, struct hvsim_chan *chan,
+			   const struct rndis_oid_req *req, bool *signal)
+{
+	struct rndis_query_cmplt c = {
+		.req_id = req->req_id,
+		.status = RNDIS_STATUS_SUCCESS,
+		.info_offset = sizeof(c),
+	};
+	struct ndis_offload_caps caps;
+	const void *info = NULL;
+	u32 val = 0;
+
+	switch (req->oid) {
+	case RNDIS_OID_OFFLOAD_HW_CAPS:
+		if (!n->offload) {
+			c.status = RNDIS_STATUS_NOT_SUPPORTED;
+			c.info_offset = 0;
+			break;
+		}
+		hvsim_net_caps(&caps);
+		info = &caps;
+		c.info_len = sizeof(caps);
+		break;
+	case RNDIS_OID_802_3_PERMANENT_ADDRESS:
+	case RNDIS_OID_802_3_CURRENT_ADDRESS:
+		info = n->mac;
+		c.info_len = ETH_ALEN;
+		break;
+	case RNDIS_OID_GEN_MEDIA_CONNECT_STATUS:
+		val = n->link ? RNDIS_MEDIA_CONNECTED : RNDIS_MEDIA_DISCONNECTED;
+		break;
+	case RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE:
+		val = n->mtu;
+		break;
+	case RNDIS_OID_GEN_LINK_SPEED:
+		val = HVSIM_NET_LINK_SPEED;
+		break;
+	case RNDIS_OID_GEN_CURRENT_PACKET_FILTER:
+		val = n->filter;
+		break;
+	default:
+		c.status = RNDIS_STATUS_NOT_SUPPORTED;
+		c.info_offset = 0;
+		break;
+	}
+	if (!info && !c.status) {
+		info = &val;
+		c.info_len = sizeof(val);
+	}
+	hvsim_net_send_ctrl(n, chan, RNDIS_MSG_QUERY | RNDIS_MSG_COMPLETION,
+			    &c, sizeof(c), info, c.info_len, signal);
+	return NVSP_STAT_SUCCESS;
+}
+
+static u32 hvsim_net_set(struct hvsim_net *n, struct hvsim_chan *chan,
+			 const struct rndis_oid_req *req, const u8 *info,
+			 bool *signal)
+{
+	struct rndis_status_cmplt c = {
+		.req_id = req->req_id,
+		.status = RNDIS_STATUS_SUCCESS,
+	};
+
+	if (req->oid == RNDIS_OID_GEN_CURRENT_PACKET_FILTER &&
+	    req->info_len >= sizeof(u32))
+		memcpy(&n->filter, info, sizeof(u32));
+	else if (req->oid == RNDIS_OID_OFFLOAD_PARAMS)
+		c.status = hvsim_net_params(n, info, req->info_len);
+	else
+		c.status = RNDIS_STATUS_NOT_SUPPORTED;
+	hvsim_net_send_ctrl(n, chan, RNDIS_MSG_SET | RNDIS_MSG_COMPLETION,
+			    &c, sizeof(c), NULL, 0, signal);
+	return NVSP_STAT_SUCCESS;
+}
+
+static u32 hvsim_net_oid(struct hvsim_net *n, struct hvsim_chan *chan,
+			 u32 type, const u8 *msg, u32 len, bool *signal)
+{
+	const struct rndis_oid_req *req = (const void *)(msg + sizeof(struct rndis_hdr));
+	u32 body = len - sizeof(struct rndis_hdr);
+
+	if (body < sizeof(*req))
+		return hvsim_net_bad_rndis(n, chan, "RNDIS query/set message too short");
+	if (req->info_len && !hvsim_in_body(req->info_offset, req->info_len, body))
+		return hvsim_net_bad_rndis(n, chan, "RNDIS query/set buffer outside the message");
+	if (type == RNDIS_MSG_QUERY)
+		return hvsim_net_query(n, chan, req, signal);
+	return hvsim_net_set(n, chan, req, (const u8 *)req + req->info_offset,
+			     signal);
+}
+
+/**
+ * hvsim_net_rndis() - handle one RNDIS message from the guest
+ * @n: the NIC
+ * @chan: its channel
+ * @chan_type: NVSP_CHANNEL_DATA or NVSP_CHANNEL_CONTROL
+ * @msg: a private copy of the message
+ * @len: bytes available at @msg (the message may be shorter)
+ * @signal: set when the guest must be signalled
+ *
+ * Return: the NVSP status for the completion.
+ */
+u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
+		    u32 chan_type, const u8 *msg, u32 len, bool *signal)
+{
+	const struct rndis_hdr *h = (const void *)msg;
+
+	if (len < sizeof(*h) || h->len < sizeof(*h) || h->len > len)
+		return hvsim_net_bad_rndis(n, chan, "RNDIS message length does not fit");
+	len = h->len;
+	if (h->type == RNDIS_MSG_PACKET) {
+		if (!n->rndis_up)
+			return hvsim_net_bad_rndis(n, chan, "RNDIS packet before INITIALIZE");
+		return hvsim_net_data(n, chan, msg, len);
+	}
+	n->st.ctrl_msgs++;
+	switch (h->type) {
+	case RNDIS_MSG_INIT:
+		if (len < sizeof(*h) + sizeof(struct rndis_init_req))
+			break;
+		return hvsim_net_init_msg(n, chan, (const void *)(h + 1), signal);
+	case RNDIS_MSG_QUERY:
+	case RNDIS_MSG_SET:
+		if (!n->rndis_up)
+			return hvsim_net_bad_rndis(n, chan, "RNDIS request before INITIALIZE");
+		return hvsim_net_oid(n, chan, h->type, msg, len, signal);
+	case RNDIS_MSG_HALT:
+		n->rndis_up = false;
+		n->filter = 0;
+		return NVSP_STAT_SUCCESS;
+	case RNDIS_MSG_KEEPALIVE:
+		if (len < sizeof(*h) + sizeof(u32))
+			break;
+		{
+			struct rndis_status_cmplt c = { .req_id = *(const u32 *)(h + 1) };
+
+			hvsim_net_send_ctrl(n, chan, h->type | RNDIS_MSG_COMPLETION,
+					    &c, sizeof(c), NULL, 0, signal);
+		}
+		return NVSP_STAT_SUCCESS;
+	default:
+		return hvsim_net_bad_rndis(n, chan, "unknown RNDIS message type");
+	}
+	return hvsim_net_bad_rndis(n, chan, "RNDIS message too short for its type");
+}
+
+/**
+ * hvsim_net_indicate() - send a pending link status indication
+ * @n: the NIC
+ * @chan: its channel
+ * @signal: set when the guest must be signalled
+ *
+ * Return: 0 (sent or nothing to send), or -ENOSPC to retry.
+ */
+int hvsim_net_indicate(struct hvsim_net *n, struct hvsim_chan *chan,
+		       bool *signal)
+{
+	struct rndis_indicate ind = {
+		.status = n->link ? RNDIS_STATUS_MEDIA_CONNECT :
+				    RNDIS_STATUS_MEDIA_DISCONNECT,
+	};
+	int ret;
+
+	if (!n->link_changed || !n->rndis_up)
+		return 0;
+	ret = hvsim_net_send_ctrl(n, chan, RNDIS_MSG_INDICATE, &ind, sizeof(ind),
+				  NULL, 0, signal);
+	if (ret == -ENOSPC)
+		return ret;
+	n->link_changed = false;
+	return 0;
+}

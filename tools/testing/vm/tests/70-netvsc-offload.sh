@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hv_netvsc offload negotiation with hvsim's network host: checksum and
+# TSO are enabled only when the host offers them and the module
+# parameters (csum=, tso=) allow; `ethtool -k` tells the truth; `ethtool
+# -K` renegotiates at runtime; TCP flows in every combination.
+# hvg-timeout: 900
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+
+HVSIM_DBG=/sys/kernel/debug/hvsim
+VMBUS=/sys/bus/vmbus
+NS=hvo
+KO=$HVG_REPO/drivers/netvsc/hv_netvsc.ko
+H4=10.98.0.1 G4=10.98.0.2
+
+# new_net [ARGS]: add a NIC, put its host side in $NS; sets DEV, HIF, GIF.
+new_net() {
+	{ /bin/echo "net $*" >"$HVSIM_DBG/new_device"; } 2>/dev/null || return 1
+	DEV=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
+	HIF=hvsim$DEV
+	RELID=$(sed -n "s/^relid=\([0-9]*\) class=net .* netdev $HIF .*/\1/p" \
+		"$HVSIM_DBG/devices")
+	wait_for "guest_if $RELID" 30 || { ktap_diag "no guest netdev"; return 1; }
+	GIF=$(guest_if "$RELID")
+	ip netns add $NS 2>/dev/null
+	ip link set "$HIF" netns $NS &&
+	ip -n $NS addr add $H4/24 dev "$HIF" &&
+	ip -n $NS link set "$HIF" up &&
+	ip addr add $G4/24 dev "$GIF" &&
+	ip link set "$GIF" up
+}
+
+guest_if() {
+	for _d in "$VMBUS"/devices/*; do
+		[ "$(cat "$_d/id")" = "$1" ] || continue
+		for _n in "$_d"/net/*; do
+			[ -e "$_n" ] && { echo "${_n##*/}"; return 0; }
+		done
+	done
+	return 1
+}
+
+del_net() {
+	/bin/echo "$RELID" >"$HVSIM_DBG/del_device"
+	wait_for "! ip link show $GIF" 30
+	ip netns del $NS 2>/dev/null
+	sleep 1
+}
+
+# feature NAME: its ethtool -k line, e.g. "on", "off [fixed]"
+feature() { ethtool -k "$GIF" | sed -n "s/^[[:space:]]*$1: //p"; }
+
+# expect NAME VALUE...
+expect() {
+	_ok=0
+	while [ $# -ge 2 ]; do
+		_v=$(feature "$1")
+		[ "$_v" = "$2" ] || { ktap_diag "$1: '$_v', expected '$2'"; _ok=1; }
+		shift 2
+	done
+	return $_ok
+}
+
+host_offload() { sed -n 's/^offload //p' "$HVSIM_DBG/dev$DEV/stats"; }
+
+tcp_ok() {
+	ip netns exec $NS iperf3 -s -1 -D -B $H4 >/dev/null 2>&1
+	sleep 1
+	iperf3 -c $H4 -n 4M >/tmp/iperf.out 2>&1 ||
+		{ ktap_diag "iperf3: $(tail -2 /tmp/iperf.out | tr '\n' ' ')"; return 1; }
+	ktap_diag "TCP guest->host: $(grep receiver /tmp/iperf.out | awk '{print $7, $8}')"
+}
+
+defaults() {
+	expect tx-checksum-ipv4 on tx-checksum-ipv6 on tx-tcp-segmentation on \
+		tx-tcp6-segmentation on rx-checksumming "off [fixed]" || return 1
+	[ "$(host_offload)" = "tx_csum 0xc0c lso4 1 lso6 1" ] ||
+		{ ktap_diag "host: $(host_offload)"; return 1; }
+}
+
+toggle() {
+	ethtool -K "$GIF" tso off tx-checksum-ipv4 off >/dev/null 2>&1
+	expect tx-checksum-ipv4 off tx-tcp-segmentation off || return 1
+	[ "$(host_offload)" = "tx_csum 0xc00 lso4 0 lso6 0" ] ||
+		{ ktap_diag "host after ethtool -K: $(host_offload)"; return 1; }
+	tcp_ok || return 1
+	ethtool -K "$GIF" tso on tx-checksum-ipv4 on >/dev/null 2>&1
+	expect tx-checksum-ipv4 on tx-tcp-segmentation on &&
+		[ "$(host_offload)" = "tx_csum 0xc0c lso4 1 lso6 1" ]
+}
+
+# with_params PARAMS HOSTARGS NAME VALUE...: reload, add a NIC, check.
+with_params() {
+	_p=$1 _h=$2
+	shift 2
+	rmmod hv_netvsc && insmod "$KO" $_p || return 1
+	new_net $_h || return 1
+	expect "$@" && tcp_ok
+	_rc=$?
+	del_net
+	return $_rc
+}
+
+ktap_plan 7
+if ! hvg_load || ! insmod "$KO"; then
+	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
+	ktap_done
+fi
+ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
+new_net || { ktap_fail "a NIC comes up"; ktap_done; }
+ktap_check "defaults: checksum and TSO on, both sides agree" defaults
+ktap_check "TCP with checksum offload and TSO" tcp_ok
+ktap_check "ethtool -K renegotiates with the host, TCP still flows" toggle
+del_net
+ktap_check "tso=0: TSO off [fixed], checksum on" with_params "tso=0" "" \
+	tx-tcp-segmentation "off [fixed]" tx-checksum-ipv4 on
+ktap_check "csum=0: checksum and TSO off [fixed]" with_params "csum=0" "" \
+	tx-checksum-ipv4 "off [fixed]" tx-tcp-segmentation "off [fixed]"
+ktap_check "host offers no offloads: all off [fixed]" with_params "" "offload=0" \
+	tx-checksum-ipv4 "off [fixed]" tx-checksum-ipv6 "off [fixed]" \
+	tx-tcp-segmentation "off [fixed]"
+rmmod hv_netvsc 2>/dev/null
+hvg_unload
+ktap_done

@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hv_netvsc against hvsim's network host: the guest NIC in the root
+# namespace, the host-side netdev hvsim<N> in namespace "hvh".  Ping both
+# ways over IPv4 and IPv6, jumbo frames (GPA-direct transmit), NVSP
+# version negotiation, link flap, receive faults, TCP with iperf3, and a
+# rescind while traffic runs.
+# hvg-timeout: 900
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+
+HVSIM_DBG=/sys/kernel/debug/hvsim
+VMBUS=/sys/bus/vmbus
+NET_CLASS="{f8615163-df3e-46c5-913f-f2d2f965ed0e}"
+NS=hvh
+KO=$HVG_REPO/drivers/netvsc/hv_netvsc.ko
+H4=10.99.0.1 G4=10.99.0.2 H6=fd99::1 G6=fd99::2
+
+ping4() { busybox ping -c "${2:-3}" -W 5 "$1" >/tmp/ping.out 2>&1; }
+ping6() { busybox ping6 -c "${2:-3}" -W 5 "$1" >/tmp/ping.out 2>&1; }
+hping4() { ip netns exec $NS busybox ping -c 3 -W 5 "$@" >/tmp/ping.out 2>&1; }
+hping6() { ip netns exec $NS busybox ping6 -c 3 -W 5 "$@" >/tmp/ping.out 2>&1; }
+ping_diag() { ktap_diag "ping: $(tail -2 /tmp/ping.out | tr '\n' ' ')"; return 1; }
+
+# new_net [ARGS]: add a NIC; sets DEV (hvsim dev number), RELID, HIF, GIF.
+new_net() {
+	{ /bin/echo "net $*" >"$HVSIM_DBG/new_device"; } 2>/dev/null || return 1
+	DEV=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
+	HIF=hvsim$DEV
+	RELID=$(sed -n "s/^relid=\([0-9]*\) class=net .* netdev $HIF .*/\1/p" \
+		"$HVSIM_DBG/devices")
+	[ -n "$RELID" ] || { ktap_diag "no channel line for $HIF"; return 1; }
+	wait_for "guest_if $RELID" 30 || { ktap_diag "no guest netdev for relid $RELID"; return 1; }
+	GIF=$(guest_if "$RELID")
+}
+
+# guest_if RELID: the guest netdev of the VMBus device with that relid.
+guest_if() {
+	for _d in "$VMBUS"/devices/*; do
+		[ "$(cat "$_d/id")" = "$1" ] || continue
+		[ "$(cat "$_d/class_id")" = "$NET_CLASS" ] || return 1
+		for _n in "$_d"/net/*; do
+			[ -e "$_n" ] && { echo "${_n##*/}"; return 0; }
+		done
+	done
+	return 1
+}
+
+setup_ns() {
+	ip netns add $NS &&
+	ip link set "$HIF" netns $NS &&
+	ip -n $NS addr add $H4/24 dev "$HIF" &&
+	ip -n $NS -6 addr add $H6/64 dev "$HIF" nodad &&
+	ip -n $NS link set "$HIF" up &&
+	ip netns exec $NS ip link set lo up &&
+	ip addr add $G4/24 dev "$GIF" &&
+	ip -6 addr add $G6/64 dev "$GIF" nodad &&
+	ip link set "$GIF" up
+}
+
+probe_ok() {
+	_mac=$(cat "/sys/class/net/$GIF/address")
+	case $_mac in
+	00:15:5d:ee:*) ;;
+	*) ktap_diag "MAC $_mac is not the host's"; return 1 ;;
+	esac
+	ethtool -i "$GIF" | grep -q "firmware-version: NVSP 6.1" ||
+		{ ktap_diag "$(ethtool -i "$GIF" | tr '\n' ' ')"; return 1; }
+}
+
+mtu_jumbo() {
+	ip -n $NS link set "$HIF" mtu 9000 && ip link set "$GIF" mtu 9000 ||
+		{ ktap_diag "cannot set MTU 9000"; return 1; }
+	if ip link set "$GIF" mtu 9001 2>/dev/null; then
+		ktap_diag "MTU 9001 accepted beyond the host's maximum"
+		return 1
+	fi
+	busybox ping -c 3 -W 5 -s 8000 $H4 >/tmp/ping.out 2>&1 || ping_diag || return 1
+	hping4 -s 8000 $G4 || ping_diag || return 1
+	ip -n $NS link set "$HIF" mtu 1500 && ip link set "$GIF" mtu 1500
+}
+
+carrier_is() { [ "$(cat "/sys/class/net/$GIF/carrier" 2>/dev/null)" = "$1" ]; }
+
+link_flap() {
+	/bin/echo 0 >"$HVSIM_DBG/dev$DEV/link"
+	wait_for "carrier_is 0" 10 || { ktap_diag "carrier still up"; return 1; }
+	/bin/echo 1 >"$HVSIM_DBG/dev$DEV/link"
+	wait_for "carrier_is 1" 10 || { ktap_diag "carrier still down"; return 1; }
+	wait_for "ping4 $H4 1" 20 || ping_diag
+}
+
+rx_errors() { cat "/sys/class/net/$GIF/statistics/rx_errors"; }
+
+# rx_fault KNOB MESSAGE: two spoiled receives are counted and logged,
+# then traffic flows again.
+rx_fault() {
+	_e0=$(rx_errors)
+	/bin/echo 2 >"$HVSIM_DBG/dev$DEV/$1"
+	busybox ping -c 4 -W 2 $H4 >/dev/null 2>&1
+	_e1=$(rx_errors)
+	[ $((_e1 - _e0)) -ge 2 ] || { ktap_diag "rx_errors $_e0 -> $_e1"; return 1; }
+	dmesg | grep -q "$2" || { ktap_diag "no '$2' in the log"; return 1; }
+	wait_for "ping4 $H4 2" 20 || ping_diag
+}
+
+iperf_tcp() {
+	ip netns exec $NS iperf3 -s -1 -D -B $H4 >/dev/null 2>&1
+	sleep 1
+	iperf3 -c $H4 -t 3 ${1:+"$1"} >/tmp/iperf.out 2>&1 ||
+		{ ktap_diag "iperf3: $(tail -3 /tmp/iperf.out | tr '\n' ' ')"; return 1; }
+	ktap_diag "TCP ${1:-guest->host}: $(grep receiver /tmp/iperf.out | awk '{print $7, $8}')"
+}
+
+iperf_both() { iperf_tcp "" && iperf_tcp -R; }
+
+nvsp_version() {
+	_old_dev=$DEV _old_relid=$RELID _old_gif=$GIF _old_hif=$HIF
+	new_net nvsp=4 mtu=1500 || return 1
+	_fw=$(ethtool -i "$GIF" | sed -n 's/firmware-version: //p')
+	/bin/echo "$RELID" >"$HVSIM_DBG/del_device"
+	wait_for "! ip link show $GIF" 20 || { ktap_diag "$GIF not removed"; return 1; }
+	DEV=$_old_dev RELID=$_old_relid GIF=$_old_gif HIF=$_old_hif
+	[ "$_fw" = "NVSP 4.0" ] || { ktap_diag "negotiated '$_fw', expected NVSP 4.0"; return 1; }
+}
+
+rescind_traffic() {
+	ip netns exec $NS iperf3 -s -1 -D -B $H4 >/dev/null 2>&1
+	sleep 1
+	iperf3 -c $H4 -t 60 >/tmp/iperf.out 2>&1 &
+	_pid=$!
+	sleep 4
+	/bin/echo "$RELID" >"$HVSIM_DBG/del_device"
+	wait_for "! ip link show $GIF" 30 || { ktap_diag "$GIF still there"; return 1; }
+	wait_for "! ip -n $NS link show $HIF" 30 || { ktap_diag "$HIF still there"; return 1; }
+	kill "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	pkill_own_iperf
+	return 0
+}
+
+pkill_own_iperf() {
+	for _p in $(ip netns pids $NS 2>/dev/null); do kill "$_p" 2>/dev/null; done
+}
+
+ping_both4() { ping4 $H4 || ping_diag || return 1; hping4 $G4 || ping_diag; }
+ping_both6() { ping6 $H6 || ping_diag || return 1; hping6 $G6 || ping_diag; }
+
+ktap_plan 13
+if ! hvg_load || ! insmod "$KO"; then
+	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
+	ktap_done
+fi
+ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
+if ! new_net; then
+	ktap_fail "a net device binds and gets a netdev"
+	ktap_done
+fi
+ktap_ok "a net device binds and gets a netdev ($GIF, host side $HIF)"
+ktap_check "NVSP 6.1 negotiated, MAC from the host" probe_ok
+ktap_check "namespace and addresses set up" setup_ns
+ktap_check "IPv4 ping both ways" ping_both4
+ktap_check "IPv6 ping both ways" ping_both6
+ktap_check "MTU 9000 both ways (GPA-direct transmit), 9001 refused" mtu_jumbo
+ktap_check "link flap: carrier follows the host, traffic resumes" link_flap
+ktap_check "receive range outside the buffer: counted, logged, recovers" \
+	rx_fault fault_bad_offset "receive range outside the receive buffer"
+ktap_check "RNDIS message longer than its range: counted, logged, recovers" \
+	rx_fault fault_bad_rndis "does not fit its range"
+ktap_check "iperf3 TCP guest -> host and host -> guest" iperf_both
+ktap_check "host with NVSP 4 only: NVSP 4.0 negotiated" nvsp_version
+ktap_check "rescind during TCP traffic: both netdevs go away" rescind_traffic
+ip netns del $NS 2>/dev/null
+rmmod hv_netvsc 2>/dev/null
+hvg_unload
+ktap_done

@@ -1,0 +1,220 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Integration components (hv_utils) against hvsim's IC hosts: version
+# negotiation, heartbeat, time sync (stepping, small samples, disabled),
+# shutdown and reboot requests (the orderly shutdown reaches userspace),
+# and malformed messages from the host.
+# hvg-timeout: 600
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/vm/tests/utils_lib.inc"
+
+ktap_plan 19
+
+if ! utils_load; then
+	ktap_fail "load hv_vmbus, hvsim and hv_utils"
+	ktap_done
+fi
+hb=$(ic_new heartbeat interval_ms=200)
+sd=$(ic_new shutdown)
+ts=$(ic_new timesync)
+
+# ---- negotiation ---------------------------------------------------------
+
+negotiated() {	# DEV GUESTDIR FW VERSION
+	wait_field "$HVSIM_DBG/dev$1/state" version "$4" || {
+		ktap_diag "host dev$1: version '$(host_field "$1" version)', expected $4"
+		return 1
+	}
+	[ "$(host_field "$1" framework)" = "$3" ] &&
+		[ "$(guest_field "$2" framework)" = "$3" ] &&
+		[ "$(guest_field "$2" version)" = "$4" ] || {
+		ktap_diag "$2: guest $(guest_field "$2" framework)/$(guest_field "$2" version), host $(host_field "$1" framework)"
+		return 1
+	}
+}
+
+defaults() {
+	negotiated "$hb" heartbeat 3.0 3.0 && negotiated "$sd" shutdown 3.0 3.2 &&
+		negotiated "$ts" timesync 3.0 4.0 &&
+		dmesg_has "heartbeat IC: framework 3.0, service version 3.0"
+}
+ktap_check "negotiation picks the newest common versions" defaults
+
+older() {
+	_d=$(ic_new heartbeat fw=1.0 versions=2.0,1.0 interval_ms=0)
+	_g=$(ls -d "$UTILS_DBG"/heartbeat-* 2>/dev/null | head -n 1)
+	negotiated "$_d" "${_g##*/}" 1.0 1.0
+}
+ktap_check "an older host gets framework 1.0 and service 1.0" older
+
+refused() {	# ARGS...
+	_d=$(ic_new heartbeat interval_ms=0 "$@")
+	wait_field "$HVSIM_DBG/dev$_d/state" refused 1 || return 1
+	[ "$(host_field "$_d" version)" = 0.0 ] &&
+		[ "$(host_field "$_d" last_status)" = 0x80004005 ]
+}
+ktap_check "no common service version: the guest answers with no version" \
+	refused versions=9.0
+ktap_check "no common framework version: the guest answers with no version" \
+	refused fw=2.0
+ktap_check "the refusals are logged" \
+	dmesg_has "no common service version with the host, refused"
+
+# ---- heartbeat -----------------------------------------------------------
+
+beats() {
+	_b0=$(cat "$HVSIM_DBG/dev$hb/heartbeat")
+	sleep 2
+	_b1=$(cat "$HVSIM_DBG/dev$hb/heartbeat")
+	[ "$_b1" -gt "$_b0" ] && [ "$(host_field "$hb" wrong)" = 0 ] &&
+		[ "$(guest_field heartbeat last_seq)" -gt 0 ] || {
+		ktap_diag "heartbeat counter $_b0 -> $_b1, wrong $(host_field "$hb" wrong)"
+		return 1
+	}
+}
+ktap_check "the heartbeat counter advances (answers carry seq + 1)" beats
+
+# ---- time sync -----------------------------------------------------------
+
+TSG=$UTILS_DBG/timesync/state
+
+# sample OFFSET FLAGS: send one and wait until the guest has it.
+sample() {
+	_n=$(field "$TSG" samples)
+	echo "$1 $2" >"$HVSIM_DBG/dev$ts/sample" &&
+		wait_more "$TSG" samples "$_n" && sleep 0.3
+}
+
+# clock_moved BEFORE EXPECTED: the clock is BEFORE + EXPECTED (+- 60 s).
+clock_moved() {
+	_d=$(($(date +%s) - $1 - $2))
+	[ "$_d" -gt -60 ] && [ "$_d" -lt 60 ] || {
+		ktap_diag "clock moved by $(($(date +%s) - $1)) s, expected $2"
+		return 1
+	}
+}
+
+step() {
+	_t0=$(date +%s)
+	sample 3600 sync || return 1
+	clock_moved "$_t0" 3600 || return 1
+	sample -3600 sync && clock_moved "$_t0" 0
+}
+ktap_check "a SYNC sample 1 h ahead steps the clock, and back" step
+
+small() {
+	_t0=$(date +%s) _i=$(field "$TSG" ignored)
+	sample 2 sample && clock_moved "$_t0" 0 &&
+		[ "$(field "$TSG" ignored)" -gt "$_i" ]
+}
+ktap_check "a small SAMPLE difference leaves the clock alone" small
+
+large() {
+	_t0=$(date +%s)
+	sample 600 sample && clock_moved "$_t0" 600 &&
+		sample -600 sync && clock_moved "$_t0" 0
+}
+ktap_check "a large SAMPLE difference steps the clock" large
+
+disabled() {
+	_t0=$(date +%s)
+	echo 0 >/sys/module/hv_utils/parameters/timesync_enabled
+	sample 3600 sync
+	_rc=$?
+	echo 1 >/sys/module/hv_utils/parameters/timesync_enabled
+	[ $_rc = 0 ] && clock_moved "$_t0" 0 || return 1
+	_o=$(field "$TSG" offset_ns)
+	[ "$((_o / 1000000000))" -ge 3590 ] || {
+		ktap_diag "offset_ns $_o does not show the 1 h sample"
+		return 1
+	}
+}
+ktap_check "timesync_enabled=0: samples are recorded, the clock is not set" disabled
+
+# ---- shutdown ------------------------------------------------------------
+
+# The kernel runs /sbin/poweroff and /sbin/reboot in init's root (the
+# initramfs): stand-ins there record the call instead of acting on it.
+helper() {
+	mkdir -p /proc/1/root/sbin
+	printf '#!/bin/sh\necho %s >>/hvg-utils-shutdown.log\n' "$1" \
+		>"/proc/1/root/sbin/$1"
+	chmod +x "/proc/1/root/sbin/$1"
+}
+helper poweroff
+helper reboot
+SDLOG=/proc/1/root/hvg-utils-shutdown.log
+
+request() {	# FILE ACTION
+	_a=$(host_field "$sd" answers)
+	echo 1 >"$HVSIM_DBG/dev$sd/$1"
+	wait_more "$HVSIM_DBG/dev$sd/state" answers "$_a" || {
+		ktap_diag "no answer to the $1 request"
+		return 1
+	}
+	wait_for "grep -qx $2 $SDLOG" || {
+		ktap_diag "/sbin/$2 was not run"
+		return 1
+	}
+	dmesg_has "shutdown: host requested a"
+}
+ktap_check "shutdown request: answered, then /sbin/poweroff runs" request shutdown poweroff
+ktap_check "reboot request: answered, then /sbin/reboot runs" request reboot reboot
+
+hibernate() {
+	_f=$(host_field "$sd" failed)
+	echo 4 >"$HVSIM_DBG/dev$sd/flags"
+	wait_more "$HVSIM_DBG/dev$sd/state" failed "$_f" &&
+		[ "$(host_field "$sd" last_status)" = 0x80004005 ] &&
+		dmesg_has "shutdown: request 0x4 refused"
+}
+ktap_check "hibernation is refused with an error status" hibernate
+
+# ---- malformed messages from the host ------------------------------------
+
+short() {
+	_m=$(guest_field timesync malformed)
+	echo short >"$HVSIM_DBG/dev$ts/fault" &&
+		echo "0 sample" >"$HVSIM_DBG/dev$ts/sample" &&
+		wait_more "$TSG" malformed "$_m" &&
+		dmesg_has "timesync: packet of [0-9]+ bytes is shorter than the IC header"
+}
+ktap_check "a message shorter than the IC header is ignored" short
+
+failed() {	# FAULT PATTERN: the guest answers with an error and logs PATTERN
+	_f=$(host_field "$ts" failed)
+	echo "$1" >"$HVSIM_DBG/dev$ts/fault" &&
+		echo "0 sample" >"$HVSIM_DBG/dev$ts/sample" &&
+		wait_more "$HVSIM_DBG/dev$ts/state" failed "$_f" &&
+		dmesg_has "$2"
+}
+ktap_check "an unknown message type is refused" failed type \
+	"timesync: unknown message type 66 refused"
+ktap_check "a sample with a truncated body is refused" failed size \
+	"timesync: sample of 4 bytes, need 22"
+
+count() {
+	echo count >"$HVSIM_DBG/dev$ts/fault" &&
+		echo 1 >"$HVSIM_DBG/dev$ts/negotiate" &&
+		wait_field "$HVSIM_DBG/dev$ts/state" refused 1 &&
+		dmesg_has "timesync: malformed negotiation" || return 1
+	echo 1 >"$HVSIM_DBG/dev$ts/negotiate"
+	negotiated "$ts" timesync 3.0 4.0 &&
+		[ "$(host_field "$ts" malformed)" = 0 ]
+}
+ktap_check "version counts beyond the packet: refused, then renegotiated" count
+
+# ---- rescind ---------------------------------------------------------------
+
+rescind() {
+	_r=$(sed -n "s/^relid=\([0-9]*\) class=heartbeat .* state=open.*/\1/p" \
+		"$HVSIM_DBG/devices" | head -n 1)
+	echo "$_r" >"$HVSIM_DBG/del_device" &&
+		wait_for "[ ! -d $UTILS_DBG/heartbeat ]" &&
+		wait_for "[ ! -d $HVSIM_DBG/dev$hb ]"
+}
+ktap_check "rescinding the beating heartbeat device unbinds it" rescind
+
+ktap_check "unload" utils_unload
+ktap_done
