@@ -282,7 +282,6 @@ extern const struct hvsim_service hvsim_ic_heartbeat_svc;
 extern const struct hvsim_service hvsim_ic_shutdown_svc;
 extern const struct hvsim_service hvsim_ic_timesync_svc;
 extern const struct hvsim_service hvsim_net_svc;
-extern const struct hvsim_service hvsim_scsi_svc;
 
 /* control.c */
 void hvsim_control_init(void);
