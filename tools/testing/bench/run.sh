@@ -15,3 +15,7 @@ make -s -C "$here/ring" bench
 echo
 echo "== echo channel in the VM (hv_vmbus + hvsim, QEMU TCG) =="
 "$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/vm-echo.sh"
+
+echo
+echo "== network: hv_netvsc + hvsim against veth, in the VM =="
+"$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/netvsc.sh"
