@@ -13,6 +13,8 @@
 #   make bench          tools/testing/bench/run.sh
 #   make install        build the drivers only (no hvsim, no test modules)
 #                       and install them into /lib/modules/<ver>/updates
+#   make dkms-install   the same through DKMS (sources in /usr/src/hvguest-<v>,
+#                       rebuilt on kernel updates); make dkms-remove undoes it
 #
 # Variables: KDIR, HVG_KERNEL (6.1, 5.10, 6.12: kernel to fetch and boot),
 # HVSIM_PARAMS (hvsim module parameters for `make run`), CMD, W, C.
@@ -76,4 +78,25 @@ install:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) HVGUEST_TESTS=n -j2 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) HVGUEST_TESTS=n INSTALL_MOD_DIR=updates modules_install
 
+# DKMS: the driver sources go to /usr/src/hvguest-<version>; dkms builds and
+# installs them for the running kernel (DKMS_FLAGS, e.g. "-k <kver>", for
+# another) and, with AUTOINSTALL, for every kernel installed later.
+DKMS		?= dkms
+DKMS_VERSION	:= $(shell packaging/dkms-source.sh --version)
+DKMS_MOD	:= hvguest/$(DKMS_VERSION)
+DKMS_SRC	?= /usr/src/hvguest-$(DKMS_VERSION)
+
+dkms-install:
+	-$(DKMS) remove $(DKMS_MOD) --all >/dev/null 2>&1
+	rm -rf $(DKMS_SRC)
+	packaging/dkms-source.sh $(DKMS_SRC)
+	$(DKMS) add $(DKMS_MOD)
+	$(DKMS) build $(DKMS_MOD) $(DKMS_FLAGS)
+	$(DKMS) install $(DKMS_MOD) $(DKMS_FLAGS)
+
+dkms-remove:
+	$(DKMS) remove $(DKMS_MOD) --all
+	rm -rf $(DKMS_SRC)
+
 .PHONY: all modules clean clean-modules check run bench install
+.PHONY: dkms-install dkms-remove

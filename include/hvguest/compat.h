@@ -92,4 +92,22 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #include <asm/unaligned.h>
 #endif
 
+/* ---- storvsc (issue 4) ---------------------------------------------------- */
+
+struct scsi_cmnd;
+
+/* scsi_done() replaced cmd->scsi_done() in 5.16. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 16, 0)
+#define hvg_scsi_done(cmd)	((cmd)->scsi_done(cmd))
+#else
+#define hvg_scsi_done(cmd)	scsi_done(cmd)
+#endif
+
+/* scsi_host_busy_iter() callbacks lost their "reserved" argument in 5.18. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+#define HVG_BUSY_ITER_RESERVED_ARG	, bool reserved
+#else
+#define HVG_BUSY_ITER_RESERVED_ARG
+#endif
+
 #endif /* _HVGUEST_COMPAT_H */

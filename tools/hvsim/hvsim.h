@@ -281,6 +281,7 @@ extern const struct hvsim_service hvsim_echo_svc;
 extern const struct hvsim_service hvsim_ic_heartbeat_svc;
 extern const struct hvsim_service hvsim_ic_shutdown_svc;
 extern const struct hvsim_service hvsim_ic_timesync_svc;
+extern const struct hvsim_service hvsim_scsi_svc;
 extern const struct hvsim_service hvsim_net_svc;
 
 /* control.c */

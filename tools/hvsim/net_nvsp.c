@@ -8,6 +8,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <hvguest/compat.h>
 
 #include "net.h"
 

@@ -14,7 +14,12 @@
 #   checkpatch  scripts/checkpatch.pl on every committed kernel source file
 #   unit      make -C tools/testing/unit check   (if that Makefile exists)
 #   fuzz      make -C tools/testing/fuzz check   (if that Makefile exists)
+#   pkg       tools/testing/pkg/dkms.sh (dkms add/build/install/remove in
+#             private trees) and packages.sh (.deb and .rpm); TAP cases
 #   vm        tools/testing/vm/run-tests.sh (one VM per script)
+#   matrix    tools/testing/pkg/matrix.sh $HVG_MATRIX (default "5.10 6.12";
+#             empty skips it): build W=1 + sparse, boot, load/unload and echo
+#             tests on the other kernels; one case per cell, then the table
 # The last line is "N passed, N failed"; exit status 1 if anything failed.
 # Logs: $HVG_CACHE (default <repo>/.cache)/check/.
 set -uo pipefail
@@ -183,10 +188,44 @@ for s in unit fuzz; do
 	count_suite "$s" "$logs/$s.log" "$rc"
 done
 
+# --- packaging (issue 6) ------------------------------------------------------
+for s in dkms packages; do
+	step "pkg: $s"
+	tools/testing/pkg/$s.sh --kernel "$series" >"$logs/pkg-$s.log" 2>&1
+	rc=$?
+	show <"$logs/pkg-$s.log" | tail -n 40
+	count_suite "pkg-$s" "$logs/pkg-$s.log" "$rc"
+done
+
 # --- VM tests ---------------------------------------------------------------
 step "vm tests (kernel $series)"
 tools/testing/vm/run-tests.sh --kernel "$series" --logdir "$logs/vm" \
 	2>&1 | tee "$logs/vm.log" | show
 count_suite vm "$logs/vm.log" "${PIPESTATUS[0]}"
+
+# --- kernel matrix (issue 6) -------------------------------------------------
+# The other kernels get a build and a short VM run each; the main kernel's
+# row repeats the results above (not counted again).
+matrix=${HVG_MATRIX-5.10 6.12}
+if [ -n "$matrix" ]; then
+	step "matrix: $matrix"
+	# shellcheck disable=SC2086 # a list of series
+	tools/testing/pkg/matrix.sh $matrix >"$logs/matrix.log" 2>&1
+	rc=$?
+	grep -av '^matrix: ' "$logs/matrix.log" | show
+	count_suite matrix "$logs/matrix.log" "$rc"
+	m_build=FAIL m_sparse=FAIL m_boot=FAIL
+	[ "$build_rc" -ne 0 ] || [ -n "$warn" ] || m_build=ok
+	[ "$build_rc" -ne 0 ] || grep -aqE "^($repo/)?(drivers|include|tools)/[^:]*:[0-9]+:([0-9]+:)? (warning|error): " \
+		"$logs/sparse.log" || m_sparse=ok
+	! grep -aq '^\[PASS\] 00-boot:' "$logs/vm.log" || m_boot=ok
+	m_tests=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$logs/vm.log" | tail -n1 |
+		awk '{ printf "%s%d/%d", $3 > 0 ? "FAIL:" : "", $1, $1 + $3 }')
+	grep -a '^matrix: kernel' "$logs/matrix.log"
+	printf 'matrix: %-6s %-22s %-6s %-6s %-6s %-10s %6s\n' "$series" \
+		"$(basename "$KDIR" | sed 's/^linux-headers-//')" "$m_build" \
+		"$m_sparse" "$m_boot" "${m_tests:-FAIL}" "(above)"
+	grep -a '^matrix: ' "$logs/matrix.log" | grep -av '^matrix: kernel'
+fi
 
 finish

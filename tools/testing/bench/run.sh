@@ -19,3 +19,7 @@ echo "== echo channel in the VM (hv_vmbus + hvsim, QEMU TCG) =="
 echo
 echo "== network: hv_netvsc + hvsim against veth, in the VM =="
 "$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/netvsc.sh"
+
+echo
+echo "== storage: hv_storvsc + hvsim against brd, in the VM =="
+"$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/storvsc.sh"

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_storvsc: the synthetic SCSI controller of Hyper-V (and hvsim).
+ * Interfaces between the files of the module.
+ */
+#ifndef _STORVSC_H
+#define _STORVSC_H
+
+#include <linux/completion.h>
+#include <linux/mutex.h>
+#include <linux/version.h>
+#include <linux/workqueue.h>
+#include <scsi/scsi_cmnd.h>
+#include <hvguest/vmbus.h>
+
+#include <hvguest/compat.h>
+#include <hvguest/vstor_proto.h>
+
+#define STORVSC_MAX_RANGES	32	/* what hvg_sendpacket_pagebuffer takes */
+#define STORVSC_INIT_TIMEOUT	(30 * HZ)
+#define STORVSC_MAX_CHANNELS	16	/* primary + subchannels */
+
+#define STORVSC_LOG_NONE	0
+#define STORVSC_LOG_ERROR	1
+#define STORVSC_LOG_WARN	2
+
+extern unsigned int storvsc_ring_size;
+extern int storvsc_logging_level;
+extern unsigned int storvsc_vcpus_per_subchannel;
+
+struct storvsc_dev;
+
+/* One open channel: the primary or a subchannel. */
+struct storvsc_chan {
+	struct storvsc_dev *sd;
+	struct hvg_channel *chan;
+	u8 *rbuf;		/* one inbound packet */
+	u32 rbuf_len;
+};
+
+/* One request: a midlayer command (in its private area) or an init op. */
+struct storvsc_req {
+	struct vstor_packet pkt;	/* what was sent; init ops: the reply */
+	struct completion done;		/* init ops */
+	struct scsi_cmnd *cmd;		/* NULL for init ops */
+	unsigned long completed;	/* bit 0: the command was finished */
+	struct hv_page_buffer pb[STORVSC_MAX_RANGES];
+};
+
+struct storvsc_dev {
+	struct hvg_device *hdev;
+	struct hvg_channel *chan;	/* the primary */
+	struct Scsi_Host *host;
+	bool ide;
+	bool dead;		/* no new commands reach the host */
+	bool removing;		/* no new rescans */
+	u16 version;		/* negotiated VSTOR version */
+	u32 pkt_len;		/* vstor_packet bytes at that version */
+	u32 max_xfer;		/* host's limit */
+	u16 max_subchannels;
+	bool multi_channel;
+	struct storvsc_chan *chans[STORVSC_MAX_CHANNELS];
+	unsigned int nchans;	/* published with release ordering */
+	struct mutex chan_lock;	/* opening and closing subchannels */
+	struct mutex init_lock;	/* init_req */
+	struct storvsc_req init_req;
+	struct work_struct rescan_work;
+};
+
+/* vstor.c */
+int storvsc_connect(struct storvsc_dev *sd);
+void storvsc_disconnect(struct storvsc_dev *sd);
+void storvsc_free_chans(struct storvsc_dev *sd);
+struct storvsc_chan *storvsc_chan_open(struct storvsc_dev *sd,
+				       struct hvg_channel *chan);
+
+/* subchan.c */
+void storvsc_request_subchannels(struct storvsc_dev *sd);
+struct storvsc_chan *storvsc_pick_chan(struct storvsc_dev *sd);
+int storvsc_exec(struct storvsc_dev *sd, u32 op);
+void storvsc_chan_cb(void *ctx);
+
+/* scsi.c */
+extern struct scsi_host_template storvsc_template;
+void storvsc_srb_done(struct storvsc_dev *sd, struct storvsc_req *req,
+		      const struct vstor_packet *resp, u32 len);
+void storvsc_fail_all(struct storvsc_dev *sd);
+void storvsc_rescan_work(struct work_struct *work);
+void storvsc_set_limits(struct storvsc_dev *sd);
+
+#endif /* _STORVSC_H */

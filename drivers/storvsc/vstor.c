@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VSTOR side of hv_storvsc: opening the channel, the initialization
+ * handshake and the inbound path, which validates every packet from the
+ * host before handing a completion to the request it belongs to.
+ */
+#include <linux/device.h>
+#include <linux/slab.h>
+
+#include "storvsc.h"
+
+static const u16 storvsc_versions[] = {
+	VSTOR_VERSION_WIN10,
+	VSTOR_VERSION_WIN8_1,
+	VSTOR_VERSION_WIN8,
+};
+
+static struct device *storvsc_dev(struct storvsc_dev *sd)
+{
+	return &sd->hdev->dev;
+}
+
+static void storvsc_init_done(struct storvsc_dev *sd, struct storvsc_req *req,
+			      const struct vstor_packet *resp)
+{
+	if (req != &sd->init_req) {
+		dev_err_ratelimited(storvsc_dev(sd), "completion for an unknown request\n");
+		return;
+	}
+	req->pkt = *resp;
+	complete(&req->done);
+}
+
+/* An unsolicited packet: the host tells about a change of its bus. */
+static void storvsc_host_msg(struct storvsc_dev *sd,
+			     const struct vstor_packet *p)
+{
+	switch (p->operation) {
+	case VSTOR_OP_ENUMERATE_BUS:
+	case VSTOR_OP_REMOVE_DEVICE:
+		if (!READ_ONCE(sd->removing))
+			schedule_work(&sd->rescan_work);
+		break;
+	default:
+		dev_err_ratelimited(storvsc_dev(sd), "unexpected VSTOR operation %u from the host\n",
+				    p->operation);
+	}
+}
+
+static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
+{
+	const struct vmpacket_descriptor *d = (const void *)sc->rbuf;
+	struct storvsc_dev *sd = sc->sd;
+	struct vstor_packet resp = { 0 };
+	u32 off = d->offset8 * 8, len = d->len8 * 8;
+	u64 cookie;
+
+	if (actual < sizeof(*d) || off < sizeof(*d) || off > len ||
+	    len > actual || len - off < VSTOR_HDR_BYTES) {
+		dev_err_ratelimited(storvsc_dev(sd), "malformed packet from the host, dropped\n");
+		return;
+	}
+	memcpy(&resp, sc->rbuf + off, min_t(u32, len - off, sizeof(resp)));
+	if (d->type == VM_PKT_DATA_INBAND) {
+		storvsc_host_msg(sd, &resp);
+		return;
+	}
+	if (d->type != VM_PKT_COMP) {
+		dev_err_ratelimited(storvsc_dev(sd), "packet of type %u from the host, dropped\n",
+				    d->type);
+		return;
+	}
+	/* An unknown id fails the channel inside hv_vmbus. */
+	if (hvg_request_complete(sc->chan, d->trans_id, &cookie))
+		return;
+	{
+		struct storvsc_req *req = (struct storvsc_req *)(uintptr_t)cookie;
+
+		if (req->cmd)
+			storvsc_srb_done(sd, req, &resp, len - off);
+		else
+			storvsc_init_done(sd, req, &resp);
+	}
+}
+
+/**
+ * storvsc_chan_cb() - drain the host-to-guest ring
+ * @ctx: the storvsc_chan
+ *
+ * Softirq context on the channel's target CPU.
+ */
+void storvsc_chan_cb(void *ctx)
+{
+	struct storvsc_chan *sc = ctx;
+	u32 actual;
+	int ret;
+
+	for (;;) {
+		ret = hvg_recvpacket_raw(sc->chan, sc->rbuf, sc->rbuf_len,
+					 &actual);
+		if (ret == -EAGAIN)
+			break;
+		if (ret == -ENOBUFS) {
+			hvg_channel_fail(sc->chan, "oversized VSTOR packet");
+			break;
+		}
+		if (ret)
+			break;	/* failed or rescinded: remove() follows */
+		storvsc_packet(sc, actual);
+	}
+}
+
+/**
+ * storvsc_exec() - run one initialization or reset operation, synchronously
+ * @sd: the device
+ * @op: VSTOR_OP_*; sd->init_req.pkt holds its arguments
+ *
+ * Sleeps.  The reply is left in sd->init_req.pkt.
+ *
+ * Return: 0, -EIO if the host failed it, -ETIMEDOUT, or a send error.
+ */
+int storvsc_exec(struct storvsc_dev *sd, u32 op)
+{
+	struct storvsc_req *req = &sd->init_req;
+	int ret;
+
+	lockdep_assert_held(&sd->init_lock);
+	req->pkt.operation = op;
+	req->pkt.flags = VSTOR_FLAG_REQUEST_COMPLETION;
+	req->cmd = NULL;
+	reinit_completion(&req->done);
+	ret = hvg_sendpacket(sd->chan, &req->pkt, sd->pkt_len,
+			     (u64)(uintptr_t)req, VM_PKT_DATA_INBAND,
+			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret)
+		return ret;
+	if (!wait_for_completion_timeout(&req->done, STORVSC_INIT_TIMEOUT)) {
+		dev_err(storvsc_dev(sd), "no reply to VSTOR operation %u\n", op);
+		return -ETIMEDOUT;
+	}
+	if (req->pkt.operation != VSTOR_OP_COMPLETE_IO || req->pkt.status)
+		return -EIO;
+	return 0;
+}
+
+static int storvsc_negotiate(struct storvsc_dev *sd)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(storvsc_versions); i++) {
+		memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));
+		sd->init_req.pkt.version.major_minor = storvsc_versions[i];
+		ret = storvsc_exec(sd, VSTOR_OP_QUERY_PROTOCOL_VERSION);
+		if (!ret) {
+			sd->version = storvsc_versions[i];
+			return 0;
+		}
+		if (ret != -EIO)
+			return ret;
+	}
+	dev_err(storvsc_dev(sd), "the host offers no VSTOR version from 5.1 on\n");
+	return -EPROTO;
+}
+
+static int storvsc_handshake(struct storvsc_dev *sd)
+{
+	const struct vstor_channel_properties *props = &sd->init_req.pkt.props;
+	int ret;
+
+	memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));
+	ret = storvsc_exec(sd, VSTOR_OP_BEGIN_INITIALIZATION);
+	if (ret)
+		return ret;
+	ret = storvsc_negotiate(sd);
+	if (ret)
+		return ret;
+	memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));
+	ret = storvsc_exec(sd, VSTOR_OP_QUERY_PROPERTIES);
+	if (ret)
+		return ret;
+	sd->max_xfer = props->max_transfer_bytes;
+	sd->max_subchannels = props->max_channel_cnt;
+	sd->multi_channel = props->flags & VSTOR_PROP_MULTI_CHANNEL;
+	if (sd->max_xfer < PAGE_SIZE) {
+		dev_err(storvsc_dev(sd), "host's max transfer of %u bytes is too small\n",
+			sd->max_xfer);
+		return -EPROTO;
+	}
+	memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));
+	return storvsc_exec(sd, VSTOR_OP_END_INITIALIZATION);
+}
+
+/**
+ * storvsc_chan_open() - open the primary channel or a subchannel
+ * @sd: the device
+ * @chan: the channel
+ *
+ * Return: the open channel, or an ERR_PTR.
+ */
+struct storvsc_chan *storvsc_chan_open(struct storvsc_dev *sd,
+				       struct hvg_channel *chan)
+{
+	struct storvsc_chan *sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	int ret;
+
+	if (!sc)
+		return ERR_PTR(-ENOMEM);
+	sc->sd = sd;
+	sc->chan = chan;
+	sc->rbuf_len = 512;	/* a completion is 80 bytes with its descriptor */
+	sc->rbuf = kzalloc(sc->rbuf_len, GFP_KERNEL);
+	if (!sc->rbuf) {
+		kfree(sc);
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = hvg_channel_open(chan, storvsc_ring_size, storvsc_ring_size,
+			       NULL, 0, storvsc_chan_cb, sc);
+	if (ret) {
+		kfree(sc->rbuf);
+		kfree(sc);
+		return ERR_PTR(ret);
+	}
+	return sc;
+}
+
+/**
+ * storvsc_disconnect() - close every channel, subchannels first
+ * @sd: the device
+ *
+ * The channel structures stay (a command being queued may still look at
+ * them; sending on a closed channel fails) until storvsc_free_chans().
+ */
+void storvsc_disconnect(struct storvsc_dev *sd)
+{
+	unsigned int i;
+
+	hvg_set_subchannel_cb(sd->chan, NULL);
+	mutex_lock(&sd->chan_lock);
+	for (i = sd->nchans; i-- > 0;)
+		hvg_channel_close(sd->chans[i]->chan);
+	mutex_unlock(&sd->chan_lock);
+}
+
+/**
+ * storvsc_free_chans() - free what storvsc_disconnect() left
+ * @sd: the device; no command can be queued any more
+ */
+void storvsc_free_chans(struct storvsc_dev *sd)
+{
+	unsigned int i;
+
+	for (i = 0; i < sd->nchans; i++) {
+		kfree(sd->chans[i]->rbuf);
+		kfree(sd->chans[i]);
+		sd->chans[i] = NULL;
+	}
+	sd->nchans = 0;
+}
+
+/**
+ * storvsc_connect() - open the primary channel and initialize the protocol
+ * @sd: the device
+ *
+ * Return: 0 or a negative errno; the channel is closed again on failure.
+ */
+int storvsc_connect(struct storvsc_dev *sd)
+{
+	struct storvsc_chan *sc;
+	int ret;
+
+	sd->pkt_len = sizeof(struct vstor_packet);
+	sc = storvsc_chan_open(sd, sd->chan);
+	if (IS_ERR(sc))
+		return PTR_ERR(sc);
+	sd->chans[0] = sc;
+	/* Publish chans[0] before the count storvsc_pick_chan() reads. */
+	smp_store_release(&sd->nchans, 1);
+	mutex_lock(&sd->init_lock);
+	ret = storvsc_handshake(sd);
+	mutex_unlock(&sd->init_lock);
+	if (ret) {
+		storvsc_disconnect(sd);
+		storvsc_free_chans(sd);
+		return ret;
+	}
+	dev_info(storvsc_dev(sd), "VSTOR %u.%u, max transfer %u bytes, %u subchannels%s\n",
+		 sd->version >> 8, sd->version & 0xff, sd->max_xfer,
+		 sd->max_subchannels, sd->multi_channel ? " (multi-channel)" : "");
+	return 0;
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VSTOR protocol of hvsim's storage host: initialization, version
+ * negotiation, properties and SRB execution.  Every guest packet is a
+ * private copy (hvsim_chan_service) and is validated before use.
+ */
+#include <linux/mm.h>
+
+#include "scsi.h"
+
+#define HVSIM_VSTOR_FAIL	0xc0000001	/* any non-zero status fails */
+
+static bool hvsim_vstor_version_ok(struct hvsim_scsi *s, u16 v)
+{
+	switch (v) {
+	case VSTOR_VERSION_WIN6:
+	case VSTOR_VERSION_WIN7:
+	case VSTOR_VERSION_WIN8:
+	case VSTOR_VERSION_WIN8_1:
+	case VSTOR_VERSION_WIN10:
+		return v <= s->max_version;
+	default:
+		return false;
+	}
+}
+
+/* Bytes of a vstor_packet at the negotiated version. */
+static u32 hvsim_vstor_pkt_len(struct hvsim_scsi *s)
+{
+	u32 len = sizeof(struct vstor_packet);
+
+	if (s->version && s->version < VSTOR_VERSION_WIN8)
+		len -= VSTOR_WIN8_EXTENSION;
+	return len;
+}
+
+static const char *hvsim_vstor_ranges(const u8 *pkt, u32 len,
+				      struct hvsim_scsi_cmd *c)
+{
+	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
+	u32 off = pb->desc.offset8 * 8, i;
+
+	if (len < sizeof(*pb))
+		return "GPA-direct packet too short";
+	if (!pb->rangecount || pb->rangecount > HVSIM_SCSI_MAX_RANGES ||
+	    off < sizeof(*pb) + pb->rangecount * sizeof(pb->range[0]))
+		return "rangecount does not fit the packet";
+	c->room = 0;
+	for (i = 0; i < pb->rangecount; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+
+		if (!r->len || r->offset >= PAGE_SIZE ||
+		    r->len > PAGE_SIZE - r->offset)
+			return "range crosses its page";
+		if (!pfn_valid(r->pfn))
+			return "range pfn is not guest memory";
+		c->room += r->len;
+	}
+	c->ranges = pb->range;
+	c->nranges = pb->rangecount;
+	return NULL;
+}
+
+static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
+			    struct hvsim_scsi_cmd *c, u32 plen)
+{
+	struct vmscsi_request *srb = &p->srb;
+	u8 cdb[VSTOR_CDB_MAX];
+
+	if (plen < VSTOR_HDR_BYTES + sizeof(*srb) - VSTOR_WIN8_EXTENSION ||
+	    !srb->cdb_length || srb->cdb_length > VSTOR_CDB_MAX) {
+		srb->srb_status = VSTOR_SRB_INVALID_REQUEST;
+		srb->data_transfer_length = 0;
+		return;
+	}
+	if (srb->path_id || srb->target_id || srb->lun) {
+		srb->srb_status = VSTOR_SRB_INVALID_LUN;
+		srb->data_transfer_length = 0;
+		return;
+	}
+	c->room = min(c->room, srb->data_transfer_length);
+	memcpy(cdb, srb->cdb, sizeof(cdb));
+	c->s = s;
+	c->cdb = cdb;
+	c->cdb_len = srb->cdb_length;
+	hvsim_scsi_execute(c);
+
+	srb->scsi_status = c->scsi_status;
+	srb->srb_status = c->srb_status;
+	srb->data_transfer_length = c->xfer;
+	memset(srb->sense_data, 0, sizeof(srb->sense_data));
+	srb->sense_info_length = min_t(u8, c->sense_len, srb->sense_info_length);
+	memcpy(srb->sense_data, c->sense, srb->sense_info_length);
+	if (atomic_add_unless(&s->fault_bad_len, -1, 0)) {
+		pr_info("hvsim: scsi: fault: completion claims %lu extra bytes\n",
+			PAGE_SIZE);
+		srb->data_transfer_length += PAGE_SIZE;
+	}
+}
+
+static void hvsim_vstor_props(struct hvsim_scsi *s, struct vstor_packet *p)
+{
+	memset(&p->props, 0, sizeof(p->props));
+	p->props.max_transfer_bytes = s->max_xfer;
+	p->props.max_channel_cnt = s->subchannels;
+	if (s->subchannels && s->version >= VSTOR_VERSION_WIN8)
+		p->props.flags = VSTOR_PROP_MULTI_CHANNEL;
+}
+
+static void hvsim_vstor_op(struct hvsim_chan *chan, struct vstor_packet *p,
+			   struct hvsim_scsi_cmd *c, u32 plen)
+{
+	struct hvsim_scsi *s = chan->dev->priv;
+
+	p->status = 0;
+	switch (p->operation) {
+	case VSTOR_OP_BEGIN_INITIALIZATION:
+	case VSTOR_OP_END_INITIALIZATION:
+	case VSTOR_OP_RESET_LUN:
+	case VSTOR_OP_RESET_ADAPTER:
+	case VSTOR_OP_RESET_BUS:
+		break;
+	case VSTOR_OP_QUERY_PROTOCOL_VERSION:
+		if (hvsim_vstor_version_ok(s, p->version.major_minor))
+			s->version = p->version.major_minor;
+		else
+			p->status = HVSIM_VSTOR_FAIL;
+		break;
+	case VSTOR_OP_QUERY_PROPERTIES:
+		hvsim_vstor_props(s, p);
+		break;
+	case VSTOR_OP_CREATE_SUB_CHANNELS:
+		if (chan->subidx || p->sub_channel_count > s->subchannels ||
+		    hvsim_add_subchannels(chan->dev, p->sub_channel_count))
+			p->status = HVSIM_VSTOR_FAIL;
+		break;
+	case VSTOR_OP_EXECUTE_SRB:
+		hvsim_vstor_srb(s, p, c, plen);
+		break;
+	default:
+		pr_err_ratelimited("hvsim: relid %u: unknown VSTOR operation %u\n",
+				   chan->relid, p->operation);
+		p->status = HVSIM_VSTOR_FAIL;
+	}
+	p->operation = VSTOR_OP_COMPLETE_IO;
+}
+
+/**
+ * hvsim_scsi_packet() - answer one guest packet of a storage channel
+ * @chan: the channel
+ * @pkt: the packet, descriptor checked by hvsim_chan_service()
+ * @len: its length
+ * @signal: set when the guest must be signalled
+ *
+ * Return: 0 (consumed), -ENOSPC (the reply does not fit yet).
+ */
+int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
+		      bool *signal)
+{
+	const struct vmpacket_descriptor *d = (const void *)pkt;
+	struct hvsim_scsi *s = chan->dev->priv;
+	struct hvsim_scsi_cmd c = { .s = s };
+	u32 off = d->offset8 * 8, plen = len - off;
+	struct vstor_packet p = { 0 };
+	u64 trans_id = d->trans_id;
+	struct kvec kv;
+	const char *why = NULL;
+
+	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT)
+		why = hvsim_vstor_ranges(pkt, len, &c);
+	else if (d->type != VM_PKT_DATA_INBAND)
+		why = "unexpected packet type";
+	if (!why && plen < VSTOR_HDR_BYTES)
+		why = "VSTOR packet too short";
+	if (why) {
+		pr_err_ratelimited("hvsim: relid %u: %s, packet skipped\n",
+				   chan->relid, why);
+		return 0;
+	}
+	memcpy(&p, pkt + off, min_t(u32, plen, sizeof(p)));
+	hvsim_vstor_op(chan, &p, &c, plen);
+	if (d->type == VM_PKT_DATA_INBAND &&
+	    !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+		return 0;
+	if (atomic_add_unless(&s->fault_bad_id, -1, 0)) {
+		trans_id = ~trans_id;
+		pr_info("hvsim: scsi: fault: completion with unknown id %#llx\n",
+			trans_id);
+	}
+	kv.iov_base = &p;
+	kv.iov_len = hvsim_vstor_pkt_len(s);
+	return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, &kv, 1, signal);
+}

@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside the test VM: fio 4 KiB random read IOPS at QD32 and 1 MiB
+# sequential read bandwidth on hv_storvsc + hvsim (RAM-backed LUN) against
+# the brd RAM disk, the in-kernel ceiling, and prints the ratios.  No
+# assertions: the figures are for the reader.
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+
+SIZE_MB=64
+RUNTIME=${STORVSC_BENCH_SECONDS:-5}
+SCSI_CLASS=ba6163d9-04a1-4d29-b605-72e2ffb1dc7f
+
+command -v fio >/dev/null || { echo "storvsc bench: fio not installed"; exit 0; }
+
+storvsc_disk() {
+	for _d in /sys/bus/vmbus/devices/*; do
+		[ "$(cat "$_d/class_id" 2>/dev/null)" = "{$SCSI_CLASS}" ] || continue
+		ls "$_d"/host*/target*/*/block 2>/dev/null | head -n 1
+	done
+}
+
+# fio_run DEV RW BS QD FIELD: FIELD is iops or bw (KiB/s), an integer
+fio_run() {
+	fio --name=b --filename="$1" --direct=1 --ioengine=libaio --rw="$2" \
+		--bs="$3" --iodepth="$4" --time_based --runtime="$RUNTIME" \
+		--size=${SIZE_MB}M --minimal 2>/dev/null |
+		awk -F';' -v f="$5" '{ print (f == "iops") ? int($8) : int($7) }'
+}
+
+ratio() {	# a/b with two decimals
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
+
+# setup HVSIM_PARAMS STORVSC_PARAMS DEVICE_ARGS: load and wait for the disk
+setup() {
+	hvg_load echo_devices=0 $1 >/dev/null || return 1
+	modprobe sd_mod
+	insmod "$HVG_REPO/drivers/storvsc/hv_storvsc.ko" $2 || return 1
+	echo "scsi size=${SIZE_MB}M $3" >/sys/kernel/debug/hvsim/new_device
+	wait_for '[ -n "$(storvsc_disk)" ]' 30 || { echo "no storvsc disk"; return 1; }
+	sd=/dev/$(storvsc_disk)
+	wait_for "[ -b $sd ]" 10
+	dd if=/dev/zero of="$sd" bs=1M count=$SIZE_MB oflag=direct 2>/dev/null
+}
+
+teardown() {
+	rmmod hv_storvsc
+	hvg_unload
+}
+
+row() {	# label value brd-value
+	printf '%-40s %10s %10s %7s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+}
+
+modprobe brd rd_nr=1 rd_size=$((SIZE_MB * 1024)) || exit 1
+dd if=/dev/zero of=/dev/ram0 bs=1M count=$SIZE_MB oflag=direct 2>/dev/null
+b_iops=$(fio_run /dev/ram0 randread 4k 32 iops)
+b_bw=$(fio_run /dev/ram0 read 1M 8 bw)
+
+printf '%-40s %10s %10s %7s\n' "storvsc+hvsim vs brd" storvsc brd ratio
+for cfg in "monitor=1;;;1 ch, monitor" "monitor=0;;;1 ch, event" \
+	"monitor=0;vcpus_per_subchannel=1;subchannels=1;2 ch, event"; do
+	IFS=';' read -r hp sp da label <<EOC
+$cfg
+EOC
+	setup "$hp" "$sp" "$da" || exit 1
+	row "4k randread QD32 IOPS ($label)" "$(fio_run "$sd" randread 4k 32 iops)" "$b_iops"
+	row "1M read QD8 KiB/s ($label)" "$(fio_run "$sd" read 1M 8 bw)" "$b_bw"
+	teardown
+done
+rmmod brd

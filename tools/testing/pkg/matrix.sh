@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# matrix.sh [SERIES...] - build and boot the suite on other kernels.
+#
+# For each SERIES (default: 5.10 6.12; 6.1 is what the rest of `make check`
+# covers in full): fetch it with kernel.sh, build a private copy of the tree
+# (under $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of
+# the main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
+# $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 40-echo) on it.
+#
+# Cells: build  make succeeded, no compiler or modpost warning
+#        sparse no sparse diagnostic in our files
+#        boot   00-boot passed (the kernel boots and loads our modules)
+#        tests  every case of the other scripts passed ("P/T" cases)
+# Output: one TAP case per cell, then the table (lines starting "matrix:").
+# Exit status 1 if any cell failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+cache=${HVG_CACHE:-$repo/.cache}
+export HVG_CACHE=$cache
+tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 40-echo}
+jobs=${HVG_JOBS:-2}
+[ $# -gt 0 ] || set -- 5.10 6.12
+
+n=0 failed=0 rows=()
+case_() {	# case_ OK|FAIL DESCRIPTION [diagnostic]
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+		[ -z "${3:-}" ] || printf '%s\n' "$3" | head -n 20 | sed 's/^/# /'
+	fi
+}
+
+# build_cells SERIES COPY KDIR LOG: sets b_cell, s_cell.
+build_cells() {
+	local series=$1 copy=$2 kdir=$3 log=$4 rc ours cc sp
+	make -k -C "$kdir" M="$copy" -j"$jobs" W=1 C=1 modules >"$log" 2>&1
+	rc=$?
+	ours=$(grep -aE "^($copy/)?(drivers|include|tools)/[^:]*:[0-9]+:([0-9]+:)? (warning|error): |^WARNING: |^ERROR: " "$log")
+	# gcc names the warning option ([-W...]); sparse does not.
+	cc=$(echo "$ours" | grep -aE '\[-W|^WARNING: |^ERROR: |error: ')
+	sp=$(echo "$ours" | grep -avE '\[-W|^WARNING: |^ERROR: |error: ' | grep -a .)
+	if [ "$rc" -eq 0 ] && [ -z "$cc" ]; then b_cell=ok; else b_cell=FAIL; fi
+	case_ "$([ "$b_cell" = ok ] && echo OK || echo FAIL)" "$series: build W=1" \
+		"${cc:-$(tail -n 5 "$log")}"
+	if [ "$rc" -eq 0 ] && [ -z "$sp" ]; then s_cell=ok; else s_cell=FAIL; fi
+	[ "$rc" -eq 0 ] || s_cell=n/a
+	case_ "$([ "$s_cell" = ok ] && echo OK || echo FAIL)" "$series: sparse" "$sp"
+}
+
+# vm_cells SERIES COPY LOGDIR: sets v_cell, t_cell from run-tests.sh's
+# per-script lines "[PASS|FAIL] NAME: P ok, F not ok, ...".
+vm_cells() {
+	local series=$1 copy=$2 logdir=$3 t args=() line p=0 f=0 tp tf
+	for t in $tests; do args+=("$copy/tools/testing/vm/tests/$t.sh"); done
+	"$copy/tools/testing/vm/run-tests.sh" --kernel "$series" --logdir "$logdir" \
+		"${args[@]}" >"$logdir.log" 2>&1
+	line=$(grep -aE '^\[(PASS|FAIL)\] 00-boot:' "$logdir.log")
+	v_cell=FAIL
+	case $line in "[PASS]"*) v_cell=ok ;; esac
+	case_ "$([ "$v_cell" = ok ] && echo OK || echo FAIL)" "$series: boot" \
+		"${line:-00-boot did not run}"
+	for t in $tests; do
+		[ "$t" != 00-boot ] || continue
+		line=$(grep -aE "^\[(PASS|FAIL)\] $t:" "$logdir.log")
+		tp=$(echo "$line" | sed -nE 's/.*: ([0-9]+) ok.*/\1/p')
+		tf=$(echo "$line" | sed -nE 's/.* ([0-9]+) not ok.*/\1/p')
+		[ -n "$tp" ] || { tp=0 tf=1; }
+		p=$((p + tp)) f=$((f + tf))
+	done
+	t_cell="$p/$((p + f))"
+	[ "$f" -eq 0 ] && [ "$p" -gt 0 ] || t_cell="FAIL:$t_cell"
+	case_ "$([ "$f" -eq 0 ] && [ "$p" -gt 0 ] && echo OK || echo FAIL)" \
+		"$series: tests (${tests// /, })" \
+		"$(grep -aE '^\[FAIL\]|^    not ok' "$logdir.log")"
+}
+
+echo "1..$(($# * 4))"
+for series in "$@"; do
+	start=$(date +%s)
+	dir=$cache/matrix/$series
+	copy=$dir/src
+	mkdir -p "$dir"
+	b_cell=n/a s_cell=n/a v_cell=n/a t_cell=n/a kver="?"
+	kdir=$("$repo/tools/testing/vm/kernel.sh" "$series" 2>"$dir/kernel.log" |
+		sed -n 's/^KDIR=//p')
+	if [ -z "$kdir" ]; then
+		for c in build sparse boot tests; do
+			case_ FAIL "$series: $c" "cannot fetch kernel $series"
+		done
+	else
+		kver=$(basename "$kdir"); kver=${kver#linux-headers-}
+		rm -rf "$copy"
+		rsync -a --exclude .git --exclude .cache --exclude '*.o' --exclude '*.ko' \
+			--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
+			--exclude modules.order "$repo/" "$copy/"
+		build_cells "$series" "$copy" "$kdir" "$dir/build.log"
+		if [ "$b_cell" = ok ]; then
+			vm_cells "$series" "$copy" "$dir/vm"
+		else
+			case_ FAIL "$series: boot" "not run: the build failed"
+			case_ FAIL "$series: tests" "not run: the build failed"
+			v_cell=n/a t_cell=n/a
+		fi
+	fi
+	rows+=("$(printf '%-6s %-22s %-6s %-6s %-6s %-10s %5ss' "$series" "$kver" \
+		"$b_cell" "$s_cell" "$v_cell" "$t_cell" "$(($(date +%s) - start))")")
+done
+
+printf 'matrix: %-6s %-22s %-6s %-6s %-6s %-10s %6s\n' kernel version build \
+	sparse boot tests time
+for r in "${rows[@]}"; do echo "matrix: $r"; done
+[ "$failed" -eq 0 ]
