@@ -499,3 +499,39 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 		hvsim_signal_guest(chan);
 	return !chan->broken && (n == budget || ret == -ENOMEM);
 }
+
+/**
+ * hvsim_gpa_ranges() - check the page ranges of a GPA-direct packet
+ * @pb: the packet (a private copy of @len bytes)
+ * @len: its length
+ * @max_ranges: the most ranges the service takes
+ * @total: set to the bytes the ranges cover
+ *
+ * Every range must lie within one page of guest memory, and the ranges must
+ * fit between the header and the in-band data.
+ *
+ * Return: NULL, or what is wrong with the packet.
+ */
+const char *hvsim_gpa_ranges(const struct vmbus_packet_page_buffer *pb,
+			     u32 len, u32 max_ranges, u32 *total)
+{
+	u32 off = pb->desc.offset8 * 8, i;
+
+	if (len < sizeof(*pb))
+		return "GPA-direct packet too short";
+	if (!pb->rangecount || pb->rangecount > max_ranges ||
+	    off < sizeof(*pb) + pb->rangecount * sizeof(pb->range[0]))
+		return "rangecount does not fit the packet";
+	*total = 0;
+	for (i = 0; i < pb->rangecount; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+
+		if (!r->len || r->offset >= PAGE_SIZE ||
+		    r->len > PAGE_SIZE - r->offset)
+			return "range crosses its page";
+		if (!pfn_valid(r->pfn))
+			return "range pfn is not guest memory";
+		*total += r->len;
+	}
+	return NULL;
+}

@@ -63,31 +63,6 @@ static int hvsim_echo_inband(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 				signal);
 }
 
-static const char *hvsim_ranges_check(const struct vmbus_packet_page_buffer *pb,
-				      u32 len, u32 *total)
-{
-	u32 off = pb->desc.offset8 * 8;
-	u32 i, count = pb->rangecount;
-
-	if (len < sizeof(*pb))
-		return "GPA-direct packet too short";
-	if (!count || count > HVSIM_ECHO_MAX_RANGES ||
-	    off < sizeof(*pb) + count * sizeof(pb->range[0]))
-		return "rangecount does not fit the packet";
-	*total = 0;
-	for (i = 0; i < count; i++) {
-		const struct hv_page_buffer *r = &pb->range[i];
-
-		if (!r->len || r->offset >= PAGE_SIZE ||
-		    r->len > PAGE_SIZE - r->offset)
-			return "range crosses its page";
-		if (!pfn_valid(r->pfn))
-			return "range pfn is not guest memory";
-		*total += r->len;
-	}
-	return NULL;
-}
-
 static int hvsim_echo_gpa(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 			  bool *signal)
 {
@@ -97,7 +72,7 @@ static int hvsim_echo_gpa(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	u8 *buf, *p;
 	int ret;
 
-	why = hvsim_ranges_check(pb, len, &total);
+	why = hvsim_gpa_ranges(pb, len, HVSIM_ECHO_MAX_RANGES, &total);
 	if (why) {
 		pr_err_ratelimited("hvsim: relid %u: %s, packet skipped\n",
 				   chan->relid, why);

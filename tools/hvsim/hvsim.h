@@ -233,10 +233,12 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args);
 int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
 		    u64 trans_id, const struct kvec *kv, unsigned int nkv,
 		    bool *signal);
+const char *hvsim_gpa_ranges(const struct vmbus_packet_page_buffer *pb,
+			     u32 len, u32 max_ranges, u32 *total);
 bool hvsim_chan_service(struct hvsim_chan *chan,
-		       int (*packet)(struct hvsim_chan *chan, const u8 *pkt,
-				     u32 len, bool *signal),
-		       unsigned int budget);
+			int (*packet)(struct hvsim_chan *chan, const u8 *pkt,
+				      u32 len, bool *signal),
+			unsigned int budget);
 int hvsim_dev_del(u32 relid);
 struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx);
 int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n);

@@ -214,25 +214,13 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 static const char *hvsim_net_ranges(const struct vmbus_packet_page_buffer *pb,
 				    u32 len, u32 *total)
 {
-	u32 off = pb->desc.offset8 * 8, i;
+	const char *why = hvsim_gpa_ranges(pb, len, HVSIM_NET_MAX_RANGES, total);
 
-	if (len < sizeof(*pb))
-		return "GPA-direct packet too short";
-	if (!pb->rangecount || pb->rangecount > HVSIM_NET_MAX_RANGES ||
-	    off < sizeof(*pb) + pb->rangecount * sizeof(pb->range[0]) ||
-	    len - off < offsetof(struct nvsp_msg, rndis) + sizeof(struct nvsp_rndis_pkt))
-		return "GPA-direct ranges or NVSP message do not fit the packet";
-	*total = 0;
-	for (i = 0; i < pb->rangecount; i++) {
-		const struct hv_page_buffer *r = &pb->range[i];
-
-		if (!r->len || r->offset >= PAGE_SIZE ||
-		    r->len > PAGE_SIZE - r->offset)
-			return "GPA range crosses its page";
-		if (!pfn_valid(r->pfn))
-			return "GPA range is not guest memory";
-		*total += r->len;
-	}
+	if (why)
+		return why;
+	if (len - pb->desc.offset8 * 8 <
+	    offsetof(struct nvsp_msg, rndis) + sizeof(struct nvsp_rndis_pkt))
+		return "NVSP message does not fit the packet";
 	if (*total > HVSIM_NET_MAX_GPA_BYTES)
 		return "GPA-direct packet too large";
 	return NULL;

@@ -38,24 +38,11 @@ static const char *hvsim_vstor_ranges(const u8 *pkt, u32 len,
 				      struct hvsim_scsi_cmd *c)
 {
 	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
-	u32 off = pb->desc.offset8 * 8, i;
+	const char *why;
 
-	if (len < sizeof(*pb))
-		return "GPA-direct packet too short";
-	if (!pb->rangecount || pb->rangecount > HVSIM_SCSI_MAX_RANGES ||
-	    off < sizeof(*pb) + pb->rangecount * sizeof(pb->range[0]))
-		return "rangecount does not fit the packet";
-	c->room = 0;
-	for (i = 0; i < pb->rangecount; i++) {
-		const struct hv_page_buffer *r = &pb->range[i];
-
-		if (!r->len || r->offset >= PAGE_SIZE ||
-		    r->len > PAGE_SIZE - r->offset)
-			return "range crosses its page";
-		if (!pfn_valid(r->pfn))
-			return "range pfn is not guest memory";
-		c->room += r->len;
-	}
+	why = hvsim_gpa_ranges(pb, len, HVSIM_SCSI_MAX_RANGES, &c->room);
+	if (why)
+		return why;
 	c->ranges = pb->range;
 	c->nranges = pb->rangecount;
 	return NULL;
