@@ -10,6 +10,7 @@
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
+#include <hvguest/compat.h>
 
 #include "hvsim.h"
 
@@ -534,4 +535,24 @@ const char *hvsim_gpa_ranges(const struct vmbus_packet_page_buffer *pb,
 		*total += r->len;
 	}
 	return NULL;
+}
+
+/**
+ * hvsim_gpa_copy() - copy the guest pages a GPA-direct packet lists
+ * @pb: a packet that hvsim_gpa_ranges() accepted
+ * @buf: room for the total it reported
+ */
+void hvsim_gpa_copy(const struct vmbus_packet_page_buffer *pb, void *buf)
+{
+	u8 *p = buf;
+	u32 i;
+
+	for (i = 0; i < pb->rangecount; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+		void *va = kmap_local_page(pfn_to_page(r->pfn));
+
+		memcpy(p, (u8 *)va + r->offset, r->len);
+		kunmap_local(va);
+		p += r->len;
+	}
 }

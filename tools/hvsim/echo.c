@@ -68,8 +68,8 @@ static int hvsim_echo_gpa(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 {
 	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
 	const char *why;
-	u32 total, i;
-	u8 *buf, *p;
+	u32 total;
+	u8 *buf;
 	int ret;
 
 	why = hvsim_gpa_ranges(pb, len, HVSIM_ECHO_MAX_RANGES, &total);
@@ -81,14 +81,7 @@ static int hvsim_echo_gpa(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	buf = kvmalloc(total, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	for (i = 0, p = buf; i < pb->rangecount; i++) {
-		const struct hv_page_buffer *r = &pb->range[i];
-		void *va = kmap_local_page(pfn_to_page(r->pfn));
-
-		memcpy(p, (u8 *)va + r->offset, r->len);
-		kunmap_local(va);
-		p += r->len;
-	}
+	hvsim_gpa_copy(pb, buf);
 	ret = hvsim_echo_reply(chan, VM_PKT_COMP, pb->desc.trans_id, buf,
 			       total, signal);
 	kvfree(buf);

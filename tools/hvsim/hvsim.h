@@ -235,6 +235,7 @@ int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
 		    bool *signal);
 const char *hvsim_gpa_ranges(const struct vmbus_packet_page_buffer *pb,
 			     u32 len, u32 max_ranges, u32 *total);
+void hvsim_gpa_copy(const struct vmbus_packet_page_buffer *pb, void *buf);
 bool hvsim_chan_service(struct hvsim_chan *chan,
 			int (*packet)(struct hvsim_chan *chan, const u8 *pkt,
 				      u32 len, bool *signal),

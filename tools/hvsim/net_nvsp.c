@@ -232,8 +232,8 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
 	const struct nvsp_msg *m = (const void *)(pkt + pb->desc.offset8 * 8);
 	const char *why;
-	u32 total, i, st;
-	u8 *buf, *p;
+	u32 total, st;
+	u8 *buf;
 
 	why = hvsim_net_ranges(pb, len, &total);
 	if (!why && (m->type != NVSP_MSG1_SEND_RNDIS_PKT ||
@@ -246,14 +246,7 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 	buf = kvmalloc(total, GFP_KERNEL);
 	if (!buf)
 		return NVSP_STAT_BUSY;
-	for (i = 0, p = buf; i < pb->rangecount; i++) {
-		const struct hv_page_buffer *r = &pb->range[i];
-		void *va = kmap_local_page(pfn_to_page(r->pfn));
-
-		memcpy(p, (u8 *)va + r->offset, r->len);
-		kunmap_local(va);
-		p += r->len;
-	}
+	hvsim_gpa_copy(pb, buf);
 	st = hvsim_net_rndis(n, chan, m->rndis.channel_type, buf, total, signal);
 	kvfree(buf);
 	return st;
