@@ -8,8 +8,9 @@
 #                       into .cache by tools/testing/vm/kernel.sh)
 #   make clean          (clean-modules: only the kernel modules)
 #   make check          the whole suite (tools/testing/check.sh)
-#   make run [CMD=...]  boot a test VM with hv_vmbus + hvsim loaded; a shell,
-#                       or run CMD and power off
+#   make run [CMD=...]  boot a test VM with the suite installed, hvsim loaded
+#                       and one simulated device of every class (its drivers
+#                       load by modalias); a shell, or run CMD and power off
 #   make bench          tools/testing/bench/run.sh
 #   make install        build the drivers only (no hvsim, no test modules)
 #                       and install them into /lib/modules/<ver>/updates
@@ -20,7 +21,7 @@
 # HVSIM_PARAMS (hvsim module parameters for `make run`), CMD, W, C.
 
 HVG_KERNEL	?= 6.1
-HVSIM_PARAMS	?= echo_devices=1
+HVSIM_PARAMS	?=
 HOST_KDIR	:= /lib/modules/$(shell uname -r)/build
 VM		:= tools/testing/vm/vm.sh
 
@@ -60,12 +61,13 @@ clean-modules:
 check:
 	HVG_KERNEL=$(HVG_KERNEL) tools/testing/check.sh
 
-# The guest runs: load the modules, then CMD (from the environment, so that
-# it needs no quoting here) or an interactive shell.
+# The guest runs: install the modules, offer the devices (hvg_demo in
+# tools/testing/vm/lib.sh), then CMD (from the environment, so that it needs
+# no quoting here) or lsvmbus and an interactive shell.
 run: modules
 	HVG_RUN_CMD='$(subst ','\'',$(CMD))' $(VM) --kernel $(VM_KERNEL) \
 		$(if $(CMD),,--shell) -- \
-		'. tools/testing/vm/lib.sh && hvg_load $(HVSIM_PARAMS) $(if $(CMD),&& eval "$$HVG_RUN_CMD")'
+		'. tools/testing/vm/lib.sh && hvg_demo $(HVSIM_PARAMS) && $(if $(CMD),eval "$$HVG_RUN_CMD",lsvmbus)'
 
 bench: modules
 	@if [ -x tools/testing/bench/run.sh ]; then tools/testing/bench/run.sh; \

@@ -19,7 +19,8 @@
 #   vm        tools/testing/vm/run-tests.sh (one VM per script)
 #   matrix    tools/testing/pkg/matrix.sh $HVG_MATRIX (default "5.10 6.12";
 #             empty skips it): build W=1 + sparse, boot, load/unload and echo
-#             tests on the other kernels; one case per cell, then the table
+#             tests plus the bus (30-sysfs) and network (70-netvsc) tests on
+#             the other kernels; one case per cell, then the table
 # The last line is "N passed, N failed"; exit status 1 if anything failed.
 # Logs: $HVG_CACHE (default <repo>/.cache)/check/.
 set -uo pipefail
@@ -220,7 +221,7 @@ if [ -n "$matrix" ]; then
 		"$logs/sparse.log" || m_sparse=ok
 	! grep -aq '^\[PASS\] 00-boot:' "$logs/vm.log" || m_boot=ok
 	m_tests=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$logs/vm.log" | tail -n1 |
-		awk '{ printf "%s%d/%d", $3 > 0 ? "FAIL:" : "", $1, $1 + $3 }')
+		awk '{ printf "%s%d/%d", ($3 > 0 ? "FAIL:" : ""), $1, $1 + $3 }')
 	grep -a '^matrix: kernel' "$logs/matrix.log"
 	printf 'matrix: %-6s %-22s %-6s %-6s %-6s %-10s %6s\n' "$series" \
 		"$(basename "$KDIR" | sed 's/^linux-headers-//')" "$m_build" \

@@ -7,7 +7,8 @@
 # covers in full): fetch it with kernel.sh, build a private copy of the tree
 # (under $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of
 # the main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
-# $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 40-echo) on it.
+# $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 40-echo
+# 70-netvsc: the load/unload, bus and network tests) on it.
 #
 # Cells: build  make succeeded, no compiler or modpost warning
 #        sparse no sparse diagnostic in our files
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
-tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 40-echo}
+tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc}
 jobs=${HVG_JOBS:-2}
 [ $# -gt 0 ] || set -- 5.10 6.12
 

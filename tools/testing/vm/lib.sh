@@ -17,6 +17,14 @@
 #   hvg_load [PARAM=VALUE...]  insmod hv_vmbus, hvsim (with the params) and
 #                              the echo driver, in that order
 #   hvg_unload                 rmmod them in reverse order
+#   hvg_install_modules        copy every built module into the VM's
+#                              /lib/modules/<release>/updates and run depmod,
+#                              as an installation on a guest would
+#   hvg_demo                   what `make run` shows: the modules installed,
+#                              udev-style autoloading by MODALIAS, hv_vmbus and
+#                              hvsim loaded and one simulated device of every
+#                              class (HVG_DEMO_DEVICES) offered; class drivers
+#                              load by themselves
 # Misc:
 #   wait_for CMD [TIMEOUT]     poll the shell command CMD every 0.1 s until
 #                              it succeeds; return 1 after TIMEOUT whole seconds
@@ -112,4 +120,65 @@ wait_for() {
 		sleep 0.1
 	done
 	return 0
+}
+
+hvg_install_modules() {
+	_upd=/lib/modules/$(uname -r)/updates/hvguest
+	mkdir -p "$_upd" || return 1
+	find "$HVG_REPO/drivers" "$HVG_REPO/tools" -name '*.ko' \
+		-exec cp {} "$_upd/" \; || return 1
+	depmod -a
+}
+
+# One simulated device of every class: "SERVICE [ARGS]" per line.
+HVG_DEMO_DEVICES='echo
+heartbeat
+shutdown
+timesync
+net
+scsi size=64M'
+
+# The VM has no udevd: busybox's uevent listener stands in for it and loads
+# what a VMBus device's MODALIAS names, as udev's kmod builtin does (other
+# devices of the VM are left alone, so that tests see only our modules load).
+_hvg_uevent_helper() {
+	cat >/tmp/hvg-uevent <<-'EOF'
+	#!/bin/sh
+	case $ACTION:$MODALIAS in
+	add:vmbus:*) exec /sbin/modprobe -q "$MODALIAS" ;;
+	esac
+	exit 0
+	EOF
+	chmod +x /tmp/hvg-uevent || return 1
+	busybox uevent /tmp/hvg-uevent &
+	sleep 0.5	# let it open its netlink socket
+}
+
+hvg_demo() {
+	hvg_install_modules && _hvg_uevent_helper || return 1
+	modprobe hv_vmbus && modprobe hvsim echo_devices=0 "$@" || return 1
+	echo "$HVG_DEMO_DEVICES" | while read -r _svc; do
+		{ /bin/echo "$_svc" >/sys/kernel/debug/hvsim/new_device; } 2>/dev/null ||
+			echo "hvg_demo: hvsim has no '${_svc%% *}' service" >&2
+	done
+	# Offers become devices, devices load their drivers: wait for both.
+	wait_for '! grep -q "state=offered" /sys/kernel/debug/hvsim/devices' 30
+	for _d in /sys/bus/vmbus/devices/*; do
+		wait_for "test -e $_d/driver" 10 ||
+			echo "hvg_demo: no driver bound to $(cat "$_d/class_id")" >&2
+	done
+	_hvg_demo_net
+	return 0
+}
+
+# The simulated NIC's host end goes to namespace "host" as 10.99.0.1, the
+# guest's end gets 10.99.0.2: `ping 10.99.0.1` works from the shell.
+_hvg_demo_net() {
+	_h=$(ls /sys/class/net | grep -m1 '^hvsim') || return 0
+	_g=$(ls /sys/bus/vmbus/drivers/hv_netvsc/*/net 2>/dev/null | grep -m1 .) ||
+		return 0
+	ip netns add host && ip link set "$_h" netns host &&
+		ip -n host addr add 10.99.0.1/24 dev "$_h" &&
+		ip -n host link set "$_h" up && ip -n host link set lo up &&
+		ip addr add 10.99.0.2/24 dev "$_g" && ip link set "$_g" up
 }
