@@ -6,6 +6,7 @@
  * once and waits: a simulated host (hvsim) registers itself as the backend
  * when it is loaded, and unregistering it disconnects VMBus again.
  */
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -126,6 +127,18 @@ static void __exit hvg_exit(void)
 	hvg_bus_exit();
 	hvg_free_queues();
 }
+
+/*
+ * Hyper-V describes the VMBus as an ACPI device; its ID lets udev load this
+ * module at boot on a Hyper-V guest.  Nothing binds to the ACPI device: the
+ * connection is set up from CPUID at load (hyperv.c).
+ */
+static const struct acpi_device_id hvg_acpi_ids[] = {
+	{ "VMBUS", 0 },
+	{ "VMBus", 0 },
+	{ }
+};
+MODULE_DEVICE_TABLE(acpi, hvg_acpi_ids);
 
 module_init(hvg_init);
 module_exit(hvg_exit);
