@@ -71,9 +71,13 @@ static u32 storvsc_map_status(struct storvsc_dev *sd, struct scsi_cmnd *cmd,
 		break;
 	case VSTOR_SRB_INVALID_LUN:
 	case VSTOR_SRB_SELECTION_TIMEOUT:
-		/* The LUN went away: find out which devices are left. */
+		/*
+		 * A LUN in use went away: find out which devices are left.
+		 * (While scanning, the device is not running yet.)
+		 */
 		set_host_byte(cmd, DID_NO_CONNECT);
-		if (!READ_ONCE(sd->removing))
+		if (cmd->device->sdev_state == SDEV_RUNNING &&
+		    !READ_ONCE(sd->removing))
 			schedule_work(&sd->rescan_work);
 		break;
 	default:
