@@ -53,6 +53,7 @@ void storvsc_mq_work(struct work_struct *work)
 	struct storvsc_dev *sd = container_of(work, struct storvsc_dev,
 					      mq_work);
 	struct Scsi_Host *host = sd->host;
+	/* Pairs with the release that published the channels. */
 	unsigned int n = smp_load_acquire(&sd->nchans);
 
 	if (READ_ONCE(sd->removing) || n <= host->tag_set.nr_hw_queues)

@@ -93,6 +93,7 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
  */
 bool storvsc_idle(struct storvsc_dev *sd)
 {
+	/* Pairs with the release that published the channels. */
 	unsigned int i, n = smp_load_acquire(&sd->nchans);
 
 	for (i = 0; i < n; i++)
