@@ -303,6 +303,13 @@ static void hvsim_scsi_rw(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk,
 				      ASC_UNRECOVERED_READ, bad);
 		return;
 	}
+	if (c->lun->ram) {
+		/* One copy, straight between the medium and the guest pages. */
+		hvsim_scsi_sg_copy(c, 0, c->lun->ram + lba * HVSIM_SCSI_BLOCK,
+				   len, !write);
+		c->xfer = len;
+		return;
+	}
 	if (write)
 		hvsim_scsi_sg_copy(c, 0, s->bounce, len, false);
 	ret = hvsim_scsi_backing_rw(c->lun, lba * HVSIM_SCSI_BLOCK, s->bounce,
