@@ -139,6 +139,7 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 		goto err;
 	}
 	s->luns[0] = lun;
+	s->lun_size[0] = lun->size;
 	s->max_xfer = round_down(s->max_xfer, PAGE_SIZE);
 	s->bounce = kvmalloc(s->max_xfer, GFP_KERNEL);
 	if (!s->bounce) {

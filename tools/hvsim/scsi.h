@@ -46,6 +46,7 @@ struct hvsim_scsi_held {
 struct hvsim_scsi {
 	struct hvsim_dev *dev;
 	struct hvsim_scsi_lun *luns[HVSIM_SCSI_MAX_LUNS];	/* NULL: none */
+	u64 lun_size[HVSIM_SCSI_MAX_LUNS];	/* for readers without the lock */
 	u8 *bounce;		/* max_xfer bytes */
 	u32 max_version;	/* newest VSTOR version accepted */
 	u32 version;		/* negotiated, 0 before */

@@ -8,6 +8,12 @@
  *
  * After a change the host tells the guest with an in-band ENUMERATE_BUS
  * on the primary channel; commands for a removed LUN end with INVALID_LUN.
+ *
+ * A write only queues the change on the host workqueue: the device may be
+ * deleted meanwhile, and deleting it removes this file, which waits for
+ * its readers and writers, under hvsim.lock.  The work finds the device by
+ * its id.  A read takes no lock either: it shows the sizes the host keeps
+ * for it.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -19,9 +25,10 @@
 
 struct hvsim_scsi_luns_cmd {
 	struct work_struct work;
-	struct hvsim_dev *dev;
-	char *line;
-	int ret;
+	unsigned int dev_id;
+	bool add;
+	u32 lun;
+	char args[];		/* of add */
 };
 
 /* Tell the guest its bus changed, on the open primary channel. */
@@ -68,6 +75,7 @@ static int hvsim_scsi_lun_add(struct hvsim_scsi *s, u32 n, char *args)
 	if (IS_ERR(lun))
 		return PTR_ERR(lun);
 	s->luns[n] = lun;
+	WRITE_ONCE(s->lun_size[n], lun->size);
 	pr_info("hvsim: scsi: LUN %u added (%llu MiB)\n", n, lun->size >> 20);
 	return 0;
 }
@@ -78,8 +86,19 @@ static int hvsim_scsi_lun_del(struct hvsim_scsi *s, u32 n)
 		return -EINVAL;
 	hvsim_scsi_lun_close(s->luns[n]);
 	s->luns[n] = NULL;
+	WRITE_ONCE(s->lun_size[n], 0);
 	pr_info("hvsim: scsi: LUN %u removed\n", n);
 	return 0;
+}
+
+static struct hvsim_dev *hvsim_scsi_dev_find(unsigned int id)
+{
+	struct hvsim_dev *dev;
+
+	list_for_each_entry(dev, &hvsim.devs, node)
+		if (dev->id == id && dev->svc == &hvsim_scsi_svc && !dev->rescinded)
+			return dev;
+	return NULL;
 }
 
 /* On the host workqueue, like every change of the host's state. */
@@ -87,60 +106,75 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 {
 	struct hvsim_scsi_luns_cmd *cmd =
 		container_of(work, struct hvsim_scsi_luns_cmd, work);
-	char *line = cmd->line, *verb = strsep(&line, " \t");
-	char *num = strsep(&line, " \t");
-	struct hvsim_scsi *s;
-	u32 n;
+	struct hvsim_dev *dev;
+	int ret = -ENODEV;
 
 	mutex_lock(&hvsim.lock);
-	s = cmd->dev->priv;
-	cmd->ret = num ? kstrtou32(num, 0, &n) : -EINVAL;
-	if (cmd->ret)
-		goto out;
-	if (!strcmp(verb, "add"))
-		cmd->ret = hvsim_scsi_lun_add(s, n, line);
-	else if (!strcmp(verb, "del") && !line)
-		cmd->ret = hvsim_scsi_lun_del(s, n);
-	else
-		cmd->ret = -EINVAL;
-	if (!cmd->ret)
-		hvsim_scsi_enumerate(cmd->dev);
-out:
+	dev = hvsim_scsi_dev_find(cmd->dev_id);
+	if (dev && cmd->add)
+		ret = hvsim_scsi_lun_add(dev->priv, cmd->lun, cmd->args);
+	else if (dev)
+		ret = hvsim_scsi_lun_del(dev->priv, cmd->lun);
+	if (!ret)
+		hvsim_scsi_enumerate(dev);
 	mutex_unlock(&hvsim.lock);
+	if (ret)
+		pr_err("hvsim: scsi device %u: cannot %s LUN %u: %d\n",
+		       cmd->dev_id, cmd->add ? "add" : "remove", cmd->lun, ret);
+	kfree(cmd);
 }
 
 static ssize_t hvsim_scsi_luns_write(struct file *file, const char __user *ubuf,
 				     size_t count, loff_t *ppos)
 {
-	struct hvsim_scsi_luns_cmd cmd = { .dev = file->private_data };
-	char *buf;
+	struct hvsim_dev *dev = file->private_data;
+	struct hvsim_scsi_luns_cmd *cmd;
+	char *buf, *line, *verb, *num;
+	int ret = -EINVAL;
 
 	if (count >= 256)
 		return -EINVAL;
 	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	cmd.line = strim(buf);
-	INIT_WORK_ONSTACK(&cmd.work, hvsim_scsi_luns_work);
-	queue_work(hvsim.wq, &cmd.work);
-	flush_work(&cmd.work);
-	destroy_work_on_stack(&cmd.work);
+	line = strim(buf);
+	verb = strsep(&line, " \t");
+	num = strsep(&line, " \t");
+	cmd = kzalloc(sizeof(*cmd) + (line ? strlen(line) : 0) + 1, GFP_KERNEL);
+	if (!cmd) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cmd->dev_id = dev->id;
+	cmd->add = !strcmp(verb, "add");
+	if (!num || kstrtou32(num, 0, &cmd->lun) || !cmd->lun ||
+	    cmd->lun >= HVSIM_SCSI_MAX_LUNS ||
+	    (!cmd->add && (strcmp(verb, "del") || line))) {
+		kfree(cmd);
+		goto out;
+	}
+	if (line)
+		strcpy(cmd->args, line);
+	INIT_WORK(&cmd->work, hvsim_scsi_luns_work);
+	queue_work(hvsim.wq, &cmd->work);
+	ret = count;
+out:
 	kfree(buf);
-	return cmd.ret ? cmd.ret : count;
+	return ret;
 }
 
 static int hvsim_scsi_luns_show(struct seq_file *sf, void *unused)
 {
 	struct hvsim_dev *dev = sf->private;
-	struct hvsim_scsi *s;
+	struct hvsim_scsi *s = dev->priv;
 	unsigned int i;
 
-	mutex_lock(&hvsim.lock);
-	s = dev->priv;
-	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
-		if (s->luns[i])
-			seq_printf(sf, "%u %llu\n", i, s->luns[i]->size);
-	mutex_unlock(&hvsim.lock);
+	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++) {
+		u64 size = READ_ONCE(s->lun_size[i]);
+
+		if (size)
+			seq_printf(sf, "%u %llu\n", i, size);
+	}
 	return 0;
 }
 
