@@ -27,6 +27,11 @@ module_param_named(vcpus_per_subchannel, storvsc_vcpus_per_subchannel, uint,
 MODULE_PARM_DESC(vcpus_per_subchannel,
 		 "Online CPUs per channel when the host offers multi-channel (default 4)");
 
+unsigned int storvsc_max_hw_queues;
+module_param_named(max_hw_queues, storvsc_max_hw_queues, uint, 0444);
+MODULE_PARM_DESC(max_hw_queues,
+		 "Most blk-mq hardware queues, one per channel (default 0: up to 16)");
+
 enum { STORVSC_SCSI, STORVSC_IDE };
 
 static int storvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
@@ -47,6 +52,9 @@ static int storvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id
 	mutex_init(&sd->chan_lock);
 	init_completion(&sd->init_req.done);
 	INIT_WORK(&sd->rescan_work, storvsc_rescan_work);
+	INIT_WORK(&sd->mq_work, storvsc_mq_work);
+	INIT_WORK(&sd->fail_work, storvsc_fail_work);
+	init_waitqueue_head(&sd->drain_wait);
 	dev_set_drvdata(&hdev->dev, sd);
 
 	ret = storvsc_connect(sd);
@@ -64,6 +72,8 @@ err_close:
 	storvsc_disconnect(sd);
 	storvsc_free_chans(sd);
 err_put:
+	WRITE_ONCE(sd->removing, true);
+	cancel_work_sync(&sd->fail_work);
 	dev_set_drvdata(&hdev->dev, NULL);
 	scsi_host_put(host);
 	return ret;
@@ -76,6 +86,8 @@ static void storvsc_remove(struct hvg_device *hdev)
 
 	WRITE_ONCE(sd->removing, true);
 	cancel_work_sync(&sd->rescan_work);
+	cancel_work_sync(&sd->mq_work);
+	cancel_work_sync(&sd->fail_work);
 	if (hvg_channel_rescinded(sd->chan) || hvg_channel_failed(sd->chan)) {
 		/* Nothing in flight will complete: finish it here first. */
 		WRITE_ONCE(sd->dead, true);
@@ -87,6 +99,8 @@ static void storvsc_remove(struct hvg_device *hdev)
 		WRITE_ONCE(sd->dead, true);
 		storvsc_disconnect(sd);
 	}
+	/* A callback may have queued it before it saw removing. */
+	cancel_work_sync(&sd->fail_work);
 	storvsc_free_chans(sd);
 	dev_set_drvdata(&hdev->dev, NULL);
 	scsi_host_put(host);

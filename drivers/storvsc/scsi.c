@@ -3,6 +3,7 @@
  * The SCSI midlayer side of hv_storvsc: commands become SRB packets whose
  * data is described page by page, completions become SCSI results.
  */
+#include <linux/blk-mq.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <scsi/scsi.h>
@@ -62,9 +63,22 @@ static u32 storvsc_map_status(struct storvsc_dev *sd, struct scsi_cmnd *cmd,
 		if (!srb->scsi_status)
 			set_host_byte(cmd, DID_ERROR);
 		break;
+	case VSTOR_SRB_BUSY:
+		set_host_byte(cmd, DID_REQUEUE);
+		break;
+	case VSTOR_SRB_BUS_RESET:
+		set_host_byte(cmd, DID_RESET);
+		break;
 	case VSTOR_SRB_INVALID_LUN:
 	case VSTOR_SRB_SELECTION_TIMEOUT:
+		/*
+		 * A LUN in use went away: find out which devices are left.
+		 * (While scanning, the device is not running yet.)
+		 */
 		set_host_byte(cmd, DID_NO_CONNECT);
+		if (cmd->device->sdev_state == SDEV_RUNNING &&
+		    !READ_ONCE(sd->removing))
+			schedule_work(&sd->rescan_work);
 		break;
 	default:
 		set_host_byte(cmd, DID_ERROR);
@@ -163,18 +177,26 @@ static void storvsc_build_srb(struct Scsi_Host *host, struct scsi_cmnd *cmd,
 	}
 }
 
+/* Send on the channel of the command's hardware queue. */
 static int storvsc_send(struct storvsc_dev *sd, struct storvsc_req *req,
 			int nranges)
 {
-	struct hvg_channel *chan = storvsc_pick_chan(sd)->chan;
+	u32 tag = blk_mq_unique_tag(blk_mq_rq_from_pdu(req->cmd));
+	struct storvsc_chan *sc = storvsc_pick_chan(sd, blk_mq_unique_tag_to_hwq(tag));
 	u64 cookie = (u64)(uintptr_t)req;
+	int ret;
 
+	atomic_inc(&sc->inflight);
 	if (nranges)
-		return hvg_sendpacket_pagebuffer(chan, req->pb, nranges,
-						 &req->pkt, sd->pkt_len, cookie);
-	return hvg_sendpacket(chan, &req->pkt, sd->pkt_len, cookie,
-			      VM_PKT_DATA_INBAND,
-			      VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+		ret = hvg_sendpacket_pagebuffer(sc->chan, req->pb, nranges,
+						&req->pkt, sd->pkt_len, cookie);
+	else
+		ret = hvg_sendpacket(sc->chan, &req->pkt, sd->pkt_len, cookie,
+				     VM_PKT_DATA_INBAND,
+				     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (ret)
+		atomic_dec(&sc->inflight);
+	return ret;
 }
 
 static int storvsc_queuecommand(struct Scsi_Host *host, struct scsi_cmnd *cmd)
@@ -221,7 +243,13 @@ static int storvsc_queuecommand(struct Scsi_Host *host, struct scsi_cmnd *cmd)
 	}
 }
 
-static int storvsc_host_reset(struct scsi_cmnd *cmd)
+/*
+ * A reset: the host completes (or fails, with BUS_RESET) every SRB it holds
+ * before it answers.  Completions on the subchannels may still be on their
+ * way then; the commands are retried only once every one of them is in, so
+ * that a late completion never meets a reused request.
+ */
+static int storvsc_reset(struct scsi_cmnd *cmd, u32 op, const char *what)
 {
 	struct storvsc_dev *sd = shost_priv(cmd->device->host);
 	int ret;
@@ -229,13 +257,35 @@ static int storvsc_host_reset(struct scsi_cmnd *cmd)
 	if (READ_ONCE(sd->dead) || hvg_channel_failed(sd->chan) ||
 	    hvg_channel_rescinded(sd->chan))
 		return FAILED;
-	dev_warn(&sd->hdev->dev, "resetting the bus\n");
+	dev_warn(&sd->hdev->dev, "resetting the %s\n", what);
 	mutex_lock(&sd->init_lock);
 	memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));
-	/* The host answers in order: earlier SRBs are complete after this. */
-	ret = storvsc_exec(sd, VSTOR_OP_RESET_BUS);
+	ret = storvsc_exec(sd, op);
 	mutex_unlock(&sd->init_lock);
-	return ret ? FAILED : SUCCESS;
+	if (ret) {
+		dev_err(&sd->hdev->dev, "%s reset failed: %d\n", what, ret);
+		return FAILED;
+	}
+	if (!wait_event_timeout(sd->drain_wait, storvsc_idle(sd),
+				STORVSC_DRAIN_TIMEOUT)) {
+		/* It holds requests it will not give back: trust it no more. */
+		dev_err(&sd->hdev->dev, "the host kept commands after a %s reset\n",
+			what);
+		hvg_channel_fail(sd->chan, "commands kept across a reset");
+		return FAILED;
+	}
+	dev_info(&sd->hdev->dev, "%s reset done\n", what);
+	return SUCCESS;
+}
+
+static int storvsc_bus_reset(struct scsi_cmnd *cmd)
+{
+	return storvsc_reset(cmd, VSTOR_OP_RESET_BUS, "bus");
+}
+
+static int storvsc_host_reset(struct scsi_cmnd *cmd)
+{
+	return storvsc_reset(cmd, VSTOR_OP_RESET_ADAPTER, "adapter");
 }
 
 static bool storvsc_fail_one(struct scsi_cmnd *cmd, void *data
@@ -254,12 +304,49 @@ void storvsc_fail_all(struct storvsc_dev *sd)
 	scsi_host_busy_iter(sd->host, storvsc_fail_one, sd);
 }
 
+/* Whether the host still has @sdev: TEST UNIT READY, "no connect" if not. */
+static bool storvsc_lun_gone(struct scsi_device *sdev)
+{
+	struct scsi_sense_hdr sshdr;
+	int res;
+
+	if (sdev->sdev_state != SDEV_RUNNING)
+		return false;
+	res = scsi_test_unit_ready(sdev, 10 * HZ, 1, &sshdr);
+	return res > 0 && host_byte(res) == DID_NO_CONNECT;
+}
+
+/**
+ * storvsc_rescan_work() - follow the host's changes of its bus
+ * @work: the device's rescan_work
+ *
+ * Runs after ENUMERATE_BUS or REMOVE_DEVICE from the host, or a command
+ * that found its LUN gone: devices the host no longer has are removed,
+ * then the bus is scanned for new ones (REPORT LUNS).
+ */
 void storvsc_rescan_work(struct work_struct *work)
 {
 	struct storvsc_dev *sd = container_of(work, struct storvsc_dev,
 					      rescan_work);
+	struct scsi_device *sdev, *gone[8];
+	unsigned int n, i;
 
-	scsi_scan_host(sd->host);
+	do {
+		n = 0;
+		shost_for_each_device(sdev, sd->host) {
+			if (n == ARRAY_SIZE(gone) || READ_ONCE(sd->removing))
+				continue;
+			if (storvsc_lun_gone(sdev) && !scsi_device_get(sdev))
+				gone[n++] = sdev;
+		}
+		for (i = 0; i < n; i++) {
+			sdev_printk(KERN_INFO, gone[i], "removed by the host\n");
+			scsi_remove_device(gone[i]);
+			scsi_device_put(gone[i]);
+		}
+	} while (n == ARRAY_SIZE(gone));
+	if (!READ_ONCE(sd->removing))
+		scsi_scan_host(sd->host);
 }
 
 /**
@@ -293,6 +380,7 @@ struct scsi_host_template storvsc_template = {
 	.name			= "hv_storvsc",
 	.proc_name		= "hv_storvsc",
 	.queuecommand		= storvsc_queuecommand,
+	.eh_bus_reset_handler	= storvsc_bus_reset,
 	.eh_host_reset_handler	= storvsc_host_reset,
 	.change_queue_depth	= scsi_change_queue_depth,
 	.this_id		= -1,

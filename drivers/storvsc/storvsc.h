@@ -8,6 +8,7 @@
 
 #include <linux/completion.h>
 #include <linux/mutex.h>
+#include <linux/wait.h>
 #include <linux/version.h>
 #include <linux/workqueue.h>
 #include <scsi/scsi_cmnd.h>
@@ -19,6 +20,7 @@
 #define STORVSC_MAX_RANGES	32	/* what hvg_sendpacket_pagebuffer takes */
 #define STORVSC_INIT_TIMEOUT	(30 * HZ)
 #define STORVSC_MAX_CHANNELS	16	/* primary + subchannels */
+#define STORVSC_DRAIN_TIMEOUT	(10 * HZ)	/* for the host after a reset */
 
 #define STORVSC_LOG_NONE	0
 #define STORVSC_LOG_ERROR	1
@@ -27,6 +29,7 @@
 extern unsigned int storvsc_ring_size;
 extern int storvsc_logging_level;
 extern unsigned int storvsc_vcpus_per_subchannel;
+extern unsigned int storvsc_max_hw_queues;
 
 struct storvsc_dev;
 
@@ -36,6 +39,7 @@ struct storvsc_chan {
 	struct hvg_channel *chan;
 	u8 *rbuf;		/* one inbound packet */
 	u32 rbuf_len;
+	atomic_t inflight;	/* SRBs sent and not completed by the host */
 };
 
 /* One request: a midlayer command (in its private area) or an init op. */
@@ -65,6 +69,9 @@ struct storvsc_dev {
 	struct mutex init_lock;	/* init_req */
 	struct storvsc_req init_req;
 	struct work_struct rescan_work;
+	struct work_struct mq_work;	/* follow nchans with the hw queues */
+	struct work_struct fail_work;	/* a channel failed */
+	wait_queue_head_t drain_wait;	/* an inflight count reached 0 */
 };
 
 /* vstor.c */
@@ -73,12 +80,15 @@ void storvsc_disconnect(struct storvsc_dev *sd);
 void storvsc_free_chans(struct storvsc_dev *sd);
 struct storvsc_chan *storvsc_chan_open(struct storvsc_dev *sd,
 				       struct hvg_channel *chan);
+int storvsc_exec(struct storvsc_dev *sd, u32 op);
+void storvsc_chan_cb(void *ctx);
+void storvsc_fail_work(struct work_struct *work);
+bool storvsc_idle(struct storvsc_dev *sd);
 
 /* subchan.c */
 void storvsc_request_subchannels(struct storvsc_dev *sd);
-struct storvsc_chan *storvsc_pick_chan(struct storvsc_dev *sd);
-int storvsc_exec(struct storvsc_dev *sd, u32 op);
-void storvsc_chan_cb(void *ctx);
+struct storvsc_chan *storvsc_pick_chan(struct storvsc_dev *sd, u16 hwq);
+void storvsc_mq_work(struct work_struct *work);
 
 /* scsi.c */
 extern struct scsi_host_template storvsc_template;

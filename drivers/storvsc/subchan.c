@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Multi-channel: subchannels asked for according to the CPU count, opened
- * as the host offers them, and the choice of a channel per command.
+ * as the host offers them, one blk-mq hardware queue per open channel.
  */
+#include <linux/blk-mq.h>
 #include <linux/cpumask.h>
 #include <linux/device.h>
-#include <linux/smp.h>
+#include <scsi/scsi_host.h>
 
 #include "storvsc.h"
 
@@ -32,8 +33,35 @@ static void storvsc_subchannel_offered(struct hvg_channel *sub)
 		sd->chans[n] = sc;
 		/* Publish chans[n] before the count storvsc_pick_chan() reads. */
 		smp_store_release(&sd->nchans, n + 1);
+		schedule_work(&sd->mq_work);
 	}
 	mutex_unlock(&sd->chan_lock);
+}
+
+/**
+ * storvsc_mq_work() - one blk-mq hardware queue per open channel
+ * @work: the device's mq_work
+ *
+ * Subchannels are offered after the SCSI host exists (their callback
+ * needs the device lock probe holds), so the host starts with one hardware
+ * queue and grows as channels open.  blk-mq maps CPU i to queue i first,
+ * and channel i interrupts CPU i, so a command completes where it was
+ * issued as long as there are CPUs enough.
+ */
+void storvsc_mq_work(struct work_struct *work)
+{
+	struct storvsc_dev *sd = container_of(work, struct storvsc_dev,
+					      mq_work);
+	struct Scsi_Host *host = sd->host;
+	/* Pairs with the release that published the channels. */
+	unsigned int n = smp_load_acquire(&sd->nchans);
+
+	if (READ_ONCE(sd->removing) || n <= host->tag_set.nr_hw_queues)
+		return;
+	blk_mq_update_nr_hw_queues(&host->tag_set, n);
+	host->nr_hw_queues = host->tag_set.nr_hw_queues;
+	dev_info(&sd->hdev->dev, "%u channels, %u hardware queues\n", n,
+		 host->nr_hw_queues);
 }
 
 /**
@@ -41,17 +69,19 @@ static void storvsc_subchannel_offered(struct hvg_channel *sub)
  * @sd: the device, initialized
  *
  * One channel per storvsc_vcpus_per_subchannel online CPUs, the primary
- * included, as far as the host offers.  Failure is not fatal: the
+ * included, as far as the host offers and storvsc_max_hw_queues allows.  Failure is not fatal: the
  * primary channel carries everything then.
  */
 void storvsc_request_subchannels(struct storvsc_dev *sd)
 {
 	unsigned int per = max(storvsc_vcpus_per_subchannel, 1U);
 	unsigned int want = DIV_ROUND_UP(num_online_cpus(), per) - 1;
+	unsigned int most = STORVSC_MAX_CHANNELS;
 	int ret;
 
-	want = min3(want, (unsigned int)sd->max_subchannels,
-		    (unsigned int)STORVSC_MAX_CHANNELS - 1);
+	if (storvsc_max_hw_queues)
+		most = min(most, storvsc_max_hw_queues);
+	want = min3(want, (unsigned int)sd->max_subchannels, most - 1);
 	if (!sd->multi_channel || !want)
 		return;
 	hvg_set_subchannel_cb(sd->chan, storvsc_subchannel_offered);
@@ -68,17 +98,19 @@ void storvsc_request_subchannels(struct storvsc_dev *sd)
 }
 
 /**
- * storvsc_pick_chan() - the channel for a command issued on this CPU
+ * storvsc_pick_chan() - the channel of a hardware queue
  * @sd: the device
+ * @hwq: the blk-mq hardware queue of the command
+ *
+ * Until storvsc_mq_work() has run there may be fewer queues than channels
+ * (the extra channels are idle) but never more.
  *
  * Return: an open channel; the host completes on the same channel.
  */
-struct storvsc_chan *storvsc_pick_chan(struct storvsc_dev *sd)
+struct storvsc_chan *storvsc_pick_chan(struct storvsc_dev *sd, u16 hwq)
 {
 	/* Pairs with the release that published the channel. */
 	unsigned int n = smp_load_acquire(&sd->nchans);
 
-	if (n <= 1)
-		return sd->chans[0];
-	return sd->chans[raw_smp_processor_id() % n];
+	return sd->chans[hwq < n ? hwq : hwq % n];
 }

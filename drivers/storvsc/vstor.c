@@ -53,6 +53,7 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
 	struct storvsc_dev *sd = sc->sd;
 	struct vstor_packet resp = { 0 };
 	u32 off = d->offset8 * 8, len = d->len8 * 8;
+	struct storvsc_req *req;
 	u64 cookie;
 
 	if (actual < sizeof(*d) || off < sizeof(*d) || off > len ||
@@ -73,14 +74,59 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
 	/* An unknown id fails the channel inside hv_vmbus. */
 	if (hvg_request_complete(sc->chan, d->trans_id, &cookie))
 		return;
-	{
-		struct storvsc_req *req = (struct storvsc_req *)(uintptr_t)cookie;
-
-		if (req->cmd)
-			storvsc_srb_done(sd, req, &resp, len - off);
-		else
-			storvsc_init_done(sd, req, &resp);
+	req = (struct storvsc_req *)(uintptr_t)cookie;
+	if (!req->cmd) {
+		storvsc_init_done(sd, req, &resp);
+		return;
 	}
+	storvsc_srb_done(sd, req, &resp, len - off);
+	/* A reset waits for the last one; the barrier pairs with the wait. */
+	if (atomic_dec_and_test(&sc->inflight) && wq_has_sleeper(&sd->drain_wait))
+		wake_up(&sd->drain_wait);
+}
+
+/**
+ * storvsc_idle() - whether the host has completed every SRB sent to it
+ * @sd: the device
+ *
+ * Return: true if no channel has an SRB outstanding.
+ */
+bool storvsc_idle(struct storvsc_dev *sd)
+{
+	/* Pairs with the release that published the channels. */
+	unsigned int i, n = smp_load_acquire(&sd->nchans);
+
+	for (i = 0; i < n; i++)
+		if (atomic_read(&sd->chans[i]->inflight))
+			return false;
+	return true;
+}
+
+/**
+ * storvsc_fail_work() - give up a device one of whose channels failed
+ * @work: the device's fail_work
+ *
+ * The host broke the protocol (a completion for a request never issued, a
+ * corrupt ring, ...): nothing it sends is trusted any more.  Every channel
+ * is failed so that no completion is taken from it, and every command still
+ * outstanding is finished with DID_NO_CONNECT; new commands fail at once.
+ */
+void storvsc_fail_work(struct work_struct *work)
+{
+	struct storvsc_dev *sd = container_of(work, struct storvsc_dev,
+					      fail_work);
+	unsigned int i;
+
+	if (READ_ONCE(sd->removing) || hvg_channel_rescinded(sd->chan))
+		return;		/* remove() does the same */
+	if (!READ_ONCE(sd->dead))
+		dev_err(storvsc_dev(sd), "a channel failed: the controller is out of service\n");
+	WRITE_ONCE(sd->dead, true);
+	mutex_lock(&sd->chan_lock);
+	for (i = 0; i < sd->nchans; i++)
+		hvg_channel_fail(sd->chans[i]->chan, "another channel of the device failed");
+	mutex_unlock(&sd->chan_lock);
+	storvsc_fail_all(sd);
 }
 
 /**
@@ -104,8 +150,12 @@ void storvsc_chan_cb(void *ctx)
 			hvg_channel_fail(sc->chan, "oversized VSTOR packet");
 			break;
 		}
-		if (ret)
-			break;	/* failed or rescinded: remove() follows */
+		if (ret) {
+			/* Rescinded: remove() follows.  Failed: give up. */
+			if (!READ_ONCE(sc->sd->removing))
+				schedule_work(&sc->sd->fail_work);
+			break;
+		}
 		storvsc_packet(sc, actual);
 	}
 }

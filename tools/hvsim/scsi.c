@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim's storage host: new_device "scsi [size=64M] [file=/path]
- * [version=6.2] [max_xfer=512K] [subchannels=N]".
+ * [version=6.2] [max_xfer=512K] [subchannels=N] [discard=unmap|ws16|ws10|none]".
  *
  * Knobs in debugfs hvsim/dev<N>/: media_err_lba and media_err_blocks (reads
  * and writes touching that range fail with MEDIUM ERROR), fault_bad_len
- * (the next N completions claim a page more data than moved), fault_bad_id
- * (the next N completions carry a transaction id never issued), fault_busy
- * (the next N SRBs end with SCSI BUSY).
+ * (the next N completions claim a page more data than moved), fault_short
+ * (the next N SRB completions are cut short), fault_bad_id (the next N
+ * completions carry a transaction id never issued), fault_busy,
+ * fault_queue_full and fault_srb_busy (the next N SRBs end with SCSI BUSY,
+ * TASK SET FULL or SRB status BUSY), fault_swallow (the next N SRBs are
+ * answered only at the next reset), delay_ms (every SRB takes that long);
+ * luns (scsi_luns.c) adds and removes LUNs.
  */
 #include <linux/debugfs.h>
 #include <linux/mm.h>
@@ -21,6 +25,13 @@
 #define HVSIM_SCSI_DEF_XFER	(512 * 1024)
 #define HVSIM_SCSI_MAX_XFER	(2 * 1024 * 1024)
 
+static const char * const hvsim_scsi_discard_names[] = {
+	[HVSIM_DISCARD_UNMAP] = "unmap",
+	[HVSIM_DISCARD_WS16] = "ws16",
+	[HVSIM_DISCARD_WS10] = "ws10",
+	[HVSIM_DISCARD_NONE] = "none",
+};
+
 static int hvsim_scsi_parse_version(const char *v, u32 *out)
 {
 	unsigned int major, minor;
@@ -29,6 +40,17 @@ static int hvsim_scsi_parse_version(const char *v, u32 *out)
 	    minor > 255)
 		return -EINVAL;
 	*out = VSTOR_VERSION(major, minor);
+	return 0;
+}
+
+static int hvsim_scsi_parse_discard(struct hvsim_scsi *s, const char *v)
+{
+	int i = match_string(hvsim_scsi_discard_names,
+			     ARRAY_SIZE(hvsim_scsi_discard_names), v);
+
+	if (i < 0)
+		return i;
+	s->discard = i;
 	return 0;
 }
 
@@ -56,6 +78,8 @@ static int hvsim_scsi_parse(struct hvsim_scsi *s, char *args, char **path,
 			s->max_xfer = memparse(val, NULL);
 		else if (!strcmp(opt, "subchannels"))
 			ret = kstrtou16(val, 0, &s->subchannels);
+		else if (!strcmp(opt, "discard"))
+			ret = hvsim_scsi_parse_discard(s, val);
 		else
 			ret = -EINVAL;
 		if (ret) {
@@ -73,20 +97,31 @@ static void hvsim_scsi_knobs(struct hvsim_dev *dev, struct hvsim_scsi *s)
 			   &s->media_err_blocks);
 	debugfs_create_atomic_t("fault_bad_len", 0600, dev->dir,
 				&s->fault_bad_len);
+	debugfs_create_atomic_t("fault_short", 0600, dev->dir, &s->fault_short);
 	debugfs_create_atomic_t("fault_bad_id", 0600, dev->dir,
 				&s->fault_bad_id);
 	debugfs_create_atomic_t("fault_busy", 0600, dev->dir, &s->fault_busy);
+	debugfs_create_atomic_t("fault_queue_full", 0600, dev->dir,
+				&s->fault_queue_full);
+	debugfs_create_atomic_t("fault_srb_busy", 0600, dev->dir,
+				&s->fault_srb_busy);
+	debugfs_create_atomic_t("fault_swallow", 0600, dev->dir,
+				&s->fault_swallow);
+	debugfs_create_u32("delay_ms", 0600, dev->dir, &s->delay_ms);
+	hvsim_scsi_luns_init(dev);
 }
 
 static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 {
 	struct hvsim_scsi *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct hvsim_scsi_lun *lun;
 	char *path = NULL;
 	u64 size = 0;
 	int ret;
 
 	if (!s)
 		return -ENOMEM;
+	s->dev = dev;
 	s->max_version = VSTOR_VERSION_WIN10;
 	s->max_xfer = HVSIM_SCSI_DEF_XFER;
 	ret = hvsim_scsi_parse(s, args, &path, &size);
@@ -94,23 +129,28 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 		     s->subchannels > HVSIM_MAX_SUBCHANNELS ||
 		     size % HVSIM_SCSI_BLOCK))
 		ret = -EINVAL;
-	if (!ret && !path && !size)
-		size = 64 << 20;
-	if (!ret)
-		ret = hvsim_scsi_backing_open(s, path, size);
 	if (ret)
 		goto err;
+	if (!path && !size)
+		size = 64 << 20;
+	lun = hvsim_scsi_lun_open(path, size);
+	if (IS_ERR(lun)) {
+		ret = PTR_ERR(lun);
+		goto err;
+	}
+	s->luns[0] = lun;
+	s->lun_size[0] = lun->size;
 	s->max_xfer = round_down(s->max_xfer, PAGE_SIZE);
 	s->bounce = kvmalloc(s->max_xfer, GFP_KERNEL);
 	if (!s->bounce) {
-		hvsim_scsi_backing_close(s);
+		hvsim_scsi_lun_close(lun);
 		ret = -ENOMEM;
 		goto err;
 	}
 	dev->priv = s;
 	hvsim_scsi_knobs(dev, s);
-	pr_info("hvsim: scsi: %llu MiB %s LUN\n", s->size >> 20,
-		s->ram ? "RAM" : "file");
+	pr_info("hvsim: scsi: %llu MiB %s LUN\n", lun->size >> 20,
+		lun->ram ? "RAM" : "file");
 	return 0;
 err:
 	pr_err("hvsim: scsi: cannot create the device: %d\n", ret);
@@ -121,11 +161,18 @@ err:
 static void hvsim_scsi_destroy(struct hvsim_dev *dev)
 {
 	struct hvsim_scsi *s = dev->priv;
+	unsigned int i;
 
-	hvsim_scsi_backing_close(s);
+	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
+		hvsim_scsi_lun_close(s->luns[i]);
 	kvfree(s->bounce);
 	kfree(s);
 	dev->priv = NULL;
+}
+
+static void hvsim_scsi_close(struct hvsim_chan *chan)
+{
+	hvsim_scsi_drop_held(chan->dev->priv, chan);
 }
 
 static bool hvsim_scsi_service(struct hvsim_chan *chan)
@@ -136,10 +183,13 @@ static bool hvsim_scsi_service(struct hvsim_chan *chan)
 static void hvsim_scsi_show(struct seq_file *sf, struct hvsim_chan *chan)
 {
 	struct hvsim_scsi *s = chan->dev->priv;
+	unsigned int i, n = 0;
 
-	seq_printf(sf, " vstor=%u.%u size=%llu srbs=%llu errors=%llu",
-		   s->version >> 8, s->version & 0xff, s->size, s->srbs,
-		   s->errors);
+	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
+		n += !!s->luns[i];
+	seq_printf(sf, " vstor=%u.%u size=%llu luns=%u srbs=%llu errors=%llu resets=%llu",
+		   s->version >> 8, s->version & 0xff, s->luns[0]->size, n,
+		   s->srbs, s->errors, s->resets);
 }
 
 const struct hvsim_service hvsim_scsi_svc = {
@@ -147,6 +197,7 @@ const struct hvsim_service hvsim_scsi_svc = {
 	.class_id = VSTOR_SCSI_CLASS_GUID,
 	.create = hvsim_scsi_create,
 	.destroy = hvsim_scsi_destroy,
+	.close = hvsim_scsi_close,
 	.service = hvsim_scsi_service,
 	.show = hvsim_scsi_show,
 };

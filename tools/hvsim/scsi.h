@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hvsim's storage host (new_device "scsi ..."): one SCSI target with one
- * LUN behind a synthetic SCSI controller, backed by RAM or a file.
+ * hvsim's storage host (new_device "scsi ..."): one SCSI target behind a
+ * synthetic SCSI controller, with LUN 0 and LUNs added and removed at run
+ * time, each backed by RAM or a file.
  */
 #ifndef _HVSIM_SCSI_H
 #define _HVSIM_SCSI_H
@@ -14,31 +15,66 @@
 
 #define HVSIM_SCSI_BLOCK	512
 #define HVSIM_SCSI_MAX_RANGES	256
+#define HVSIM_SCSI_MAX_LUNS	8
+#define HVSIM_SCSI_MAX_HELD	16	/* SRBs swallowed until a reset */
+#define HVSIM_SCSI_MAX_WS	(1U << 18)	/* WRITE SAME blocks: 128 MiB */
 
 struct file;
 
-struct hvsim_scsi {
+/* What the LUNs advertise for thin provisioning (discard=). */
+enum hvsim_scsi_discard {
+	HVSIM_DISCARD_UNMAP,	/* UNMAP (default) */
+	HVSIM_DISCARD_WS16,	/* WRITE SAME (16) with the UNMAP bit */
+	HVSIM_DISCARD_WS10,	/* WRITE SAME (10) with the UNMAP bit */
+	HVSIM_DISCARD_NONE,	/* fully provisioned */
+};
+
+/* One logical unit and its medium. */
+struct hvsim_scsi_lun {
 	u64 size;		/* bytes, a multiple of HVSIM_SCSI_BLOCK */
 	u8 *ram;		/* RAM backing, or NULL */
 	struct file *filp;	/* file backing, or NULL */
+};
+
+/* An SRB the host swallowed (fault_swallow), answered at the next reset. */
+struct hvsim_scsi_held {
+	struct hvsim_chan *chan;
+	u64 trans_id;
+	struct vstor_packet p;
+};
+
+struct hvsim_scsi {
+	struct hvsim_dev *dev;
+	struct hvsim_scsi_lun *luns[HVSIM_SCSI_MAX_LUNS];	/* NULL: none */
+	u64 lun_size[HVSIM_SCSI_MAX_LUNS];	/* for readers without the lock */
 	u8 *bounce;		/* max_xfer bytes */
 	u32 max_version;	/* newest VSTOR version accepted */
 	u32 version;		/* negotiated, 0 before */
 	u32 max_xfer;		/* bytes per request */
 	u16 subchannels;	/* offered on request */
+	enum hvsim_scsi_discard discard;
+	struct hvsim_scsi_held held[HVSIM_SCSI_MAX_HELD];
+	unsigned int nheld;
 	/* fault knobs (debugfs dev<N>/) */
 	u64 media_err_lba;
 	u64 media_err_blocks;	/* 0: off */
 	atomic_t fault_bad_len;	/* next N completions claim a wrong length */
+	atomic_t fault_short;	/* next N completions are cut short */
 	atomic_t fault_bad_id;	/* next N completions carry an unknown id */
 	atomic_t fault_busy;	/* next N SRBs fail with SCSI BUSY */
+	atomic_t fault_queue_full;	/* ... with SCSI TASK SET FULL */
+	atomic_t fault_srb_busy;	/* ... with SRB status BUSY */
+	atomic_t fault_swallow;	/* next N SRBs get no answer until a reset */
+	u32 delay_ms;		/* every SRB takes that long */
 	u64 srbs;		/* statistics */
 	u64 errors;
+	u64 resets;
 };
 
 /* One SRB being executed: input from the packet, output for the reply. */
 struct hvsim_scsi_cmd {
 	struct hvsim_scsi *s;
+	struct hvsim_scsi_lun *lun;
 	const u8 *cdb;
 	u8 cdb_len;
 	const struct hv_page_buffer *ranges;
@@ -52,12 +88,12 @@ struct hvsim_scsi_cmd {
 };
 
 /* scsi_backing.c */
-int hvsim_scsi_backing_open(struct hvsim_scsi *s, const char *path, u64 size);
-void hvsim_scsi_backing_close(struct hvsim_scsi *s);
-int hvsim_scsi_backing_rw(struct hvsim_scsi *s, u64 off, void *buf, u32 len,
-			  bool write);
-int hvsim_scsi_backing_sync(struct hvsim_scsi *s);
-void hvsim_scsi_backing_discard(struct hvsim_scsi *s, u64 off, u64 len);
+struct hvsim_scsi_lun *hvsim_scsi_lun_open(const char *path, u64 size);
+void hvsim_scsi_lun_close(struct hvsim_scsi_lun *lun);
+int hvsim_scsi_backing_rw(struct hvsim_scsi_lun *lun, u64 off, void *buf,
+			  u32 len, bool write);
+int hvsim_scsi_backing_sync(struct hvsim_scsi_lun *lun);
+int hvsim_scsi_backing_discard(struct hvsim_scsi_lun *lun, u64 off, u64 len);
 
 /* scsi_cmds.c */
 void hvsim_scsi_execute(struct hvsim_scsi_cmd *c);
@@ -66,5 +102,9 @@ void hvsim_scsi_sense(struct hvsim_scsi_cmd *c, u8 key, u8 asc, u8 ascq);
 /* scsi_vstor.c */
 int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		      bool *signal);
+void hvsim_scsi_drop_held(struct hvsim_scsi *s, struct hvsim_chan *chan);
+
+/* scsi_luns.c */
+void hvsim_scsi_luns_init(struct hvsim_dev *dev);
 
 #endif /* _HVSIM_SCSI_H */

@@ -1,68 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The medium behind hvsim's SCSI LUN: a vmalloc'ed RAM disk or a file.
+ * The medium behind one of hvsim's SCSI LUNs: a vmalloc'ed RAM disk or a
+ * file.
  */
 #include <linux/fs.h>
+#include <linux/falloc.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "scsi.h"
 
-int hvsim_scsi_backing_open(struct hvsim_scsi *s, const char *path, u64 size)
+/**
+ * hvsim_scsi_lun_open() - a new LUN backed by RAM or by a file
+ * @path: the file, or NULL for RAM
+ * @size: bytes; 0 with a file: the file's size
+ *
+ * Return: the LUN or an ERR_PTR.
+ */
+struct hvsim_scsi_lun *hvsim_scsi_lun_open(const char *path, u64 size)
 {
-	if (!path) {
-		if (!size)
-			return -EINVAL;
-		s->ram = vzalloc(size);
-		if (!s->ram)
-			return -ENOMEM;
-		s->size = size;
-		return 0;
-	}
-	s->filp = filp_open(path, O_RDWR | O_LARGEFILE, 0);
-	if (IS_ERR(s->filp)) {
-		int ret = PTR_ERR(s->filp);
+	struct hvsim_scsi_lun *lun = kzalloc(sizeof(*lun), GFP_KERNEL);
+	int ret = -EINVAL;
 
-		s->filp = NULL;
-		return ret;
+	if (!lun)
+		return ERR_PTR(-ENOMEM);
+	if (!path) {
+		if (!size || size % HVSIM_SCSI_BLOCK)
+			goto err;
+		lun->ram = vzalloc(size);
+		ret = -ENOMEM;
+		if (!lun->ram)
+			goto err;
+		lun->size = size;
+		return lun;
+	}
+	lun->filp = filp_open(path, O_RDWR | O_LARGEFILE, 0);
+	if (IS_ERR(lun->filp)) {
+		ret = PTR_ERR(lun->filp);
+		goto err;
 	}
 	if (!size)
-		size = i_size_read(file_inode(s->filp));
-	size = round_down(size, HVSIM_SCSI_BLOCK);
-	if (!size) {
-		hvsim_scsi_backing_close(s);
-		return -EINVAL;
-	}
-	s->size = size;
-	return 0;
+		size = i_size_read(file_inode(lun->filp));
+	lun->size = round_down(size, HVSIM_SCSI_BLOCK);
+	if (lun->size)
+		return lun;
+	filp_close(lun->filp, NULL);
+err:
+	kfree(lun);
+	return ERR_PTR(ret);
 }
 
-void hvsim_scsi_backing_close(struct hvsim_scsi *s)
+void hvsim_scsi_lun_close(struct hvsim_scsi_lun *lun)
 {
-	vfree(s->ram);
-	s->ram = NULL;
-	if (s->filp)
-		filp_close(s->filp, NULL);
-	s->filp = NULL;
+	if (!lun)
+		return;
+	vfree(lun->ram);
+	if (lun->filp)
+		filp_close(lun->filp, NULL);
+	kfree(lun);
 }
 
 /* Callers have checked that [off, off + len) lies within the medium. */
-int hvsim_scsi_backing_rw(struct hvsim_scsi *s, u64 off, void *buf, u32 len,
-			  bool write)
+int hvsim_scsi_backing_rw(struct hvsim_scsi_lun *lun, u64 off, void *buf,
+			  u32 len, bool write)
 {
 	loff_t pos = off;
 	ssize_t n;
 
-	if (s->ram) {
+	if (lun->ram) {
 		if (write)
-			memcpy(s->ram + off, buf, len);
+			memcpy(lun->ram + off, buf, len);
 		else
-			memcpy(buf, s->ram + off, len);
+			memcpy(buf, lun->ram + off, len);
 		return 0;
 	}
 	if (write)
-		n = kernel_write(s->filp, buf, len, &pos);
+		n = kernel_write(lun->filp, buf, len, &pos);
 	else
-		n = kernel_read(s->filp, buf, len, &pos);
+		n = kernel_read(lun->filp, buf, len, &pos);
 	if (n < 0)
 		return n;
 	if (n != len) {
@@ -73,14 +88,18 @@ int hvsim_scsi_backing_rw(struct hvsim_scsi *s, u64 off, void *buf, u32 len,
 	return 0;
 }
 
-int hvsim_scsi_backing_sync(struct hvsim_scsi *s)
+int hvsim_scsi_backing_sync(struct hvsim_scsi_lun *lun)
 {
-	return s->filp ? vfs_fsync(s->filp, 0) : 0;
+	return lun->filp ? vfs_fsync(lun->filp, 0) : 0;
 }
 
-/* UNMAP: RAM reads back zeroes afterwards; a file keeps its data. */
-void hvsim_scsi_backing_discard(struct hvsim_scsi *s, u64 off, u64 len)
+/* Unmap: the range reads back as zeroes afterwards (LBPRZ). */
+int hvsim_scsi_backing_discard(struct hvsim_scsi_lun *lun, u64 off, u64 len)
 {
-	if (s->ram)
-		memset(s->ram + off, 0, len);
+	if (lun->ram) {
+		memset(lun->ram + off, 0, len);
+		return 0;
+	}
+	return vfs_fallocate(lun->filp, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			     off, len);
 }

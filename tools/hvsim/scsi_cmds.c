@@ -13,6 +13,7 @@
 #define SAM_GOOD		0x00
 #define SAM_CHECK_CONDITION	0x02
 #define SAM_BUSY		0x08
+#define SAM_TASK_SET_FULL	0x28
 
 #define SK_NO_SENSE		0x0
 #define SK_MEDIUM_ERROR		0x3
@@ -109,9 +110,29 @@ static void hvsim_scsi_vpd_block_limits(struct hvsim_scsi *s, u8 *d)
 	put_unaligned_be16(0x3c, &d[2]);
 	put_unaligned_be32(s->max_xfer / HVSIM_SCSI_BLOCK, &d[8]);
 	put_unaligned_be32(s->max_xfer / HVSIM_SCSI_BLOCK, &d[12]);
-	put_unaligned_be32(0xffffffff, &d[20]);	/* max unmap LBA count */
-	put_unaligned_be32(HVSIM_UNMAP_MAX_DESC, &d[24]);
-	put_unaligned_be32(8, &d[28]);		/* unmap granularity: 4 KiB */
+	if (s->discard == HVSIM_DISCARD_UNMAP) {
+		put_unaligned_be32(0xffffffff, &d[20]);	/* max unmap LBAs */
+		put_unaligned_be32(HVSIM_UNMAP_MAX_DESC, &d[24]);
+	}
+	if (s->discard != HVSIM_DISCARD_NONE)
+		put_unaligned_be32(8, &d[28]);	/* granularity: 4 KiB */
+	put_unaligned_be64(HVSIM_SCSI_MAX_WS, &d[36]);	/* max WRITE SAME */
+}
+
+/* Logical block provisioning: LBPU, LBPWS or LBPWS10, and LBPRZ. */
+static void hvsim_scsi_vpd_provisioning(struct hvsim_scsi *s, u8 *d)
+{
+	static const u8 bits[] = {
+		[HVSIM_DISCARD_UNMAP] = 0x80,
+		[HVSIM_DISCARD_WS16] = 0x40,
+		[HVSIM_DISCARD_WS10] = 0x20,
+		[HVSIM_DISCARD_NONE] = 0,
+	};
+
+	d[3] = 0x04;
+	d[5] = bits[s->discard];
+	if (d[5])
+		d[5] |= 0x04;	/* LBPRZ: unmapped blocks read as zeroes */
 }
 
 static void hvsim_scsi_inquiry_vpd(struct hvsim_scsi_cmd *c, u8 page,
@@ -128,13 +149,13 @@ static void hvsim_scsi_inquiry_vpd(struct hvsim_scsi_cmd *c, u8 page,
 		break;
 	case 0x80:		/* unit serial number */
 		d[3] = snprintf(&d[4], sizeof(d) - 4, "HVSIM%08x",
-				(u32)(uintptr_t)c->s);
+				(u32)(uintptr_t)c->lun);
 		break;
 	case 0x83:		/* device identification: a T10 vendor id */
 		d[4] = 0x02;	/* ASCII */
 		d[5] = 0x01;	/* T10 vendor id, associated with the LUN */
 		d[7] = snprintf(&d[8], sizeof(d) - 8, "Msft    HVSIM%08x",
-				(u32)(uintptr_t)c->s);
+				(u32)(uintptr_t)c->lun);
 		d[3] = d[7] + 4;
 		break;
 	case 0xb0:
@@ -144,9 +165,8 @@ static void hvsim_scsi_inquiry_vpd(struct hvsim_scsi_cmd *c, u8 page,
 		d[3] = 0x3c;
 		d[5] = 0x01;	/* non-rotating */
 		break;
-	case 0xb2:		/* logical block provisioning */
-		d[3] = 0x04;
-		d[5] = 0x80;	/* LBPU: UNMAP supported */
+	case 0xb2:
+		hvsim_scsi_vpd_provisioning(c->s, d);
 		break;
 	default:
 		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB, 0);
@@ -170,7 +190,7 @@ static void hvsim_scsi_inquiry(struct hvsim_scsi_cmd *c)
 
 static void hvsim_scsi_read_capacity(struct hvsim_scsi_cmd *c, bool sixteen)
 {
-	u64 last = c->s->size / HVSIM_SCSI_BLOCK - 1;
+	u64 last = c->lun->size / HVSIM_SCSI_BLOCK - 1;
 	u8 d[32] = { 0 };
 
 	if (!sixteen) {
@@ -181,7 +201,8 @@ static void hvsim_scsi_read_capacity(struct hvsim_scsi_cmd *c, bool sixteen)
 	}
 	put_unaligned_be64(last, &d[0]);
 	put_unaligned_be32(HVSIM_SCSI_BLOCK, &d[8]);
-	d[14] = 0x80;		/* LBPME: thin provisioned, UNMAP works */
+	if (c->s->discard != HVSIM_DISCARD_NONE)
+		d[14] = 0xc0;	/* LBPME: thin provisioned; LBPRZ */
 	hvsim_scsi_reply(c, d, sizeof(d), get_unaligned_be32(&c->cdb[10]));
 }
 
@@ -220,10 +241,14 @@ static void hvsim_scsi_mode_sense(struct hvsim_scsi_cmd *c, bool ten)
 
 static void hvsim_scsi_report_luns(struct hvsim_scsi_cmd *c)
 {
-	u8 d[16] = { 0 };
+	u8 d[8 + 8 * HVSIM_SCSI_MAX_LUNS] = { 0 };
+	u32 i, n = 0;
 
-	put_unaligned_be32(8, &d[0]);	/* one LUN: 0 */
-	hvsim_scsi_reply(c, d, sizeof(d), get_unaligned_be32(&c->cdb[6]));
+	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
+		if (c->s->luns[i])
+			d[8 + 8 * n++ + 1] = i;	/* peripheral addressing */
+	put_unaligned_be32(8 * n, &d[0]);
+	hvsim_scsi_reply(c, d, 8 + 8 * n, get_unaligned_be32(&c->cdb[6]));
 }
 
 static void hvsim_scsi_request_sense(struct hvsim_scsi_cmd *c)
@@ -236,7 +261,7 @@ static void hvsim_scsi_request_sense(struct hvsim_scsi_cmd *c)
 /* Validate an LBA range against the medium and the request's pages. */
 static bool hvsim_scsi_range_ok(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk)
 {
-	u64 blocks = c->s->size / HVSIM_SCSI_BLOCK;
+	u64 blocks = c->lun->size / HVSIM_SCSI_BLOCK;
 
 	if (lba > blocks || nblk > blocks - lba) {
 		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE, 0);
@@ -278,10 +303,17 @@ static void hvsim_scsi_rw(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk,
 				      ASC_UNRECOVERED_READ, bad);
 		return;
 	}
+	if (c->lun->ram) {
+		/* One copy, straight between the medium and the guest pages. */
+		hvsim_scsi_sg_copy(c, 0, c->lun->ram + lba * HVSIM_SCSI_BLOCK,
+				   len, !write);
+		c->xfer = len;
+		return;
+	}
 	if (write)
 		hvsim_scsi_sg_copy(c, 0, s->bounce, len, false);
-	ret = hvsim_scsi_backing_rw(s, lba * HVSIM_SCSI_BLOCK, s->bounce, len,
-				    write);
+	ret = hvsim_scsi_backing_rw(c->lun, lba * HVSIM_SCSI_BLOCK, s->bounce,
+				    len, write);
 	if (ret) {
 		hvsim_scsi_sense_info(c, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR :
 				      ASC_UNRECOVERED_READ, lba);
@@ -289,7 +321,7 @@ static void hvsim_scsi_rw(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk,
 	}
 	if (!write)
 		hvsim_scsi_sg_copy(c, 0, s->bounce, len, true);
-	else if ((c->cdb[1] & 0x08) && hvsim_scsi_backing_sync(s))	/* FUA */
+	else if ((c->cdb[1] & 0x08) && hvsim_scsi_backing_sync(c->lun))	/* FUA */
 		hvsim_scsi_sense(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR, 0);
 	if (!c->sense_len)
 		c->xfer = len;
@@ -313,22 +345,73 @@ static void hvsim_scsi_unmap(struct hvsim_scsi_cmd *c)
 	for (i = 0; i < n; i++) {
 		u64 lba = get_unaligned_be64(&d[8 + 16 * i]);
 		u32 nblk = get_unaligned_be32(&d[8 + 16 * i + 8]);
-		u64 blocks = c->s->size / HVSIM_SCSI_BLOCK;
+		u64 blocks = c->lun->size / HVSIM_SCSI_BLOCK;
 
 		if (lba > blocks || nblk > blocks - lba) {
 			hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST,
 					 ASC_LBA_OUT_OF_RANGE, 0);
 			return;
 		}
-		hvsim_scsi_backing_discard(c->s, lba * HVSIM_SCSI_BLOCK,
-					   (u64)nblk * HVSIM_SCSI_BLOCK);
+		if (hvsim_scsi_backing_discard(c->lun, lba * HVSIM_SCSI_BLOCK,
+					       (u64)nblk * HVSIM_SCSI_BLOCK)) {
+			hvsim_scsi_sense(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR, 0);
+			return;
+		}
 	}
 	c->xfer = plen;
 }
 
+/*
+ * WRITE SAME: the one block of data-out to every block of the range, or
+ * with the UNMAP bit (where provisioning says so) and a zero block, unmap.
+ */
+static void hvsim_scsi_write_same(struct hvsim_scsi_cmd *c, u64 lba,
+				  u32 nblk, bool unmap_ok)
+{
+	struct hvsim_scsi *s = c->s;
+	u64 blocks = c->lun->size / HVSIM_SCSI_BLOCK;
+	u32 per = s->max_xfer / HVSIM_SCSI_BLOCK, i;
+	bool zero;
+
+	if (!nblk || nblk > HVSIM_SCSI_MAX_WS || c->room < HVSIM_SCSI_BLOCK) {
+		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB, 0);
+		return;
+	}
+	if (lba > blocks || nblk > blocks - lba) {
+		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE, 0);
+		return;
+	}
+	hvsim_scsi_sg_copy(c, 0, s->bounce, HVSIM_SCSI_BLOCK, false);
+	zero = !memchr_inv(s->bounce, 0, HVSIM_SCSI_BLOCK);
+	if ((c->cdb[1] & 0x08) && unmap_ok && zero) {
+		if (hvsim_scsi_backing_discard(c->lun, lba * HVSIM_SCSI_BLOCK,
+					       (u64)nblk * HVSIM_SCSI_BLOCK))
+			hvsim_scsi_sense(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR, 0);
+		else
+			c->xfer = HVSIM_SCSI_BLOCK;
+		return;
+	}
+	for (i = 1; i < per; i++)
+		memcpy(s->bounce + i * HVSIM_SCSI_BLOCK, s->bounce,
+		       HVSIM_SCSI_BLOCK);
+	while (nblk) {
+		u32 n = min(nblk, per);
+
+		if (hvsim_scsi_backing_rw(c->lun, lba * HVSIM_SCSI_BLOCK,
+					  s->bounce, n * HVSIM_SCSI_BLOCK, true)) {
+			hvsim_scsi_sense_info(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR,
+					      lba);
+			return;
+		}
+		lba += n;
+		nblk -= n;
+	}
+	c->xfer = HVSIM_SCSI_BLOCK;
+}
+
 static void hvsim_scsi_sync(struct hvsim_scsi_cmd *c)
 {
-	if (hvsim_scsi_backing_sync(c->s))
+	if (hvsim_scsi_backing_sync(c->lun))
 		hvsim_scsi_sense(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR, 0);
 }
 
@@ -384,7 +467,21 @@ static void hvsim_scsi_dispatch(struct hvsim_scsi_cmd *c)
 		hvsim_scsi_sync(c);
 		break;
 	case 0x42:
-		hvsim_scsi_unmap(c);
+		if (c->s->discard == HVSIM_DISCARD_UNMAP)
+			hvsim_scsi_unmap(c);
+		else
+			hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST,
+					 ASC_INVALID_OPCODE, 0);
+		break;
+	case 0x41:		/* WRITE SAME (10) */
+		hvsim_scsi_write_same(c, get_unaligned_be32(&cdb[2]),
+				      get_unaligned_be16(&cdb[7]),
+				      c->s->discard == HVSIM_DISCARD_WS10);
+		break;
+	case 0x93:		/* WRITE SAME (16) */
+		hvsim_scsi_write_same(c, get_unaligned_be64(&cdb[2]),
+				      get_unaligned_be32(&cdb[10]),
+				      c->s->discard == HVSIM_DISCARD_WS16);
 		break;
 	case 0xa0:
 		hvsim_scsi_report_luns(c);
@@ -392,6 +489,28 @@ static void hvsim_scsi_dispatch(struct hvsim_scsi_cmd *c)
 	default:
 		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE, 0);
 	}
+}
+
+/* The busy knobs: SCSI BUSY, TASK SET FULL, SRB status BUSY. */
+static bool hvsim_scsi_busy_fault(struct hvsim_scsi_cmd *c)
+{
+	struct hvsim_scsi *s = c->s;
+
+	if (atomic_add_unless(&s->fault_busy, -1, 0)) {
+		pr_info("hvsim: scsi: fault: SCSI BUSY\n");
+		c->scsi_status = SAM_BUSY;
+		c->srb_status = VSTOR_SRB_ERROR;
+	} else if (atomic_add_unless(&s->fault_queue_full, -1, 0)) {
+		pr_info("hvsim: scsi: fault: SCSI TASK SET FULL\n");
+		c->scsi_status = SAM_TASK_SET_FULL;
+		c->srb_status = VSTOR_SRB_ERROR;
+	} else if (atomic_add_unless(&s->fault_srb_busy, -1, 0)) {
+		pr_info("hvsim: scsi: fault: SRB status BUSY\n");
+		c->srb_status = VSTOR_SRB_BUSY;
+	} else {
+		return false;
+	}
+	return true;
 }
 
 /**
@@ -407,12 +526,8 @@ void hvsim_scsi_execute(struct hvsim_scsi_cmd *c)
 	c->sense_len = 0;
 	c->xfer = 0;
 	c->s->srbs++;
-	if (atomic_add_unless(&c->s->fault_busy, -1, 0)) {
-		pr_info("hvsim: scsi: fault: SCSI BUSY\n");
-		c->scsi_status = SAM_BUSY;
-		c->srb_status = VSTOR_SRB_ERROR;
+	if (hvsim_scsi_busy_fault(c))
 		return;
-	}
 	if (!need || c->cdb_len < need) {
 		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_INVALID_OPCODE, 0);
 		return;

@@ -4,6 +4,7 @@
  * negotiation, properties and SRB execution.  Every guest packet is a
  * private copy (hvsim_chan_service) and is validated before use.
  */
+#include <linux/delay.h>
 #include <linux/mm.h>
 
 #include "scsi.h"
@@ -60,14 +61,18 @@ static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
 		srb->data_transfer_length = 0;
 		return;
 	}
-	if (srb->path_id || srb->target_id || srb->lun) {
+	if (srb->path_id || srb->target_id || srb->lun >= HVSIM_SCSI_MAX_LUNS ||
+	    !s->luns[srb->lun]) {
 		srb->srb_status = VSTOR_SRB_INVALID_LUN;
 		srb->data_transfer_length = 0;
 		return;
 	}
+	if (s->delay_ms)
+		msleep(s->delay_ms);
 	c->room = min(c->room, srb->data_transfer_length);
 	memcpy(cdb, srb->cdb, sizeof(cdb));
 	c->s = s;
+	c->lun = s->luns[srb->lun];
 	c->cdb = cdb;
 	c->cdb_len = srb->cdb_length;
 	hvsim_scsi_execute(c);
@@ -83,6 +88,72 @@ static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
 			PAGE_SIZE);
 		srb->data_transfer_length += PAGE_SIZE;
 	}
+}
+
+/* Keep an SRB unanswered (fault_swallow); false if there is no room. */
+static bool hvsim_scsi_hold(struct hvsim_scsi *s, struct hvsim_chan *chan,
+			    u64 trans_id, const struct vstor_packet *p)
+{
+	struct hvsim_scsi_held *h;
+
+	if (s->nheld == HVSIM_SCSI_MAX_HELD)
+		return false;
+	h = &s->held[s->nheld++];
+	h->chan = chan;
+	h->trans_id = trans_id;
+	h->p = *p;
+	h->p.operation = VSTOR_OP_COMPLETE_IO;
+	h->p.status = 0;
+	h->p.srb.srb_status = VSTOR_SRB_BUS_RESET;
+	h->p.srb.scsi_status = 0;
+	h->p.srb.sense_info_length = 0;
+	h->p.srb.data_transfer_length = 0;
+	pr_info("hvsim: scsi: fault: relid %u: SRB %#llx swallowed until a reset\n",
+		chan->relid, trans_id);
+	return true;
+}
+
+/*
+ * A reset ends every SRB in progress: the swallowed ones complete with
+ * BUS_RESET on their own channels before the reset itself is answered.
+ */
+static void hvsim_scsi_reset(struct hvsim_scsi *s)
+{
+	unsigned int i, kept = 0;
+
+	s->resets++;
+	for (i = 0; i < s->nheld; i++) {
+		struct hvsim_scsi_held *h = &s->held[i];
+		struct kvec kv = { &h->p, hvsim_vstor_pkt_len(s) };
+		bool signal = false;
+
+		if (hvsim_chan_send(h->chan, VM_PKT_COMP, 0, h->trans_id, &kv, 1,
+				    &signal)) {
+			s->held[kept++] = *h;	/* no room: at the next reset */
+			continue;
+		}
+		if (signal)
+			hvsim_signal_guest(h->chan);
+	}
+	if (s->nheld)
+		pr_info("hvsim: scsi: reset: %u swallowed SRBs completed\n",
+			s->nheld - kept);
+	s->nheld = kept;
+}
+
+/**
+ * hvsim_scsi_drop_held() - forget the swallowed SRBs of a closing channel
+ * @s: the device
+ * @chan: the channel
+ */
+void hvsim_scsi_drop_held(struct hvsim_scsi *s, struct hvsim_chan *chan)
+{
+	unsigned int i, kept = 0;
+
+	for (i = 0; i < s->nheld; i++)
+		if (s->held[i].chan != chan)
+			s->held[kept++] = s->held[i];
+	s->nheld = kept;
 }
 
 static void hvsim_vstor_props(struct hvsim_scsi *s, struct vstor_packet *p)
@@ -103,9 +174,11 @@ static void hvsim_vstor_op(struct hvsim_chan *chan, struct vstor_packet *p,
 	switch (p->operation) {
 	case VSTOR_OP_BEGIN_INITIALIZATION:
 	case VSTOR_OP_END_INITIALIZATION:
+		break;
 	case VSTOR_OP_RESET_LUN:
 	case VSTOR_OP_RESET_ADAPTER:
 	case VSTOR_OP_RESET_BUS:
+		hvsim_scsi_reset(s);
 		break;
 	case VSTOR_OP_QUERY_PROTOCOL_VERSION:
 		if (hvsim_vstor_version_ok(s, p->version.major_minor))
@@ -152,6 +225,7 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	u64 trans_id = d->trans_id;
 	struct kvec kv;
 	const char *why = NULL;
+	bool srb;
 
 	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT)
 		why = hvsim_vstor_ranges(pkt, len, &c);
@@ -165,16 +239,26 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		return 0;
 	}
 	memcpy(&p, pkt + off, min_t(u32, plen, sizeof(p)));
+	srb = p.operation == VSTOR_OP_EXECUTE_SRB;
+	if (srb && atomic_add_unless(&s->fault_swallow, -1, 0)) {
+		if (hvsim_scsi_hold(s, chan, trans_id, &p))
+			return 0;
+		atomic_inc(&s->fault_swallow);	/* full: answer this one */
+	}
 	hvsim_vstor_op(chan, &p, &c, plen);
 	if (d->type == VM_PKT_DATA_INBAND &&
 	    !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
 		return 0;
+	kv.iov_base = &p;
+	kv.iov_len = hvsim_vstor_pkt_len(s);
 	if (atomic_add_unless(&s->fault_bad_id, -1, 0)) {
 		trans_id = ~trans_id;
 		pr_info("hvsim: scsi: fault: completion with unknown id %#llx\n",
 			trans_id);
+	} else if (srb && atomic_add_unless(&s->fault_short, -1, 0)) {
+		kv.iov_len = VSTOR_HDR_BYTES + 8;
+		pr_info("hvsim: scsi: fault: SRB completion cut to %zu bytes\n",
+			kv.iov_len);
 	}
-	kv.iov_base = &p;
-	kv.iov_len = hvsim_vstor_pkt_len(s);
 	return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, &kv, 1, signal);
 }

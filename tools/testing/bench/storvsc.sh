@@ -3,8 +3,9 @@
 #
 # Runs inside the test VM: fio 4 KiB random read IOPS at QD32 and 1 MiB
 # sequential read bandwidth on hv_storvsc + hvsim (RAM-backed LUN) against
-# the brd RAM disk, the in-kernel ceiling, and prints the ratios.  No
-# assertions: the figures are for the reader.
+# the brd RAM disk, the in-kernel ceiling, and prints the ratios; with one
+# fio job, then one job per CPU on one channel and on one channel per CPU
+# (a hardware queue each).  No assertions: the figures are for the reader.
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 SIZE_MB=64
@@ -20,11 +21,13 @@ storvsc_disk() {
 	done
 }
 
-# fio_run DEV RW BS QD FIELD: FIELD is iops or bw (KiB/s), an integer
+# fio_run DEV RW BS QD FIELD [JOBS]: FIELD is iops or bw (KiB/s), an
+# integer, summed over JOBS jobs (one per CPU)
 fio_run() {
 	fio --name=b --filename="$1" --direct=1 --ioengine=libaio --rw="$2" \
 		--bs="$3" --iodepth="$4" --time_based --runtime="$RUNTIME" \
-		--size=${SIZE_MB}M --minimal 2>/dev/null |
+		--size=${SIZE_MB}M --numjobs="${6:-1}" --cpus_allowed=0-$((${6:-1} - 1)) \
+		--cpus_allowed_policy=split --group_reporting --minimal 2>/dev/null |
 		awk -F';' -v f="$5" '{ print (f == "iops") ? int($8) : int($7) }'
 }
 
@@ -41,6 +44,7 @@ setup() {
 	wait_for '[ -n "$(storvsc_disk)" ]' 30 || { echo "no storvsc disk"; return 1; }
 	sd=/dev/$(storvsc_disk)
 	wait_for "[ -b $sd ]" 10
+	sleep 1		# the subchannels open after the disk
 	dd if=/dev/zero of="$sd" bs=1M count=$SIZE_MB oflag=direct 2>/dev/null
 }
 
@@ -50,23 +54,29 @@ teardown() {
 }
 
 row() {	# label value brd-value
-	printf '%-40s %10s %10s %7s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+	printf '%-44s %10s %10s %7s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
 }
 
+CPUS=$(nproc)
+[ "$CPUS" -gt 2 ] && CPUS=2
 modprobe brd rd_nr=1 rd_size=$((SIZE_MB * 1024)) || exit 1
 dd if=/dev/zero of=/dev/ram0 bs=1M count=$SIZE_MB oflag=direct 2>/dev/null
 b_iops=$(fio_run /dev/ram0 randread 4k 32 iops)
 b_bw=$(fio_run /dev/ram0 read 1M 8 bw)
+b_iops_n=$(fio_run /dev/ram0 randread 4k 32 iops "$CPUS")
+b_bw_n=$(fio_run /dev/ram0 read 1M 8 bw "$CPUS")
 
-printf '%-40s %10s %10s %7s\n' "storvsc+hvsim vs brd" storvsc brd ratio
-for cfg in "monitor=1;;;1 ch, monitor" "monitor=0;;;1 ch, event" \
-	"monitor=0;vcpus_per_subchannel=1;subchannels=1;2 ch, event"; do
-	IFS=';' read -r hp sp da label <<EOC
+printf '%-44s %10s %10s %7s\n' "storvsc+hvsim vs brd" storvsc brd ratio
+for cfg in "monitor=1;;;1;1 ch, monitor, 1 job" "monitor=0;;;1;1 ch, event, 1 job" \
+	"monitor=0;;;$CPUS;1 ch, event, $CPUS jobs" \
+	"monitor=0;vcpus_per_subchannel=1;subchannels=$((CPUS - 1));$CPUS;$CPUS ch, event, $CPUS jobs"; do
+	IFS=';' read -r hp sp da jobs label <<EOC
 $cfg
 EOC
+	[ "$jobs" = 1 ] && bi=$b_iops bb=$b_bw || bi=$b_iops_n bb=$b_bw_n
 	setup "$hp" "$sp" "$da" || exit 1
-	row "4k randread QD32 IOPS ($label)" "$(fio_run "$sd" randread 4k 32 iops)" "$b_iops"
-	row "1M read QD8 KiB/s ($label)" "$(fio_run "$sd" read 1M 8 bw)" "$b_bw"
+	row "4k randread QD32 IOPS ($label)" "$(fio_run "$sd" randread 4k 32 iops "$jobs")" "$bi"
+	row "1M read QD8 KiB/s ($label)" "$(fio_run "$sd" read 1M 8 bw "$jobs")" "$bb"
 	teardown
 done
 rmmod brd

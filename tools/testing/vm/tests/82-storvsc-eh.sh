@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hv_storvsc under a misbehaving host: busy and queue-full answers are
+# requeued, slow completions are waited for, a swallowed request times out
+# and a bus reset recovers it, malformed completions are caught, and a
+# completion for a request never issued takes the controller out of
+# service cleanly.
+# hvg-timeout: 600
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
+. "$HVG_REPO/tools/testing/vm/tests/storvsc_lib.inc"
+
+knob() {
+	/bin/echo "$2" >"$DBG/$1"
+}
+
+rd() {
+	dd if="$DEV" of=/dev/null bs=4k count="${1:-1}" iflag=direct 2>/dev/null
+}
+
+# KNOB: two SRBs answered so, the read still succeeds, the knob is spent.
+requeued() {
+	knob "$1" 2 && rd 4 || { ktap_diag "read failed"; return 1; }
+	[ "$(cat "$DBG/$1")" = 0 ] && return 0
+	ktap_diag "$1 is still $(cat "$DBG/$1")"
+	return 1
+}
+
+slow() {
+	knob delay_ms 20
+	fio_verify "$DEV" 4 1M
+	_rc=$?
+	knob delay_ms 0
+	return $_rc
+}
+
+short_completion() {
+	dmesg_mark
+	knob fault_short 1 && rd || { ktap_diag "read failed"; return 1; }
+	dmesg_has "malformed SRB completion"
+}
+
+# A request the host swallows times out after 2 s; the bus reset makes
+# the host give it back, the command is retried and succeeds.
+reset_recovery() {
+	dmesg_mark
+	echo 2 >"/sys/block/$SD/device/timeout"
+	knob fault_swallow 1 && rd || { ktap_diag "read failed"; return 1; }
+	dmesg_has "resetting the bus" && dmesg_has "bus reset done" || {
+		ktap_diag "no bus reset in dmesg"
+		return 1
+	}
+	[ "$(cat "/sys/block/$SD/device/state")" = running ]
+}
+
+# The same under fio at QD32 on both channels: three requests swallowed,
+# every block verified afterwards.
+reset_under_fio() {
+	knob fault_swallow 3
+	fio_verify "$DEV" 32 4M --offset_increment=4M --numjobs=2 \
+		--cpus_allowed=0-1 --cpus_allowed_policy=split
+	_rc=$?
+	echo 30 >"/sys/block/$SD/device/timeout"
+	[ $_rc = 0 ] || return 1
+	[ "$(cat "$DBG/fault_swallow")" = 0 ] || {
+		ktap_diag "fault_swallow is still $(cat "$DBG/fault_swallow")"
+		return 1
+	}
+	grep -q "resets=[1-9]" "$HVSIM_DBG/devices"
+}
+
+# An unknown transaction id fails the channel: the command in flight and
+# every later one end with an error at once, and the controller goes away
+# cleanly when the host removes it.
+unknown_id() {
+	dmesg_mark
+	knob fault_bad_id 1
+	if rd; then
+		ktap_diag "a read succeeded with a failed channel"
+		return 1
+	fi
+	dmesg_has "never issued" && dmesg_has "out of service" || {
+		ktap_diag "no channel failure in dmesg"
+		return 1
+	}
+	if rd; then
+		ktap_diag "a later read succeeded"
+		return 1
+	fi
+	hvsim_del_device "$G" || return 1
+	wait_for "[ ! -e $VMBUS/devices/$G ]" 30 && [ ! -b "$DEV" ]
+}
+
+storvsc_readd() {
+	/bin/echo "scsi size=16M" >"$HVSIM_DBG/new_device" || return 1
+	wait_disk || { ktap_diag "no disk"; return 1; }
+	rd 16
+}
+
+ktap_plan 11
+if ! storvsc_load vcpus_per_subchannel=1 "size=16M subchannels=1"; then
+	ktap_fail "load hv_storvsc with two channels"
+	ktap_done
+fi
+ktap_ok "load hv_storvsc with two channels ($DEV)"
+ktap_check "SCSI BUSY is requeued and the read succeeds" requeued fault_busy
+ktap_check "TASK SET FULL is requeued and the read succeeds" requeued fault_queue_full
+ktap_check "SRB status BUSY is requeued and the read succeeds" requeued fault_srb_busy
+ktap_check "slow completions (20 ms each): fio verify passes" slow
+ktap_check "a completion cut short is caught and retried" short_completion
+ktap_check "a swallowed request times out, a bus reset recovers it" reset_recovery
+ktap_check "three swallowed requests under fio QD32: reset, verify passes" reset_under_fio
+ktap_check "an unknown transaction id fails the controller cleanly" unknown_id
+ktap_check "a new controller works after that" storvsc_readd
+ktap_check "unload" storvsc_unload
+ktap_done
