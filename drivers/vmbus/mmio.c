@@ -11,6 +11,7 @@
  * hvg_mmio_reserve() fails with -ENODEV and says so.
  */
 #include <linux/ioport.h>
+#include <linux/log2.h>
 #include <linux/slab.h>
 
 #include "vmbus_priv.h"
@@ -60,6 +61,32 @@ static int hvg_mmio_load(void)
 	return 0;
 }
 
+/*
+ * First fit in @root.  Not allocate_resource(): on x86 that steers clear of
+ * RAM, and a simulated host's MMIO space is RAM it owns.
+ */
+static int hvg_mmio_fit(struct resource *root, struct resource *res,
+			resource_size_t size, resource_size_t align)
+{
+	resource_size_t start = ALIGN(root->start, align), last;
+	struct resource *c = root->child;
+
+	for (;;) {
+		resource_size_t end = c ? c->start - 1 : root->end;
+
+		last = start + size - 1;
+		if (start >= root->start && last >= start && last <= end) {
+			res->start = start;
+			res->end = last;
+			return request_resource(root, res);
+		}
+		if (!c)
+			return -ENOSPC;
+		start = ALIGN(c->end + 1, align);
+		c = c->sibling;
+	}
+}
+
 /**
  * hvg_mmio_reserve() - reserve a piece of the host's MMIO space
  * @hdev: the device that will use it (names the resource)
@@ -71,7 +98,7 @@ static int hvg_mmio_load(void)
  *
  * Return: the reserved resource, ERR_PTR(-ENODEV) when the host offers no
  * MMIO space, ERR_PTR(-ENOSPC) when no range has @size bytes free, or
- * ERR_PTR(-ENOMEM).
+ * ERR_PTR(-ENOMEM) (-EINVAL for a zero @size or a bad @align).
  */
 struct resource *hvg_mmio_reserve(struct hvg_device *hdev,
 				  resource_size_t size, resource_size_t align)
@@ -80,6 +107,8 @@ struct resource *hvg_mmio_reserve(struct hvg_device *hdev,
 	unsigned int i;
 	int ret;
 
+	if (!size || !is_power_of_2(align))
+		return ERR_PTR(-EINVAL);
 	res = kzalloc(sizeof(*res), GFP_KERNEL);
 	if (!res)
 		return ERR_PTR(-ENOMEM);
@@ -87,13 +116,9 @@ struct resource *hvg_mmio_reserve(struct hvg_device *hdev,
 	res->flags = IORESOURCE_MEM;
 	mutex_lock(&hvg_mmio_lock);
 	ret = hvg_mmio_load();
-	for (i = 0; !ret && i < hvg_mmio_nranges; i++) {
-		struct resource *r = &hvg_mmio_ranges[i];
-
-		if (!allocate_resource(r, res, size, r->start, r->end, align,
-				       NULL, NULL))
+	for (i = 0; !ret && i < hvg_mmio_nranges; i++)
+		if (!hvg_mmio_fit(&hvg_mmio_ranges[i], res, size, align))
 			break;
-	}
 	if (!ret && i == hvg_mmio_nranges)
 		ret = -ENOSPC;
 	mutex_unlock(&hvg_mmio_lock);
