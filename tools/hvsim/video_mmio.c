@@ -82,6 +82,7 @@ int hvsim_mmio_range(unsigned int index, phys_addr_t *start,
  */
 void *hvsim_mmio_va(u64 gpa, u64 len)
 {
+	/* Pairs with hvsim_mmio_alloc(): the order is set before the pages. */
 	struct page *pages = smp_load_acquire(&hvsim_mmio_pages);
 	u64 start, size;
 

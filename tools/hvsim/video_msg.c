@@ -136,15 +136,18 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 	u8 *va = NULL;
 	int ret;
 
-	if (!v->version)
+	if (!v->version) {
 		hvsim_video_bad(v, "VRAM location before version negotiation",
 				SYNTHVID_VRAM_LOCATION);
-	else if (!loc->is_vram_gpa_specified)
+	} else if (!loc->is_vram_gpa_specified) {
 		hvsim_video_bad(v, "VRAM location without a GPA",
 				SYNTHVID_VRAM_LOCATION);
-	else if (!(va = hvsim_mmio_va(loc->vram_gpa, size)))
-		hvsim_video_bad(v, "VRAM outside the MMIO space",
-				SYNTHVID_VRAM_LOCATION);
+	} else {
+		va = hvsim_mmio_va(loc->vram_gpa, size);
+		if (!va)
+			hvsim_video_bad(v, "VRAM outside the MMIO space",
+					SYNTHVID_VRAM_LOCATION);
+	}
 	if (va && v->fault_vram_refuse) {
 		v->fault_vram_refuse--;
 		pr_info("hvsim: fault: dev%u: VRAM location refused\n", v->dev->id);
