@@ -140,6 +140,17 @@ static inline void hvg_defio_range(struct list_head *pages, unsigned long *lo,
 #undef HVG_DEFIO_LIST
 }
 
+/*
+ * fb_ops.fb_mmap of a deferred-I/O framebuffer: fb_deferred_io_mmap() is
+ * exported from 5.18 on; before, the fbdev core maps such a framebuffer
+ * through deferred I/O itself when fb_mmap is NULL.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+#define HVG_FB_DEFIO_MMAP	NULL
+#else
+#define HVG_FB_DEFIO_MMAP	fb_deferred_io_mmap
+#endif
+
 static inline int hvg_fb_deferred_io_init(struct fb_info *info)
 {
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
