@@ -12,7 +12,7 @@ only.
   fb_tool.py blank PPM             the frame is all black
   fb_tool.py lit PPM MIN           at least MIN colour components are not 0
   fb_tool.py hold SECONDS          mmap the framebuffer and keep writing to it
-  fb_tool.py png PPM OUT           convert to PNG
+  fb_tool.py png PPM OUT [X Y W H] convert to PNG, optionally cropped
   fb_tool.py bench STATE SECONDS   full-screen update rate and write-to-frame
                                    latency, against the video host's state
 
@@ -157,9 +157,13 @@ def hold(seconds):
     print("# held %s for %ss, %d row writes" % (FB, seconds, i))
 
 
-def png(path, out):
+def png(path, out, crop):
     w, h, pix = read_ppm(path)
-    raw = b"".join(b"\0" + pix[y * w * 3:(y + 1) * w * 3] for y in range(h))
+    x0, y0, cw, ch = (int(v) for v in crop) if crop else (0, 0, w, h)
+    cw, ch = min(cw, w - x0), min(ch, h - y0)
+    raw = b"".join(b"\0" + pix[(y * w + x0) * 3:(y * w + x0 + cw) * 3]
+                   for y in range(y0, y0 + ch))
+    w, h = cw, ch
 
     def chunk(kind, data):
         c = kind + data
@@ -236,7 +240,7 @@ def main(argv):
     elif cmd == "hold":
         hold(float(args[0]))
     elif cmd == "png":
-        png(args[0], args[1])
+        png(args[0], args[1], args[2:6])
     elif cmd == "bench":
         bench(args[0], float(args[1]))
     else:
