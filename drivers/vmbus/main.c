@@ -65,6 +65,7 @@ void hv_backend_unregister(const struct hv_backend_ops *ops)
 	mutex_lock(&hvg_conn.lock);
 	if (hvg_conn.ops == ops) {
 		hvg_disconnect();
+		hvg_mmio_reset();
 		hvg_conn.ops = NULL;
 		pr_info("hv_vmbus: disconnected from %s\n", ops->name);
 	}

@@ -164,6 +164,9 @@ void hvg_bus_exit(void);
 int hvg_device_add(struct hvg_channel *primary);
 void hvg_device_remove(struct hvg_device *hdev);
 
+/* mmio.c */
+void hvg_mmio_reset(void);
+
 /* sysfs.c */
 extern const struct attribute_group **hvg_dev_attr_groups;
 extern const struct attribute_group **hvg_bus_attr_groups;

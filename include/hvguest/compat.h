@@ -110,4 +110,56 @@ struct scsi_cmnd;
 #define HVG_BUSY_ITER_RESERVED_ARG
 #endif
 
+/* ---- hyperv_fb (issue 5) ------------------------------------------------- */
+
+/* Only for files that include <linux/fb.h> first. */
+#ifdef _LINUX_FB_H
+/*
+ * Deferred I/O: before 5.19 the page list holds the struct pages themselves
+ * (on ->lru, offset in ->index) and fb_deferred_io_init() cannot fail.
+ */
+static inline void hvg_defio_range(struct list_head *pages, unsigned long *lo,
+				   unsigned long *hi)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
+	struct page *ref;
+#define HVG_DEFIO_OFFSET(ref)	((unsigned long)(ref)->index << PAGE_SHIFT)
+#define HVG_DEFIO_LIST		lru
+#else
+	struct fb_deferred_io_pageref *ref;
+#define HVG_DEFIO_OFFSET(ref)	((ref)->offset)
+#define HVG_DEFIO_LIST		list
+#endif
+	*lo = ULONG_MAX;
+	*hi = 0;
+	list_for_each_entry(ref, pages, HVG_DEFIO_LIST) {
+		*lo = min(*lo, HVG_DEFIO_OFFSET(ref));
+		*hi = max(*hi, HVG_DEFIO_OFFSET(ref) + PAGE_SIZE);
+	}
+#undef HVG_DEFIO_OFFSET
+#undef HVG_DEFIO_LIST
+}
+
+/*
+ * fb_ops.fb_mmap of a deferred-I/O framebuffer: fb_deferred_io_mmap() is
+ * exported from 5.18 on; before, the fbdev core maps such a framebuffer
+ * through deferred I/O itself when fb_mmap is NULL.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+#define HVG_FB_DEFIO_MMAP	NULL
+#else
+#define HVG_FB_DEFIO_MMAP	fb_deferred_io_mmap
+#endif
+
+static inline int hvg_fb_deferred_io_init(struct fb_info *info)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
+	fb_deferred_io_init(info);
+	return 0;
+#else
+	return fb_deferred_io_init(info);
+#endif
+}
+#endif /* _LINUX_FB_H */
+
 #endif /* _HVGUEST_COMPAT_H */

@@ -36,6 +36,10 @@ struct module;
  * @eom: end-of-message on the current CPU: the host may deliver the next
  *	pending message to the slot that the guest just freed.
  * @vp_index: the hypervisor's VP index of @cpu.
+ * @mmio_range: optional; range @index (0, 1, ...) of the guest-physical MMIO
+ *	space the host offers for device memory such as framebuffers: set
+ *	@start and @size and return 0, or return -ENOENT after the last one.
+ *	Called from process context.  Without it no MMIO space is offered.
  */
 struct hv_backend_ops {
 	const char *name;
@@ -48,6 +52,8 @@ struct hv_backend_ops {
 	void (*synic_disable)(unsigned int cpu);
 	void (*eom)(void);
 	u32 (*vp_index)(unsigned int cpu);
+	int (*mmio_range)(unsigned int index, phys_addr_t *start,
+			  resource_size_t *size);
 };
 
 int hv_backend_register(const struct hv_backend_ops *ops);

@@ -132,4 +132,12 @@ bool hvg_channel_rescinded(const struct hvg_channel *chan);
 const u8 *hvg_channel_offer_userdef(const struct hvg_channel *chan);
 u32 hvg_protocol_version(void);
 
+/* ---- MMIO space ----------------------------------------------------------- */
+
+struct resource;
+
+struct resource *hvg_mmio_reserve(struct hvg_device *hdev,
+				  resource_size_t size, resource_size_t align);
+void hvg_mmio_release(struct resource *res);
+
 #endif /* _HVGUEST_VMBUS_H */

@@ -286,6 +286,13 @@ extern const struct hvsim_service hvsim_ic_shutdown_svc;
 extern const struct hvsim_service hvsim_ic_timesync_svc;
 extern const struct hvsim_service hvsim_scsi_svc;
 extern const struct hvsim_service hvsim_net_svc;
+extern const struct hvsim_service hvsim_video_svc;
+
+/* video_mmio.c */
+void hvsim_mmio_exit(void);
+int hvsim_mmio_range(unsigned int index, phys_addr_t *start,
+		     resource_size_t *size);
+void *hvsim_mmio_va(u64 gpa, u64 len);
 
 /* control.c */
 void hvsim_control_init(void);

@@ -123,6 +123,7 @@ static void hvsim_teardown(void)
 	hvsim_free_all();
 	mutex_unlock(&hvsim.lock);
 	destroy_workqueue(hvsim.wq);
+	hvsim_mmio_exit();
 }
 
 static int __init hvsim_init(void)

@@ -392,6 +392,7 @@ const struct hv_backend_ops hvsim_ops = {
 	.synic_disable	= hvsim_synic_disable,
 	.eom		= hvsim_eom,
 	.vp_index	= hvsim_vp_index,
+	.mmio_range	= hvsim_mmio_range,
 };
 
 /* ---- Set-up and teardown ------------------------------------------------- */

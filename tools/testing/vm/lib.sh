@@ -35,6 +35,7 @@
 HVG_KO_VMBUS=$HVG_REPO/drivers/vmbus/hv_vmbus.ko
 HVG_KO_HVSIM=$HVG_REPO/tools/hvsim/hvsim.ko
 HVG_KO_ECHO=$HVG_REPO/tools/testing/echo/vmbus_echo.ko
+HVG_KO_FB=$HVG_REPO/drivers/fb/hyperv_fb.ko
 
 _ktap_n=0
 _ktap_plan=

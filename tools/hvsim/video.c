@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvsim synthetic video host (new_device "video [version=10|8|7]
+ * [modes=WxH,WxH,...] [default=N]"): the service callbacks and the debugfs
+ * files of dev<N>/: state, frame.ppm (video_frame.c) and the fault knobs
+ * fault_bad_size, fault_unknown_type, fault_bad_list, fault_vram_refuse.
+ *
+ * version is the newest synthvid version the host accepts (WIN10 3.5,
+ * WIN8 3.2, WIN7 3.0); modes is the resolution list a WIN10 guest gets,
+ * default the index of the default one in it.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "video.h"
+
+#define HVSIM_VIDEO_BUDGET	64
+
+static const char hvsim_video_default_modes[] =
+	"1024x768,1152x864,1280x720,800x600,640x480,1280x1024,1920x1080";
+
+static int hvsim_video_parse_modes(struct hvsim_video *v, char *list)
+{
+	char *m;
+
+	v->nmodes = 0;
+	while ((m = strsep(&list, ","))) {
+		unsigned int w, h;
+		char c;
+
+		if (v->nmodes == SYNTHVID_MAX_RESOLUTIONS ||
+		    sscanf(m, "%ux%u%c", &w, &h, &c) != 2 || !w || !h ||
+		    w > U16_MAX || h > U16_MAX)
+			return -EINVAL;
+		v->modes[v->nmodes].width = w;
+		v->modes[v->nmodes].height = h;
+		v->nmodes++;
+	}
+	return v->nmodes ? 0 : -EINVAL;
+}
+
+static int hvsim_video_parse(struct hvsim_video *v, char *args)
+{
+	char defaults[sizeof(hvsim_video_default_modes)];
+	char *tok, *val;
+	int ret = 0;
+
+	memcpy(defaults, hvsim_video_default_modes, sizeof(defaults));
+	hvsim_video_parse_modes(v, defaults);
+	while (args && (tok = strsep(&args, " \t\n")) && !ret) {
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (!val) {
+			ret = -EINVAL;
+			break;
+		}
+		*val++ = '\0';
+		if (!strcmp(tok, "version")) {
+			if (!strcmp(val, "10"))
+				v->max_version = SYNTHVID_VERSION_WIN10;
+			else if (!strcmp(val, "8"))
+				v->max_version = SYNTHVID_VERSION_WIN8;
+			else if (!strcmp(val, "7"))
+				v->max_version = SYNTHVID_VERSION_WIN7;
+			else
+				ret = -EINVAL;
+		} else if (!strcmp(tok, "modes")) {
+			ret = hvsim_video_parse_modes(v, val);
+		} else if (!strcmp(tok, "default")) {
+			ret = kstrtouint(val, 0, &v->def_mode);
+		} else {
+			ret = -EINVAL;
+		}
+	}
+	if (!ret && v->def_mode >= v->nmodes)
+		ret = -EINVAL;
+	if (ret)
+		pr_err("hvsim: video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX)\n",
+		       SYNTHVID_MAX_RESOLUTIONS);
+	return ret;
+}
+
+static const char *hvsim_video_version_str(u32 version)
+{
+	switch (version) {
+	case SYNTHVID_VERSION_WIN10:
+		return "3.5";
+	case SYNTHVID_VERSION_WIN8:
+		return "3.2";
+	case SYNTHVID_VERSION_WIN7:
+		return "3.0";
+	default:
+		return "none";
+	}
+}
+
+static int hvsim_video_state_show(struct seq_file *s, void *unused)
+{
+	struct hvsim_video *v = s->private;
+	const struct synthvid_output_situation *o = &v->situ;
+
+	mutex_lock(&hvsim.lock);
+	seq_printf(s, "version: %s\n", hvsim_video_version_str(v->version));
+	if (v->vram_gpa)
+		seq_printf(s, "vram: %#llx\n", v->vram_gpa);
+	else
+		seq_puts(s, "vram: none\n");
+	if (v->situ_set)
+		seq_printf(s, "mode: %ux%u\ndepth: %u\npitch: %u\nactive: %u\n",
+			   o->width_pixels, o->height_pixels, o->depth_bits,
+			   o->pitch_bytes, o->active);
+	else
+		seq_puts(s, "mode: none\n");
+	seq_printf(s, "pointer: %s %d,%d\nshape: %ux%u\nshapes: %llu\n",
+		   v->ptr_visible ? "visible" : "hidden", v->ptr_x, v->ptr_y,
+		   v->shape_w, v->shape_h, v->shapes);
+	seq_printf(s, "dirt_msgs: %llu\ndirt_rects: %llu\nlast_dirt_ns: %llu\nbad_msgs: %llu\n",
+		   v->dirt_msgs, v->dirt_rects, v->last_dirt_ns, v->bad_msgs);
+	mutex_unlock(&hvsim.lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_video_state);
+
+static int hvsim_video_create(struct hvsim_dev *dev, char *args)
+{
+	struct hvsim_video *v;
+	int ret;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	v->dev = dev;
+	v->max_version = SYNTHVID_VERSION_WIN10;
+	ret = hvsim_video_parse(v, args);
+	if (ret) {
+		kfree(v);
+		return ret;
+	}
+	dev->priv = v;
+	debugfs_create_file("state", 0400, dev->dir, v, &hvsim_video_state_fops);
+	hvsim_video_frame_files(v);
+	debugfs_create_u32("fault_bad_size", 0600, dev->dir, &v->fault_bad_size);
+	debugfs_create_u32("fault_unknown_type", 0600, dev->dir,
+			   &v->fault_unknown_type);
+	debugfs_create_u32("fault_bad_list", 0600, dev->dir, &v->fault_bad_list);
+	debugfs_create_u32("fault_vram_refuse", 0600, dev->dir,
+			   &v->fault_vram_refuse);
+	return 0;
+}
+
+static void hvsim_video_destroy(struct hvsim_dev *dev)
+{
+	struct hvsim_video *v = dev->priv;
+
+	hvsim_video_reset(v);
+	kfree(v);
+}
+
+static int hvsim_video_open(struct hvsim_chan *chan)
+{
+	struct hvsim_video *v = chan->dev->priv;
+
+	if (chan->subidx)
+		return -EINVAL;
+	hvsim_video_reset(v);
+	v->chan = chan;
+	return 0;
+}
+
+static void hvsim_video_close(struct hvsim_chan *chan)
+{
+	struct hvsim_video *v = chan->dev->priv;
+
+	v->chan = NULL;
+	hvsim_video_reset(v);
+}
+
+static bool hvsim_video_service(struct hvsim_chan *chan)
+{
+	return hvsim_chan_service(chan, hvsim_video_packet, HVSIM_VIDEO_BUDGET);
+}
+
+static void hvsim_video_show(struct seq_file *s, struct hvsim_chan *chan)
+{
+	struct hvsim_video *v = chan->dev->priv;
+
+	seq_printf(s, " synthvid %s", hvsim_video_version_str(v->version));
+	if (v->situ_set)
+		seq_printf(s, " mode %ux%u", v->situ.width_pixels,
+			   v->situ.height_pixels);
+}
+
+const struct hvsim_service hvsim_video_svc = {
+	.name = "video",
+	.class_id = HVG_SYNTHVID_CLASS_GUID,
+	.mmio_megabytes = HVSIM_VIDEO_VRAM_MB,
+	.create = hvsim_video_create,
+	.destroy = hvsim_video_destroy,
+	.open = hvsim_video_open,
+	.close = hvsim_video_close,
+	.service = hvsim_video_service,
+	.show = hvsim_video_show,
+};
