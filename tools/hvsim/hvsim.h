@@ -286,6 +286,8 @@ extern const struct hvsim_service hvsim_ic_shutdown_svc;
 extern const struct hvsim_service hvsim_ic_timesync_svc;
 extern const struct hvsim_service hvsim_scsi_svc;
 extern const struct hvsim_service hvsim_net_svc;
+extern const struct hvsim_service hvsim_mouse_svc;
+extern const struct hvsim_service hvsim_kbd_svc;
 
 /* control.c */
 void hvsim_control_init(void);
