@@ -151,7 +151,7 @@ ktap_check "mouse: unknown message type refused" \
 	"unknown message type, size \(66," "move 40 40"
 ktap_check "keyboard: truncated keystroke refused" \
 	fault "$kbd" fault_short "$kev" "key 31 down" \
-	"keystroke message too short \(6, 12\)" "key 31 down" "key 31 up"
+	"keystroke message too short \(8, 12\)" "key 31 down" "key 31 up"
 ktap_check "keyboard: make code with the break bit refused" \
 	fault "$kbd" fault_bad_code "$kev" "key 32 down" "invalid keystroke" "key 32 down" "key 32 up"
 ktap_check "keyboard: unknown message type refused" \
