@@ -158,6 +158,11 @@ static void mouse_on_message(struct mouse_dev *md, u8 *msg, u32 len)
 				le32_to_cpu(pipe->type), size);
 		return;
 	}
+	/*
+	 * The pipe header bounds the message; the HID header's size is
+	 * relied on for input reports only, as the host's other messages
+	 * are known by their type.
+	 */
 	body = size - sizeof(*h);
 	switch (le32_to_cpu(h->type)) {
 	case SYNTHHID_PROTOCOL_RESPONSE:

@@ -135,8 +135,13 @@ static bool hvsim_input_flush(struct hvsim_input *in, bool *signal)
 	unsigned int n;
 
 	if (in->greet) {
-		if (in->ops->greet(in, signal) == -ENOSPC)
+		int ret = in->ops->greet(in, signal);
+
+		if (ret == -ENOSPC)
 			return false;	/* the guest signals when it made room */
+		if (ret)
+			pr_err("hvsim: dev%u: cannot greet the guest: %d\n",
+			       in->dev->id, ret);
 		in->greet = false;
 	}
 	for (n = 0; n < HVSIM_INPUT_BUDGET; n++) {

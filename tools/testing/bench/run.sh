@@ -23,3 +23,7 @@ echo "== network: hv_netvsc + hvsim against veth, in the VM =="
 echo
 echo "== storage: hv_storvsc + hvsim against brd, in the VM =="
 "$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/storvsc.sh"
+
+echo
+echo "== input: hid_hyperv + hyperv_keyboard + hvsim, injection to evdev, in the VM =="
+"$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/input.sh"

@@ -13,8 +13,10 @@
       keep EVENT open (and read it) for SECONDS or until it goes away;
       prints "gone" if the device disappeared under the reader
   input_evdev.py latency EVENT INJECT N mouse|keyboard
-      N injections, each timed from the write to its frame on EVENT
+      N injections, each timed from the write to its frame: to the frame's
+      evdev timestamp (CLOCK_MONOTONIC) and to the reader having it
 """
+import fcntl
 import glob
 import os
 import select
@@ -24,6 +26,7 @@ import time
 
 EVENT = struct.Struct("llHHi")
 EV_SYN, EV_KEY, EV_REL, EV_ABS, EV_MSC = 0, 1, 2, 3, 4
+EVIOCSCLOCKID = 0x400445a0
 NAMES = {EV_KEY: "EV_KEY", EV_REL: "EV_REL", EV_ABS: "EV_ABS"}
 
 
@@ -109,27 +112,46 @@ def hold(event, seconds):
 
 def latency(event, inj, n, kind):
     fd = os.open(event, os.O_RDONLY)
-    lat = []
+    fcntl.ioctl(fd, EVIOCSCLOCKID, struct.pack("i", time.CLOCK_MONOTONIC))
+    ifd = os.open(inj, os.O_WRONLY)
+    stamp, woke = [], []
     for i in range(n):
         if kind == "mouse":
             cmd = "move %d %d" % (1000 + i % 2, 2000)
         else:
             cmd = "key 30 %s" % ("down" if i % 2 == 0 else "up")
         t0 = time.monotonic_ns()
-        inject(inj, cmd)
-        _, ok = frame(fd, 2)
+        os.write(ifd, cmd.encode())
+        ts = frame_stamp(fd, 2)
         t1 = time.monotonic_ns()
-        if ok:
-            lat.append(t1 - t0)
+        if ts:
+            stamp.append(ts - t0)
+            woke.append(t1 - t0)
+    os.close(ifd)
     os.close(fd)
-    lat.sort()
-    if not lat:
-        print("no events arrived")
+    if not stamp:
+        print("%-9s no events arrived" % kind)
         return
-    med = lat[len(lat) // 2]
-    p99 = lat[min(len(lat) - 1, len(lat) * 99 // 100)]
-    print("%-9s events=%d lost=%d median_us=%.1f p99_us=%.1f" %
-          (kind, len(lat), n - len(lat), med / 1000, p99 / 1000))
+    print("%-9s events=%d lost=%d  to evdev: median_us=%.1f p99_us=%.1f"
+          "  to reader: median_us=%.1f p99_us=%.1f" %
+          ((kind, len(stamp), n - len(stamp)) + pct(stamp) + pct(woke)))
+
+
+def pct(v):
+    v = sorted(v)
+    return (v[len(v) // 2] / 1000, v[min(len(v) - 1, len(v) * 99 // 100)] / 1000)
+
+
+def frame_stamp(fd, timeout):
+    """The timestamp (ns) of the next SYN_REPORT, or None."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        sec, usec, typ, code, _ = EVENT.unpack(os.read(fd, EVENT.size))
+        if typ == EV_SYN and code == 0:
+            return sec * 1000000000 + usec * 1000
 
 
 def main(argv):
