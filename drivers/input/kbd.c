@@ -7,8 +7,12 @@
  * prefix, make code, 0x80 on release), so atkbd decodes them.
  *
  * Unicode keystrokes (a UTF-16 unit instead of a scancode, sent by some
- * remote consoles) have no scancode and are counted and ignored.  The port
- * cannot be written to, so atkbd neither probes it nor drives LEDs.
+ * remote consoles) have no scancode and are counted and ignored.
+ *
+ * atkbd drives the port as a keyboard behind an i8042 (kbd_serio_write()):
+ * every command byte is acknowledged at once, "identify" is answered with
+ * a translated MF2 keyboard's ID, and the LED mask following "set LEDs"
+ * goes to the host as a SET_LEDS message.
  */
 #include <linux/module.h>
 #include <linux/serio.h>
@@ -25,6 +29,16 @@
 #define KBD_XT_E1		0xe1
 #define KBD_XT_BREAK		0x80
 
+/* The PS/2 keyboard commands answered beyond an acknowledgement */
+#define KBD_PS2_SETLEDS		0xed	/* LED mask follows */
+#define KBD_PS2_GETID		0xf2	/* answered with the ID */
+#define KBD_PS2_SETREP		0xf3	/* typematic rate follows */
+#define KBD_PS2_RESET_BAT	0xff	/* answered with "self test passed" */
+#define KBD_PS2_ACK		0xfa
+#define KBD_PS2_BAT_OK		0xaa
+#define KBD_PS2_ID0		0xab	/* an MF2 keyboard, as translated */
+#define KBD_PS2_ID1		0x41
+
 enum kbd_state {
 	KBD_HANDSHAKE,		/* protocol request sent */
 	KBD_ACCEPTED,
@@ -39,6 +53,8 @@ enum kbd_state {
  * @lock: @state, @started and the counters
  * @state: enum kbd_state
  * @started: the serio core has added the port: keystrokes go to it
+ * @ps2_param: the command whose parameter byte atkbd writes next, or 0
+ * @leds: the LED mask last sent to the host
  * @wait: woken when the handshake ends
  * @keys: keystrokes fed to the port
  * @unicode: unicode keystrokes ignored
@@ -52,6 +68,8 @@ struct kbd_dev {
 	spinlock_t lock;
 	enum kbd_state state;
 	bool started;
+	u8 ps2_param;
+	u8 leds;
 	wait_queue_head_t wait;
 	u64 keys;
 	u64 unicode;
@@ -219,14 +237,57 @@ static void kbd_serio_stop(struct serio *serio)
 	spin_unlock_irqrestore(&kd->lock, flags);
 }
 
+/* lock held */
+static void kbd_set_leds(struct kbd_dev *kd, u8 mask)
+{
+	struct hvg_kbd_set_leds msg = {
+		.hdr.type = cpu_to_le32(HVG_KBD_SET_LEDS),
+		.flags = cpu_to_le16(mask & HVG_KBD_LEDS),
+	};
+	int ret;
+
+	ret = hvg_sendpacket(kd->hdev->channel, &msg, sizeof(msg), 0,
+			     VM_PKT_DATA_INBAND, 0);
+	if (ret)
+		dev_err_ratelimited(&kd->hdev->dev, "cannot send the LED state: %d\n", ret);
+	else
+		kd->leds = mask & HVG_KBD_LEDS;
+}
+
+/* atkbd writes a byte to the keyboard: answer as a keyboard would. */
+static int kbd_serio_write(struct serio *serio, unsigned char byte)
+{
+	struct kbd_dev *kd = serio->port_data;
+	unsigned long flags;
+	u8 param;
+
+	spin_lock_irqsave(&kd->lock, flags);
+	param = kd->ps2_param;
+	kd->ps2_param = 0;
+	if (param == KBD_PS2_SETLEDS)
+		kbd_set_leds(kd, byte);
+	else if (!param && (byte == KBD_PS2_SETLEDS || byte == KBD_PS2_SETREP))
+		kd->ps2_param = byte;
+	serio_interrupt(serio, KBD_PS2_ACK, 0);
+	if (!param && byte == KBD_PS2_GETID) {
+		serio_interrupt(serio, KBD_PS2_ID0, 0);
+		serio_interrupt(serio, KBD_PS2_ID1, 0);
+	} else if (!param && byte == KBD_PS2_RESET_BAT) {
+		serio_interrupt(serio, KBD_PS2_BAT_OK, 0);
+	}
+	spin_unlock_irqrestore(&kd->lock, flags);
+	return 0;
+}
+
 static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
 	struct kbd_dev *kd = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "keys: %llu\nunicode: %llu\ndropped: %llu\nmalformed: %llu\n",
+	return sysfs_emit(buf, "keys: %llu\nunicode: %llu\ndropped: %llu\nmalformed: %llu\nleds: %#x\n",
 			  READ_ONCE(kd->keys), READ_ONCE(kd->unicode),
-			  READ_ONCE(kd->dropped), READ_ONCE(kd->malformed));
+			  READ_ONCE(kd->dropped), READ_ONCE(kd->malformed),
+			  READ_ONCE(kd->leds));
 }
 static DEVICE_ATTR_RO(stats);
 
@@ -238,6 +299,7 @@ static struct serio *kbd_serio_alloc(struct kbd_dev *kd)
 		return NULL;
 	serio->id.type = SERIO_8042_XL;
 	serio->port_data = kd;
+	serio->write = kbd_serio_write;
 	serio->start = kbd_serio_start;
 	serio->stop = kbd_serio_stop;
 	serio->dev.parent = &kd->hdev->dev;

@@ -13,8 +13,8 @@
  *
  * Keyboard: every in-band packet is one message starting with struct
  * hvg_kbd_hdr, no pipe header.  The guest asks for version 1.0, the host
- * accepts and sends keystrokes as set 1 scancodes.  (A guest-to-host
- * message for the LED state exists as type 4; hyperv_keyboard does not send it.)
+ * accepts and sends keystrokes as set 1 scancodes.  The guest tells the host
+ * its LED state.
  *
  * All fields are little endian.
  */
@@ -116,7 +116,7 @@ enum hvg_kbd_msg_type {
 	HVG_KBD_PROTOCOL_REQUEST = 1,
 	HVG_KBD_PROTOCOL_RESPONSE = 2,
 	HVG_KBD_EVENT = 3,
-	HVG_KBD_SET_LEDS = 4,		/* guest to host, not used */
+	HVG_KBD_SET_LEDS = 4,		/* guest to host */
 };
 
 struct hvg_kbd_hdr {
@@ -146,6 +146,17 @@ struct hvg_kbd_keystroke {
 	__le16 make_code;		/* set 1 scancode, without break bit */
 	__le16 reserved;
 	__le32 info;
+} __packed;
+
+/* HVG_KBD_SET_LEDS: the same bits as the PS/2 "set LEDs" command's */
+#define HVG_KBD_LED_SCROLL	BIT(0)
+#define HVG_KBD_LED_NUM		BIT(1)
+#define HVG_KBD_LED_CAPS	BIT(2)
+#define HVG_KBD_LEDS		(HVG_KBD_LED_SCROLL | HVG_KBD_LED_NUM | HVG_KBD_LED_CAPS)
+
+struct hvg_kbd_set_leds {
+	struct hvg_kbd_hdr hdr;
+	__le16 flags;
 } __packed;
 
 /* The largest keyboard message either side sends */

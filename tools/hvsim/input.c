@@ -187,6 +187,7 @@ int hvsim_input_open(struct hvsim_chan *chan)
 		return -EINVAL;
 	in->greet = false;
 	in->version = 0;
+	in->leds = 0;
 	spin_lock(&in->lock);
 	in->chan = chan;
 	in->ready = false;

@@ -71,6 +71,7 @@ struct hvsim_input_msg {
  * @x: mouse: the pointer position
  * @y: mouse: the pointer position
  * @buttons: mouse: the buttons held
+ * @leds: keyboard: the LED mask the guest set
  * @sent: messages sent to the guest
  * @injected: messages queued by `inject`
  * @malformed: guest messages the host could not accept
@@ -91,6 +92,7 @@ struct hvsim_input {
 	u16 x;
 	u16 y;
 	u8 buttons;
+	u16 leds;
 	u64 sent;
 	u64 injected;
 	u64 malformed;

@@ -7,11 +7,31 @@
  *                             released, optionally extended
  *   unicode N                 a unicode keystroke of UTF-16 unit N
  *
- * each sent as one keystroke message.
+ * each sent as one keystroke message.  The guest's LED state (SET_LEDS) is
+ * shown in `state`.
  */
+#include <linux/seq_file.h>
 #include <linux/string.h>
 
 #include "input.h"
+
+static int hvsim_kbd_leds(struct hvsim_input *in, const u8 *msg, u32 len)
+{
+	const struct hvg_kbd_set_leds *l = (const void *)msg;
+	u16 leds;
+
+	if (!in->version || len < sizeof(*l)) {
+		hvsim_input_malformed(in, "LED state out of turn or too short");
+		return 0;
+	}
+	leds = le16_to_cpu(l->flags);
+	if (leds & ~HVG_KBD_LEDS) {
+		hvsim_input_malformed(in, "unknown LED bits");
+		return 0;
+	}
+	WRITE_ONCE(in->leds, leds);
+	return 0;
+}
 
 static int hvsim_kbd_request(struct hvsim_input *in, const u8 *msg, u32 len,
 			     bool *signal)
@@ -28,6 +48,8 @@ static int hvsim_kbd_request(struct hvsim_input *in, const u8 *msg, u32 len,
 		hvsim_input_malformed(in, "message shorter than its header");
 		return 0;
 	}
+	if (le32_to_cpu(req->hdr.type) == HVG_KBD_SET_LEDS)
+		return hvsim_kbd_leds(in, msg, len);
 	if (le32_to_cpu(req->hdr.type) != HVG_KBD_PROTOCOL_REQUEST) {
 		hvsim_input_malformed(in, "unknown keyboard message type");
 		return 0;
@@ -93,11 +115,17 @@ static int hvsim_kbd_inject(struct hvsim_input *in, char *line)
 	return -EINVAL;
 }
 
+static void hvsim_kbd_show(struct seq_file *s, struct hvsim_input *in)
+{
+	seq_printf(s, "leds: %#x\n", READ_ONCE(in->leds));
+}
+
 static const struct hvsim_input_ops hvsim_kbd_ops = {
 	.faults = BIT(HVSIM_INPUT_FAULT_REFUSE) | BIT(HVSIM_INPUT_FAULT_BAD_TYPE) |
 		  BIT(HVSIM_INPUT_FAULT_SHORT) | BIT(HVSIM_INPUT_FAULT_BAD_CODE),
 	.request = hvsim_kbd_request,
 	.inject = hvsim_kbd_inject,
+	.show = hvsim_kbd_show,
 };
 
 static int hvsim_kbd_create(struct hvsim_dev *dev, char *args)

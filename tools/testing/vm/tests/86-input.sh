@@ -14,7 +14,7 @@ HVG_KO_MOUSE=$HVG_REPO/drivers/input/hid_hyperv.ko
 HVG_KO_KBD=$HVG_REPO/drivers/input/hyperv_keyboard.ko
 EVDEV="/usr/bin/python3 $HVG_REPO/tools/testing/vm/tests/input_evdev.py"
 
-ktap_plan 24
+ktap_plan 26
 
 # dev_new SERVICE: create a device on the host, print its number.
 dev_new() {
@@ -46,6 +46,12 @@ events() {
 	$EVDEV run "$_e" "$HVSIM_DBG/dev$_d/inject" "$@" | tr '\n' ',' | sed 's/,$//'
 }
 
+# evnode KIND: wait for the event device of the mouse or keyboard, print it
+evnode() {
+	wait_for "[ -c \"\$($EVDEV find $1)\" ]" 10 || return 1
+	$EVDEV find "$1"
+}
+
 expect() {	# WANT GOT
 	[ "$2" = "$1" ] || { ktap_diag "got '$2', want '$1'"; return 1; }
 }
@@ -73,10 +79,8 @@ handshake() {
 }
 ktap_check "both handshakes complete (synthetic HID 2.0, keyboard 1.0)" handshake
 
-wait_for "$EVDEV find mouse" 10
-mev=$($EVDEV find mouse)
-wait_for "$EVDEV find keyboard" 10
-kev=$($EVDEV find keyboard)
+mev=$(evnode mouse)
+kev=$(evnode keyboard)
 have_events() {
 	[ -c "$mev" ] && [ -c "$kev" ]
 }
@@ -123,6 +127,26 @@ ktap_check "key A (make code 30) down and up" expect "EV_KEY 30 1,EV_KEY 30 0" \
 ktap_check "extended keys: E0 48 is KEY_UP, E0 1D is KEY_RIGHTCTRL" \
 	expect "EV_KEY 103 1,EV_KEY 103 0,EV_KEY 97 1,EV_KEY 97 0" \
 	"$(events "$kbd" "$kev" "key 0x48 down e0" "key 0x48 up e0" "key 0x1d down e0" "key 0x1d up e0")"
+leds() {	# CODE VALUE WANT
+	$EVDEV led "$kev" "$1" "$2" &&
+		wait_for "[ \"\$(field $HVSIM_DBG/dev$kbd/state leds)\" = $3 ]" 5 || {
+		ktap_diag "host LED state $(field "$HVSIM_DBG/dev$kbd/state" leds), want $3"
+		return 1
+	}
+}
+kcaps() {	# EV_KEY 1, EV_MSC 4, EV_LED 17; LED_NUML, LED_CAPSL, LED_SCROLLL
+	_c=$($EVDEV caps "$kev") || return 1
+	echo "$_c" | grep -qE '^ev( [0-9]+)* 1 ([0-9]+ )*17( |$)' || {
+		ktap_diag "capabilities: $(echo "$_c" | tr '\n' ';')"
+		return 1
+	}
+}
+ktap_check "keyboard capabilities include LEDs" kcaps
+ledstate() {
+	leds 1 1 0x4 && leds 0 1 0x6 && leds 1 0 0x2 && leds 0 0 0x0
+}
+ktap_check "LED changes reach the host (caps, num, off)" ledstate
+
 kstats=/sys/bus/vmbus/drivers/hyperv_keyboard/$(ls /sys/bus/vmbus/drivers/hyperv_keyboard | grep -- - | head -n 1)/stats
 unicode() {
 	_e=$(events "$kbd" "$kev" "unicode 0x263a" "key 30 down" "key 30 up")
@@ -185,12 +209,11 @@ ktap_check "keyboard: refused protocol version fails the probe" \
 
 # rescind DEV KIND: a reader holds the event device while the host rescinds it
 rescind() {
-	wait_for "$EVDEV find $2" 10 || return 1
-	_ev=$($EVDEV find "$2")
+	_ev=$(evnode "$2") || return 1
 	_out=/tmp/hold.$2
 	$EVDEV hold "$_ev" 20 >"$_out" &
 	_pid=$!
-	sleep 0.5
+	wait_for "grep -q open $_out" 20 || return 1
 	echo "$(relid_of "$1")" >"$HVSIM_DBG/del_device" || return 1
 	wait "$_pid"
 	grep -q gone "$_out" && [ ! -e "$_ev" ] && ! $EVDEV find "$2" >/dev/null

@@ -9,9 +9,11 @@
   input_evdev.py run EVENT INJECT CMD...
       open EVENT, write each CMD to the hvsim INJECT file, print the events
       each produced ("EV_KEY 272 1"; SYN and MSC left out), one frame each
+  input_evdev.py led EVENT CODE VALUE
+      write an EV_LED event (LED_NUML 0, LED_CAPSL 1, LED_SCROLLL 2)
   input_evdev.py hold EVENT SECONDS
       keep EVENT open (and read it) for SECONDS or until it goes away;
-      prints "gone" if the device disappeared under the reader
+      prints "open" once it is, "gone" if the device disappeared under it
   input_evdev.py latency EVENT INJECT N mouse|keyboard
       N injections, each timed from the write to its frame: to the frame's
       evdev timestamp (CLOCK_MONOTONIC) and to the reader having it
@@ -25,7 +27,7 @@ import sys
 import time
 
 EVENT = struct.Struct("llHHi")
-EV_SYN, EV_KEY, EV_REL, EV_ABS, EV_MSC = 0, 1, 2, 3, 4
+EV_SYN, EV_KEY, EV_REL, EV_ABS, EV_MSC, EV_LED = 0, 1, 2, 3, 4, 0x11
 EVIOCSCLOCKID = 0x400445a0
 NAMES = {EV_KEY: "EV_KEY", EV_REL: "EV_REL", EV_ABS: "EV_ABS"}
 
@@ -93,8 +95,15 @@ def run(event, inj, cmds):
     os.close(fd)
 
 
+def led(event, code, value):
+    fd = os.open(event, os.O_WRONLY)
+    os.write(fd, EVENT.pack(0, 0, EV_LED, code, value) + EVENT.pack(0, 0, EV_SYN, 0, 0))
+    os.close(fd)
+
+
 def hold(event, seconds):
     fd = os.open(event, os.O_RDONLY)
+    print("open", flush=True)
     deadline = time.monotonic() + float(seconds)
     while time.monotonic() < deadline:
         if select.select([fd], [], [], 0.2)[0]:
@@ -165,6 +174,8 @@ def main(argv):
         caps(argv[2])
     elif cmd == "run" and len(argv) >= 4:
         run(argv[2], argv[3], argv[4:])
+    elif cmd == "led" and len(argv) == 5:
+        led(argv[2], int(argv[3]), int(argv[4]))
     elif cmd == "hold" and len(argv) == 4:
         hold(argv[2], argv[3])
     elif cmd == "latency" and len(argv) == 6:
