@@ -101,6 +101,7 @@ static void mouse_on_info(struct mouse_dev *md, const struct synthhid_hdr *h,
 	}
 	why = mouse_check_info(di, len, &rlen);
 	if (why) {
+		md->malformed++;
 		dev_err_ratelimited(&md->hdev->dev,
 				    "%s (message %u bytes, report descriptor %u bytes), refused\n",
 				    why, len, rlen);
