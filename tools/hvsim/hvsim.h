@@ -293,6 +293,8 @@ void hvsim_mmio_exit(void);
 int hvsim_mmio_range(unsigned int index, phys_addr_t *start,
 		     resource_size_t *size);
 void *hvsim_mmio_va(u64 gpa, u64 len);
+extern const struct hvsim_service hvsim_mouse_svc;
+extern const struct hvsim_service hvsim_kbd_svc;
 
 /* control.c */
 void hvsim_control_init(void);

@@ -14,6 +14,8 @@ static const struct hvsim_service *const hvsim_services[] = {
 	&hvsim_scsi_svc,
 	&hvsim_net_svc,
 	&hvsim_video_svc,
+	&hvsim_mouse_svc,
+	&hvsim_kbd_svc,
 };
 
 /**

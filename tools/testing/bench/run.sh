@@ -27,3 +27,5 @@ echo "== storage: hv_storvsc + hvsim against brd, in the VM =="
 echo
 echo "== video: hyperv_fb + hvsim's video host, in the VM =="
 "$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/fb.sh"
+echo "== input: hid_hyperv + hyperv_keyboard + hvsim, injection to evdev, in the VM =="
+"$repo/tools/testing/vm/vm.sh" --timeout 900 -- "$here/input.sh"
