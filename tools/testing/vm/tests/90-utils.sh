@@ -113,14 +113,14 @@ real_minus_up() {
 }
 
 slew() {
-	_d0=$(real_minus_up) _st=$(field "$TSG" steps) _n=$(field "$TSG" slews)
+	_d0=$(real_minus_up) _st=$(field "$TSG" steps) _sl=$(field "$TSG" slews)
 	sample 2 sample || return 1
 	wait_field "$TSG" slewing_ns 0 30 || {
 		ktap_diag "still slewing: $(field "$TSG" slewing_ns) ns left"
 		return 1
 	}
 	_moved=$(($(real_minus_up) - _d0))
-	_slews=$(($(field "$TSG" slews) - _n))
+	_slews=$(($(field "$TSG" slews) - _sl))
 	[ "$(field "$TSG" steps)" = "$_st" ] && [ "$_slews" -ge 150 ] &&
 		[ "$_moved" -gt 1700 ] && [ "$_moved" -lt 2300 ] || {
 		ktap_diag "clock moved by $_moved ms in $_slews nudges, steps $_st -> $(field "$TSG" steps)"
@@ -142,10 +142,10 @@ slew_back() {
 ktap_check "a small negative SAMPLE difference is slewed back" slew_back
 
 in_sync() {
-	_i=$(field "$TSG" ignored) _n=$(field "$TSG" slews)
+	_i=$(field "$TSG" ignored) _sl=$(field "$TSG" slews)
 	sample 0 sample && [ "$(field "$TSG" ignored)" -gt "$_i" ] &&
-		[ "$(field "$TSG" slews)" = "$_n" ] || {
-		ktap_diag "offset $(field "$TSG" offset_ns) ns: ignored $_i -> $(field "$TSG" ignored), slews $_n -> $(field "$TSG" slews)"
+		[ "$(field "$TSG" slews)" = "$_sl" ] || {
+		ktap_diag "offset $(field "$TSG" offset_ns) ns: ignored $_i -> $(field "$TSG" ignored), slews $_sl -> $(field "$TSG" slews)"
 		return 1
 	}
 }
