@@ -85,7 +85,7 @@ static bool util_negotiate(struct util_dev *ud, struct icmsg_hdr *hdr,
 	return true;
 }
 
-/* Answer the request in ud->buf; return the answer's length, 0 for none. */
+/* Answer the request in ud->buf in place; return the answer's length. */
 static u32 util_request(struct util_dev *ud, u32 len)
 {
 	struct icmsg_hdr *hdr = (void *)(ud->buf + sizeof(struct vmbuspipe_hdr));
@@ -114,7 +114,6 @@ static u32 util_request(struct util_dev *ud, u32 len)
 		ud->malformed++;
 		hdr->status = HVG_IC_E_FAIL;
 	}
-	hdr->icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_RESPONSE;
 	return len;
 }
 
@@ -122,7 +121,6 @@ static void util_packet(struct util_dev *ud, u32 len, u64 trans_id)
 {
 	struct icmsg_hdr *hdr;
 	u16 type;
-	int ret;
 
 	if (len < HVG_IC_HDR_LEN) {
 		dev_err_ratelimited(&ud->hdev->dev,
@@ -133,17 +131,63 @@ static void util_packet(struct util_dev *ud, u32 len, u64 trans_id)
 	}
 	hdr = (void *)(ud->buf + sizeof(struct vmbuspipe_hdr));
 	type = hdr->icmsgtype;
+	ud->trans_id = trans_id;
 	len = util_request(ud, len);
-	ret = hvg_sendpacket(ud->hdev->channel, ud->buf, len, trans_id,
-			     VM_PKT_DATA_INBAND, 0);
-	if (ret) {
-		dev_err_ratelimited(&ud->hdev->dev, "%s: cannot answer the host: %d\n",
-				    ud->svc->name, ret);
+	if (ud->deferred) {
+		ud->deferred = false;
 		return;
 	}
+	if (util_ic_answer(ud, ud->buf, len, trans_id))
+		return;
 	if (type == ud->svc->msgtype && hdr->status == HVG_IC_S_OK &&
 	    ud->svc->answered)
 		ud->svc->answered(ud);
+}
+
+/**
+ * util_ic_defer() - answer the request being handled later
+ * @ud: the device; called from its service's handle()
+ *
+ * The service keeps a copy of the packet (ud->buf is reused for the next
+ * one) and answers it with util_ic_answer().
+ *
+ * Return: the request's transaction id.
+ */
+u64 util_ic_defer(struct util_dev *ud)
+{
+	ud->deferred = true;
+	return ud->trans_id;
+}
+
+/**
+ * util_ic_answer() - send an answer, in place or to a deferred request
+ * @ud: the device
+ * @pkt: the request as received, headers included, rewritten into the
+ *	answer (hdr->status set); the response flags are set here
+ * @len: its length
+ * @trans_id: what util_ic_defer() returned
+ *
+ * Any context.
+ *
+ * Return: 0, -ENODEV once the channel is closing, or the error of
+ * hvg_sendpacket().
+ */
+int util_ic_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 trans_id)
+{
+	struct icmsg_hdr *hdr = (void *)(pkt + sizeof(struct vmbuspipe_hdr));
+	unsigned long flags;
+	int ret = -ENODEV;
+
+	hdr->icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_RESPONSE;
+	spin_lock_irqsave(&ud->answer_lock, flags);
+	if (!ud->closing)
+		ret = hvg_sendpacket(ud->hdev->channel, pkt, len, trans_id,
+				     VM_PKT_DATA_INBAND, 0);
+	spin_unlock_irqrestore(&ud->answer_lock, flags);
+	if (ret)
+		dev_err_ratelimited(&ud->hdev->dev, "%s: cannot answer the host: %d\n",
+				    ud->svc->name, ret);
+	return ret;
 }
 
 /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hv_utils: binds the integration components the host offers (heartbeat,
- * shutdown, time sync), opens their channels and shows their state in
+ * shutdown, time sync, KVP), opens their channels and shows their state in
  * debugfs hv_utils/<service>/state.
  */
 #include <linux/dcache.h>
@@ -75,6 +75,7 @@ static int util_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
 		return -ENOMEM;
 	ud->hdev = hdev;
 	ud->svc = svc;
+	spin_lock_init(&ud->answer_lock);
 	ud->buf = kzalloc(UTIL_BUF_BYTES, GFP_KERNEL);
 	if (!ud->buf) {
 		kfree(ud);
@@ -107,6 +108,9 @@ static void util_remove(struct hvg_device *hdev)
 	struct util_dev *ud = dev_get_drvdata(&hdev->dev);
 
 	debugfs_remove_recursive(ud->dbg);
+	spin_lock_irq(&ud->answer_lock);
+	ud->closing = true;
+	spin_unlock_irq(&ud->answer_lock);
 	hvg_channel_close(hdev->channel);
 	dev_set_drvdata(&hdev->dev, NULL);
 	util_free(ud);
@@ -119,6 +123,8 @@ static const struct hvg_device_id util_ids[] = {
 	  .driver_data = (kernel_ulong_t)&util_shutdown_svc },
 	{ .guid = HVG_IC_TIMESYNC_GUID,
 	  .driver_data = (kernel_ulong_t)&util_timesync_svc },
+	{ .guid = HVG_IC_KVP_GUID,
+	  .driver_data = (kernel_ulong_t)&util_kvp_svc },
 	{ }
 };
 
@@ -134,9 +140,15 @@ static int __init util_init(void)
 	int ret;
 
 	util_debugfs = debugfs_create_dir("hv_utils", NULL);
-	ret = hvg_driver_register(&util_driver);
+	ret = util_kvp_init();
 	if (ret)
-		debugfs_remove_recursive(util_debugfs);
+		goto fail;
+	ret = hvg_driver_register(&util_driver);
+	if (!ret)
+		return 0;
+	util_kvp_exit();
+fail:
+	debugfs_remove_recursive(util_debugfs);
 	return ret;
 }
 module_init(util_init);
@@ -144,14 +156,16 @@ module_init(util_init);
 static void __exit util_exit(void)
 {
 	hvg_driver_unregister(&util_driver);
+	util_kvp_exit();
 	debugfs_remove_recursive(util_debugfs);
 }
 module_exit(util_exit);
 
-/* The class GUIDs' bytes in memory order: heartbeat, shutdown, time sync */
+/* The class GUIDs' bytes in memory order: heartbeat, shutdown, time sync, KVP */
 HVG_MODULE_ALIAS("394f16571591784eab55382f3bd5422d");
 HVG_MODULE_ALIAS("31600b0e13523449818b38d90ced39db");
 HVG_MODULE_ALIAS("30e62795aed07b49adcee80ab0175caf");
-MODULE_DESCRIPTION("Hyper-V integration components: heartbeat, shutdown, time sync");
+HVG_MODULE_ALIAS("e7f4a0a9455a964db8278a841e8c03e6");
+MODULE_DESCRIPTION("Hyper-V integration components: heartbeat, shutdown, time sync, KVP");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

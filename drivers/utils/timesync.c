@@ -2,7 +2,9 @@
 /*
  * Time sync: the host sends its wall-clock time.  A sample flagged SYNC, or
  * one that differs from the guest clock by more than UTIL_TS_STEP_NS, steps
- * the clock; smaller SAMPLE differences are left to NTP and the like.  With
+ * the clock.  Smaller SAMPLE differences are slewed: the clock is nudged by
+ * at most UTIL_TS_SLEW_MAX_NS every UTIL_TS_SLEW_TICK until the difference
+ * is gone (adjtimex() is not available to modules).  With
  * timesync_enabled=0 samples are recorded but never applied.
  */
 #include <linux/device.h>
@@ -17,6 +19,9 @@
 #include "utils.h"
 
 #define UTIL_TS_STEP_NS		(5 * NSEC_PER_SEC)
+#define UTIL_TS_SLEW_MIN_NS	(10 * NSEC_PER_MSEC)	/* closer is in sync */
+#define UTIL_TS_SLEW_MAX_NS	(10 * NSEC_PER_MSEC)	/* per tick */
+#define UTIL_TS_SLEW_TICK	msecs_to_jiffies(50)
 
 struct util_ts_stats {
 	u64 host_ns;			/* last sample, ns since 1970 */
@@ -26,11 +31,17 @@ struct util_ts_stats {
 	u64 samples;
 	u64 steps;
 	u64 ignored;
+	s64 slew_left_ns;		/* still to be slewed */
+	s64 slewed_ns;			/* slewed in total */
+	u64 slews;			/* nudges applied */
 };
+
+enum util_ts_action { UTIL_TS_NONE, UTIL_TS_STEP, UTIL_TS_SLEW };
 
 struct util_timesync {
 	spinlock_t lock;		/* st */
 	struct work_struct work;
+	struct delayed_work slew;
 	struct util_ts_stats st;
 };
 
@@ -54,12 +65,43 @@ static void util_timesync_work(struct work_struct *work)
 		pr_err_ratelimited("hv_utils: timesync: cannot set the clock\n");
 }
 
-/* Record a sample; return whether the clock is to be stepped. */
-static bool util_timesync_record(struct util_timesync *ts, u64 host_ns, u8 flags)
+/* Move the clock by one bounded nudge towards the last small sample. */
+static void util_timesync_slew(struct work_struct *work)
+{
+	struct util_timesync *ts = container_of(to_delayed_work(work),
+						struct util_timesync, slew);
+	struct timespec64 now;
+	s64 nudge;
+	bool more;
+
+	spin_lock_irq(&ts->lock);
+	if (!READ_ONCE(util_timesync_enabled))
+		ts->st.slew_left_ns = 0;
+	nudge = clamp_t(s64, ts->st.slew_left_ns, -UTIL_TS_SLEW_MAX_NS,
+			UTIL_TS_SLEW_MAX_NS);
+	ts->st.slew_left_ns -= nudge;
+	ts->st.slewed_ns += nudge;
+	if (nudge)
+		ts->st.slews++;
+	more = ts->st.slew_left_ns;
+	spin_unlock_irq(&ts->lock);
+	if (nudge) {
+		ktime_get_real_ts64(&now);
+		now = timespec64_add(now, ns_to_timespec64(nudge));
+		if (do_settimeofday64(&now))
+			pr_err_ratelimited("hv_utils: timesync: cannot slew the clock\n");
+	}
+	if (more)
+		schedule_delayed_work(&ts->slew, UTIL_TS_SLEW_TICK);
+}
+
+/* Record a sample; return what to do with the clock. */
+static enum util_ts_action util_timesync_record(struct util_timesync *ts,
+						u64 host_ns, u8 flags)
 {
 	s64 offset = host_ns - ktime_get_real_ns();
+	enum util_ts_action act = UTIL_TS_NONE;
 	unsigned long irqf;
-	bool step;
 
 	spin_lock_irqsave(&ts->lock, irqf);
 	ts->st.host_ns = host_ns;
@@ -67,13 +109,22 @@ static bool util_timesync_record(struct util_timesync *ts, u64 host_ns, u8 flags
 	ts->st.offset_ns = offset;
 	ts->st.flags = flags;
 	ts->st.samples++;
-	step = READ_ONCE(util_timesync_enabled) &&
-	       ((flags & ICTIMESYNCFLAG_SYNC) ||
-		offset > UTIL_TS_STEP_NS || offset < -UTIL_TS_STEP_NS);
-	if (!step)
+	/* A new sample replaces what is left of an earlier slew. */
+	ts->st.slew_left_ns = 0;
+	if (!READ_ONCE(util_timesync_enabled))
+		act = UTIL_TS_NONE;
+	else if ((flags & ICTIMESYNCFLAG_SYNC) ||
+		 offset > UTIL_TS_STEP_NS || offset < -UTIL_TS_STEP_NS)
+		act = UTIL_TS_STEP;
+	else if ((flags & ICTIMESYNCFLAG_SAMPLE) &&
+		 (offset > UTIL_TS_SLEW_MIN_NS || offset < -UTIL_TS_SLEW_MIN_NS))
+		act = UTIL_TS_SLEW;
+	if (act == UTIL_TS_SLEW)
+		ts->st.slew_left_ns = offset;
+	else if (act == UTIL_TS_NONE)
 		ts->st.ignored++;
 	spin_unlock_irqrestore(&ts->lock, irqf);
-	return step;
+	return act;
 }
 
 static void util_timesync_handle(struct util_dev *ud, struct icmsg_hdr *hdr,
@@ -106,8 +157,17 @@ static void util_timesync_handle(struct util_dev *ud, struct icmsg_hdr *hdr,
 		hdr->status = HVG_IC_E_FAIL;
 		return;
 	}
-	if (util_timesync_record(ts, (parent - HVG_TIME_EPOCH_DELTA) * 100, flags))
+	switch (util_timesync_record(ts, (parent - HVG_TIME_EPOCH_DELTA) * 100,
+				     flags)) {
+	case UTIL_TS_STEP:
 		schedule_work(&ts->work);
+		break;
+	case UTIL_TS_SLEW:
+		mod_delayed_work(system_wq, &ts->slew, 0);
+		break;
+	case UTIL_TS_NONE:
+		break;
+	}
 }
 
 static void util_timesync_show(struct seq_file *s, struct util_dev *ud)
@@ -123,6 +183,8 @@ static void util_timesync_show(struct seq_file *s, struct util_dev *ud)
 		   copy.flags);
 	seq_printf(s, "samples: %llu\nsteps: %llu\nignored: %llu\n",
 		   copy.samples, copy.steps, copy.ignored);
+	seq_printf(s, "slewing_ns: %lld\nslewed_ns: %lld\nslews: %llu\n",
+		   copy.slew_left_ns, copy.slewed_ns, copy.slews);
 }
 
 static int util_timesync_init(struct util_dev *ud)
@@ -133,6 +195,7 @@ static int util_timesync_init(struct util_dev *ud)
 		return -ENOMEM;
 	spin_lock_init(&ts->lock);
 	INIT_WORK(&ts->work, util_timesync_work);
+	INIT_DELAYED_WORK(&ts->slew, util_timesync_slew);
 	ud->priv = ts;
 	return 0;
 }
@@ -142,6 +205,7 @@ static void util_timesync_exit(struct util_dev *ud)
 	struct util_timesync *ts = ud->priv;
 
 	cancel_work_sync(&ts->work);
+	cancel_delayed_work_sync(&ts->slew);
 	kfree(ts);
 }
 

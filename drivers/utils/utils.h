@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * hv_utils: the integration components (heartbeat, shutdown, time sync).
+ * hv_utils: the integration components (heartbeat, shutdown, time sync,
+ * key-value pair exchange).
  * Interfaces between the files of the module.
  */
 #ifndef _HV_UTILS_H
@@ -25,7 +26,8 @@ struct util_dev;
  * @init: optional; set up @ud->priv before the channel opens
  * @exit: optional; undo @init once the channel is closed
  * @handle: answer a request in place: @body (@len bytes, from the host,
- *	unchecked) may be rewritten, hdr->status set.  Softirq context.
+ *	unchecked) may be rewritten, hdr->status set.  Or call util_ic_defer()
+ *	and answer later with util_ic_answer().  Softirq context.
  * @answered: optional; runs after the answer went out (softirq context)
  * @show: optional; service state for the debugfs `state` file
  */
@@ -51,6 +53,10 @@ struct util_service {
  * @srv_version: negotiated service version, 0 before negotiation
  * @requests: well-formed requests answered
  * @malformed: packets dropped or refused as malformed
+ * @trans_id: transaction id of the request being handled
+ * @deferred: the request being handled is answered later
+ * @answer_lock: @closing
+ * @closing: the channel is closing; no more deferred answers
  * @dbg: debugfs directory
  * @priv: the service's
  */
@@ -62,19 +68,30 @@ struct util_dev {
 	u32 srv_version;
 	u64 requests;
 	u64 malformed;
+	u64 trans_id;
+	bool deferred;
+	spinlock_t answer_lock;		/* closing */
+	bool closing;
 	struct dentry *dbg;
 	void *priv;
 };
 
 /* ic.c */
 void util_ic_onchannel(void *ctx);
+u64 util_ic_defer(struct util_dev *ud);
+int util_ic_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 trans_id);
 
 /* main.c */
 extern bool util_timesync_enabled;
+
+/* kvp_dev.c: the relay to the daemon, which lives as long as the module */
+int util_kvp_init(void);
+void util_kvp_exit(void);
 
 /* the services */
 extern const struct util_service util_heartbeat_svc;
 extern const struct util_service util_shutdown_svc;
 extern const struct util_service util_timesync_svc;
+extern const struct util_service util_kvp_svc;
 
 #endif /* _HV_UTILS_H */

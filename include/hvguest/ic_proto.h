@@ -38,6 +38,9 @@
 /* icmsg_hdr.status (HRESULTs) */
 #define HVG_IC_S_OK		0x00000000
 #define HVG_IC_E_FAIL		0x80004005
+#define HVG_IC_S_CONT		0x80070103	/* no such key, or no more items */
+#define HVG_IC_E_NOT_SUPPORTED	0x80070032
+#define HVG_IC_E_INVALIDARG	0x80070057
 
 #define HVG_IC_VERSION(maj, min)	((u32)(maj) << 16 | (min))
 #define HVG_IC_MAJOR(v)			((v) >> 16)
@@ -137,6 +140,78 @@ struct ictimesync_ref_data {
 	u8 reserved[3];
 } __packed;
 
+/* ---- Key-value pair exchange (KVP) ------------------------------------ */
+
+/* hvg_kvp_hdr.operation */
+#define HVG_KVP_OP_GET		0
+#define HVG_KVP_OP_SET		1
+#define HVG_KVP_OP_DELETE	2
+#define HVG_KVP_OP_ENUMERATE	3
+#define HVG_KVP_OP_GET_IP_INFO	4
+#define HVG_KVP_OP_SET_IP_INFO	5
+#define HVG_KVP_OP_COUNT	6
+
+/* hvg_kvp_hdr.pool */
+#define HVG_KVP_POOL_EXTERNAL		0	/* written by the host */
+#define HVG_KVP_POOL_GUEST		1	/* written by the guest */
+#define HVG_KVP_POOL_AUTO		2	/* the guest's own facts */
+#define HVG_KVP_POOL_AUTO_EXTERNAL	3
+#define HVG_KVP_POOL_AUTO_INTERNAL	4
+#define HVG_KVP_POOL_COUNT		5
+
+/* hvg_kvp_value.value_type */
+#define HVG_KVP_REG_SZ		1	/* UTF-16 string */
+#define HVG_KVP_REG_U32		4
+#define HVG_KVP_REG_U64		8
+
+/* Byte sizes of the UTF-16 key and value fields, terminator included. */
+#define HVG_KVP_KEY_SIZE	512
+#define HVG_KVP_VALUE_SIZE	2048
+
+struct hvg_kvp_hdr {
+	u8 operation;
+	u8 pool;
+	u16 pad;
+} __packed;
+
+/* key_size and value_size count bytes, the UTF-16 terminator included. */
+struct hvg_kvp_value {
+	u32 value_type;
+	u32 key_size;
+	u32 value_size;
+	u8 key[HVG_KVP_KEY_SIZE];
+	u8 value[HVG_KVP_VALUE_SIZE];
+} __packed;
+
+/* The bodies of GET and SET (a value) and ENUMERATE (an index and a value) */
+struct hvg_kvp_enumerate {
+	u32 index;
+	struct hvg_kvp_value data;
+} __packed;
+
+struct hvg_kvp_delete {
+	u32 key_size;
+	u8 key[HVG_KVP_KEY_SIZE];
+} __packed;
+
+/* Address injection (GET/SET_IP_INFO): UTF-16 strings */
+struct hvg_kvp_ip_value {
+	u16 adapter_id[128];
+	u8 addr_family;
+	u8 dhcp_enabled;
+	u16 ip_addr[1024];
+	u16 sub_net[1024];
+	u16 gate_way[512];
+	u16 dns_addr[1024];
+} __packed;
+
+/* An IP-info message has a two-byte header: operation and pool. */
+struct hvg_kvp_ip_msg {
+	u8 operation;
+	u8 pool;
+	struct hvg_kvp_ip_value ip;
+} __packed;
+
 static_assert(sizeof(struct vmbuspipe_hdr) == 8);
 static_assert(sizeof(struct icmsg_hdr) == 20);
 static_assert(sizeof(struct icmsg_negotiate) == 8);
@@ -144,5 +219,10 @@ static_assert(sizeof(struct heartbeat_msg_data) == 40);
 static_assert(sizeof(struct shutdown_msg_data) == 2060);
 static_assert(sizeof(struct ictimesync_data) == 25);
 static_assert(sizeof(struct ictimesync_ref_data) == 22);
+static_assert(sizeof(struct hvg_kvp_hdr) == 4);
+static_assert(sizeof(struct hvg_kvp_value) == 2572);
+static_assert(sizeof(struct hvg_kvp_enumerate) == 2576);
+static_assert(sizeof(struct hvg_kvp_delete) == 516);
+static_assert(sizeof(struct hvg_kvp_ip_msg) == 7428);
 
 #endif /* _HVGUEST_IC_PROTO_H */

@@ -284,6 +284,7 @@ extern const struct hvsim_service hvsim_echo_svc;
 extern const struct hvsim_service hvsim_ic_heartbeat_svc;
 extern const struct hvsim_service hvsim_ic_shutdown_svc;
 extern const struct hvsim_service hvsim_ic_timesync_svc;
+extern const struct hvsim_service hvsim_ic_kvp_svc;
 extern const struct hvsim_service hvsim_scsi_svc;
 extern const struct hvsim_service hvsim_net_svc;
 extern const struct hvsim_service hvsim_video_svc;

@@ -257,6 +257,8 @@ static const char *hvsim_ic_answer(struct hvsim_ic *ic, const u8 *pkt, u32 len)
 			ic->dev->id, hdr->icmsgtype, hdr->status);
 		if (hdr->icmsgtype == ICMSGTYPE_NEGOTIATE)
 			return hvsim_ic_negotiated(ic, body, len);
+		if (hdr->icmsgtype == ic->ops->msgtype && ic->ops->failed)
+			ic->ops->failed(ic, hdr->status);
 		return NULL;
 	}
 	if (hdr->icmsgtype == ICMSGTYPE_NEGOTIATE)

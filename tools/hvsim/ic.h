@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvsim's integration components: the common IC host (ic.c) and the
- * services built on it (ic_heartbeat.c, ic_shutdown.c, ic_timesync.c).
+ * services built on it (ic_heartbeat.c, ic_shutdown.c, ic_timesync.c,
+ * ic_kvp.c).
  */
 #ifndef _HVSIM_IC_H
 #define _HVSIM_IC_H
@@ -13,7 +14,7 @@
 #include "hvsim.h"
 
 #define HVSIM_IC_MAX_VERSIONS	16
-#define HVSIM_IC_BUF_BYTES	4096	/* the longest request, headers included */
+#define HVSIM_IC_BUF_BYTES	8192	/* the longest request, headers included */
 
 struct hvsim_ic;
 
@@ -29,6 +30,7 @@ struct hvsim_ic;
  *	return its length
  * @answer: a well-formed answer with status S_OK to a request; @body has
  *	@len bytes, from the guest, unchecked
+ * @failed: optional; an answer to a request with an error @status
  * @show: optional; extra lines for the `state` file (no locks held)
  */
 struct hvsim_ic_ops {
@@ -40,6 +42,7 @@ struct hvsim_ic_ops {
 	void (*destroy)(struct hvsim_ic *ic);
 	u32 (*request)(struct hvsim_ic *ic, u8 *body, u32 room);
 	void (*answer)(struct hvsim_ic *ic, const u8 *body, u32 len);
+	void (*failed)(struct hvsim_ic *ic, u32 status);
 	void (*show)(struct seq_file *s, struct hvsim_ic *ic);
 };
 
@@ -120,5 +123,7 @@ void hvsim_ic_show(struct seq_file *s, struct hvsim_chan *chan);
 void hvsim_ic_request(struct hvsim_ic *ic, s64 arg, u32 flags);
 void hvsim_ic_init_tx(struct hvsim_ic *ic);
 void hvsim_ic_take_args(struct hvsim_ic *ic, s64 *arg, u32 *flags);
+int hvsim_ic_knob_write(const char __user *ubuf, size_t count,
+			const char *const *names, size_t n);
 
 #endif /* _HVSIM_IC_H */

@@ -111,19 +111,35 @@ static const struct file_operations hvsim_ic_negotiate_fops = {
 	.write = hvsim_ic_negotiate_write,
 };
 
-static ssize_t hvsim_ic_fault_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
+/**
+ * hvsim_ic_knob_write() - parse a knob's name written to a control file
+ * @ubuf: what was written
+ * @count: its length
+ * @names: the knob's names, indexed by value
+ * @n: their number
+ *
+ * Return: the index of the name, or a negative errno.
+ */
+int hvsim_ic_knob_write(const char __user *ubuf, size_t count,
+			const char *const *names, size_t n)
 {
-	struct hvsim_ic *ic = file->private_data;
 	char buf[16];
-	int i;
 
 	if (!count || count >= sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	i = sysfs_match_string(hvsim_ic_fault_names, strim(buf));
+	return __sysfs_match_string(names, n, strim(buf));
+}
+
+static ssize_t hvsim_ic_fault_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct hvsim_ic *ic = file->private_data;
+	int i = hvsim_ic_knob_write(ubuf, count, hvsim_ic_fault_names,
+				    ARRAY_SIZE(hvsim_ic_fault_names));
+
 	if (i < 0)
 		return i;
 	spin_lock_irq(&ic->lock);

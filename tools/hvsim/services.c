@@ -11,6 +11,7 @@ static const struct hvsim_service *const hvsim_services[] = {
 	&hvsim_ic_heartbeat_svc,
 	&hvsim_ic_shutdown_svc,
 	&hvsim_ic_timesync_svc,
+	&hvsim_ic_kvp_svc,
 	&hvsim_scsi_svc,
 	&hvsim_net_svc,
 	&hvsim_video_svc,

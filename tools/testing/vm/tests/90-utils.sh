@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Integration components (hv_utils) against hvsim's IC hosts: version
-# negotiation, heartbeat, time sync (stepping, small samples, disabled),
+# negotiation, heartbeat, time sync (stepping, slewing small samples,
+# disabled),
 # shutdown and reboot requests (the orderly shutdown reaches userspace),
 # and malformed messages from the host.
 # hvg-timeout: 600
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/utils_lib.inc"
 
-ktap_plan 19
+ktap_plan 21
 
 if ! utils_load; then
 	ktap_fail "load hv_vmbus, hvsim and hv_utils"
@@ -103,12 +104,52 @@ step() {
 }
 ktap_check "a SYNC sample 1 h ahead steps the clock, and back" step
 
-small() {
-	_t0=$(date +%s) _i=$(field "$TSG" ignored)
-	sample 2 sample && clock_moved "$_t0" 0 &&
-		[ "$(field "$TSG" ignored)" -gt "$_i" ]
+# real_minus_up: CLOCK_REALTIME minus uptime, in ms (uptime has 10 ms steps).
+real_minus_up() {
+	_r=$(date +%s%N)
+	read -r _u _ </proc/uptime
+	_c=${_u#*.}
+	echo $((_r / 1000000 - ${_u%.*} * 1000 - ${_c#0} * 10))
 }
-ktap_check "a small SAMPLE difference leaves the clock alone" small
+
+slew() {
+	_d0=$(real_minus_up) _st=$(field "$TSG" steps) _sl=$(field "$TSG" slews)
+	sample 2 sample || return 1
+	wait_field "$TSG" slewing_ns 0 30 || {
+		ktap_diag "still slewing: $(field "$TSG" slewing_ns) ns left"
+		return 1
+	}
+	_moved=$(($(real_minus_up) - _d0))
+	_slews=$(($(field "$TSG" slews) - _sl))
+	[ "$(field "$TSG" steps)" = "$_st" ] && [ "$_slews" -ge 150 ] &&
+		[ "$_moved" -gt 1700 ] && [ "$_moved" -lt 2300 ] || {
+		ktap_diag "clock moved by $_moved ms in $_slews nudges, steps $_st -> $(field "$TSG" steps)"
+		return 1
+	}
+}
+ktap_check "a small SAMPLE difference (2 s) is slewed in 10 ms nudges, not stepped" slew
+
+slew_back() {
+	_d0=$(real_minus_up) _st=$(field "$TSG" steps)
+	sample -2 sample && wait_field "$TSG" slewing_ns 0 30 || return 1
+	_moved=$(($(real_minus_up) - _d0))
+	[ "$(field "$TSG" steps)" = "$_st" ] &&
+		[ "$_moved" -gt -2300 ] && [ "$_moved" -lt -1700 ] || {
+		ktap_diag "clock moved by $_moved ms"
+		return 1
+	}
+}
+ktap_check "a small negative SAMPLE difference is slewed back" slew_back
+
+in_sync() {
+	_i=$(field "$TSG" ignored) _sl=$(field "$TSG" slews)
+	sample 0 sample && [ "$(field "$TSG" ignored)" -gt "$_i" ] &&
+		[ "$(field "$TSG" slews)" = "$_sl" ] || {
+		ktap_diag "offset $(field "$TSG" offset_ns) ns: ignored $_i -> $(field "$TSG" ignored), slews $_sl -> $(field "$TSG" slews)"
+		return 1
+	}
+}
+ktap_check "a SAMPLE within 10 ms of the guest clock is left alone" in_sync
 
 large() {
 	_t0=$(date +%s)

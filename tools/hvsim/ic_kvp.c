@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVP host (new_device "kvp", versions 4.0,3.0 by default).  Control files
+ * in dev<N>/:
+ *   request    (write) "get POOL KEY", "set POOL KEY VALUE",
+ *              "delete POOL KEY", "enumerate POOL INDEX", "getip", "setip";
+ *              POOL is a number or external|guest|auto|auto_external|
+ *              auto_internal.  Keys and values are UTF-8 here, UTF-16 on
+ *              the wire.
+ *   answer     (read) the last answer: done (answers so far), op, pool,
+ *              index, status, key, value
+ *   kvp_fault  (write) spoil the next request: keysize | valuesize |
+ *              keynul | valuenul | oddsize | surrogate | valuetype | op |
+ *              pool | none
+ */
+#include <linux/debugfs.h>
+#include <linux/mutex.h>
+#include <linux/nls.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "ic.h"
+
+#define HVSIM_KVP_KEY_BYTES	768	/* UTF-8, as the guest's daemon sees it */
+#define HVSIM_KVP_VALUE_BYTES	3072
+
+enum hvsim_kvp_fault {
+	HVSIM_KVP_FAULT_NONE,
+	HVSIM_KVP_FAULT_KEYSIZE,	/* key_size beyond the key field */
+	HVSIM_KVP_FAULT_VALUESIZE,	/* value_size beyond the value field */
+	HVSIM_KVP_FAULT_KEYNUL,		/* key fills its field, no terminator */
+	HVSIM_KVP_FAULT_VALUENUL,	/* value fills its field, no terminator */
+	HVSIM_KVP_FAULT_ODDSIZE,	/* key_size an odd number of bytes */
+	HVSIM_KVP_FAULT_SURROGATE,	/* key starts with an unpaired surrogate */
+	HVSIM_KVP_FAULT_VALUETYPE,	/* value_type 3 */
+	HVSIM_KVP_FAULT_OP,		/* operation 9 */
+	HVSIM_KVP_FAULT_POOL,		/* pool 7 */
+};
+
+static const char *const hvsim_kvp_fault_names[] = {
+	[HVSIM_KVP_FAULT_NONE] = "none",
+	[HVSIM_KVP_FAULT_KEYSIZE] = "keysize",
+	[HVSIM_KVP_FAULT_VALUESIZE] = "valuesize",
+	[HVSIM_KVP_FAULT_KEYNUL] = "keynul",
+	[HVSIM_KVP_FAULT_VALUENUL] = "valuenul",
+	[HVSIM_KVP_FAULT_ODDSIZE] = "oddsize",
+	[HVSIM_KVP_FAULT_SURROGATE] = "surrogate",
+	[HVSIM_KVP_FAULT_VALUETYPE] = "valuetype",
+	[HVSIM_KVP_FAULT_OP] = "op",
+	[HVSIM_KVP_FAULT_POOL] = "pool",
+};
+
+static const char *const hvsim_kvp_op_names[HVG_KVP_OP_COUNT] = {
+	"get", "set", "delete", "enumerate", "getip", "setip",
+};
+
+static const char *const hvsim_kvp_pools[HVG_KVP_POOL_COUNT] = {
+	"external", "guest", "auto", "auto_external", "auto_internal",
+};
+
+struct hvsim_kvp_req {
+	u8 op;
+	u8 pool;
+	u32 index;
+	char key[HVSIM_KVP_KEY_BYTES];
+	char value[HVSIM_KVP_VALUE_BYTES];
+};
+
+/**
+ * struct hvsim_kvp - the KVP host's state
+ * @lock: everything below
+ * @next: the request to send
+ * @sent: the request in flight, to check the answer against
+ * @fault: applied to the next request
+ * @done: answers so far, failed ones included
+ * @status: of the last answer
+ * @last: the last answer's key and value (those of @sent otherwise)
+ */
+struct hvsim_kvp {
+	struct mutex lock;
+	struct hvsim_kvp_req next;
+	struct hvsim_kvp_req sent;
+	enum hvsim_kvp_fault fault;
+	u64 done;
+	u32 status;
+	struct hvsim_kvp_req last;
+};
+
+static const u32 hvsim_kvp_versions[] = {
+	HVG_IC_VERSION(4, 0), HVG_IC_VERSION(3, 0),
+};
+
+/* UTF-8 @s into the UTF-16LE @field of @max bytes; its size, terminator included. */
+static u32 hvsim_kvp_put(u8 *field, u32 max, const char *s)
+{
+	int n = utf8s_to_utf16s(s, strlen(s), UTF16_LITTLE_ENDIAN,
+				(wchar_t *)field, max / 2 - 1);
+
+	if (n < 0)
+		n = 0;
+	return 2 * (n + 1);
+}
+
+static void hvsim_kvp_fault_key(u8 *key, u32 *key_size, enum hvsim_kvp_fault f)
+{
+	switch (f) {
+	case HVSIM_KVP_FAULT_KEYSIZE:
+		*key_size = HVG_KVP_KEY_SIZE + 2;
+		break;
+	case HVSIM_KVP_FAULT_KEYNUL:
+		memset(key, 'A', HVG_KVP_KEY_SIZE);
+		*key_size = HVG_KVP_KEY_SIZE;
+		break;
+	case HVSIM_KVP_FAULT_ODDSIZE:
+		*key_size |= 1;
+		break;
+	case HVSIM_KVP_FAULT_SURROGATE:
+		key[0] = 0x00;
+		key[1] = 0xd8;
+		break;
+	default:
+		break;
+	}
+}
+
+static void hvsim_kvp_fault_value(struct hvg_kvp_value *v, enum hvsim_kvp_fault f)
+{
+	switch (f) {
+	case HVSIM_KVP_FAULT_VALUESIZE:
+		v->value_size = 2 * HVG_KVP_VALUE_SIZE;
+		break;
+	case HVSIM_KVP_FAULT_VALUENUL:
+		memset(v->value, 'B', HVG_KVP_VALUE_SIZE);
+		v->value_size = HVG_KVP_VALUE_SIZE;
+		break;
+	case HVSIM_KVP_FAULT_VALUETYPE:
+		v->value_type = 3;
+		break;
+	default:
+		hvsim_kvp_fault_key(v->key, &v->key_size, f);
+	}
+}
+
+static u32 hvsim_kvp_request(struct hvsim_ic *ic, u8 *body, u32 room)
+{
+	struct hvsim_kvp *kvp = ic->priv;
+	struct hvg_kvp_hdr *h = (void *)body;
+	void *msg = body + sizeof(*h);
+	struct hvsim_kvp_req *r = &kvp->sent;
+	enum hvsim_kvp_fault f;
+	u32 len = sizeof(*h);
+
+	mutex_lock(&kvp->lock);
+	kvp->sent = kvp->next;
+	f = kvp->fault;
+	kvp->fault = HVSIM_KVP_FAULT_NONE;
+	h->operation = r->op;
+	h->pool = r->pool;
+	switch (r->op) {
+	case HVG_KVP_OP_GET:
+	case HVG_KVP_OP_SET: {
+		struct hvg_kvp_value *v = msg;
+
+		v->key_size = hvsim_kvp_put(v->key, HVG_KVP_KEY_SIZE, r->key);
+		if (r->op == HVG_KVP_OP_SET) {
+			v->value_type = HVG_KVP_REG_SZ;
+			v->value_size = hvsim_kvp_put(v->value, HVG_KVP_VALUE_SIZE,
+						      r->value);
+		}
+		hvsim_kvp_fault_value(v, f);
+		len += sizeof(*v);
+		break;
+	}
+	case HVG_KVP_OP_DELETE: {
+		struct hvg_kvp_delete *d = msg;
+
+		d->key_size = hvsim_kvp_put(d->key, HVG_KVP_KEY_SIZE, r->key);
+		hvsim_kvp_fault_key(d->key, &d->key_size, f);
+		len += sizeof(*d);
+		break;
+	}
+	case HVG_KVP_OP_ENUMERATE:
+		((struct hvg_kvp_enumerate *)msg)->index = r->index;
+		len += sizeof(struct hvg_kvp_enumerate);
+		break;
+	default: {
+		struct hvg_kvp_ip_msg *ip = (void *)body;
+
+		hvsim_kvp_put((u8 *)ip->ip.adapter_id, sizeof(ip->ip.adapter_id),
+			      "{00000000-0000-0000-0000-000000000000}");
+		len = sizeof(*ip);
+	}
+	}
+	if (f == HVSIM_KVP_FAULT_OP)
+		h->operation = 9;
+	if (f == HVSIM_KVP_FAULT_POOL)
+		h->pool = 7;
+	mutex_unlock(&kvp->lock);
+	if (f != HVSIM_KVP_FAULT_NONE)
+		pr_info("hvsim: dev%u: kvp fault %s applied to a %s request\n",
+			ic->dev->id, hvsim_kvp_fault_names[f], hvsim_kvp_op_names[r->op]);
+	return min(len, room);
+}
+
+/* The guest's UTF-16LE string of @size bytes in a field of @max bytes. */
+static const char *hvsim_kvp_get(const u8 *field, u32 size, u32 max,
+				 char *out, u32 room)
+{
+	u32 n;
+	int len;
+
+	if (size < 2 || size > max || size % 2)
+		return "string size out of range";
+	for (n = 0; n < size / 2 && (field[2 * n] || field[2 * n + 1]); n++)
+		;
+	if (n != size / 2 - 1)
+		return "string not terminated at its size";
+	len = utf16s_to_utf8s((const wchar_t *)field, n, UTF16_LITTLE_ENDIAN,
+			      out, room - 1);
+	out[len] = '\0';
+	return NULL;
+}
+
+static const char *hvsim_kvp_check(struct hvsim_kvp *kvp, const u8 *body,
+				   u32 len)
+{
+	const struct hvg_kvp_value *v = (const void *)(body + sizeof(struct hvg_kvp_hdr));
+	struct hvsim_kvp_req *last = &kvp->last;
+	const char *why;
+
+	switch (kvp->sent.op) {
+	case HVG_KVP_OP_ENUMERATE:
+		v = &((const struct hvg_kvp_enumerate *)v)->data;
+		if (len < sizeof(struct hvg_kvp_hdr) + sizeof(struct hvg_kvp_enumerate))
+			return "enumerate answer too short";
+		why = hvsim_kvp_get(v->key, v->key_size, HVG_KVP_KEY_SIZE,
+				    last->key, sizeof(last->key));
+		if (why)
+			return why;
+		fallthrough;
+	case HVG_KVP_OP_GET:
+		if (len < sizeof(struct hvg_kvp_hdr) + sizeof(*v))
+			return "answer too short for a value";
+		if (v->value_type != HVG_KVP_REG_SZ)
+			return "value is not a string";
+		return hvsim_kvp_get(v->value, v->value_size, HVG_KVP_VALUE_SIZE,
+				     last->value, sizeof(last->value));
+	}
+	return NULL;
+}
+
+static void hvsim_kvp_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
+{
+	struct hvsim_kvp *kvp = ic->priv;
+	const char *why;
+
+	mutex_lock(&kvp->lock);
+	kvp->last = kvp->sent;
+	kvp->status = HVG_IC_S_OK;
+	kvp->done++;
+	why = hvsim_kvp_check(kvp, body, len);
+	if (why) {
+		kvp->status = HVG_IC_E_FAIL;
+		ic->malformed++;
+	}
+	mutex_unlock(&kvp->lock);
+	if (why)
+		pr_err_ratelimited("hvsim: dev%u: kvp answer: %s\n", ic->dev->id, why);
+}
+
+static void hvsim_kvp_failed(struct hvsim_ic *ic, u32 status)
+{
+	struct hvsim_kvp *kvp = ic->priv;
+
+	mutex_lock(&kvp->lock);
+	kvp->last = kvp->sent;
+	kvp->status = status;
+	kvp->done++;
+	mutex_unlock(&kvp->lock);
+}
+
+/* ---- Control files ---------------------------------------------------------- */
+
+static int hvsim_kvp_parse_pool(const char *s, u8 *pool)
+{
+	int i = match_string(hvsim_kvp_pools, ARRAY_SIZE(hvsim_kvp_pools), s);
+
+	if (i >= 0) {
+		*pool = i;
+		return 0;
+	}
+	return kstrtou8(s, 0, pool) ? -EINVAL : 0;
+}
+
+/* A UTF-8 string the host can send: valid, short enough for @max bytes. */
+static int hvsim_kvp_parse_str(const char *s, char *out, u32 room, u32 max)
+{
+	wchar_t *tmp;
+	int n;
+
+	if (!s || strlen(s) >= room)
+		return -EINVAL;
+	tmp = kmalloc(max, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	n = utf8s_to_utf16s(s, strlen(s), UTF16_LITTLE_ENDIAN, tmp, max / 2);
+	kfree(tmp);
+	if (n < 0 || n >= max / 2)
+		return -EINVAL;
+	strscpy(out, s, room);
+	return 0;
+}
+
+static int hvsim_kvp_parse(char *buf, struct hvsim_kvp_req *r)
+{
+	char *p = strim(buf), *op = strsep(&p, " \t"), *tok;
+	int i = match_string(hvsim_kvp_op_names, ARRAY_SIZE(hvsim_kvp_op_names), op);
+	int ret = 0;
+
+	if (i < 0)
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->op = i;
+	tok = strsep(&p, " \t");
+	if (r->op >= HVG_KVP_OP_GET_IP_INFO)
+		return tok ? hvsim_kvp_parse_pool(tok, &r->pool) : 0;
+	if (!tok || hvsim_kvp_parse_pool(tok, &r->pool))
+		return -EINVAL;
+	tok = strsep(&p, " \t");
+	if (r->op == HVG_KVP_OP_ENUMERATE)
+		return tok && !p ? kstrtou32(tok, 0, &r->index) : -EINVAL;
+	ret = hvsim_kvp_parse_str(tok, r->key, sizeof(r->key), HVG_KVP_KEY_SIZE);
+	if (ret)
+		return ret;
+	if (r->op == HVG_KVP_OP_SET)
+		return hvsim_kvp_parse_str(p ? p : "", r->value, sizeof(r->value),
+					   HVG_KVP_VALUE_SIZE);
+	return p ? -EINVAL : 0;
+}
+
+static ssize_t hvsim_kvp_request_write(struct file *file, const char __user *ubuf,
+				       size_t count, loff_t *ppos)
+{
+	struct hvsim_ic *ic = file->private_data;
+	struct hvsim_kvp *kvp = ic->priv;
+	struct hvsim_kvp_req *r;
+	char *buf;
+	int ret;
+
+	if (!count || count > HVSIM_KVP_KEY_BYTES + HVSIM_KVP_VALUE_BYTES)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	ret = r ? hvsim_kvp_parse(buf, r) : -ENOMEM;
+	if (!ret) {
+		mutex_lock(&kvp->lock);
+		kvp->next = *r;
+		mutex_unlock(&kvp->lock);
+		hvsim_ic_request(ic, 0, 0);
+	}
+	kfree(r);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations hvsim_kvp_request_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvsim_kvp_request_write,
+};
+
+static int hvsim_kvp_answer_show(struct seq_file *s, void *unused)
+{
+	struct hvsim_kvp *kvp = s->private;
+	struct hvsim_kvp_req *r = &kvp->last;
+
+	mutex_lock(&kvp->lock);
+	seq_printf(s, "done: %llu\nop: %s\npool: %u\nindex: %u\nstatus: %#x\n",
+		   kvp->done, hvsim_kvp_op_names[r->op], r->pool, r->index,
+		   kvp->status);
+	seq_printf(s, "key: %s\nvalue: %s\n", r->key, r->value);
+	mutex_unlock(&kvp->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_kvp_answer);
+
+static ssize_t hvsim_kvp_fault_write(struct file *file, const char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	struct hvsim_kvp *kvp = ((struct hvsim_ic *)file->private_data)->priv;
+	int i = hvsim_ic_knob_write(ubuf, count, hvsim_kvp_fault_names,
+				    ARRAY_SIZE(hvsim_kvp_fault_names));
+
+	if (i < 0)
+		return i;
+	mutex_lock(&kvp->lock);
+	kvp->fault = i;
+	mutex_unlock(&kvp->lock);
+	return count;
+}
+
+static const struct file_operations hvsim_kvp_fault_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvsim_kvp_fault_write,
+};
+
+static int hvsim_kvp_create(struct hvsim_ic *ic)
+{
+	struct hvsim_kvp *kvp = kzalloc(sizeof(*kvp), GFP_KERNEL);
+
+	if (!kvp)
+		return -ENOMEM;
+	mutex_init(&kvp->lock);
+	ic->priv = kvp;
+	debugfs_create_file("request", 0200, ic->dev->dir, ic,
+			    &hvsim_kvp_request_fops);
+	debugfs_create_file("answer", 0444, ic->dev->dir, kvp,
+			    &hvsim_kvp_answer_fops);
+	debugfs_create_file("kvp_fault", 0200, ic->dev->dir, ic,
+			    &hvsim_kvp_fault_fops);
+	return 0;
+}
+
+static void hvsim_kvp_destroy(struct hvsim_ic *ic)
+{
+	kfree(ic->priv);
+}
+
+static const struct hvsim_ic_ops hvsim_kvp_ops = {
+	.msgtype = ICMSGTYPE_KVPEXCHANGE,
+	.versions = hvsim_kvp_versions,
+	.nversions = ARRAY_SIZE(hvsim_kvp_versions),
+	.create = hvsim_kvp_create,
+	.destroy = hvsim_kvp_destroy,
+	.request = hvsim_kvp_request,
+	.answer = hvsim_kvp_answer,
+	.failed = hvsim_kvp_failed,
+};
+
+static int hvsim_kvp_dev_create(struct hvsim_dev *dev, char *args)
+{
+	return hvsim_ic_create(dev, args, &hvsim_kvp_ops);
+}
+
+const struct hvsim_service hvsim_ic_kvp_svc = {
+	.name = "kvp",
+	.class_id = HVG_IC_KVP_GUID,
+	.no_monitor = true,
+	.create = hvsim_kvp_dev_create,
+	.destroy = hvsim_ic_destroy,
+	.open = hvsim_ic_open,
+	.close = hvsim_ic_close,
+	.service = hvsim_ic_service,
+	.show = hvsim_ic_show,
+};
