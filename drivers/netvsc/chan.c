@@ -137,7 +137,8 @@ int netvsc_subchannels_finish(struct netvsc_dev *nd, bool wait)
 	ASSERT_RTNL();
 	if (asked && wait &&
 	    !wait_event_timeout(nd->subs_wait,
-				atomic_read(&nd->subs_open) >= asked,
+				atomic_read(&nd->subs_open) >= asked ||
+				READ_ONCE(nd->removing),
 				NETVSC_SUBCHAN_TIMEOUT))
 		dev_warn(netvsc_dev(nd), "only %u of %u subchannels offered\n",
 			 atomic_read(&nd->subs_open), asked);

@@ -150,6 +150,32 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
+static void netvsc_reset_work(struct work_struct *work)
+{
+	struct netvsc_dev *nd = container_of(work, struct netvsc_dev, reset_work);
+
+	rtnl_lock();
+	if (!READ_ONCE(nd->removing)) {
+		netdev_warn(nd->ndev, "a channel failed: resetting the device\n");
+		netvsc_reattach(nd);
+	}
+	rtnl_unlock();
+}
+
+/**
+ * netvsc_chan_failed() - a channel of @nd can no longer be used
+ * @nd: the device
+ *
+ * Unless it was rescinded (the device goes away then), close every
+ * channel and negotiate again, from a work item.
+ */
+void netvsc_chan_failed(struct netvsc_dev *nd)
+{
+	if (!hvg_channel_rescinded(nd->chan) && !READ_ONCE(nd->removing) &&
+	    !READ_ONCE(nd->detached))
+		schedule_work(&nd->reset_work);
+}
+
 static struct netvsc_dev *netvsc_alloc(struct hvg_device *hdev)
 {
 	struct net_device *ndev;
@@ -171,6 +197,7 @@ static struct netvsc_dev *netvsc_alloc(struct hvg_device *hdev)
 	spin_lock_init(&nd->rndis_lock);
 	init_waitqueue_head(&nd->subs_wait);
 	INIT_WORK(&nd->subchan_work, netvsc_subchan_work);
+	INIT_WORK(&nd->reset_work, netvsc_reset_work);
 	skb_queue_head_init(&nd->tx_pending);
 	nd->recv_want = netvsc_recv_buf_size;
 	nd->send_want = netvsc_send_buf_size;
@@ -348,6 +375,7 @@ static void netvsc_remove(struct hvg_device *hdev)
 	WRITE_ONCE(nd->removing, true);
 	wake_up(&nd->subs_wait);
 	cancel_work_sync(&nd->subchan_work);
+	cancel_work_sync(&nd->reset_work);
 	unregister_netdev(nd->ndev);
 	netvsc_shutdown(nd);
 	dev_set_drvdata(&hdev->dev, NULL);

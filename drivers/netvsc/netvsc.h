@@ -102,6 +102,7 @@ struct netvsc_dev {
 	atomic_t subs_open;
 	wait_queue_head_t subs_wait;
 	struct work_struct subchan_work;	/* finish the probe's channels */
+	struct work_struct reset_work;	/* a channel failed: negotiate again */
 	bool subchan_pending;		/* subchan_work still to finish (RTNL) */
 	bool removing;
 	bool detached;			/* channels closed */
@@ -150,6 +151,7 @@ static inline struct device *netvsc_dev(struct netvsc_dev *nd)
 
 /* main.c */
 int netvsc_reattach(struct netvsc_dev *nd);
+void netvsc_chan_failed(struct netvsc_dev *nd);
 
 /* chan.c */
 int netvsc_chan_open(struct netvsc_chan *ch, struct hvg_channel *chan);

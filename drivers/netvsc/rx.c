@@ -169,11 +169,14 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 			if (ret != -ENODEV)
 				dev_err_ratelimited(netvsc_dev(nd), "receive failed: %d\n",
 						    ret);
+			netvsc_chan_failed(nd);
 			break;
 		}
 		work++;
-		if (!netvsc_packet(ch, actual))
+		if (!netvsc_packet(ch, actual)) {
+			netvsc_chan_failed(nd);
 			break;
+		}
 	}
 	/* Not while detached: the channels are about to close. */
 	txq = netdev_get_tx_queue(nd->ndev, ch->idx);

@@ -119,11 +119,22 @@ struct hvsim_net_cb {
 
 #define HVSIM_NET_CB(skb) ((struct hvsim_net_cb *)(skb)->cb)
 
+/*
+ * Where an RNDIS message from the guest is: a send-buffer section (mapped
+ * through its GPADL) or the ranges of a GPA-direct packet.  Headers are
+ * copied out before they are parsed; a frame is copied once, into its skb.
+ */
+struct hvsim_net_src {
+	const u8 *va;
+	const struct vmbus_packet_page_buffer *pb;	/* if !va */
+	u32 len;
+};
+
 /* net_dev.c: the host-side netdev */
 int hvsim_net_dev_create(struct hvsim_net *n);
 void hvsim_net_dev_destroy(struct hvsim_net *n);
-void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
-		      const struct hvsim_net_meta *meta);
+void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
+		      u32 off, u32 len, const struct hvsim_net_meta *meta);
 void hvsim_net_dev_carrier(struct hvsim_net *n);
 
 /* net_nvsp.c: NVSP messages and the receive buffer */
@@ -143,8 +154,10 @@ u32 hvsim_net_rss_set(struct hvsim_net *n, const u8 *info, u32 len);
 void hvsim_net_rss_caps(const struct hvsim_net *n, struct ndis_rss_caps *c);
 
 /* net_rndis.c: RNDIS messages from the guest */
+void hvsim_net_src_copy(const struct hvsim_net_src *src, u32 off, void *dst,
+			u32 len);
 u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
-		    u32 chan_type, const u8 *msg, u32 len, bool *signal);
+		    u32 chan_type, const struct hvsim_net_src *src, bool *signal);
 int hvsim_net_indicate(struct hvsim_net *n, struct hvsim_chan *chan,
 		       bool *signal);
 

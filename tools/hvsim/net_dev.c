@@ -106,12 +106,13 @@ static bool hvsim_net_apply_meta(struct sk_buff *skb,
 /**
  * hvsim_net_dev_rx() - hand a frame the guest sent to the host netdev
  * @n: the NIC
- * @frame: the Ethernet frame (a private copy)
- * @len: its length, at least ETH_HLEN
+ * @src: the guest's RNDIS message
+ * @off: offset of the Ethernet frame in it
+ * @len: its length, at least ETH_HLEN; inside the message
  * @meta: checksum and segmentation requests, bounds not yet checked
  */
-void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
-		      const struct hvsim_net_meta *meta)
+void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
+		      u32 off, u32 len, const struct hvsim_net_meta *meta)
 {
 	struct net_device *ndev = n->ndev;
 	struct sk_buff *skb;
@@ -121,7 +122,7 @@ void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
 		ndev->stats.rx_dropped++;
 		return;
 	}
-	skb_put_data(skb, frame, len);
+	hvsim_net_src_copy(src, off, skb_put(skb, len), len);
 	if (!hvsim_net_apply_meta(skb, meta)) {
 		pr_err_ratelimited("hvsim: net%u: checksum offset outside the frame\n",
 				   n->dev->id);

@@ -142,28 +142,60 @@ static bool hvsim_net_send_buf(struct hvsim_net *n, const struct nvsp_send_buf *
 	return true;
 }
 
-/* RNDIS in a send-buffer section: copy it out before parsing. */
+/**
+ * hvsim_net_src_copy() - copy bytes of a guest's RNDIS message
+ * @src: where the message is
+ * @off: offset in the message
+ * @dst: destination
+ * @len: bytes; @off + @len within src->len
+ */
+void hvsim_net_src_copy(const struct hvsim_net_src *src, u32 off, void *dst,
+			u32 len)
+{
+	const struct vmbus_packet_page_buffer *pb = src->pb;
+	u8 *d = dst;
+	u32 i;
+
+	if (src->va) {
+		memcpy(d, src->va + off, len);
+		return;
+	}
+	for (i = 0; i < pb->rangecount && len; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+		u32 chunk;
+		void *va;
+
+		if (off >= r->len) {
+			off -= r->len;
+			continue;
+		}
+		chunk = min(len, r->len - off);
+		va = kmap_local_page(pfn_to_page(r->pfn));
+		memcpy(d, (u8 *)va + r->offset + off, chunk);
+		kunmap_local(va);
+		d += chunk;
+		len -= chunk;
+		off = 0;
+	}
+}
+
+/* RNDIS in a send-buffer section, read through the send buffer's GPADL. */
 static u32 hvsim_net_rndis_section(struct hvsim_net *n, struct hvsim_chan *chan,
 				   const struct nvsp_rndis_pkt *m, bool *signal)
 {
 	struct hvsim_gpadl *g = hvsim_net_gpadl(n, n->send_handle);
-	u32 nsec = n->send_size / HVSIM_NET_SEND_SECTION, st;
-	u8 *buf;
+	u32 nsec = n->send_size / HVSIM_NET_SEND_SECTION;
+	struct hvsim_net_src src;
 
 	if (!g || m->section_index >= nsec || !m->section_size ||
 	    m->section_size > HVSIM_NET_SEND_SECTION) {
 		hvsim_net_bad(n, chan, "RNDIS packet with a bad send-buffer section");
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	buf = kmalloc(m->section_size, GFP_KERNEL);
-	if (!buf)
-		return NVSP_STAT_BUSY;
-	memcpy(buf, (u8 *)g->va + m->section_index * HVSIM_NET_SEND_SECTION,
-	       m->section_size);
-	st = hvsim_net_rndis(n, chan, m->channel_type, buf, m->section_size,
-			     signal);
-	kfree(buf);
-	return st;
+	src.va = (const u8 *)g->va + m->section_index * HVSIM_NET_SEND_SECTION;
+	src.pb = NULL;
+	src.len = m->section_size;
+	return hvsim_net_rndis(n, chan, m->channel_type, &src, signal);
 }
 
 /* NVSP 5: the guest asks for subchannels; they are offered at once. */
@@ -280,11 +312,10 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 {
 	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
 	const struct nvsp_msg *m = (const void *)(pkt + pb->desc.offset8 * 8);
+	struct hvsim_net_src src = { .pb = pb };
 	const char *why;
-	u32 total, st;
-	u8 *buf;
 
-	why = hvsim_net_ranges(pb, len, &total);
+	why = hvsim_net_ranges(pb, len, &src.len);
 	if (!why && (m->type != NVSP_MSG1_SEND_RNDIS_PKT ||
 		     m->rndis.section_index != NVSP_NO_SECTION))
 		why = "GPA-direct packet is not an RNDIS packet";
@@ -292,13 +323,7 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 		hvsim_net_bad(n, chan, why);
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	buf = kvmalloc(total, GFP_KERNEL);
-	if (!buf)
-		return NVSP_STAT_BUSY;
-	hvsim_gpa_copy(pb, buf);
-	st = hvsim_net_rndis(n, chan, m->rndis.channel_type, buf, total, signal);
-	kvfree(buf);
-	return st;
+	return hvsim_net_rndis(n, chan, m->rndis.channel_type, &src, signal);
 }
 
 /* The guest is done with a receive slot. */

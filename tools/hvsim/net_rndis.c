@@ -14,6 +14,7 @@
 #include "net.h"
 
 #define HVSIM_NET_LINK_SPEED	1000000000	/* 100 Gbit/s in 100 bit/s */
+#define HVSIM_NET_HEAD_COPY	256	/* what is copied of a message first */
 
 static u32 hvsim_net_bad_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
 			       const char *why)
@@ -86,21 +87,28 @@ static const char *hvsim_net_offload(struct hvsim_net *n, u32 csum, u32 lso,
 	return NULL;
 }
 
+/*
+ * A data message: @msg holds its first @copied bytes, @len is its length
+ * in @src.  The per-packet info must lie in the copied part; the frame is
+ * copied from @src into its skb.
+ */
 static u32 hvsim_net_data(struct hvsim_net *n, struct hvsim_chan *chan,
-			  const u8 *msg, u32 len)
+			  const u8 *msg, u32 copied, u32 len,
+			  const struct hvsim_net_src *src)
 {
 	const struct rndis_packet *p = (const void *)(msg + sizeof(struct rndis_hdr));
 	u32 body = len - sizeof(struct rndis_hdr), csum = 0, lso = 0;
 	struct hvsim_net_meta meta = {};
 	const char *why;
 
-	if (len < RNDIS_PKT_HDR_LEN)
+	if (len < RNDIS_PKT_HDR_LEN || copied < RNDIS_PKT_HDR_LEN)
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet message too short");
 	if (p->data_offset < sizeof(*p) ||
 	    !hvsim_in_body(p->data_offset, p->data_len, body))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet data outside the message");
 	if (p->ppi_len && (p->ppi_offset < sizeof(*p) ||
-			   !hvsim_in_body(p->ppi_offset, p->ppi_len, body)))
+			   !hvsim_in_body(p->ppi_offset, p->ppi_len,
+					  copied - sizeof(struct rndis_hdr))))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS per-packet info outside the message");
 	if (p->ppi_len && !hvsim_net_ppis((const u8 *)p + p->ppi_offset,
 					  p->ppi_len, &csum, &lso, &meta))
@@ -113,7 +121,8 @@ static u32 hvsim_net_data(struct hvsim_net *n, struct hvsim_chan *chan,
 	if (p->data_len < ETH_HLEN ||
 	    p->data_len > VLAN_ETH_HLEN + (lso ? HVSIM_NET_LSO_MAX : n->mtu))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet with a bad frame length");
-	hvsim_net_dev_rx(n, (const u8 *)p + p->data_offset, p->data_len, &meta);
+	hvsim_net_dev_rx(n, src, sizeof(struct rndis_hdr) + p->data_offset,
+			 p->data_len, &meta);
 	n->st.from_guest++;
 	n->st.vlan_tx += meta.has_vlan;
 	return NVSP_STAT_SUCCESS;
@@ -386,30 +395,11 @@ static u32 hvsim_net_oid(struct hvsim_net *n, struct hvsim_chan *chan,
 			     signal);
 }
 
-/**
- * hvsim_net_rndis() - handle one RNDIS message from the guest
- * @n: the NIC
- * @chan: its channel
- * @chan_type: NVSP_CHANNEL_DATA or NVSP_CHANNEL_CONTROL
- * @msg: a private copy of the message
- * @len: bytes available at @msg (the message may be shorter)
- * @signal: set when the guest must be signalled
- *
- * Return: the NVSP status for the completion.
- */
-u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
-		    u32 chan_type, const u8 *msg, u32 len, bool *signal)
+static u32 hvsim_net_control(struct hvsim_net *n, struct hvsim_chan *chan,
+			     const u8 *msg, u32 len, bool *signal)
 {
 	const struct rndis_hdr *h = (const void *)msg;
 
-	if (len < sizeof(*h) || h->len < sizeof(*h) || h->len > len)
-		return hvsim_net_bad_rndis(n, chan, "RNDIS message length does not fit");
-	len = h->len;
-	if (h->type == RNDIS_MSG_PACKET) {
-		if (!n->rndis_up)
-			return hvsim_net_bad_rndis(n, chan, "RNDIS packet before INITIALIZE");
-		return hvsim_net_data(n, chan, msg, len);
-	}
 	n->st.ctrl_msgs++;
 	switch (h->type) {
 	case RNDIS_MSG_INIT:
@@ -439,6 +429,43 @@ u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
 		return hvsim_net_bad_rndis(n, chan, "unknown RNDIS message type");
 	}
 	return hvsim_net_bad_rndis(n, chan, "RNDIS message too short for its type");
+}
+
+/**
+ * hvsim_net_rndis() - handle one RNDIS message from the guest
+ * @n: the NIC
+ * @chan: its channel
+ * @chan_type: NVSP_CHANNEL_DATA or NVSP_CHANNEL_CONTROL
+ * @src: where it is; src->len bytes available (the message may be shorter)
+ * @signal: set when the guest must be signalled
+ *
+ * Return: the NVSP status for the completion.
+ */
+u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
+		    u32 chan_type, const struct hvsim_net_src *src, bool *signal)
+{
+	u8 head[HVSIM_NET_HEAD_COPY];
+	u32 copied = min_t(u32, src->len, sizeof(head));
+	const struct rndis_hdr *h = (const void *)head;
+	u8 *msg;
+	u32 st;
+
+	hvsim_net_src_copy(src, 0, head, copied);
+	if (copied < sizeof(*h) || h->len < sizeof(*h) || h->len > src->len)
+		return hvsim_net_bad_rndis(n, chan, "RNDIS message length does not fit");
+	if (h->type == RNDIS_MSG_PACKET) {
+		if (!n->rndis_up)
+			return hvsim_net_bad_rndis(n, chan, "RNDIS packet before INITIALIZE");
+		return hvsim_net_data(n, chan, head, min(copied, h->len), h->len, src);
+	}
+	/* Control messages are rare and small: a private copy of all of it. */
+	msg = kmalloc(h->len, GFP_KERNEL);
+	if (!msg)
+		return NVSP_STAT_BUSY;
+	hvsim_net_src_copy(src, 0, msg, h->len);
+	st = hvsim_net_control(n, chan, msg, h->len, signal);
+	kfree(msg);
+	return st;
 }
 
 /**
