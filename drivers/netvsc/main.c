@@ -6,6 +6,7 @@
 #include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/rtnetlink.h>
 #include <linux/sizes.h>
 
 #include "netvsc.h"
@@ -26,6 +27,14 @@ bool netvsc_csum = true;
 module_param_named(csum, netvsc_csum, bool, 0444);
 MODULE_PARM_DESC(csum, "Use transmit checksum offload if the host offers it (default on; off also disables TSO)");
 
+bool netvsc_rx_csum = true;
+module_param_named(rx_csum, netvsc_rx_csum, bool, 0444);
+MODULE_PARM_DESC(rx_csum, "Use receive checksum offload if the host offers it (default on)");
+
+unsigned int netvsc_channels;
+module_param_named(channels, netvsc_channels, uint, 0444);
+MODULE_PARM_DESC(channels, "Channels (queues) per NIC, up to what the host offers and 16 (default 0: one per online CPU)");
+
 #define NETVSC_FILTER_UP (RNDIS_FILTER_DIRECTED | RNDIS_FILTER_MULTICAST | \
 			  RNDIS_FILTER_ALL_MULTICAST | RNDIS_FILTER_BROADCAST)
 
@@ -34,13 +43,21 @@ static int netvsc_open(struct net_device *ndev)
 	struct netvsc_dev *nd = netdev_priv(ndev);
 	int ret;
 
+	if (nd->detached)
+		return -ENODEV;
 	ret = netvsc_rndis_set_filter(nd, NETVSC_FILTER_UP);
 	if (ret) {
 		netdev_err(ndev, "cannot set the receive filter: %d\n", ret);
 		return ret;
 	}
-	netif_start_queue(ndev);
+	netif_tx_start_all_queues(ndev);
 	return 0;
+}
+
+static bool netvsc_alive(struct netvsc_dev *nd)
+{
+	return nd->chans[0].chan && !hvg_channel_rescinded(nd->chan) &&
+	       !hvg_channel_failed(nd->chan);
 }
 
 static int netvsc_stop(struct net_device *ndev)
@@ -48,7 +65,7 @@ static int netvsc_stop(struct net_device *ndev)
 	struct netvsc_dev *nd = netdev_priv(ndev);
 
 	netif_tx_disable(ndev);
-	if (!hvg_channel_rescinded(nd->chan) && !hvg_channel_failed(nd->chan))
+	if (netvsc_alive(nd))
 		netvsc_rndis_set_filter(nd, 0);
 	return 0;
 }
@@ -65,30 +82,57 @@ static int netvsc_set_features(struct net_device *ndev,
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
 
-	if (!((ndev->features ^ feats) & NETVSC_OFFLOADS))
+	if (!((ndev->features ^ feats) & (NETVSC_OFFLOADS | NETIF_F_RXCSUM)))
 		return 0;
+	if (nd->detached)
+		return -ENODEV;
 	return netvsc_rndis_set_offload(nd, feats);
 }
 
-static void netvsc_read_stats(const struct netvsc_pcpu_stats *s, u64 *packets,
+static int netvsc_set_mac(struct net_device *ndev, void *p)
+{
+	struct netvsc_dev *nd = netdev_priv(ndev);
+	const struct sockaddr *sa = p;
+	int ret;
+
+	if (!is_valid_ether_addr(sa->sa_data))
+		return -EADDRNOTAVAIL;
+	if (nd->detached)
+		return -ENODEV;
+	ret = netvsc_rndis_set_mac(nd, sa->sa_data);
+	if (ret)
+		return ret;
+	eth_hw_addr_set(ndev, sa->sa_data);
+	return 0;
+}
+
+static void netvsc_read_stats(const struct netvsc_stats *s, u64 *packets,
 			      u64 *bytes)
 {
 	unsigned int start;
+	u64 p, b;
 
 	do {
 		start = u64_stats_fetch_begin(&s->syncp);
-		*packets = s->packets;
-		*bytes = s->bytes;
+		p = s->packets;
+		b = s->bytes;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
+	*packets += p;
+	*bytes += b;
 }
 
 static void netvsc_get_stats64(struct net_device *ndev,
 			       struct rtnl_link_stats64 *st)
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
+	unsigned int i;
 
-	netvsc_read_stats(&nd->rx_stats, &st->rx_packets, &st->rx_bytes);
-	netvsc_read_stats(&nd->tx_stats, &st->tx_packets, &st->tx_bytes);
+	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
+		netvsc_read_stats(&nd->chans[i].rx_stats, &st->rx_packets,
+				  &st->rx_bytes);
+		netvsc_read_stats(&nd->chans[i].tx_stats, &st->tx_packets,
+				  &st->tx_bytes);
+	}
 	st->tx_dropped = atomic_long_read(&nd->tx_dropped);
 	st->tx_errors = atomic_long_read(&nd->tx_errors);
 	st->rx_dropped = atomic_long_read(&nd->rx_dropped);
@@ -102,15 +146,43 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_change_mtu = netvsc_change_mtu,
 	.ndo_set_features = netvsc_set_features,
 	.ndo_get_stats64 = netvsc_get_stats64,
+	.ndo_set_mac_address = netvsc_set_mac,
 	.ndo_validate_addr = eth_validate_addr,
 };
+
+static void netvsc_reset_work(struct work_struct *work)
+{
+	struct netvsc_dev *nd = container_of(work, struct netvsc_dev, reset_work);
+
+	rtnl_lock();
+	if (!READ_ONCE(nd->removing)) {
+		netdev_warn(nd->ndev, "a channel failed: resetting the device\n");
+		netvsc_reattach(nd);
+	}
+	rtnl_unlock();
+}
+
+/**
+ * netvsc_chan_failed() - a channel of @nd can no longer be used
+ * @nd: the device
+ *
+ * Unless it was rescinded (the device goes away then), close every
+ * channel and negotiate again, from a work item.
+ */
+void netvsc_chan_failed(struct netvsc_dev *nd)
+{
+	if (!hvg_channel_rescinded(nd->chan) && !READ_ONCE(nd->removing) &&
+	    !READ_ONCE(nd->detached))
+		schedule_work(&nd->reset_work);
+}
 
 static struct netvsc_dev *netvsc_alloc(struct hvg_device *hdev)
 {
 	struct net_device *ndev;
 	struct netvsc_dev *nd;
+	unsigned int i;
 
-	ndev = alloc_etherdev(sizeof(*nd));
+	ndev = alloc_etherdev_mq(sizeof(*nd), NETVSC_MAX_CHANNELS);
 	if (!ndev)
 		return NULL;
 	SET_NETDEV_DEV(ndev, &hdev->dev);
@@ -119,46 +191,129 @@ static struct netvsc_dev *netvsc_alloc(struct hvg_device *hdev)
 	nd->hdev = hdev;
 	nd->chan = hdev->channel;
 	mutex_init(&nd->ctrl_lock);
+	mutex_init(&nd->chan_lock);
 	init_completion(&nd->ctrl_done);
 	init_completion(&nd->rndis_done);
 	spin_lock_init(&nd->rndis_lock);
+	init_waitqueue_head(&nd->subs_wait);
+	INIT_WORK(&nd->subchan_work, netvsc_subchan_work);
+	INIT_WORK(&nd->reset_work, netvsc_reset_work);
 	skb_queue_head_init(&nd->tx_pending);
-	u64_stats_init(&nd->rx_stats.syncp);
-	u64_stats_init(&nd->tx_stats.syncp);
+	nd->recv_want = netvsc_recv_buf_size;
+	nd->send_want = netvsc_send_buf_size;
+	nd->want_chans = clamp_t(u32, netvsc_channels ? : num_online_cpus(), 1,
+				 NETVSC_MAX_CHANNELS);
+	nd->nchans = 1;
+	netdev_rss_key_fill(nd->rss_key, sizeof(nd->rss_key));
 	nd->rndis_page = (void *)get_zeroed_page(GFP_KERNEL);
-	if (!nd->rndis_page || netvsc_rx_init(nd)) {
-		free_page((unsigned long)nd->rndis_page);
-		netvsc_rx_free(nd);
+	if (!nd->rndis_page) {
 		free_netdev(ndev);
 		return NULL;
 	}
-	hvg_napi_add(ndev, &nd->napi, netvsc_poll);
+	for (i = 0; i < NETVSC_MAX_CHANNELS; i++) {
+		struct netvsc_chan *ch = &nd->chans[i];
+
+		ch->nd = nd;
+		ch->idx = i;
+		u64_stats_init(&ch->rx_stats.syncp);
+		u64_stats_init(&ch->tx_stats.syncp);
+		hvg_napi_add(ndev, &ch->napi, netvsc_poll);
+	}
 	return nd;
 }
 
 static void netvsc_free(struct netvsc_dev *nd)
 {
-	netif_napi_del(&nd->napi);
-	skb_queue_purge(&nd->tx_pending);
-	netvsc_rx_free(nd);
+	unsigned int i;
+
+	for (i = 0; i < NETVSC_MAX_CHANNELS; i++)
+		netif_napi_del(&nd->chans[i].napi);
 	free_page((unsigned long)nd->rndis_page);
 	free_netdev(nd->ndev);
 }
 
+/* Open the primary channel; negotiate everything but the RSS spread. */
+static int netvsc_connect(struct netvsc_dev *nd)
+{
+	int ret;
+
+	ret = netvsc_chan_open(&nd->chans[0], nd->chan);
+	if (ret) {
+		dev_err(netvsc_dev(nd), "cannot open the channel: %d\n", ret);
+		return ret;
+	}
+	WRITE_ONCE(nd->detached, false);
+	ret = netvsc_nvsp_connect(nd);
+	if (!ret)
+		ret = netvsc_rndis_init(nd);
+	if (!ret)
+		ret = netvsc_subchannels_request(nd);
+	return ret;
+}
+
 /*
- * Stop talking to the host, take the buffers back and close the channel.
- * The buffers go first: closing a rescinded channel releases its relid,
- * and the host forgets its GPADLs with it.
+ * Stop talking to the host, take the buffers back and close the channels,
+ * subchannels first.  The buffers go before the primary: closing a
+ * rescinded channel releases its relid, and the host forgets its GPADLs
+ * with it.
  */
 static void netvsc_shutdown(struct netvsc_dev *nd)
 {
-	if (!hvg_channel_rescinded(nd->chan) && !hvg_channel_failed(nd->chan)) {
+	struct netvsc_chan *ch = &nd->chans[0];
+
+	WRITE_ONCE(nd->detached, true);
+	if (netvsc_alive(nd)) {
 		netvsc_rndis_halt(nd);
 		netvsc_nvsp_revoke(nd);
 	}
-	napi_disable(&nd->napi);
+	netvsc_close_subchannels(nd);
+	if (ch->chan)
+		napi_disable(&ch->napi);
 	netvsc_nvsp_disconnect(nd);
-	hvg_channel_close(nd->chan);
+	if (ch->chan) {
+		hvg_channel_close(ch->chan);
+		ch->chan = NULL;
+		netvsc_rx_free(ch);
+	}
+	skb_queue_purge(&nd->tx_pending);
+}
+
+/**
+ * netvsc_reattach() - close everything and negotiate again
+ * @nd: the device, registered; caller holds RTNL
+ *
+ * For new channel counts and buffer sizes (want_chans, recv_want,
+ * send_want).  On failure the device stays detached until removed.
+ *
+ * Return: 0 or a negative errno.
+ */
+int netvsc_reattach(struct netvsc_dev *nd)
+{
+	struct net_device *ndev = nd->ndev;
+	int ret;
+
+	ASSERT_RTNL();
+	nd->subchan_pending = false;
+	netif_device_detach(ndev);
+	netif_tx_disable(ndev);
+	netvsc_shutdown(nd);
+	ret = netvsc_connect(nd);
+	if (!ret)
+		ret = netvsc_subchannels_finish(nd, true);
+	if (!ret && !ether_addr_equal(ndev->dev_addr, nd->mac))
+		ret = netvsc_rndis_set_mac(nd, ndev->dev_addr);
+	if (!ret)
+		ret = netvsc_rndis_set_offload(nd, ndev->features);
+	if (!ret && netif_running(ndev))
+		ret = netvsc_rndis_set_filter(nd, NETVSC_FILTER_UP);
+	if (ret) {
+		netdev_err(ndev, "renegotiation failed, device detached: %d\n", ret);
+		netvsc_shutdown(nd);
+		netif_carrier_off(ndev);
+		return ret;
+	}
+	netif_device_attach(ndev);
+	return 0;
 }
 
 static void netvsc_setup_netdev(struct netvsc_dev *nd)
@@ -170,9 +325,16 @@ static void netvsc_setup_netdev(struct netvsc_dev *nd)
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = nd->max_mtu;
 	ndev->mtu = min_t(u32, ETH_DATA_LEN, nd->max_mtu);
-	ndev->hw_features = NETIF_F_SG | nd->offloads;
+	ndev->hw_features = NETIF_F_SG | nd->offloads | NETIF_F_HW_VLAN_CTAG_TX |
+			    NETIF_F_HW_VLAN_CTAG_RX;
+	if (nd->rx_csum)
+		ndev->hw_features |= NETIF_F_RXCSUM;
+	if (nd->rss_itab_size)
+		ndev->hw_features |= NETIF_F_RXHASH;
 	ndev->features = ndev->hw_features;
 	eth_hw_addr_set(ndev, nd->mac);
+	netif_set_real_num_tx_queues(ndev, 1);
+	netif_set_real_num_rx_queues(ndev, 1);
 }
 
 static int netvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
@@ -182,32 +344,25 @@ static int netvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
 
 	if (!nd)
 		return -ENOMEM;
-	napi_enable(&nd->napi);
-	ret = hvg_channel_open(nd->chan, NETVSC_RING_BYTES, NETVSC_RING_BYTES,
-			       NULL, 0, netvsc_channel_cb, nd);
-	if (ret) {
-		dev_err(&hdev->dev, "cannot open the channel: %d\n", ret);
-		napi_disable(&nd->napi);
-		goto err_free;
-	}
-	ret = netvsc_nvsp_connect(nd);
-	if (!ret)
-		ret = netvsc_rndis_init(nd);
+	/* For the subchannel offers, which come once probe returned */
+	dev_set_drvdata(&hdev->dev, nd);
+	ret = netvsc_connect(nd);
 	if (ret)
-		goto err_close;
+		goto err;
 	netvsc_setup_netdev(nd);
 	ret = register_netdev(nd->ndev);
 	if (ret)
-		goto err_close;
-	dev_set_drvdata(&hdev->dev, nd);
-	netdev_info(nd->ndev, "NVSP %u.%u, MAC %pM, MTU up to %u, %u send sections\n",
+		goto err;
+	nd->subchan_pending = true;
+	schedule_work(&nd->subchan_work);
+	netdev_info(nd->ndev, "NVSP %u.%u, MAC %pM, MTU up to %u, %u send sections, up to %u channels\n",
 		    nd->nvsp >> 16, nd->nvsp & 0xffff, nd->mac, nd->max_mtu,
-		    nd->nsend);
+		    nd->nsend, nd->max_chans);
 	return 0;
 
-err_close:
+err:
 	netvsc_shutdown(nd);
-err_free:
+	dev_set_drvdata(&hdev->dev, NULL);
 	netvsc_free(nd);
 	return ret;
 }
@@ -216,6 +371,11 @@ static void netvsc_remove(struct hvg_device *hdev)
 {
 	struct netvsc_dev *nd = dev_get_drvdata(&hdev->dev);
 
+	/* The offers need the device lock we hold: stop waiting for them. */
+	WRITE_ONCE(nd->removing, true);
+	wake_up(&nd->subs_wait);
+	cancel_work_sync(&nd->subchan_work);
+	cancel_work_sync(&nd->reset_work);
 	unregister_netdev(nd->ndev);
 	netvsc_shutdown(nd);
 	dev_set_drvdata(&hdev->dev, NULL);
@@ -245,8 +405,10 @@ static bool netvsc_param_ok(const char *name, unsigned int v, unsigned int lo,
 
 static int __init netvsc_init(void)
 {
-	if (!netvsc_param_ok("recv_buf_size", netvsc_recv_buf_size, SZ_256K, 31 * SZ_1M) ||
-	    !netvsc_param_ok("send_buf_size", netvsc_send_buf_size, SZ_64K, 15 * SZ_1M))
+	if (!netvsc_param_ok("recv_buf_size", netvsc_recv_buf_size, NETVSC_RECV_MIN,
+			     NETVSC_RECV_MAX) ||
+	    !netvsc_param_ok("send_buf_size", netvsc_send_buf_size, NETVSC_SEND_MIN,
+			     NETVSC_SEND_MAX))
 		return -EINVAL;
 	return hvg_driver_register(&netvsc_driver);
 }

@@ -2,15 +2,22 @@
 /*
  * hv_netvsc: the synthetic network driver.  Interfaces between its files.
  *
- * One channel, one NAPI context.  NAPI is enabled while the channel is
- * open (also for control replies during probe); the netdev's open/stop
- * only set the RNDIS packet filter.  Transmit takes a send-buffer section
- * (small frames) or hands the host the skb's pages (large ones).
+ * One NAPI context per channel: the primary channel carries the control
+ * requests, every channel carries data (transmit queue N on channel N,
+ * the host spreads receives by the RSS indirection table).  NAPI is
+ * enabled while its channel is open; the netdev's open/stop only set the
+ * RNDIS packet filter.  Transmit takes a send-buffer section (small
+ * frames) or hands the host the skb's pages (large ones).  Changing the
+ * channel count or buffer sizes detaches the device, closes every
+ * channel and negotiates again (under RTNL).
  */
 #ifndef _NETVSC_H
 #define _NETVSC_H
 
 #include <linux/completion.h>
+#include <linux/sizes.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
@@ -23,6 +30,8 @@
 #define NETVSC_CTRL_TIMEOUT	(10 * HZ)
 #define NETVSC_MAX_PAGES	32	/* ranges in one GPA-direct packet */
 #define NETVSC_RNDIS_REPLY_MAX	256
+#define NETVSC_MAX_CHANNELS	16
+#define NETVSC_SUBCHAN_TIMEOUT	(10 * HZ)
 
 /* Completion cookies: an skb pointer (8-aligned) or a tagged value. */
 #define NETVSC_CK_SECTION	1
@@ -34,28 +43,78 @@ extern unsigned int netvsc_recv_buf_size;
 extern unsigned int netvsc_send_buf_size;
 extern bool netvsc_tso;
 extern bool netvsc_csum;
+extern bool netvsc_rx_csum;
+extern unsigned int netvsc_channels;
+
+/* ethtool -G units: pages of the receive and send buffers */
+#define NETVSC_RECV_MIN		SZ_256K
+#define NETVSC_RECV_MAX		(31 * SZ_1M)
+#define NETVSC_SEND_MIN		SZ_64K
+#define NETVSC_SEND_MAX		(15 * SZ_1M)
 
 #define NETVSC_OFFLOADS	(NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | NETIF_F_TSO | \
 			 NETIF_F_TSO6)
 
-struct netvsc_pcpu_stats {
+struct netvsc_stats {
 	u64 packets;
 	u64 bytes;
+	u64 csum_ok;		/* receive: host verified the checksum */
 	struct u64_stats_sync syncp;
+};
+
+struct netvsc_dev;
+
+/* One channel: its NAPI context, receive state and transmit queue. */
+struct netvsc_chan {
+	struct netvsc_dev *nd;
+	struct hvg_channel *chan;	/* NULL: not open */
+	struct napi_struct napi;
+	u16 idx;
+
+	/* Receive: packet buffer and completions not yet sent (NAPI) */
+	u8 *pkt;
+	u32 pkt_len;
+	u64 *pend;
+	u32 pend_size, pend_head, pend_count;
+
+	atomic_t tx_inflight;
+	bool tx_done;			/* NAPI: a send completed this poll */
+	struct netvsc_stats rx_stats;	/* NAPI only */
+	struct netvsc_stats tx_stats;	/* this queue's xmit only */
 };
 
 struct netvsc_dev {
 	struct hvg_device *hdev;
-	struct hvg_channel *chan;
+	struct hvg_channel *chan;	/* the primary */
 	struct net_device *ndev;
-	struct napi_struct napi;
 	u32 nvsp;
 	u32 max_mtu;
 	u8 mac[ETH_ALEN];
 	netdev_features_t offloads;	/* what the host offers and we may use */
+	bool rx_csum;			/* host offers receive checksum offload */
+
+	/* Channels: chans[0] is the primary */
+	struct netvsc_chan chans[NETVSC_MAX_CHANNELS];
+	u32 nchans;			/* open, in use by the queues */
+	u32 want_chans;			/* ethtool -L, module parameter */
+	u32 max_chans;			/* what the host offers */
+	u32 subs_asked;			/* subchannels the host allocated */
+	atomic_t subs_open;
+	wait_queue_head_t subs_wait;
+	struct work_struct subchan_work;	/* finish the probe's channels */
+	struct work_struct reset_work;	/* a channel failed: negotiate again */
+	bool subchan_pending;		/* subchan_work still to finish (RTNL) */
+	bool removing;
+	bool detached;			/* channels closed */
+
+	/* RSS */
+	u32 rss_itab_size;
+	u8 rss_key[NDIS_RSS_KEY_LEN];
+	u32 rss_itab[NDIS_RSS_ITAB_MAX];	/* channel of each hash bucket */
 
 	/* Control requests: one at a time */
 	struct mutex ctrl_lock;
+	struct mutex chan_lock;		/* opening and closing subchannels */
 	struct completion ctrl_done;	/* NVSP completion of the request */
 	struct nvsp_msg ctrl_reply;
 	struct completion rndis_done;	/* RNDIS reply of the request */
@@ -66,7 +125,8 @@ struct netvsc_dev {
 	u32 rndis_reply_len;
 	void *rndis_page;		/* requests are sent from here */
 
-	/* Shared buffers */
+	/* Shared buffers; sizes from ethtool -G, module parameters */
+	u32 recv_want, send_want;
 	void *recv_buf;
 	u32 recv_size;
 	struct hvg_gpadl recv_gpadl;
@@ -77,18 +137,9 @@ struct netvsc_dev {
 	unsigned long *send_map;
 	struct hvg_gpadl send_gpadl;
 	bool bufs_sent;
+	u32 recv_slots;			/* receive areas the host has */
 
-	/* Receive: packet buffer and completions not yet sent */
-	u8 *pkt;
-	u32 pkt_len;
-	u64 *pend;
-	u32 pend_size, pend_head, pend_count;
-
-	atomic_t tx_inflight;
 	struct sk_buff_head tx_pending;	/* sent from their pages, not completed */
-	bool tx_done;			/* NAPI: a send completed this poll */
-	struct netvsc_pcpu_stats rx_stats;	/* NAPI only */
-	struct netvsc_pcpu_stats tx_stats;	/* xmit only */
 	atomic_long_t tx_dropped, tx_errors, rx_dropped, rx_errors;
 	atomic_long_t tx_busy;			/* requeued: ring or sections full */
 };
@@ -97,6 +148,18 @@ static inline struct device *netvsc_dev(struct netvsc_dev *nd)
 {
 	return &nd->hdev->dev;
 }
+
+/* main.c */
+int netvsc_reattach(struct netvsc_dev *nd);
+void netvsc_chan_failed(struct netvsc_dev *nd);
+
+/* chan.c */
+int netvsc_chan_open(struct netvsc_chan *ch, struct hvg_channel *chan);
+void netvsc_chan_close(struct netvsc_chan *ch);
+int netvsc_subchannels_request(struct netvsc_dev *nd);
+int netvsc_subchannels_finish(struct netvsc_dev *nd, bool wait);
+void netvsc_subchan_work(struct work_struct *work);
+void netvsc_close_subchannels(struct netvsc_dev *nd);
 
 /* nvsp.c */
 int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
@@ -111,17 +174,20 @@ int netvsc_rndis_init(struct netvsc_dev *nd);
 int netvsc_rndis_set_filter(struct netvsc_dev *nd, u32 filter);
 void netvsc_rndis_halt(struct netvsc_dev *nd);
 int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats);
-void netvsc_rndis_recv(struct netvsc_dev *nd, const u8 *msg, u32 len);
+int netvsc_rndis_set_rss(struct netvsc_dev *nd, u32 nchans, bool keep);
+int netvsc_rndis_set_mac(struct netvsc_dev *nd, const u8 *mac);
+void netvsc_rndis_recv(struct netvsc_chan *ch, const u8 *msg, u32 len);
 
 /* rx.c */
 void netvsc_channel_cb(void *ctx);
 int netvsc_poll(struct napi_struct *napi, int budget);
-int netvsc_rx_init(struct netvsc_dev *nd);
-void netvsc_rx_free(struct netvsc_dev *nd);
+int netvsc_rx_init(struct netvsc_chan *ch);
+int netvsc_rx_pend_alloc(struct netvsc_chan *ch, u32 slots);
+void netvsc_rx_free(struct netvsc_chan *ch);
 
 /* tx.c */
 netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev);
-void netvsc_tx_complete(struct netvsc_dev *nd, u64 cookie, const void *data,
+void netvsc_tx_complete(struct netvsc_chan *ch, u64 cookie, const void *data,
 			u32 len);
 
 /* ethtool.c */

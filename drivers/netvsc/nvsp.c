@@ -117,7 +117,7 @@ static int netvsc_recv_buf(struct netvsc_dev *nd)
 	const struct nvsp_recv_section *s = &m.recv_buf_complete.section;
 	int ret;
 
-	nd->recv_size = netvsc_recv_buf_size;
+	nd->recv_size = nd->recv_want;
 	nd->recv_buf = vzalloc(nd->recv_size);
 	if (!nd->recv_buf)
 		return -ENOMEM;
@@ -137,9 +137,8 @@ static int netvsc_recv_buf(struct netvsc_dev *nd)
 		dev_err(netvsc_dev(nd), "host refused the receive buffer\n");
 		return -EIO;
 	}
-	nd->pend_size = min_t(u32, s->num_sub_allocs, nd->recv_size / 64) + 1;
-	nd->pend = kvcalloc(nd->pend_size, sizeof(*nd->pend), GFP_KERNEL);
-	return nd->pend ? 0 : -ENOMEM;
+	nd->recv_slots = min_t(u32, s->num_sub_allocs, nd->recv_size / 64);
+	return netvsc_rx_pend_alloc(&nd->chans[0], nd->recv_slots);
 }
 
 static int netvsc_send_buf(struct netvsc_dev *nd)
@@ -148,7 +147,7 @@ static int netvsc_send_buf(struct netvsc_dev *nd)
 	u32 sec;
 	int ret;
 
-	nd->send_size = netvsc_send_buf_size;
+	nd->send_size = nd->send_want;
 	nd->send_buf = vzalloc(nd->send_size);
 	if (!nd->send_buf)
 		return -ENOMEM;
@@ -217,6 +216,8 @@ void netvsc_nvsp_disconnect(struct netvsc_dev *nd)
 		netvsc_free_buf(nd, &nd->send_gpadl, &nd->send_buf);
 	bitmap_free(nd->send_map);
 	nd->send_map = NULL;
+	nd->bufs_sent = false;
+	nd->recv_slots = 0;
 }
 
 /* Before closing: tell the host to stop using the buffers. */

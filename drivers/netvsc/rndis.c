@@ -6,12 +6,15 @@
  * receive buffer and are checked field by field before use.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 
 #include "netvsc.h"
 
-#define NETVSC_RNDIS_REQ_MAX	128
+#define NETVSC_RNDIS_REQ_MAX	1024
 
 /* Send the request in rndis_page and wait for the reply of type @cmplt. */
 static int netvsc_rndis_request(struct netvsc_dev *nd, u32 len, u32 cmplt,
@@ -163,7 +166,11 @@ static int netvsc_query_u32(struct netvsc_dev *nd, u32 oid, u32 *val)
 
 static u8 netvsc_csum_param(netdev_features_t feats, netdev_features_t f)
 {
-	return feats & f ? NDIS_OFFLOAD_CSUM_TX : NDIS_OFFLOAD_CSUM_OFF;
+	bool rx = feats & NETIF_F_RXCSUM;
+
+	if (feats & f)
+		return rx ? NDIS_OFFLOAD_CSUM_TXRX : NDIS_OFFLOAD_CSUM_TX;
+	return rx ? NDIS_OFFLOAD_CSUM_RX : NDIS_OFFLOAD_CSUM_OFF;
 }
 
 static u8 netvsc_lso_param(netdev_features_t feats, netdev_features_t f)
@@ -199,10 +206,12 @@ int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats)
 {
 	int ret;
 
-	if (!nd->offloads)
+	if (!nd->offloads && !nd->rx_csum)
 		return 0;
+	if (!nd->rx_csum)
+		feats &= ~NETIF_F_RXCSUM;
 	mutex_lock(&nd->ctrl_lock);
-	ret = netvsc_set_offload_locked(nd, feats & nd->offloads);
+	ret = netvsc_set_offload_locked(nd, feats & (nd->offloads | NETIF_F_RXCSUM));
 	mutex_unlock(&nd->ctrl_lock);
 	return ret;
 }
@@ -238,10 +247,132 @@ static void netvsc_offload_caps(struct netvsc_dev *nd)
 	if (!netvsc_tso)
 		f &= ~(NETIF_F_TSO | NETIF_F_TSO6);
 	nd->offloads = f;
+	nd->rx_csum = netvsc_rx_csum &&
+		(c.ip4_rxcsum & (NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4)) ==
+		(NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4) &&
+		(c.ip6_rxcsum & (NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6)) ==
+		(NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6);
+	if (nd->rx_csum)
+		f |= NETIF_F_RXCSUM;
 	if (f && netvsc_set_offload_locked(nd, f)) {
 		dev_warn(netvsc_dev(nd), "host refused the offload parameters\n");
 		nd->offloads = 0;
+		nd->rx_csum = false;
 	}
+}
+
+/* How many channels the host can spread receives over (NDIS 6.30). */
+static void netvsc_rss_caps(struct netvsc_dev *nd)
+{
+	struct ndis_rss_caps c = {};
+	int ret;
+
+	nd->max_chans = 1;
+	nd->rss_itab_size = 0;
+	if (nd->nvsp < NVSP_VERSION_5)
+		return;
+	ret = netvsc_rndis_query(nd, RNDIS_OID_GEN_RSS_CAPS, &c, sizeof(c));
+	if (ret < (int)sizeof(c) || c.header.type != NDIS_OBJECT_TYPE_RSS_CAPS ||
+	    !c.num_recv_queues || c.num_itab_entries < 2)
+		return;
+	nd->max_chans = min_t(u32, c.num_recv_queues, NETVSC_MAX_CHANNELS);
+	nd->rss_itab_size = min_t(u32, c.num_itab_entries, NDIS_RSS_ITAB_MAX);
+	nd->rss_itab_size = rounddown_pow_of_two(nd->rss_itab_size);
+}
+
+/**
+ * netvsc_rndis_set_rss() - set the RSS key and indirection table
+ * @nd: the device
+ * @nchans: channels to spread over
+ * @keep: send rss_itab as it is (ethtool -X); else a table set by
+ *	ethtool -X is kept if it names no channel beyond @nchans, and the
+ *	default spread is used otherwise
+ *
+ * Return: 0, or a negative errno (the host keeps its previous table).
+ */
+int netvsc_rndis_set_rss(struct netvsc_dev *nd, u32 nchans, bool keep)
+{
+	const u32 klen = NDIS_RSS_KEY_LEN, tlen = nd->rss_itab_size * sizeof(u32);
+	struct ndis_rss_params *p;
+	u32 i, vlen = sizeof(*p) + tlen + klen;
+	int ret;
+
+	if (!nd->rss_itab_size)
+		return nchans > 1 ? -EOPNOTSUPP : 0;
+	keep = keep || netif_is_rxfh_configured(nd->ndev);
+	for (i = 0; keep && i < nd->rss_itab_size; i++)
+		if (nd->rss_itab[i] >= nchans)
+			keep = false;
+	for (i = 0; !keep && i < nd->rss_itab_size; i++)
+		nd->rss_itab[i] = ethtool_rxfh_indir_default(i, nchans);
+	p = kzalloc(vlen, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->header.type = NDIS_OBJECT_TYPE_RSS_PARAMS;
+	p->header.revision = NDIS_RSS_REVISION_2;
+	p->header.size = sizeof(*p);
+	p->hash_info = NDIS_HASH_FUNC_TOEPLITZ | NDIS_HASH_IPV4 | NDIS_HASH_TCP_IPV4 |
+		       NDIS_HASH_IPV6 | NDIS_HASH_TCP_IPV6;
+	p->itab_size = tlen;
+	p->itab_offset = sizeof(*p);
+	p->key_size = klen;
+	p->key_offset = sizeof(*p) + tlen;
+	memcpy((u8 *)p + p->itab_offset, nd->rss_itab, tlen);
+	memcpy((u8 *)p + p->key_offset, nd->rss_key, klen);
+	mutex_lock(&nd->ctrl_lock);
+	ret = netvsc_rndis_set(nd, RNDIS_OID_GEN_RSS_PARAMS, p, vlen);
+	mutex_unlock(&nd->ctrl_lock);
+	kfree(p);
+	return ret;
+}
+
+static void netvsc_put_utf16(u8 *dst, const char *s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		__le16 c = cpu_to_le16(s[i]);
+
+		memcpy(dst + 2 * i, &c, sizeof(c));
+	}
+}
+
+/**
+ * netvsc_rndis_set_mac() - ask the host for another station address
+ * @nd: the device
+ * @mac: the address
+ *
+ * The NetworkAddress configuration parameter; a host that does not allow
+ * the guest to change its address refuses it.
+ *
+ * Return: 0, -EPERM if refused, or another negative errno.
+ */
+int netvsc_rndis_set_mac(struct netvsc_dev *nd, const u8 *mac)
+{
+	const u32 nlen = sizeof(RNDIS_NETWORK_ADDRESS) - 1;
+	struct rndis_config_param cp = {
+		.name_offset = sizeof(cp),
+		.name_len = 2 * nlen,
+		.type = RNDIS_CONFIG_PARAM_STRING,
+		.value_offset = sizeof(cp) + 2 * nlen,
+		.value_len = 4 * ETH_ALEN,
+	};
+	u8 buf[sizeof(cp) + 2 * (sizeof(RNDIS_NETWORK_ADDRESS) - 1) + 4 * ETH_ALEN];
+	char hex[2 * ETH_ALEN + 1];
+	int ret;
+
+	snprintf(hex, sizeof(hex), "%pm", mac);
+	memcpy(buf, &cp, sizeof(cp));
+	netvsc_put_utf16(buf + cp.name_offset, RNDIS_NETWORK_ADDRESS, nlen);
+	netvsc_put_utf16(buf + cp.value_offset, hex, 2 * ETH_ALEN);
+	mutex_lock(&nd->ctrl_lock);
+	ret = netvsc_rndis_set(nd, RNDIS_OID_GEN_CONFIG_PARAMETER, buf, sizeof(buf));
+	mutex_unlock(&nd->ctrl_lock);
+	if (ret == -EIO) {
+		netdev_warn(nd->ndev, "host refused MAC address %pM\n", mac);
+		return -EPERM;
+	}
+	return ret;
 }
 
 /**
@@ -274,6 +405,7 @@ int netvsc_rndis_init(struct netvsc_dev *nd)
 		dev_warn(netvsc_dev(nd), "link state unknown: %d\n", ret);
 	ret = 0;
 	netvsc_offload_caps(nd);
+	netvsc_rss_caps(nd);
 	if (media == RNDIS_MEDIA_CONNECTED)
 		netif_carrier_on(nd->ndev);
 	else
@@ -359,32 +491,102 @@ static void netvsc_rndis_status(struct netvsc_dev *nd, const u8 *msg, u32 len)
 	}
 }
 
-static void netvsc_rndis_data(struct netvsc_dev *nd, const u8 *msg, u32 len)
+/* What the host tells about a received frame in its per-packet info. */
+struct netvsc_rx_info {
+	u32 csum, vlan, hash;
+	bool has_vlan, has_hash;
+};
+
+/* Walk the per-packet info; false if an entry does not fit its area. */
+static bool netvsc_rx_ppis(const u8 *area, u32 len, struct netvsc_rx_info *ri)
+{
+	while (len) {
+		struct rndis_ppi ppi;
+		u32 val;
+
+		if (len < sizeof(ppi))
+			return false;
+		memcpy(&ppi, area, sizeof(ppi));
+		if (ppi.size > len || ppi.ppi_offset < sizeof(ppi) ||
+		    ppi.size < ppi.ppi_offset + sizeof(u32))
+			return false;
+		memcpy(&val, area + ppi.ppi_offset, sizeof(val));
+		switch (ppi.type) {
+		case RNDIS_PPI_CSUM:
+			ri->csum = val;
+			break;
+		case RNDIS_PPI_VLAN:
+			ri->vlan = val;
+			ri->has_vlan = true;
+			break;
+		case RNDIS_PPI_HASH:
+			ri->hash = val;
+			ri->has_hash = true;
+			break;
+		}
+		area += ppi.size;
+		len -= ppi.size;
+	}
+	return true;
+}
+
+static void netvsc_rx_apply(struct netvsc_chan *ch, struct sk_buff *skb,
+			    const struct netvsc_rx_info *ri)
+{
+	struct net_device *ndev = ch->nd->ndev;
+	u32 ok = ri->csum & (NDIS_CSUM_RX_TCP_OK | NDIS_CSUM_RX_UDP_OK);
+	u32 bad = ri->csum & (NDIS_CSUM_RX_TCP_BAD | NDIS_CSUM_RX_UDP_BAD |
+			      NDIS_CSUM_RX_IP_BAD);
+
+	if ((ndev->features & NETIF_F_RXCSUM) && ok && !bad) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		ch->rx_stats.csum_ok++;
+	}
+	if (ri->has_hash && (ndev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, ri->hash, PKT_HASH_TYPE_L4);
+	if (ri->has_vlan && (ndev->features & NETIF_F_HW_VLAN_CTAG_RX)) {
+		u16 vid = (ri->vlan >> NDIS_VLAN_ID_SHIFT) & NDIS_VLAN_ID_MASK;
+		u16 pri = ri->vlan & NDIS_VLAN_PRI_MASK;
+
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+				       vid | pri << VLAN_PRIO_SHIFT);
+	}
+}
+
+static void netvsc_rndis_data(struct netvsc_chan *ch, const u8 *msg, u32 len)
 {
 	u32 body = len - sizeof(struct rndis_hdr);
+	struct netvsc_dev *nd = ch->nd;
+	struct netvsc_rx_info ri = {};
+	const u8 *pp = msg + sizeof(struct rndis_hdr);
 	struct rndis_packet p;
 	struct sk_buff *skb;
 
 	if (len < RNDIS_PKT_HDR_LEN)
 		goto bad;
-	memcpy(&p, msg + sizeof(struct rndis_hdr), sizeof(p));
+	memcpy(&p, pp, sizeof(p));
 	if (p.data_offset < sizeof(p) || p.data_offset > body ||
 	    p.data_len > body - p.data_offset || p.data_len < ETH_HLEN ||
 	    p.data_len > VLAN_ETH_HLEN + nd->ndev->mtu)
 		goto bad;
-	skb = napi_alloc_skb(&nd->napi, p.data_len);
+	if (p.ppi_len && (p.ppi_offset < sizeof(p) || p.ppi_offset > body ||
+			  p.ppi_len > body - p.ppi_offset ||
+			  !netvsc_rx_ppis(pp + p.ppi_offset, p.ppi_len, &ri)))
+		goto bad;
+	skb = napi_alloc_skb(&ch->napi, p.data_len);
 	if (!skb) {
 		atomic_long_inc(&nd->rx_dropped);
 		return;
 	}
-	skb_put_data(skb, msg + sizeof(struct rndis_hdr) + p.data_offset,
-		     p.data_len);
+	skb_put_data(skb, pp + p.data_offset, p.data_len);
 	skb->protocol = eth_type_trans(skb, nd->ndev);
-	u64_stats_update_begin(&nd->rx_stats.syncp);
-	nd->rx_stats.packets++;
-	nd->rx_stats.bytes += p.data_len;
-	u64_stats_update_end(&nd->rx_stats.syncp);
-	napi_gro_receive(&nd->napi, skb);
+	skb_record_rx_queue(skb, ch->idx);
+	u64_stats_update_begin(&ch->rx_stats.syncp);
+	netvsc_rx_apply(ch, skb, &ri);
+	ch->rx_stats.packets++;
+	ch->rx_stats.bytes += p.data_len;
+	u64_stats_update_end(&ch->rx_stats.syncp);
+	napi_gro_receive(&ch->napi, skb);
 	return;
 bad:
 	atomic_long_inc(&nd->rx_errors);
@@ -393,12 +595,13 @@ bad:
 
 /**
  * netvsc_rndis_recv() - one RNDIS message from the receive buffer
- * @nd: the device
+ * @ch: the channel it came on
  * @msg: the message, inside the receive buffer (range checked)
  * @len: bytes the transfer-page range gave it
  */
-void netvsc_rndis_recv(struct netvsc_dev *nd, const u8 *msg, u32 len)
+void netvsc_rndis_recv(struct netvsc_chan *ch, const u8 *msg, u32 len)
 {
+	struct netvsc_dev *nd = ch->nd;
 	struct rndis_hdr h;
 
 	if (len < sizeof(h))
@@ -408,7 +611,7 @@ void netvsc_rndis_recv(struct netvsc_dev *nd, const u8 *msg, u32 len)
 		goto bad;
 	switch (h.type) {
 	case RNDIS_MSG_PACKET:
-		netvsc_rndis_data(nd, msg, h.len);
+		netvsc_rndis_data(ch, msg, h.len);
 		return;
 	case RNDIS_MSG_INDICATE:
 		netvsc_rndis_status(nd, msg, h.len);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hv_netvsc: the NAPI poll.  Drains the channel: completions of what the
- * guest sent, and transfer-page packets whose ranges hold RNDIS messages
- * in the receive buffer.  Every transfer-page packet is completed so the
+ * hv_netvsc: the NAPI poll, one per channel.  Drains the channel:
+ * completions of what the guest sent, and transfer-page packets whose
+ * ranges hold RNDIS messages in the (shared) receive buffer.  Every transfer-page packet is completed so the
  * host can reuse its area; completions the ring has no room for wait in
  * a small queue and go first on the next poll.
  */
@@ -16,48 +16,50 @@
 /* Softirq: the host signalled the channel. */
 void netvsc_channel_cb(void *ctx)
 {
-	struct netvsc_dev *nd = ctx;
+	struct netvsc_chan *ch = ctx;
 
-	napi_schedule(&nd->napi);
+	napi_schedule(&ch->napi);
 }
 
-static int netvsc_send_recv_comp(struct netvsc_dev *nd, u64 trans_id)
+static int netvsc_send_recv_comp(struct netvsc_chan *ch, u64 trans_id)
 {
 	struct nvsp_msg m = {
 		.type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE,
 		.rndis_complete.status = NVSP_STAT_SUCCESS,
 	};
 
-	return hvg_sendpacket(nd->chan, &m, sizeof(m), trans_id, VM_PKT_COMP, 0);
+	return hvg_sendpacket(ch->chan, &m, sizeof(m), trans_id, VM_PKT_COMP, 0);
 }
 
 /* Send queued completions; false if the ring is still full. */
-static bool netvsc_flush_pending(struct netvsc_dev *nd)
+static bool netvsc_flush_pending(struct netvsc_chan *ch)
 {
-	while (nd->pend_count) {
-		int ret = netvsc_send_recv_comp(nd, nd->pend[nd->pend_head]);
+	while (ch->pend_count) {
+		int ret = netvsc_send_recv_comp(ch, ch->pend[ch->pend_head]);
 
 		if (ret == -EAGAIN)
 			return false;
-		nd->pend_head = (nd->pend_head + 1) % nd->pend_size;
-		nd->pend_count--;
+		ch->pend_head = (ch->pend_head + 1) % ch->pend_size;
+		ch->pend_count--;
 	}
 	return true;
 }
 
-static void netvsc_recv_done(struct netvsc_dev *nd, u64 trans_id)
+static void netvsc_recv_done(struct netvsc_chan *ch, u64 trans_id)
 {
-	if (!nd->pend_count && netvsc_send_recv_comp(nd, trans_id) != -EAGAIN)
+	struct netvsc_dev *nd = ch->nd;
+
+	if (!ch->pend_count && netvsc_send_recv_comp(ch, trans_id) != -EAGAIN)
 		return;
-	if (nd->pend_count == nd->pend_size) {
+	if (!ch->pend || ch->pend_count == ch->pend_size) {
 		/* More outstanding than the host has areas: it is lying. */
 		dev_err_ratelimited(netvsc_dev(nd), "receive completion queue full, id %llu dropped\n",
 				    trans_id);
 		atomic_long_inc(&nd->rx_errors);
 		return;
 	}
-	nd->pend[(nd->pend_head + nd->pend_count) % nd->pend_size] = trans_id;
-	nd->pend_count++;
+	ch->pend[(ch->pend_head + ch->pend_count) % ch->pend_size] = trans_id;
+	ch->pend_count++;
 }
 
 static void netvsc_bad(struct netvsc_dev *nd, const char *why)
@@ -66,8 +68,9 @@ static void netvsc_bad(struct netvsc_dev *nd, const char *why)
 	dev_err_ratelimited(netvsc_dev(nd), "%s\n", why);
 }
 
-static void netvsc_xfer(struct netvsc_dev *nd, const u8 *pkt, u32 off, u32 len)
+static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 {
+	struct netvsc_dev *nd = ch->nd;
 	const struct vmxfer_page_header *h = (const void *)pkt;
 	const struct vmxfer_page_range *r;
 	const struct nvsp_msg *m;
@@ -93,31 +96,37 @@ static void netvsc_xfer(struct netvsc_dev *nd, const u8 *pkt, u32 off, u32 len)
 			netvsc_bad(nd, "receive range outside the receive buffer");
 			continue;
 		}
-		netvsc_rndis_recv(nd, (const u8 *)nd->recv_buf + o, c);
+		netvsc_rndis_recv(ch, (const u8 *)nd->recv_buf + o, c);
 	}
 done:
-	netvsc_recv_done(nd, h->desc.trans_id);
+	netvsc_recv_done(ch, h->desc.trans_id);
 }
 
-static void netvsc_comp(struct netvsc_dev *nd, const u8 *pkt, u32 off, u32 len)
+static void netvsc_comp(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 {
 	const struct vmpacket_descriptor *d = (const void *)pkt;
+	struct netvsc_dev *nd = ch->nd;
 	u64 ck;
 
-	if (hvg_request_complete(nd->chan, d->trans_id, &ck)) {
+	if (hvg_request_complete(ch->chan, d->trans_id, &ck)) {
 		netvsc_bad(nd, "completion with an unknown transaction id");
 		return;
 	}
-	if ((ck & NETVSC_CK_TAG_MASK) == NETVSC_CK_CTRL)
-		netvsc_ctrl_complete(nd, pkt + off, len - off);
-	else
-		netvsc_tx_complete(nd, ck, pkt + off, len - off);
+	if ((ck & NETVSC_CK_TAG_MASK) == NETVSC_CK_CTRL) {
+		if (ch->idx)
+			netvsc_bad(nd, "control completion on a subchannel");
+		else
+			netvsc_ctrl_complete(nd, pkt + off, len - off);
+	} else {
+		netvsc_tx_complete(ch, ck, pkt + off, len - off);
+	}
 }
 
 /* One packet; false when the channel can't be used any more. */
-static bool netvsc_packet(struct netvsc_dev *nd, u32 actual)
+static bool netvsc_packet(struct netvsc_chan *ch, u32 actual)
 {
-	const struct vmpacket_descriptor *d = (const void *)nd->pkt;
+	const struct vmpacket_descriptor *d = (const void *)ch->pkt;
+	struct netvsc_dev *nd = ch->nd;
 	u32 off, len;
 
 	if (actual < sizeof(*d)) {
@@ -132,10 +141,10 @@ static bool netvsc_packet(struct netvsc_dev *nd, u32 actual)
 	}
 	switch (d->type) {
 	case VM_PKT_COMP:
-		netvsc_comp(nd, nd->pkt, off, len);
-		return !hvg_channel_failed(nd->chan);
+		netvsc_comp(ch, ch->pkt, off, len);
+		return !hvg_channel_failed(ch->chan);
 	case VM_PKT_DATA_USING_XFER_PAGES:
-		netvsc_xfer(nd, nd->pkt, off, len);
+		netvsc_xfer(ch, ch->pkt, off, len);
 		return true;
 	}
 	netvsc_bad(nd, "unexpected packet type");
@@ -144,44 +153,79 @@ static bool netvsc_packet(struct netvsc_dev *nd, u32 actual)
 
 int netvsc_poll(struct napi_struct *napi, int budget)
 {
-	struct netvsc_dev *nd = container_of(napi, struct netvsc_dev, napi);
+	struct netvsc_chan *ch = container_of(napi, struct netvsc_chan, napi);
+	struct netvsc_dev *nd = ch->nd;
+	struct netdev_queue *txq;
 	int work = 0, ret;
 	u32 actual;
 
-	nd->tx_done = false;
-	netvsc_flush_pending(nd);
+	ch->tx_done = false;
+	netvsc_flush_pending(ch);
 	while (work < budget) {
-		ret = hvg_recvpacket_raw(nd->chan, nd->pkt, nd->pkt_len, &actual);
+		ret = hvg_recvpacket_raw(ch->chan, ch->pkt, ch->pkt_len, &actual);
 		if (ret == -EAGAIN)
 			break;
 		if (ret) {
 			if (ret != -ENODEV)
 				dev_err_ratelimited(netvsc_dev(nd), "receive failed: %d\n",
 						    ret);
+			netvsc_chan_failed(nd);
 			break;
 		}
 		work++;
-		if (!netvsc_packet(nd, actual))
+		if (!netvsc_packet(ch, actual)) {
+			netvsc_chan_failed(nd);
 			break;
+		}
 	}
-	if (nd->tx_done && netif_queue_stopped(nd->ndev))
-		netif_wake_queue(nd->ndev);
+	/* Not while detached: the channels are about to close. */
+	txq = netdev_get_tx_queue(nd->ndev, ch->idx);
+	if (ch->tx_done && netif_tx_queue_stopped(txq) &&
+	    netif_device_present(nd->ndev))
+		netif_tx_wake_queue(txq);
 	if (work < budget)
 		napi_complete_done(napi, work);
 	return work;
 }
 
-int netvsc_rx_init(struct netvsc_dev *nd)
+/**
+ * netvsc_rx_init() - receive state of a channel about to open
+ * @ch: the channel
+ *
+ * The completion queue can hold one entry per receive area of the host
+ * (known once the receive buffer is shared; netvsc_rx_pend_alloc()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int netvsc_rx_init(struct netvsc_chan *ch)
 {
-	nd->pkt_len = NETVSC_RING_BYTES;
-	nd->pkt = kvmalloc(nd->pkt_len, GFP_KERNEL);
-	return nd->pkt ? 0 : -ENOMEM;
+	ch->pkt_len = NETVSC_RING_BYTES;
+	ch->pkt = kvmalloc(ch->pkt_len, GFP_KERNEL);
+	if (!ch->pkt)
+		return -ENOMEM;
+	if (ch->nd->recv_slots && netvsc_rx_pend_alloc(ch, ch->nd->recv_slots)) {
+		netvsc_rx_free(ch);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-void netvsc_rx_free(struct netvsc_dev *nd)
+int netvsc_rx_pend_alloc(struct netvsc_chan *ch, u32 slots)
 {
-	kvfree(nd->pkt);
-	kvfree(nd->pend);
-	nd->pkt = NULL;
-	nd->pend = NULL;
+	kvfree(ch->pend);
+	ch->pend_head = 0;
+	ch->pend_count = 0;
+	ch->pend_size = slots + 1;
+	ch->pend = kvcalloc(ch->pend_size, sizeof(*ch->pend), GFP_KERNEL);
+	return ch->pend ? 0 : -ENOMEM;
+}
+
+void netvsc_rx_free(struct netvsc_chan *ch)
+{
+	kvfree(ch->pkt);
+	kvfree(ch->pend);
+	ch->pkt = NULL;
+	ch->pend = NULL;
+	ch->pend_count = 0;
+	ch->pend_head = 0;
 }

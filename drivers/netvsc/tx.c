@@ -15,12 +15,23 @@
 
 #include "netvsc.h"
 
-/* What goes in front of a frame: RNDIS header and optional offload info. */
+#define NETVSC_TX_PPIS	2	/* offload info, VLAN tag */
+
+/* What goes in front of a frame: RNDIS header and per-packet info. */
 struct netvsc_txhdr {
-	u32 len;		/* RNDIS_PKT_HDR_LEN, plus RNDIS_PPI_LEN */
-	u32 ppi_type;
-	u32 ppi_val;
+	u32 len;		/* RNDIS_PKT_HDR_LEN + nppi * RNDIS_PPI_LEN */
+	u32 nppi;
+	u32 ppi_type[NETVSC_TX_PPIS];
+	u32 ppi_val[NETVSC_TX_PPIS];
 };
+
+static void netvsc_add_ppi(struct netvsc_txhdr *th, u32 type, u32 val)
+{
+	th->ppi_type[th->nppi] = type;
+	th->ppi_val[th->nppi] = val;
+	th->nppi++;
+	th->len += RNDIS_PPI_LEN;
+}
 
 static void netvsc_fill_rndis(void *dst, const struct netvsc_txhdr *th,
 			      u32 frame_len)
@@ -35,20 +46,22 @@ static void netvsc_fill_rndis(void *dst, const struct netvsc_txhdr *th,
 	};
 	struct rndis_ppi ppi = {
 		.size = RNDIS_PPI_LEN,
-		.type = th->ppi_type,
 		.ppi_offset = sizeof(ppi),
 	};
-	u8 *d = dst;
+	u8 *d = dst + RNDIS_PKT_HDR_LEN;
+	u32 i;
 
-	if (th->len > RNDIS_PKT_HDR_LEN) {
+	if (th->nppi) {
 		p.ppi_offset = sizeof(p);
-		p.ppi_len = RNDIS_PPI_LEN;
-		memcpy(d + RNDIS_PKT_HDR_LEN, &ppi, sizeof(ppi));
-		memcpy(d + RNDIS_PKT_HDR_LEN + sizeof(ppi), &th->ppi_val,
-		       sizeof(th->ppi_val));
+		p.ppi_len = th->nppi * RNDIS_PPI_LEN;
 	}
-	memcpy(d, &h, sizeof(h));
-	memcpy(d + sizeof(h), &p, sizeof(p));
+	for (i = 0; i < th->nppi; i++, d += RNDIS_PPI_LEN) {
+		ppi.type = th->ppi_type[i];
+		memcpy(d, &ppi, sizeof(ppi));
+		memcpy(d + sizeof(ppi), &th->ppi_val[i], sizeof(u32));
+	}
+	memcpy(dst, &h, sizeof(h));
+	memcpy(dst + sizeof(h), &p, sizeof(p));
 }
 
 /* The L4 protocol of a checksum-offload skb, or 0 if the host can't do it. */
@@ -70,19 +83,27 @@ static u8 netvsc_l4_proto(struct sk_buff *skb, u32 *ipflag)
 static int netvsc_tx_offload(struct sk_buff *skb, struct netvsc_txhdr *th)
 {
 	u32 thoff = skb_transport_offset(skb), ipflag = 0;
+	u32 val;
 	u8 proto;
 
 	th->len = RNDIS_PKT_HDR_LEN;
+	th->nppi = 0;
+	if (skb_vlan_tag_present(skb)) {
+		u16 tci = skb_vlan_tag_get(skb);
+
+		netvsc_add_ppi(th, RNDIS_PPI_VLAN,
+			       (tci & VLAN_VID_MASK) << NDIS_VLAN_ID_SHIFT |
+			       (tci >> VLAN_PRIO_SHIFT));
+	}
 	if (skb_is_gso(skb)) {
 		if (thoff > NDIS_LSO_THOFF_MASK ||
 		    skb_shinfo(skb)->gso_size > NDIS_LSO_MSS_MASK)
 			return -EINVAL;
-		th->len += RNDIS_PPI_LEN;
-		th->ppi_type = RNDIS_PPI_LSO;
-		th->ppi_val = NDIS_LSO_V2 | skb_shinfo(skb)->gso_size |
-			      thoff << NDIS_LSO_THOFF_SHIFT;
+		val = NDIS_LSO_V2 | skb_shinfo(skb)->gso_size |
+		      thoff << NDIS_LSO_THOFF_SHIFT;
 		if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)
-			th->ppi_val |= NDIS_LSO_IPV6;
+			val |= NDIS_LSO_IPV6;
+		netvsc_add_ppi(th, RNDIS_PPI_LSO, val);
 		return 0;
 	}
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
@@ -90,10 +111,8 @@ static int netvsc_tx_offload(struct sk_buff *skb, struct netvsc_txhdr *th)
 	proto = netvsc_l4_proto(skb, &ipflag);
 	if (thoff > 0x3ff || (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 		return skb_checksum_help(skb);
-	th->len += RNDIS_PPI_LEN;
-	th->ppi_type = RNDIS_PPI_CSUM;
-	th->ppi_val = ipflag | thoff << NDIS_CSUM_TX_THOFF_SHIFT |
-		      (proto == IPPROTO_TCP ? NDIS_CSUM_TX_TCP : NDIS_CSUM_TX_UDP);
+	netvsc_add_ppi(th, RNDIS_PPI_CSUM, ipflag | thoff << NDIS_CSUM_TX_THOFF_SHIFT |
+		       (proto == IPPROTO_TCP ? NDIS_CSUM_TX_TCP : NDIS_CSUM_TX_UDP));
 	return 0;
 }
 
@@ -148,9 +167,10 @@ static int netvsc_skb_pages(struct sk_buff *skb, struct hv_page_buffer *pb)
 	return n;
 }
 
-static int netvsc_send_copy(struct netvsc_dev *nd, struct sk_buff *skb,
+static int netvsc_send_copy(struct netvsc_chan *ch, struct sk_buff *skb,
 			    const struct netvsc_txhdr *th)
 {
+	struct netvsc_dev *nd = ch->nd;
 	struct nvsp_msg m = {
 		.type = NVSP_MSG1_SEND_RNDIS_PKT,
 		.rndis.channel_type = NVSP_CHANNEL_DATA,
@@ -166,7 +186,7 @@ static int netvsc_send_copy(struct netvsc_dev *nd, struct sk_buff *skb,
 	skb_copy_bits(skb, 0, dst + th->len, skb->len);
 	m.rndis.section_index = idx;
 	m.rndis.section_size = th->len + skb->len;
-	ret = hvg_sendpacket(nd->chan, &m, sizeof(m),
+	ret = hvg_sendpacket(ch->chan, &m, sizeof(m),
 			     NETVSC_CK(NETVSC_CK_SECTION, idx), VM_PKT_DATA_INBAND,
 			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
 	if (ret)
@@ -174,9 +194,10 @@ static int netvsc_send_copy(struct netvsc_dev *nd, struct sk_buff *skb,
 	return ret;
 }
 
-static int netvsc_send_pages(struct netvsc_dev *nd, struct sk_buff *skb,
+static int netvsc_send_pages(struct netvsc_chan *ch, struct sk_buff *skb,
 			     const struct netvsc_txhdr *th)
 {
+	struct netvsc_dev *nd = ch->nd;
 	struct hv_page_buffer pb[NETVSC_MAX_PAGES];
 	struct nvsp_msg m = {
 		.type = NVSP_MSG1_SEND_RNDIS_PKT,
@@ -198,7 +219,7 @@ static int netvsc_send_pages(struct netvsc_dev *nd, struct sk_buff *skb,
 	}
 	/* The skb is the cookie: freed when the host has read it. */
 	skb_queue_tail(&nd->tx_pending, skb);
-	ret = hvg_sendpacket_pagebuffer(nd->chan, pb, n, &m, sizeof(m),
+	ret = hvg_sendpacket_pagebuffer(ch->chan, pb, n, &m, sizeof(m),
 					(u64)(uintptr_t)skb);
 	if (!ret)
 		return 0;
@@ -208,23 +229,29 @@ undo:
 	return ret;
 }
 
-static void netvsc_count_tx(struct netvsc_dev *nd, u32 len)
+static void netvsc_count_tx(struct netvsc_chan *ch, u32 len)
 {
-	u64_stats_update_begin(&nd->tx_stats.syncp);
-	nd->tx_stats.packets++;
-	nd->tx_stats.bytes += len;
-	u64_stats_update_end(&nd->tx_stats.syncp);
+	u64_stats_update_begin(&ch->tx_stats.syncp);
+	ch->tx_stats.packets++;
+	ch->tx_stats.bytes += len;
+	u64_stats_update_end(&ch->tx_stats.syncp);
 }
 
 netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
+	u16 q = skb_get_queue_mapping(skb);
+	struct netdev_queue *txq;
+	struct netvsc_chan *ch;
 	struct netvsc_txhdr th;
 	u32 len = skb->len;
 	bool copy;
 	int ret;
 
-	if (len < ETH_HLEN ||
+	/* A queue without its channel only while the channels change */
+	ch = q < READ_ONCE(nd->nchans) ? &nd->chans[q] : NULL;
+	txq = netdev_get_tx_queue(ndev, q);
+	if (len < ETH_HLEN || !ch || !ch->chan || READ_ONCE(nd->detached) ||
 	    (!skb_is_gso(skb) && len > VLAN_ETH_HLEN + ndev->mtu) ||
 	    netvsc_tx_offload(skb, &th)) {
 		atomic_long_inc(&nd->tx_dropped);
@@ -232,23 +259,23 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 		return NETDEV_TX_OK;
 	}
 	copy = th.len + len <= nd->send_section;
-	atomic_inc(&nd->tx_inflight);
-	ret = copy ? netvsc_send_copy(nd, skb, &th) :
-		     netvsc_send_pages(nd, skb, &th);
+	atomic_inc(&ch->tx_inflight);
+	ret = copy ? netvsc_send_copy(ch, skb, &th) :
+		     netvsc_send_pages(ch, skb, &th);
 	if (!ret) {
-		netvsc_count_tx(nd, len);
+		netvsc_count_tx(ch, len);
 		if (copy)
 			dev_consume_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
-	atomic_dec(&nd->tx_inflight);
+	atomic_dec(&ch->tx_inflight);
 	if (ret == -EAGAIN || ret == -EBUSY) {
 		atomic_long_inc(&nd->tx_busy);
-		netif_stop_queue(ndev);
+		netif_tx_stop_queue(txq);
 		/* Nothing in flight means no completion will wake us. */
 		smp_mb__after_atomic();
-		if (!atomic_read(&nd->tx_inflight))
-			netif_wake_queue(ndev);
+		if (!atomic_read(&ch->tx_inflight) && netif_device_present(ndev))
+			netif_tx_wake_queue(txq);
 		return NETDEV_TX_BUSY;
 	}
 	if (ret != -ENODEV)
@@ -260,14 +287,15 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 
 /**
  * netvsc_tx_complete() - the host finished with a frame we sent
- * @nd: the device
+ * @ch: the channel it was sent and completed on
  * @cookie: a section tag or the skb
  * @data: the completion's NVSP message
  * @len: its length
  */
-void netvsc_tx_complete(struct netvsc_dev *nd, u64 cookie, const void *data,
+void netvsc_tx_complete(struct netvsc_chan *ch, u64 cookie, const void *data,
 			u32 len)
 {
+	struct netvsc_dev *nd = ch->nd;
 	struct nvsp_msg m = {};
 
 	memcpy(&m, data, min_t(u32, len, sizeof(m)));
@@ -288,6 +316,6 @@ void netvsc_tx_complete(struct netvsc_dev *nd, u64 cookie, const void *data,
 		skb_unlink(skb, &nd->tx_pending);
 		napi_consume_skb(skb, 1);
 	}
-	atomic_dec(&nd->tx_inflight);
-	nd->tx_done = true;
+	atomic_dec(&ch->tx_inflight);
+	ch->tx_done = true;
 }

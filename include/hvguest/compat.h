@@ -83,6 +83,51 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #define hvg_netif_rx(skb) netif_rx(skb)
 #endif
 
+/* ethtool ring parameters gained kernel and extack arguments in 5.17. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
+#define HVG_RINGPARAM_ARGS \
+	, struct kernel_ethtool_ringparam *kring, struct netlink_ext_ack *extack
+#else
+#define HVG_RINGPARAM_ARGS
+#endif
+
+/*
+ * get_rxfh/set_rxfh take struct ethtool_rxfh_param from 6.8 on.
+ * HVG_ETHTOOL_RXFH(pfx) defines pfx_get_rxfh() and pfx_set_rxfh() for the
+ * ethtool_ops, calling
+ *	int pfx_rxfh_get(struct net_device *, u32 *indir, u8 *key, u8 *hfunc);
+ *	int pfx_rxfh_set(struct net_device *, const u32 *indir, const u8 *key,
+ *			 u8 hfunc);
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define HVG_ETHTOOL_RXFH(pfx)						\
+static int pfx##_get_rxfh(struct net_device *ndev,			\
+			  struct ethtool_rxfh_param *p)			\
+{									\
+	return pfx##_rxfh_get(ndev, p->indir, p->key, &p->hfunc);	\
+}									\
+static int pfx##_set_rxfh(struct net_device *ndev,			\
+			  struct ethtool_rxfh_param *p,			\
+			  struct netlink_ext_ack *extack)		\
+{									\
+	return pfx##_rxfh_set(ndev, p->indir, p->key, p->hfunc);	\
+}
+#else
+#define HVG_ETHTOOL_RXFH(pfx)						\
+static int pfx##_get_rxfh(struct net_device *ndev, u32 *indir, u8 *key,	\
+			  u8 *hfunc)					\
+{									\
+	u8 unused;							\
+									\
+	return pfx##_rxfh_get(ndev, indir, key, hfunc ? hfunc : &unused); \
+}									\
+static int pfx##_set_rxfh(struct net_device *ndev, const u32 *indir,	\
+			  const u8 *key, const u8 hfunc)		\
+{									\
+	return pfx##_rxfh_set(ndev, indir, key, hfunc);			\
+}
+#endif
+
 /* ---- packaging / kernel matrix (issue 6) ---------------------------------- */
 
 /* The get_unaligned_*() helpers moved from asm/ to linux/ in 6.12. */

@@ -38,6 +38,8 @@ enum nvsp_msg_type {
 	NVSP_MSG1_SEND_RNDIS_PKT	= 107,
 	NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE = 108,
 	NVSP_MSG2_SEND_NDIS_CONFIG	= 125,
+	NVSP_MSG5_SUBCHANNEL		= 133,	/* NVSP >= 5 */
+	NVSP_MSG5_SEND_INDIRECTION_TABLE = 134,
 };
 
 enum nvsp_status {
@@ -55,6 +57,7 @@ enum nvsp_status {
 #define NVSP_NO_SECTION		0xffffffff
 #define NVSP_CHANNEL_DATA	0
 #define NVSP_CHANNEL_CONTROL	1
+#define NVSP_SUBCHANNEL_ALLOCATE 1
 
 struct nvsp_init {
 	u32 min_version;
@@ -116,6 +119,16 @@ struct nvsp_ndis_config {
 	u64 capability;
 } __packed;
 
+struct nvsp_subchannel_req {
+	u32 op;
+	u32 num_subchannels;
+} __packed;
+
+struct nvsp_subchannel_complete {
+	u32 status;
+	u32 num_subchannels;	/* allocated */
+} __packed;
+
 /* Every NVSP message: the type, then a body padded to a fixed size. */
 struct nvsp_msg {
 	u32 type;
@@ -130,6 +143,8 @@ struct nvsp_msg {
 		struct nvsp_rndis_pkt rndis;
 		struct nvsp_rndis_pkt_complete rndis_complete;
 		struct nvsp_ndis_config ndis_config;
+		struct nvsp_subchannel_req subchan;
+		struct nvsp_subchannel_complete subchan_complete;
 		u8 pad[36];
 	};
 } __packed;
@@ -180,6 +195,9 @@ struct vmxfer_page_header {
 #define RNDIS_OID_802_3_CURRENT_ADDRESS		0x01010102
 #define RNDIS_OID_OFFLOAD_HW_CAPS		0xfc01020d
 #define RNDIS_OID_OFFLOAD_PARAMS		0xfc01020c
+#define RNDIS_OID_GEN_CONFIG_PARAMETER		0x0001021b
+#define RNDIS_OID_GEN_RSS_CAPS			0x00010203
+#define RNDIS_OID_GEN_RSS_PARAMS		0x00010204
 
 #define RNDIS_MEDIA_CONNECTED		0
 #define RNDIS_MEDIA_DISCONNECTED	1
@@ -244,6 +262,18 @@ struct rndis_indicate {
 	u32 buf_offset;
 } __packed;
 
+/* OID_GEN_RNDIS_CONFIG_PARAMETER; offsets count from its start. */
+struct rndis_config_param {
+	u32 name_offset;
+	u32 name_len;		/* bytes, UTF-16LE */
+	u32 type;
+	u32 value_offset;
+	u32 value_len;
+} __packed;
+
+#define RNDIS_CONFIG_PARAM_STRING	2
+#define RNDIS_NETWORK_ADDRESS		"NetworkAddress"	/* value: 12 hex digits */
+
 /* Offsets count from data_offset's own field. */
 struct rndis_packet {
 	u32 data_offset;
@@ -268,6 +298,8 @@ struct rndis_ppi {
 
 #define RNDIS_PPI_CSUM		0	/* TCP/IP checksum info */
 #define RNDIS_PPI_LSO		2	/* TCP large send info */
+#define RNDIS_PPI_VLAN		6	/* IEEE 802.1Q: priority 3, CFI 1, id 12 bits */
+#define RNDIS_PPI_HASH		8	/* receive hash value */
 #define RNDIS_PPI_LEN		(sizeof(struct rndis_ppi) + sizeof(u32))
 
 /* Checksum info, transmit */
@@ -278,8 +310,17 @@ struct rndis_ppi {
 #define NDIS_CSUM_TX_IP_HDR	BIT(4)
 #define NDIS_CSUM_TX_THOFF_SHIFT 16	/* 10 bits: transport header offset */
 /* Checksum info, receive */
+#define NDIS_CSUM_RX_TCP_BAD	BIT(0)
+#define NDIS_CSUM_RX_UDP_BAD	BIT(1)
+#define NDIS_CSUM_RX_IP_BAD	BIT(2)
 #define NDIS_CSUM_RX_TCP_OK	BIT(3)
 #define NDIS_CSUM_RX_UDP_OK	BIT(4)
+#define NDIS_CSUM_RX_IP_OK	BIT(5)
+
+/* 802.1Q info */
+#define NDIS_VLAN_ID_MASK	0xfff
+#define NDIS_VLAN_ID_SHIFT	4
+#define NDIS_VLAN_PRI_MASK	0x7
 
 /* LSO v2 info, transmit: mss (20 bits), transport header offset (10). */
 #define NDIS_LSO_MSS_MASK	0xfffff
@@ -322,6 +363,8 @@ static_assert(sizeof(struct ndis_offload_caps) == 112);
 #define NDIS_OFFLOAD_NO_CHANGE		0
 #define NDIS_OFFLOAD_CSUM_OFF		1
 #define NDIS_OFFLOAD_CSUM_TX		2
+#define NDIS_OFFLOAD_CSUM_RX		3
+#define NDIS_OFFLOAD_CSUM_TXRX		4
 #define NDIS_OFFLOAD_LSO_OFF		1
 #define NDIS_OFFLOAD_LSO_ON		2
 
@@ -348,5 +391,50 @@ struct ndis_offload_params {
 } __packed;
 
 static_assert(sizeof(struct ndis_offload_params) == 24);
+
+/* ---- Receive-side scaling (NDIS 6.30 revision 2 layouts) ------------------ */
+
+#define NDIS_OBJECT_TYPE_RSS_CAPS	0x88
+#define NDIS_OBJECT_TYPE_RSS_PARAMS	0x89
+#define NDIS_RSS_REVISION_2		2
+
+struct ndis_rss_caps {
+	struct ndis_object_header header;
+	u32 cap_flags;
+	u32 num_int_msg;
+	u32 num_recv_queues;
+	u16 num_itab_entries;
+} __packed;
+
+static_assert(sizeof(struct ndis_rss_caps) == 18);
+
+#define NDIS_RSS_FLAG_DISABLE		0x0010
+#define NDIS_HASH_FUNC_TOEPLITZ		0x00000001
+#define NDIS_HASH_IPV4			0x00000100
+#define NDIS_HASH_TCP_IPV4		0x00000200
+#define NDIS_HASH_IPV6			0x00000400
+#define NDIS_HASH_TCP_IPV6		0x00001000
+#define NDIS_HASH_FUNC_MASK		0x000000ff
+#define NDIS_RSS_KEY_LEN		40	/* Toeplitz secret key bytes */
+#define NDIS_RSS_ITAB_MAX		128	/* indirection table entries */
+
+/* Offsets count from the start of this structure. */
+struct ndis_rss_params {
+	struct ndis_object_header header;
+	u16 flags;
+	u16 base_cpu;
+	u32 hash_info;
+	u16 itab_size;		/* bytes: 4 per entry */
+	u16 pad1;
+	u32 itab_offset;
+	u16 key_size;
+	u16 pad2;
+	u32 key_offset;
+	u32 cpu_masks_offset;
+	u32 num_cpu_masks;
+	u32 cpu_masks_entry_size;
+} __packed;
+
+static_assert(sizeof(struct ndis_rss_params) == 40);
 
 #endif /* _HVGUEST_NETVSC_PROTO_H */

@@ -279,6 +279,24 @@ int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n)
 }
 
 /**
+ * hvsim_rescind_subchannels() - rescind every subchannel of @dev
+ * @dev: the device; its primary channel stays
+ *
+ * For services whose guest asks for subchannels anew after reopening the
+ * primary: new ones get the indices 1.. again.
+ */
+void hvsim_rescind_subchannels(struct hvsim_dev *dev)
+{
+	struct hvsim_chan *chan, *tmp;
+
+	list_for_each_entry_safe(chan, tmp, &hvsim.chans, node)
+		if (chan->dev == dev && chan->subidx &&
+		    chan->state != HVSIM_CHAN_RESCINDED)
+			hvsim_chan_rescind(chan);
+	dev->nsub = 0;
+}
+
+/**
  * hvsim_dev_add() - create a device and offer it if the guest is up
  * @svc: its service
  * @args: service arguments from `new_device`, or NULL

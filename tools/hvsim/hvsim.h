@@ -243,6 +243,7 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 int hvsim_dev_del(u32 relid);
 struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx);
 int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n);
+void hvsim_rescind_subchannels(struct hvsim_dev *dev);
 struct hvsim_chan *hvsim_chan_get(u32 relid);
 void hvsim_chan_offer(struct hvsim_chan *chan);
 int hvsim_chan_open(struct hvsim_chan *chan, struct hvsim_gpadl *g,

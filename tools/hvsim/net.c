@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim network host (new_device "net [nvsp=6.1|6|5|4|2|1] [mtu=N]
- * [link=0|1] [offload=0|1]"): the service callbacks and the debugfs knobs of dev<N>/:
- * link (write 0/1 to flap the carrier; the guest gets a status
- * indication), fault_bad_offset and fault_bad_rndis (spoil the next N
- * receive packets), stats.
+ * [link=0|1] [offload=0|1] [channels=1..17] [mac_change=0|1]"): the
+ * service callbacks and the debugfs knobs of dev<N>/: link (write 0/1 to
+ * flap the carrier; the guest gets a status indication),
+ * fault_bad_offset, fault_bad_section and fault_bad_rndis (spoil the next
+ * N receive packets), fault_comp_storm (send N completions the guest
+ * never asked for), stats.
  */
 #include <linux/debugfs.h>
+#include <linux/tcp.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/seq_file.h>
@@ -52,14 +55,19 @@ static int hvsim_net_parse(struct hvsim_net *n, char *args)
 			ret = kstrtobool(val, &n->link);
 		else if (!strcmp(tok, "offload"))
 			ret = kstrtobool(val, &n->offload);
+		else if (!strcmp(tok, "channels"))
+			ret = kstrtou32(val, 0, &n->queues);
+		else if (!strcmp(tok, "mac_change"))
+			ret = kstrtobool(val, &n->mac_change);
 		else
 			ret = -EINVAL;
 	}
-	if (!ret && (n->mtu < ETH_MIN_MTU || n->mtu > HVSIM_NET_MAX_MTU))
+	if (!ret && (n->mtu < ETH_MIN_MTU || n->mtu > HVSIM_NET_MAX_MTU ||
+		     !n->queues || n->queues > HVSIM_NET_MAX_QUEUES))
 		ret = -EINVAL;
 	if (ret)
-		pr_err("hvsim: net: bad arguments (nvsp=6.1|6|5|4|2|1 mtu=68..%u link=0|1 offload=0|1)\n",
-		       HVSIM_NET_MAX_MTU);
+		pr_err("hvsim: net: bad arguments (nvsp=6.1|6|5|4|2|1 mtu=68..%u link=0|1 offload=0|1 channels=1..%u mac_change=0|1)\n",
+		       HVSIM_NET_MAX_MTU, HVSIM_NET_MAX_QUEUES);
 	return ret;
 }
 
@@ -68,8 +76,8 @@ static void hvsim_net_kick(struct hvsim_net *n)
 	unsigned long flags;
 
 	spin_lock_irqsave(&n->lock, flags);
-	if (n->chan)
-		queue_work(hvsim.wq, &n->chan->work);
+	if (n->q[0].chan)
+		queue_work(hvsim.wq, &n->q[0].chan->work);
 	spin_unlock_irqrestore(&n->lock, flags);
 }
 
@@ -116,6 +124,8 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 {
 	struct hvsim_net *n = s->private;
 
+	unsigned int i;
+
 	mutex_lock(&hvsim.lock);
 	seq_printf(s, "offload tx_csum %#x lso4 %d lso6 %d\n", n->tx_csum, n->lso4,
 		   n->lso6);
@@ -124,6 +134,18 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 		   n->nvsp, n->rndis_up ? "up" : "down", n->filter, n->nslots,
 		   n->st.from_guest, n->st.to_guest, n->st.rx_dropped,
 		   n->st.bad_msgs, n->st.ctrl_msgs);
+	seq_printf(s, "rx_csum %#x\ncsum_marked %llu\nvlan_rx %llu\nvlan_tx %llu\n",
+		   n->rx_csum, n->st.csum_marked, n->st.vlan_rx, n->st.vlan_tx);
+	seq_printf(s, "mac %pM\nsubchannels %u\nrss %d", n->mac, n->subs, n->rss);
+	if (n->rss) {
+		seq_printf(s, " key %*phN itab", NDIS_RSS_KEY_LEN, n->rss_key);
+		for (i = 0; i < n->rss_itab_n; i++)
+			seq_printf(s, " %u", n->rss_itab[i]);
+	}
+	seq_puts(s, "\nqueues");
+	for (i = 0; i < n->queues; i++)
+		seq_printf(s, " %llu%s", n->st.q_to_guest[i], n->q[i].chan ? "" : "-");
+	seq_putc(s, '\n');
 	mutex_unlock(&hvsim.lock);
 	return 0;
 }
@@ -132,6 +154,7 @@ DEFINE_SHOW_ATTRIBUTE(hvsim_net_stats);
 static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 {
 	struct hvsim_net *n;
+	unsigned int i;
 	int ret;
 
 	n = kzalloc(sizeof(*n), GFP_KERNEL);
@@ -142,18 +165,22 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	n->mtu = HVSIM_NET_MAX_MTU;
 	n->link = true;
 	n->offload = true;
+	n->queues = HVSIM_NET_DEF_QUEUES;
 	spin_lock_init(&n->lock);
-	skb_queue_head_init(&n->rxq);
+	for (i = 0; i < HVSIM_NET_MAX_QUEUES; i++)
+		skb_queue_head_init(&n->q[i].rxq);
 	ret = hvsim_net_parse(n, args);
 	if (ret)
 		goto err;
-	n->slot_size = ALIGN(RNDIS_PKT_HDR_LEN + VLAN_ETH_HLEN + n->mtu, 64);
-	n->mac[0] = 0x00;
-	n->mac[1] = 0x15;
-	n->mac[2] = 0x5d;
-	n->mac[3] = 0xee;
-	n->mac[4] = dev->id >> 8;
-	n->mac[5] = dev->id;
+	n->slot_size = ALIGN(RNDIS_PKT_HDR_LEN + HVSIM_NET_RX_PPIS * RNDIS_PPI_LEN +
+			     VLAN_ETH_HLEN + n->mtu, 64);
+	n->perm_mac[0] = 0x00;
+	n->perm_mac[1] = 0x15;
+	n->perm_mac[2] = 0x5d;
+	n->perm_mac[3] = 0xee;
+	n->perm_mac[4] = dev->id >> 8;
+	n->perm_mac[5] = dev->id;
+	ether_addr_copy(n->mac, n->perm_mac);
 	ret = hvsim_net_dev_create(n);
 	if (ret)
 		goto err;
@@ -161,6 +188,8 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_file("link", 0600, dev->dir, n, &hvsim_net_link_fops);
 	debugfs_create_u32("fault_bad_offset", 0600, dev->dir, &n->fault_bad_offset);
 	debugfs_create_u32("fault_bad_rndis", 0600, dev->dir, &n->fault_bad_rndis);
+	debugfs_create_u32("fault_bad_section", 0600, dev->dir, &n->fault_bad_section);
+	debugfs_create_u32("fault_comp_storm", 0600, dev->dir, &n->fault_comp_storm);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	return 0;
 err:
@@ -168,12 +197,20 @@ err:
 	return ret;
 }
 
+static void hvsim_net_purge(struct hvsim_net *n)
+{
+	unsigned int i;
+
+	for (i = 0; i < HVSIM_NET_MAX_QUEUES; i++)
+		skb_queue_purge(&n->q[i].rxq);
+}
+
 static void hvsim_net_destroy(struct hvsim_dev *dev)
 {
 	struct hvsim_net *n = dev->priv;
 
 	hvsim_net_dev_destroy(n);
-	skb_queue_purge(&n->rxq);
+	hvsim_net_purge(n);
 	hvsim_net_reset(n);
 	kfree(n);
 }
@@ -182,56 +219,133 @@ static int hvsim_net_open(struct hvsim_chan *chan)
 {
 	struct hvsim_net *n = chan->dev->priv;
 
-	if (chan->subidx)
+	if (chan->subidx >= n->queues)
 		return -EINVAL;
-	hvsim_net_reset(n);
+	if (chan->subidx && !n->q[0].chan)
+		return -EINVAL;		/* subchannels work for an open primary */
+	if (!chan->subidx) {
+		hvsim_net_reset(n);
+		n->primary_relid = chan->relid;
+	}
+	chan->priv = &n->q[chan->subidx];
 	spin_lock_irq(&n->lock);
-	n->chan = chan;
+	n->q[chan->subidx].chan = chan;
 	spin_unlock_irq(&n->lock);
-	hvsim_net_dev_carrier(n);
+	if (!chan->subidx)
+		hvsim_net_dev_carrier(n);
 	return 0;
 }
 
 static void hvsim_net_close(struct hvsim_chan *chan)
 {
 	struct hvsim_net *n = chan->dev->priv;
+	struct hvsim_net_queue *q = chan->priv;
 
+	if (!q)
+		return;
 	spin_lock_irq(&n->lock);
-	n->chan = NULL;
+	q->chan = NULL;
 	spin_unlock_irq(&n->lock);
-	skb_queue_purge(&n->rxq);
+	skb_queue_purge(&q->rxq);
+	chan->priv = NULL;
+	if (chan->subidx)
+		return;
+	/* The guest's next session must not inherit these subchannels. */
+	n->stale_subs = n->subs || chan->dev->nsub;
 	hvsim_net_reset(n);
 	hvsim_net_dev_carrier(n);
+}
+
+/* The per-packet info of a frame for the guest: checksum, VLAN, hash. */
+static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area)
+{
+	struct rndis_ppi ppi = { .size = RNDIS_PPI_LEN, .ppi_offset = sizeof(ppi) };
+	struct hvsim_net_cb *cb = HVSIM_NET_CB(skb);
+	u32 len = 0, val, csum = 0;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		/* Filled in by the "NIC" here: valid by construction. */
+		cb->csum_tcp = skb->csum_offset == offsetof(struct tcphdr, check);
+		cb->csum_udp = !cb->csum_tcp;
+		if (skb_checksum_help(skb))
+			return U32_MAX;
+	}
+	if (cb->csum_tcp || cb->csum_udp) {
+		u32 bit = cb->csum_tcp ? NDIS_CSUM_TX_TCP : NDIS_CSUM_TX_UDP;
+
+		csum = cb->csum_tcp ? NDIS_CSUM_RX_TCP_OK : NDIS_CSUM_RX_UDP_OK;
+		if (skb->protocol == htons(ETH_P_IP))
+			csum |= NDIS_CSUM_RX_IP_OK;
+		else
+			bit <<= 8;
+		if (!(n->rx_csum & bit))
+			csum = 0;
+	}
+	if (csum) {
+		ppi.type = RNDIS_PPI_CSUM;
+		memcpy(area + len, &ppi, sizeof(ppi));
+		memcpy(area + len + sizeof(ppi), &csum, sizeof(csum));
+		len += RNDIS_PPI_LEN;
+		n->st.csum_marked++;
+	}
+	if (skb_vlan_tag_present(skb)) {
+		u16 tci = skb_vlan_tag_get(skb);
+
+		val = (tci & VLAN_VID_MASK) << NDIS_VLAN_ID_SHIFT | tci >> VLAN_PRIO_SHIFT;
+		ppi.type = RNDIS_PPI_VLAN;
+		memcpy(area + len, &ppi, sizeof(ppi));
+		memcpy(area + len + sizeof(ppi), &val, sizeof(val));
+		len += RNDIS_PPI_LEN;
+		n->st.vlan_rx++;
+	}
+	if (HVSIM_NET_CB(skb)->hashed) {
+		val = HVSIM_NET_CB(skb)->hash;
+		ppi.type = RNDIS_PPI_HASH;
+		memcpy(area + len, &ppi, sizeof(ppi));
+		memcpy(area + len + sizeof(ppi), &val, sizeof(val));
+		len += RNDIS_PPI_LEN;
+	}
+	return len;
 }
 
 /* Host frames into the guest's receive buffer; true if some are left. */
 static bool hvsim_net_drain(struct hvsim_net *n, struct hvsim_chan *chan,
 			    bool *signal)
 {
-	struct rndis_packet p = { .data_offset = sizeof(p) };
+	struct hvsim_net_queue *q = chan->priv;
+	u8 hdr[RNDIS_PKT_HDR_LEN + HVSIM_NET_RX_PPIS * RNDIS_PPI_LEN];
 	struct rndis_hdr h = { .type = RNDIS_MSG_PACKET };
-	u8 hdr[RNDIS_PKT_HDR_LEN];
+	struct rndis_packet p;
 	struct sk_buff *skb;
 	unsigned int i;
+	u32 plen;
 	int ret;
 
 	for (i = 0; i < HVSIM_NET_BUDGET; i++) {
-		skb = skb_dequeue(&n->rxq);
+		skb = skb_dequeue(&q->rxq);
 		if (!skb)
 			return false;
-		if (!n->rndis_up || !n->filter || skb_linearize(skb)) {
+		plen = n->rndis_up && n->filter ? hvsim_net_rx_ppis(n, skb,
+						hdr + RNDIS_PKT_HDR_LEN) : U32_MAX;
+		if (plen == U32_MAX || skb_linearize(skb)) {
 			n->st.rx_dropped++;
 			kfree_skb(skb);
 			continue;
 		}
-		h.len = RNDIS_PKT_HDR_LEN + skb->len;
+		memset(&p, 0, sizeof(p));
+		p.data_offset = sizeof(p) + plen;
 		p.data_len = skb->len;
+		if (plen) {
+			p.ppi_offset = sizeof(p);
+			p.ppi_len = plen;
+		}
+		h.len = RNDIS_PKT_HDR_LEN + plen + skb->len;
 		memcpy(hdr, &h, sizeof(h));
 		memcpy(hdr + sizeof(h), &p, sizeof(p));
-		ret = hvsim_net_deliver(n, chan, hdr, sizeof(hdr), skb->data,
-					skb->len, signal);
+		ret = hvsim_net_deliver(n, chan, hdr, RNDIS_PKT_HDR_LEN + plen,
+					skb->data, skb->len, signal);
 		if (ret == -ENOSPC) {
-			skb_queue_head(&n->rxq, skb);
+			skb_queue_head(&q->rxq, skb);
 			return false;	/* the guest signals when it made room */
 		}
 		if (ret) {
@@ -242,9 +356,10 @@ static bool hvsim_net_drain(struct hvsim_net *n, struct hvsim_chan *chan,
 			continue;
 		}
 		n->st.to_guest++;
+		n->st.q_to_guest[chan->subidx]++;
 		consume_skb(skb);
 	}
-	return !skb_queue_empty(&n->rxq);
+	return !skb_queue_empty(&q->rxq);
 }
 
 static bool hvsim_net_service(struct hvsim_chan *chan)
@@ -252,10 +367,14 @@ static bool hvsim_net_service(struct hvsim_chan *chan)
 	struct hvsim_net *n = chan->dev->priv;
 	bool more, signal = false;
 
+	if (!chan->priv)
+		return false;
 	more = hvsim_chan_service(chan, hvsim_net_packet, HVSIM_NET_BUDGET);
 	if (chan->broken)
 		return false;
-	if (hvsim_net_indicate(n, chan, &signal) == 0)
+	if (n->fault_comp_storm)
+		more |= hvsim_net_comp_storm(n, chan, &signal) == -ENOSPC;
+	if (chan->subidx || hvsim_net_indicate(n, chan, &signal) == 0)
 		more |= hvsim_net_drain(n, chan, &signal);
 	if (chan->broken) {
 		hvsim_chan_broken(chan, "guest corrupted its receive ring");
@@ -270,6 +389,10 @@ static void hvsim_net_show(struct seq_file *s, struct hvsim_chan *chan)
 {
 	struct hvsim_net *n = chan->dev->priv;
 
+	if (chan->subidx) {
+		seq_printf(s, " queue %u of %s", chan->subidx, n->ndev->name);
+		return;
+	}
 	seq_printf(s, " netdev %s nvsp %#x rndis %s link %d", n->ndev->name,
 		   n->nvsp, n->rndis_up ? "up" : "down", n->link);
 }

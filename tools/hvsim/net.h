@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvsim's network host (new_device "net"): one simulated synthetic NIC,
- * backed by a host-side netdev hvsim<N>.  Interfaces between net*.c.
+ * backed by a host-side netdev hvsim<N>, with up to HVSIM_NET_MAX_QUEUES
+ * channels (the primary and subchannels) sharing one receive and one send
+ * buffer.  Interfaces between net*.c.
  *
  * Locking: NVSP/RNDIS processing runs in the channel's service with
- * hvsim.lock held.  The host netdev's transmit path only queues frames on
- * @rxq and kicks the channel work; @lock protects @chan and @rxq against
- * it.  Netdev callbacks never take hvsim.lock (create/destroy hold it
- * while taking RTNL).
+ * hvsim.lock held.  The host netdev's transmit path only picks a queue by
+ * the guest's RSS table, queues the frame on its @rxq and kicks the
+ * channel's work; @lock protects the queues' channels, their rxqs and the
+ * RSS state against it.  Netdev callbacks never take hvsim.lock
+ * (create/destroy hold it while taking RTNL).
  */
 #ifndef _HVSIM_NET_H
 #define _HVSIM_NET_H
@@ -25,6 +28,10 @@
 #define HVSIM_NET_LSO_MAX	65536	/* largest large-send frame */
 #define HVSIM_NET_BUDGET	64
 #define HVSIM_NET_CTRL_SLOTS	4	/* receive slots kept for RNDIS replies */
+#define HVSIM_NET_MAX_QUEUES	(HVSIM_MAX_SUBCHANNELS + 1)
+#define HVSIM_NET_DEF_QUEUES	8
+#define HVSIM_NET_ITAB		128	/* RSS indirection table entries offered */
+#define HVSIM_NET_RX_PPIS	3	/* checksum, VLAN, hash */
 
 struct hvsim_net_stats {
 	u64 from_guest;		/* frames the guest sent, given to the host netdev */
@@ -32,21 +39,34 @@ struct hvsim_net_stats {
 	u64 rx_dropped;		/* host frames dropped: no channel, queue full */
 	u64 bad_msgs;		/* malformed NVSP/RNDIS from the guest */
 	u64 ctrl_msgs;		/* RNDIS control messages handled */
+	u64 csum_marked;	/* frames delivered with checksum verified */
+	u64 vlan_rx, vlan_tx;	/* frames with a VLAN tag, each way */
+	u64 q_to_guest[HVSIM_NET_MAX_QUEUES];
+};
+
+/* One channel's share of the NIC */
+struct hvsim_net_queue {
+	struct hvsim_chan *chan;	/* NULL: not open */
+	struct sk_buff_head rxq;	/* host frames for this channel */
 };
 
 struct hvsim_net {
 	struct hvsim_dev *dev;
 	struct net_device *ndev;	/* host side: hvsim<id> */
 
-	spinlock_t lock;		/* chan, rxq, rx_dropped */
-	struct hvsim_chan *chan;	/* the open primary channel */
-	struct sk_buff_head rxq;
+	spinlock_t lock;		/* q[].chan, q[].rxq, rss_*, rx_dropped */
+	struct hvsim_net_queue q[HVSIM_NET_MAX_QUEUES];
+	u32 primary_relid;		/* owner of the buffers' GPADLs */
 
 	/* Configuration from new_device */
 	u32 max_nvsp;
 	u32 mtu;			/* largest MTU offered to the guest */
-	u8 mac[ETH_ALEN];		/* the guest NIC's address */
+	u32 queues;			/* channels offered, with the primary */
+	u8 perm_mac[ETH_ALEN];		/* the guest NIC's permanent address */
+	u8 mac[ETH_ALEN];		/* its current address */
 	bool offload;			/* advertise checksum and LSO offload */
+	bool mac_change;		/* let the guest set its address */
+	bool stale_subs;		/* subchannels of an earlier session */
 
 	/* Negotiated with the guest (hvsim.lock) */
 	u32 nvsp;
@@ -60,12 +80,22 @@ struct hvsim_net {
 	bool link;
 	bool link_changed;		/* indication pending */
 	u32 tx_csum;			/* NDIS_CSUM_TX_{TCP,UDP} << (0|8 for v6) */
+	u32 rx_csum;			/* the same bits, receive side */
 	bool lso4, lso6;
+	u32 subs;			/* subchannels allocated */
+	u8 *slot_queue;			/* the queue each busy slot went to */
+	bool rss;			/* indirection table and key set */
+	u32 rss_hash_info;
+	u32 rss_itab_n;
+	u8 rss_key[NDIS_RSS_KEY_LEN];
+	u8 rss_itab[HVSIM_NET_ITAB];
 
 	/* Fault knobs: how many of the next messages to spoil */
 	u32 fault_bad_rndis;
 	u32 fault_bad_offset;
 	u32 fault_bad_slot;
+	u32 fault_bad_section;		/* receive range in a section never given */
+	u32 fault_comp_storm;		/* completions with unknown/duplicate ids */
 
 	struct hvsim_net_stats st;
 };
@@ -76,13 +106,35 @@ struct hvsim_net_meta {
 	u16 csum_off;		/* 0: no checksum to fill in */
 	u16 gso_size;		/* 0: not a large send */
 	bool ipv6;
+	bool has_vlan;
+	u16 vlan_tci;
+};
+
+/* What the host's stack left in a frame's control block for delivery */
+struct hvsim_net_cb {
+	u32 hash;
+	bool hashed;
+	bool csum_tcp, csum_udp;	/* checksum filled in here */
+};
+
+#define HVSIM_NET_CB(skb) ((struct hvsim_net_cb *)(skb)->cb)
+
+/*
+ * Where an RNDIS message from the guest is: a send-buffer section (mapped
+ * through its GPADL) or the ranges of a GPA-direct packet.  Headers are
+ * copied out before they are parsed; a frame is copied once, into its skb.
+ */
+struct hvsim_net_src {
+	const u8 *va;
+	const struct vmbus_packet_page_buffer *pb;	/* if !va */
+	u32 len;
 };
 
 /* net_dev.c: the host-side netdev */
 int hvsim_net_dev_create(struct hvsim_net *n);
 void hvsim_net_dev_destroy(struct hvsim_net *n);
-void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
-		      const struct hvsim_net_meta *meta);
+void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
+		      u32 off, u32 len, const struct hvsim_net_meta *meta);
 void hvsim_net_dev_carrier(struct hvsim_net *n);
 
 /* net_nvsp.c: NVSP messages and the receive buffer */
@@ -92,10 +144,20 @@ int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
 		      const void *hdr, u32 hlen, const void *data, u32 dlen,
 		      bool *signal);
 void hvsim_net_reset(struct hvsim_net *n);
+int hvsim_net_comp_storm(struct hvsim_net *n, struct hvsim_chan *chan,
+			 bool *signal);
+
+/* net_rss.c: the guest's receive-side scaling */
+u32 hvsim_net_rss_hash(const struct hvsim_net *n, struct sk_buff *skb,
+		       bool *hashed);
+u32 hvsim_net_rss_set(struct hvsim_net *n, const u8 *info, u32 len);
+void hvsim_net_rss_caps(const struct hvsim_net *n, struct ndis_rss_caps *c);
 
 /* net_rndis.c: RNDIS messages from the guest */
+void hvsim_net_src_copy(const struct hvsim_net_src *src, u32 off, void *dst,
+			u32 len);
 u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
-		    u32 chan_type, const u8 *msg, u32 len, bool *signal);
+		    u32 chan_type, const struct hvsim_net_src *src, bool *signal);
 int hvsim_net_indicate(struct hvsim_net *n, struct hvsim_chan *chan,
 		       bool *signal);
 

@@ -19,14 +19,26 @@ static struct hvsim_net *hvsim_ndev_net(struct net_device *ndev)
 	return ((struct hvsim_net_ndev *)netdev_priv(ndev))->n;
 }
 
-/* Queue a frame for the guest; the channel's work delivers it. */
+/*
+ * Queue a frame for the guest on the channel the guest's RSS table names
+ * (the primary if that one is not open); that channel's work delivers it.
+ */
 static netdev_tx_t hvsim_ndev_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct hvsim_net *n = hvsim_ndev_net(ndev);
+	struct hvsim_net_queue *q;
 	unsigned long flags;
+	bool hashed;
+	u32 qi;
 
+	memset(skb->cb, 0, sizeof(struct hvsim_net_cb));
 	spin_lock_irqsave(&n->lock, flags);
-	if (!n->chan || skb_queue_len(&n->rxq) >= HVSIM_NET_RXQ_MAX) {
+	qi = hvsim_net_rss_hash(n, skb, &hashed);
+	HVSIM_NET_CB(skb)->hashed = hashed;
+	if (qi >= HVSIM_NET_MAX_QUEUES || !n->q[qi].chan)
+		qi = 0;
+	q = &n->q[qi];
+	if (!q->chan || skb_queue_len(&q->rxq) >= HVSIM_NET_RXQ_MAX) {
 		ndev->stats.tx_dropped++;
 		n->st.rx_dropped++;
 		spin_unlock_irqrestore(&n->lock, flags);
@@ -35,8 +47,8 @@ static netdev_tx_t hvsim_ndev_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 	ndev->stats.tx_packets++;
 	ndev->stats.tx_bytes += skb->len;
-	__skb_queue_tail(&n->rxq, skb);
-	queue_work(hvsim.wq, &n->chan->work);
+	__skb_queue_tail(&q->rxq, skb);
+	queue_work(hvsim.wq, &q->chan->work);
 	spin_unlock_irqrestore(&n->lock, flags);
 	return NETDEV_TX_OK;
 }
@@ -64,7 +76,7 @@ static const struct net_device_ops hvsim_ndev_ops = {
 /* Carrier follows the link knob and whether the guest has the NIC open. */
 void hvsim_net_dev_carrier(struct hvsim_net *n)
 {
-	bool up = READ_ONCE(n->link) && READ_ONCE(n->chan);
+	bool up = READ_ONCE(n->link) && READ_ONCE(n->q[0].chan);
 
 	if (up)
 		netif_carrier_on(n->ndev);
@@ -76,6 +88,8 @@ void hvsim_net_dev_carrier(struct hvsim_net *n)
 static bool hvsim_net_apply_meta(struct sk_buff *skb,
 				 const struct hvsim_net_meta *meta)
 {
+	if (meta->has_vlan)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), meta->vlan_tci);
 	if (!meta->csum_off)
 		return true;
 	if (!skb_partial_csum_set(skb, meta->csum_start, meta->csum_off))
@@ -92,12 +106,13 @@ static bool hvsim_net_apply_meta(struct sk_buff *skb,
 /**
  * hvsim_net_dev_rx() - hand a frame the guest sent to the host netdev
  * @n: the NIC
- * @frame: the Ethernet frame (a private copy)
- * @len: its length, at least ETH_HLEN
+ * @src: the guest's RNDIS message
+ * @off: offset of the Ethernet frame in it
+ * @len: its length, at least ETH_HLEN; inside the message
  * @meta: checksum and segmentation requests, bounds not yet checked
  */
-void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
-		      const struct hvsim_net_meta *meta)
+void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
+		      u32 off, u32 len, const struct hvsim_net_meta *meta)
 {
 	struct net_device *ndev = n->ndev;
 	struct sk_buff *skb;
@@ -107,7 +122,7 @@ void hvsim_net_dev_rx(struct hvsim_net *n, const u8 *frame, u32 len,
 		ndev->stats.rx_dropped++;
 		return;
 	}
-	skb_put_data(skb, frame, len);
+	hvsim_net_src_copy(src, off, skb_put(skb, len), len);
 	if (!hvsim_net_apply_meta(skb, meta)) {
 		pr_err_ratelimited("hvsim: net%u: checksum offset outside the frame\n",
 				   n->dev->id);
@@ -134,6 +149,10 @@ int hvsim_net_dev_create(struct hvsim_net *n)
 	((struct hvsim_net_ndev *)netdev_priv(ndev))->n = n;
 	ndev->netdev_ops = &hvsim_ndev_ops;
 	ndev->max_mtu = n->mtu;
+	/* Like a NIC: the stack leaves checksums and VLAN tags to it. */
+	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HW_VLAN_CTAG_TX |
+			    NETIF_F_HW_VLAN_CTAG_RX;
+	ndev->features = ndev->hw_features;
 	eth_hw_addr_random(ndev);
 	netif_carrier_off(ndev);
 	n->ndev = ndev;

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim network host: the NVSP messages the guest sends (version, buffers,
- * RNDIS packets in the send buffer or in page ranges, receive completions)
- * and delivery into the guest's receive buffer with transfer-page packets.
+ * subchannels, RNDIS packets in the send buffer or in page ranges,
+ * receive completions) and delivery into the guest's receive buffer with
+ * transfer-page packets.  Control messages are taken on the primary
+ * channel only; data and completions on every channel, a receive area
+ * being completed on the channel it was delivered on.
  */
 #include <linux/bitmap.h>
+#include <linux/etherdevice.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -39,6 +43,16 @@ static int hvsim_net_reply(struct hvsim_chan *chan, u64 trans_id,
 	return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, &kv, 1, signal);
 }
 
+static void hvsim_net_free_slots(struct hvsim_net *n)
+{
+	n->nslots = 0;
+	n->slots_used = 0;
+	bitmap_free(n->slot_busy);
+	n->slot_busy = NULL;
+	kfree(n->slot_queue);
+	n->slot_queue = NULL;
+}
+
 /* Forget the buffers and the RNDIS state: channel closed or reopened. */
 void hvsim_net_reset(struct hvsim_net *n)
 {
@@ -48,23 +62,26 @@ void hvsim_net_reset(struct hvsim_net *n)
 	n->recv_size = 0;
 	n->send_handle = 0;
 	n->send_size = 0;
-	n->nslots = 0;
-	n->slots_used = 0;
-	bitmap_free(n->slot_busy);
-	n->slot_busy = NULL;
+	hvsim_net_free_slots(n);
 	n->rndis_up = false;
 	n->filter = 0;
 	n->tx_csum = 0;
+	n->rx_csum = 0;
 	n->lso4 = false;
 	n->lso6 = false;
+	n->subs = 0;
+	ether_addr_copy(n->mac, n->perm_mac);
+	spin_lock_irq(&n->lock);
+	n->rss = false;
+	spin_unlock_irq(&n->lock);
 }
 
-/* The GPADL behind @handle, if the guest still shares it on this channel. */
-static struct hvsim_gpadl *hvsim_net_gpadl(struct hvsim_chan *chan, u32 handle)
+/* The GPADL behind @handle, if the guest still shares it on the primary. */
+static struct hvsim_gpadl *hvsim_net_gpadl(struct hvsim_net *n, u32 handle)
 {
 	struct hvsim_gpadl *g = handle ? hvsim_gpadl_find(handle) : NULL;
 
-	if (!g || g->relid != chan->relid || !g->va || g->user)
+	if (!g || g->relid != n->primary_relid || !g->va || g->user)
 		return NULL;
 	return g;
 }
@@ -90,10 +107,9 @@ static void hvsim_net_init(struct hvsim_net *n, const struct nvsp_init *in,
 	}
 }
 
-static u32 hvsim_net_recv_buf(struct hvsim_net *n, struct hvsim_chan *chan,
-			      const struct nvsp_send_buf *m)
+static u32 hvsim_net_recv_buf(struct hvsim_net *n, const struct nvsp_send_buf *m)
 {
-	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, m->gpadl_handle);
+	struct hvsim_gpadl *g = hvsim_net_gpadl(n, m->gpadl_handle);
 	u32 size, nslots;
 
 	if (!g || m->id != NVSP_RECV_BUF_ID || n->recv_handle)
@@ -103,18 +119,20 @@ static u32 hvsim_net_recv_buf(struct hvsim_net *n, struct hvsim_chan *chan,
 	if (nslots <= HVSIM_NET_CTRL_SLOTS)
 		return 0;
 	n->slot_busy = bitmap_zalloc(nslots, GFP_KERNEL);
-	if (!n->slot_busy)
+	n->slot_queue = kzalloc(nslots, GFP_KERNEL);
+	if (!n->slot_busy || !n->slot_queue) {
+		hvsim_net_free_slots(n);
 		return 0;
+	}
 	n->nslots = nslots;
 	n->recv_handle = m->gpadl_handle;
 	n->recv_size = size;
 	return nslots;
 }
 
-static bool hvsim_net_send_buf(struct hvsim_net *n, struct hvsim_chan *chan,
-			       const struct nvsp_send_buf *m)
+static bool hvsim_net_send_buf(struct hvsim_net *n, const struct nvsp_send_buf *m)
 {
-	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, m->gpadl_handle);
+	struct hvsim_gpadl *g = hvsim_net_gpadl(n, m->gpadl_handle);
 
 	if (!g || m->id != NVSP_SEND_BUF_ID || n->send_handle ||
 	    g->npages * PAGE_SIZE < HVSIM_NET_SEND_SECTION)
@@ -124,28 +142,83 @@ static bool hvsim_net_send_buf(struct hvsim_net *n, struct hvsim_chan *chan,
 	return true;
 }
 
-/* RNDIS in a send-buffer section: copy it out before parsing. */
+/**
+ * hvsim_net_src_copy() - copy bytes of a guest's RNDIS message
+ * @src: where the message is
+ * @off: offset in the message
+ * @dst: destination
+ * @len: bytes; @off + @len within src->len
+ */
+void hvsim_net_src_copy(const struct hvsim_net_src *src, u32 off, void *dst,
+			u32 len)
+{
+	const struct vmbus_packet_page_buffer *pb = src->pb;
+	u8 *d = dst;
+	u32 i;
+
+	if (src->va) {
+		memcpy(d, src->va + off, len);
+		return;
+	}
+	for (i = 0; i < pb->rangecount && len; i++) {
+		const struct hv_page_buffer *r = &pb->range[i];
+		u32 chunk;
+		void *va;
+
+		if (off >= r->len) {
+			off -= r->len;
+			continue;
+		}
+		chunk = min(len, r->len - off);
+		va = kmap_local_page(pfn_to_page(r->pfn));
+		memcpy(d, (u8 *)va + r->offset + off, chunk);
+		kunmap_local(va);
+		d += chunk;
+		len -= chunk;
+		off = 0;
+	}
+}
+
+/* RNDIS in a send-buffer section, read through the send buffer's GPADL. */
 static u32 hvsim_net_rndis_section(struct hvsim_net *n, struct hvsim_chan *chan,
 				   const struct nvsp_rndis_pkt *m, bool *signal)
 {
-	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, n->send_handle);
-	u32 nsec = n->send_size / HVSIM_NET_SEND_SECTION, st;
-	u8 *buf;
+	struct hvsim_gpadl *g = hvsim_net_gpadl(n, n->send_handle);
+	u32 nsec = n->send_size / HVSIM_NET_SEND_SECTION;
+	struct hvsim_net_src src;
 
 	if (!g || m->section_index >= nsec || !m->section_size ||
 	    m->section_size > HVSIM_NET_SEND_SECTION) {
 		hvsim_net_bad(n, chan, "RNDIS packet with a bad send-buffer section");
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	buf = kmalloc(m->section_size, GFP_KERNEL);
-	if (!buf)
-		return NVSP_STAT_BUSY;
-	memcpy(buf, (u8 *)g->va + m->section_index * HVSIM_NET_SEND_SECTION,
-	       m->section_size);
-	st = hvsim_net_rndis(n, chan, m->channel_type, buf, m->section_size,
-			     signal);
-	kfree(buf);
-	return st;
+	src.va = (const u8 *)g->va + m->section_index * HVSIM_NET_SEND_SECTION;
+	src.pb = NULL;
+	src.len = m->section_size;
+	return hvsim_net_rndis(n, chan, m->channel_type, &src, signal);
+}
+
+/* NVSP 5: the guest asks for subchannels; they are offered at once. */
+static void hvsim_net_subchannels(struct hvsim_net *n, struct hvsim_chan *chan,
+				  const struct nvsp_subchannel_req *req,
+				  struct nvsp_msg *out)
+{
+	out->type = NVSP_MSG5_SUBCHANNEL;
+	out->subchan_complete.status = NVSP_STAT_FAIL;
+	if (n->nvsp < NVSP_VERSION_5 || req->op != NVSP_SUBCHANNEL_ALLOCATE ||
+	    !req->num_subchannels || req->num_subchannels >= n->queues ||
+	    n->subs || !n->rndis_up) {
+		hvsim_net_bad(n, chan, "subchannel request refused");
+		return;
+	}
+	if (hvsim_add_subchannels(chan->dev, req->num_subchannels)) {
+		pr_err_ratelimited("hvsim: net%u: no relids for %u subchannels\n",
+				   n->dev->id, req->num_subchannels);
+		return;
+	}
+	n->subs = req->num_subchannels;
+	out->subchan_complete.status = NVSP_STAT_SUCCESS;
+	out->subchan_complete.num_subchannels = n->subs;
 }
 
 /* Handle an in-band NVSP message; fills @out if it has a reply. */
@@ -159,15 +232,26 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		hvsim_net_bad(n, chan, "NVSP message before INIT");
 		return -EINVAL;
 	}
+	if (chan->subidx && m->type != NVSP_MSG1_SEND_RNDIS_PKT) {
+		hvsim_net_bad(n, chan, "NVSP control message on a subchannel");
+		return -EINVAL;
+	}
 	switch (m->type) {
 	case NVSP_MSG_INIT:
+		if (n->stale_subs) {
+			hvsim_rescind_subchannels(chan->dev);
+			n->stale_subs = false;
+		}
 		hvsim_net_init(n, &m->init, out);
+		return 0;
+	case NVSP_MSG5_SUBCHANNEL:
+		hvsim_net_subchannels(n, chan, &m->subchan, out);
 		return 0;
 	case NVSP_MSG1_SEND_NDIS_VER:
 		n->ndis_ver = (m->ndis_ver.major << 16) | (m->ndis_ver.minor & 0xffff);
 		return 0;
 	case NVSP_MSG1_SEND_RECV_BUF:
-		nslots = hvsim_net_recv_buf(n, chan, &m->send_buf);
+		nslots = hvsim_net_recv_buf(n, &m->send_buf);
 		out->type = NVSP_MSG1_SEND_RECV_BUF_COMPLETE;
 		out->recv_buf_complete.status = nslots ? NVSP_STAT_SUCCESS : NVSP_STAT_FAIL;
 		out->recv_buf_complete.num_sections = 1;
@@ -177,7 +261,7 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		return 0;
 	case NVSP_MSG1_SEND_SEND_BUF:
 		out->type = NVSP_MSG1_SEND_SEND_BUF_COMPLETE;
-		if (hvsim_net_send_buf(n, chan, &m->send_buf)) {
+		if (hvsim_net_send_buf(n, &m->send_buf)) {
 			out->send_buf_complete.status = NVSP_STAT_SUCCESS;
 			out->send_buf_complete.section_size = HVSIM_NET_SEND_SECTION;
 		} else {
@@ -186,10 +270,7 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		return 0;
 	case NVSP_MSG1_REVOKE_RECV_BUF:
 		n->recv_handle = 0;
-		n->nslots = 0;
-		n->slots_used = 0;
-		bitmap_free(n->slot_busy);
-		n->slot_busy = NULL;
+		hvsim_net_free_slots(n);
 		return 0;
 	case NVSP_MSG1_REVOKE_SEND_BUF:
 		n->send_handle = 0;
@@ -231,11 +312,10 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 {
 	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
 	const struct nvsp_msg *m = (const void *)(pkt + pb->desc.offset8 * 8);
+	struct hvsim_net_src src = { .pb = pb };
 	const char *why;
-	u32 total, st;
-	u8 *buf;
 
-	why = hvsim_net_ranges(pb, len, &total);
+	why = hvsim_net_ranges(pb, len, &src.len);
 	if (!why && (m->type != NVSP_MSG1_SEND_RNDIS_PKT ||
 		     m->rndis.section_index != NVSP_NO_SECTION))
 		why = "GPA-direct packet is not an RNDIS packet";
@@ -243,13 +323,7 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 		hvsim_net_bad(n, chan, why);
 		return NVSP_STAT_INVALID_RNDIS_PKT;
 	}
-	buf = kvmalloc(total, GFP_KERNEL);
-	if (!buf)
-		return NVSP_STAT_BUSY;
-	hvsim_gpa_copy(pb, buf);
-	st = hvsim_net_rndis(n, chan, m->rndis.channel_type, buf, total, signal);
-	kvfree(buf);
-	return st;
+	return hvsim_net_rndis(n, chan, m->rndis.channel_type, &src, signal);
 }
 
 /* The guest is done with a receive slot. */
@@ -258,6 +332,10 @@ static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 {
 	if (trans_id >= n->nslots || !test_bit(trans_id, n->slot_busy)) {
 		hvsim_net_bad(n, chan, "receive completion for a slot not in use");
+		return;
+	}
+	if (n->slot_queue[trans_id] != chan->subidx) {
+		hvsim_net_bad(n, chan, "receive completion on another channel");
 		return;
 	}
 	clear_bit(trans_id, n->slot_busy);
@@ -310,10 +388,20 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	return 0;
 }
 
-static void hvsim_net_fault(struct hvsim_net *n, struct vmxfer_page_range *r,
-			    u8 *slot)
+static void hvsim_net_fault(struct hvsim_net *n, struct vmxfer_page_header *h,
+			    struct vmxfer_page_range *r, u8 *slot)
 {
-	if (n->fault_bad_offset) {
+	if (n->fault_bad_section) {
+		/* Alternately: an unknown buffer, a range that wraps around */
+		if (n->fault_bad_section-- & 1) {
+			h->xfer_pageset_id = NVSP_RECV_BUF_ID + 1;
+		} else {
+			r->byte_offset = U32_MAX - 15;
+			r->byte_count = 32;
+		}
+		pr_info("hvsim: fault: net%u receive range outside the receive buffer\n",
+			n->dev->id);
+	} else if (n->fault_bad_offset) {
 		n->fault_bad_offset--;
 		r->byte_offset = n->recv_size - 8;
 		pr_info("hvsim: fault: net%u receive range beyond the buffer\n",
@@ -351,7 +439,7 @@ int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
 		struct vmxfer_page_range r;
 		struct nvsp_msg m;
 	} __packed p = {};
-	struct hvsim_gpadl *g = hvsim_net_gpadl(chan, n->recv_handle);
+	struct hvsim_gpadl *g = hvsim_net_gpadl(n, n->recv_handle);
 	struct kvec kv = { .iov_base = &p, .iov_len = sizeof(p) };
 	unsigned long slot;
 	u8 *dst;
@@ -386,11 +474,46 @@ int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
 	p.m.type = NVSP_MSG1_SEND_RNDIS_PKT;
 	p.m.rndis.channel_type = dlen ? NVSP_CHANNEL_DATA : NVSP_CHANNEL_CONTROL;
 	p.m.rndis.section_index = NVSP_NO_SECTION;
-	hvsim_net_fault(n, &p.r, dst);
+	hvsim_net_fault(n, &p.h, &p.r, dst);
 	ret = hvsim_ring_write(&chan->out, &kv, 1, signal);
 	if (ret)
 		return ret;
 	set_bit(slot, n->slot_busy);
+	n->slot_queue[slot] = chan->subidx;
 	n->slots_used++;
 	return 0;
+}
+
+/**
+ * hvsim_net_comp_storm() - fault: completions the guest never asked for
+ * @n: the NIC
+ * @chan: the channel to send them on
+ * @signal: set when the guest must be signalled
+ *
+ * Sends up to fault_comp_storm completions, alternately with transaction
+ * id 0 and ids the guest never used, a budget's worth at a time.
+ *
+ * Return: 0, or -ENOSPC when the ring is full (more are left).
+ */
+int hvsim_net_comp_storm(struct hvsim_net *n, struct hvsim_chan *chan,
+			 bool *signal)
+{
+	struct nvsp_msg m = {
+		.type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE,
+		.rndis_complete.status = NVSP_STAT_SUCCESS,
+	};
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < HVSIM_NET_BUDGET && n->fault_comp_storm; i++) {
+		u64 id = n->fault_comp_storm & 1 ? 0 : 0xdead0000ULL + n->fault_comp_storm;
+
+		ret = hvsim_net_reply(chan, id, &m, signal);
+		if (ret)
+			break;
+		n->fault_comp_storm--;
+	}
+	if (!n->fault_comp_storm)
+		pr_info("hvsim: fault: net%u completion storm sent\n", n->dev->id);
+	return ret;
 }

@@ -9,10 +9,12 @@
 #include <linux/if_vlan.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <hvguest/compat.h>
 
 #include "net.h"
 
 #define HVSIM_NET_LINK_SPEED	1000000000	/* 100 Gbit/s in 100 bit/s */
+#define HVSIM_NET_HEAD_COPY	256	/* what is copied of a message first */
 
 static u32 hvsim_net_bad_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
 			       const char *why)
@@ -30,7 +32,8 @@ static bool hvsim_in_body(u32 off, u32 len, u32 body)
 }
 
 /* Walk the per-packet info; false if an entry does not fit its area. */
-static bool hvsim_net_ppis(const u8 *area, u32 len, u32 *csum, u32 *lso)
+static bool hvsim_net_ppis(const u8 *area, u32 len, u32 *csum, u32 *lso,
+			   struct hvsim_net_meta *meta)
 {
 	while (len) {
 		const struct rndis_ppi *ppi = (const void *)area;
@@ -45,6 +48,11 @@ static bool hvsim_net_ppis(const u8 *area, u32 len, u32 *csum, u32 *lso)
 			*csum = val;
 		else if (ppi->type == RNDIS_PPI_LSO)
 			*lso = val;
+		else if (ppi->type == RNDIS_PPI_VLAN) {
+			meta->has_vlan = true;
+			meta->vlan_tci = ((val >> NDIS_VLAN_ID_SHIFT) & NDIS_VLAN_ID_MASK) |
+					 (val & NDIS_VLAN_PRI_MASK) << VLAN_PRIO_SHIFT;
+		}
 		area += ppi->size;
 		len -= ppi->size;
 	}
@@ -79,33 +87,44 @@ static const char *hvsim_net_offload(struct hvsim_net *n, u32 csum, u32 lso,
 	return NULL;
 }
 
+/*
+ * A data message: @msg holds its first @copied bytes, @len is its length
+ * in @src.  The per-packet info must lie in the copied part; the frame is
+ * copied from @src into its skb.
+ */
 static u32 hvsim_net_data(struct hvsim_net *n, struct hvsim_chan *chan,
-			  const u8 *msg, u32 len)
+			  const u8 *msg, u32 copied, u32 len,
+			  const struct hvsim_net_src *src)
 {
 	const struct rndis_packet *p = (const void *)(msg + sizeof(struct rndis_hdr));
 	u32 body = len - sizeof(struct rndis_hdr), csum = 0, lso = 0;
 	struct hvsim_net_meta meta = {};
 	const char *why;
 
-	if (len < RNDIS_PKT_HDR_LEN)
+	if (len < RNDIS_PKT_HDR_LEN || copied < RNDIS_PKT_HDR_LEN)
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet message too short");
 	if (p->data_offset < sizeof(*p) ||
 	    !hvsim_in_body(p->data_offset, p->data_len, body))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet data outside the message");
 	if (p->ppi_len && (p->ppi_offset < sizeof(*p) ||
-			   !hvsim_in_body(p->ppi_offset, p->ppi_len, body)))
+			   !hvsim_in_body(p->ppi_offset, p->ppi_len,
+					  copied - sizeof(struct rndis_hdr))))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS per-packet info outside the message");
 	if (p->ppi_len && !hvsim_net_ppis((const u8 *)p + p->ppi_offset,
-					  p->ppi_len, &csum, &lso))
+					  p->ppi_len, &csum, &lso, &meta))
 		return hvsim_net_bad_rndis(n, chan, "malformed RNDIS per-packet info");
+	if (meta.has_vlan && !(meta.vlan_tci & VLAN_VID_MASK))
+		meta.has_vlan = false;	/* priority only */
 	why = hvsim_net_offload(n, csum, lso, &meta);
 	if (why)
 		return hvsim_net_bad_rndis(n, chan, why);
 	if (p->data_len < ETH_HLEN ||
 	    p->data_len > VLAN_ETH_HLEN + (lso ? HVSIM_NET_LSO_MAX : n->mtu))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet with a bad frame length");
-	hvsim_net_dev_rx(n, (const u8 *)p + p->data_offset, p->data_len, &meta);
+	hvsim_net_dev_rx(n, src, sizeof(struct rndis_hdr) + p->data_offset,
+			 p->data_len, &meta);
 	n->st.from_guest++;
+	n->st.vlan_tx += meta.has_vlan;
 	return NVSP_STAT_SUCCESS;
 }
 
@@ -158,6 +177,10 @@ static void hvsim_net_caps(struct ndis_offload_caps *caps)
 	caps->header.size = sizeof(*caps);
 	caps->ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
 	caps->ip4_txcsum = NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4;
+	caps->ip4_rxenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->ip4_rxcsum = NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4;
+	caps->ip6_rxenc = NDIS_OFFLOAD_ENCAP_8023;
+	caps->ip6_rxcsum = NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6;
 	caps->ip6_txenc = NDIS_OFFLOAD_ENCAP_8023;
 	caps->ip6_txcsum = NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6;
 	caps->lso_ip4_encap = NDIS_OFFLOAD_ENCAP_8023;
@@ -169,12 +192,18 @@ static void hvsim_net_caps(struct ndis_offload_caps *caps)
 }
 
 /* One checksum parameter: 0 no change, 1 off, 2 tx, 3 rx, 4 tx and rx. */
-static void hvsim_net_csum_param(u32 *tx_csum, u8 v, u32 bit)
+static void hvsim_net_csum_param(struct hvsim_net *n, u8 v, u32 bit)
 {
-	if (v == NDIS_OFFLOAD_CSUM_TX || v == 4)
-		*tx_csum |= bit;
-	else if (v)
-		*tx_csum &= ~bit;
+	if (!v)
+		return;
+	if (v == NDIS_OFFLOAD_CSUM_TX || v == NDIS_OFFLOAD_CSUM_TXRX)
+		n->tx_csum |= bit;
+	else
+		n->tx_csum &= ~bit;
+	if (v == NDIS_OFFLOAD_CSUM_RX || v == NDIS_OFFLOAD_CSUM_TXRX)
+		n->rx_csum |= bit;
+	else
+		n->rx_csum &= ~bit;
 }
 
 static void hvsim_net_lso_param(bool *on, u8 v)
@@ -190,10 +219,13 @@ static u32 hvsim_net_params(struct hvsim_net *n, const u8 *info, u32 len)
 	if (!n->offload || len < offsetof(struct ndis_offload_params, tcp_conn_ip4))
 		return RNDIS_STATUS_NOT_SUPPORTED;
 	memcpy(&p, info, min_t(u32, len, sizeof(p)));
-	hvsim_net_csum_param(&n->tx_csum, p.tcp4_csum, NDIS_CSUM_TX_TCP);
-	hvsim_net_csum_param(&n->tx_csum, p.udp4_csum, NDIS_CSUM_TX_UDP);
-	hvsim_net_csum_param(&n->tx_csum, p.tcp6_csum, NDIS_CSUM_TX_TCP << 8);
-	hvsim_net_csum_param(&n->tx_csum, p.udp6_csum, NDIS_CSUM_TX_UDP << 8);
+	if (p.tcp4_csum > NDIS_OFFLOAD_CSUM_TXRX || p.udp4_csum > NDIS_OFFLOAD_CSUM_TXRX ||
+	    p.tcp6_csum > NDIS_OFFLOAD_CSUM_TXRX || p.udp6_csum > NDIS_OFFLOAD_CSUM_TXRX)
+		return RNDIS_STATUS_INVALID_DATA;
+	hvsim_net_csum_param(n, p.tcp4_csum, NDIS_CSUM_TX_TCP);
+	hvsim_net_csum_param(n, p.udp4_csum, NDIS_CSUM_TX_UDP);
+	hvsim_net_csum_param(n, p.tcp6_csum, NDIS_CSUM_TX_TCP << 8);
+	hvsim_net_csum_param(n, p.udp6_csum, NDIS_CSUM_TX_UDP << 8);
 	hvsim_net_lso_param(&n->lso4, p.lsov2_ip4);
 	hvsim_net_lso_param(&n->lso6, p.lsov2_ip6);
 	return RNDIS_STATUS_SUCCESS;
@@ -208,10 +240,21 @@ static u32 hvsim_net_query(struct hvsim_net *n, struct hvsim_chan *chan,
 		.info_offset = sizeof(c),
 	};
 	struct ndis_offload_caps caps;
+	struct ndis_rss_caps rss;
 	const void *info = NULL;
 	u32 val = 0;
 
 	switch (req->oid) {
+	case RNDIS_OID_GEN_RSS_CAPS:
+		if (n->nvsp < NVSP_VERSION_5) {
+			c.status = RNDIS_STATUS_NOT_SUPPORTED;
+			c.info_offset = 0;
+			break;
+		}
+		hvsim_net_rss_caps(n, &rss);
+		info = &rss;
+		c.info_len = sizeof(rss);
+		break;
 	case RNDIS_OID_OFFLOAD_HW_CAPS:
 		if (!n->offload) {
 			c.status = RNDIS_STATUS_NOT_SUPPORTED;
@@ -223,6 +266,9 @@ static u32 hvsim_net_query(struct hvsim_net *n, struct hvsim_chan *chan,
 		c.info_len = sizeof(caps);
 		break;
 	case RNDIS_OID_802_3_PERMANENT_ADDRESS:
+		info = n->perm_mac;
+		c.info_len = ETH_ALEN;
+		break;
 	case RNDIS_OID_802_3_CURRENT_ADDRESS:
 		info = n->mac;
 		c.info_len = ETH_ALEN;
@@ -253,6 +299,61 @@ static u32 hvsim_net_query(struct hvsim_net *n, struct hvsim_chan *chan,
 	return NVSP_STAT_SUCCESS;
 }
 
+static int hvsim_hex(u16 c)
+{
+	return c < 0x80 ? hex_to_bin(c) : -1;
+}
+
+/*
+ * OID_GEN_RNDIS_CONFIG_PARAMETER: only NetworkAddress (the station
+ * address as 12 hex digits in UTF-16LE), and only if the host lets the
+ * guest change its address.
+ */
+static u32 hvsim_net_config(struct hvsim_net *n, struct hvsim_chan *chan,
+			    const u8 *info, u32 len)
+{
+	const char *name = RNDIS_NETWORK_ADDRESS;
+	const u32 nlen = sizeof(RNDIS_NETWORK_ADDRESS) - 1;
+	struct rndis_config_param cp;
+	u8 mac[ETH_ALEN];
+	u32 i;
+
+	if (len < sizeof(cp)) {
+		hvsim_net_bad_rndis(n, chan, "short configuration parameter");
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	memcpy(&cp, info, sizeof(cp));
+	if (!hvsim_in_body(cp.name_offset, cp.name_len, len) ||
+	    !hvsim_in_body(cp.value_offset, cp.value_len, len)) {
+		hvsim_net_bad_rndis(n, chan, "configuration parameter outside its buffer");
+		return RNDIS_STATUS_INVALID_DATA;
+	}
+	if (cp.type != RNDIS_CONFIG_PARAM_STRING || cp.name_len != 2 * nlen)
+		return RNDIS_STATUS_NOT_SUPPORTED;
+	for (i = 0; i < nlen; i++)
+		if (get_unaligned_le16(info + cp.name_offset + 2 * i) != name[i])
+			return RNDIS_STATUS_NOT_SUPPORTED;
+	if (cp.value_len != 4 * ETH_ALEN)
+		return RNDIS_STATUS_INVALID_DATA;
+	for (i = 0; i < ETH_ALEN; i++) {
+		int hi = hvsim_hex(get_unaligned_le16(info + cp.value_offset + 4 * i));
+		int lo = hvsim_hex(get_unaligned_le16(info + cp.value_offset + 4 * i + 2));
+
+		if (hi < 0 || lo < 0)
+			return RNDIS_STATUS_INVALID_DATA;
+		mac[i] = hi << 4 | lo;
+	}
+	if (!is_valid_ether_addr(mac))
+		return RNDIS_STATUS_INVALID_DATA;
+	if (!n->mac_change) {
+		pr_info_ratelimited("hvsim: net%u: guest may not change its MAC address\n",
+				    n->dev->id);
+		return RNDIS_STATUS_FAILURE;
+	}
+	ether_addr_copy(n->mac, mac);
+	return RNDIS_STATUS_SUCCESS;
+}
+
 static u32 hvsim_net_set(struct hvsim_net *n, struct hvsim_chan *chan,
 			 const struct rndis_oid_req *req, const u8 *info,
 			 bool *signal)
@@ -267,6 +368,10 @@ static u32 hvsim_net_set(struct hvsim_net *n, struct hvsim_chan *chan,
 		memcpy(&n->filter, info, sizeof(u32));
 	else if (req->oid == RNDIS_OID_OFFLOAD_PARAMS)
 		c.status = hvsim_net_params(n, info, req->info_len);
+	else if (req->oid == RNDIS_OID_GEN_RSS_PARAMS && n->nvsp >= NVSP_VERSION_5)
+		c.status = hvsim_net_rss_set(n, info, req->info_len);
+	else if (req->oid == RNDIS_OID_GEN_CONFIG_PARAMETER)
+		c.status = hvsim_net_config(n, chan, info, req->info_len);
 	else
 		c.status = RNDIS_STATUS_NOT_SUPPORTED;
 	hvsim_net_send_ctrl(n, chan, RNDIS_MSG_SET | RNDIS_MSG_COMPLETION,
@@ -290,30 +395,11 @@ static u32 hvsim_net_oid(struct hvsim_net *n, struct hvsim_chan *chan,
 			     signal);
 }
 
-/**
- * hvsim_net_rndis() - handle one RNDIS message from the guest
- * @n: the NIC
- * @chan: its channel
- * @chan_type: NVSP_CHANNEL_DATA or NVSP_CHANNEL_CONTROL
- * @msg: a private copy of the message
- * @len: bytes available at @msg (the message may be shorter)
- * @signal: set when the guest must be signalled
- *
- * Return: the NVSP status for the completion.
- */
-u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
-		    u32 chan_type, const u8 *msg, u32 len, bool *signal)
+static u32 hvsim_net_control(struct hvsim_net *n, struct hvsim_chan *chan,
+			     const u8 *msg, u32 len, bool *signal)
 {
 	const struct rndis_hdr *h = (const void *)msg;
 
-	if (len < sizeof(*h) || h->len < sizeof(*h) || h->len > len)
-		return hvsim_net_bad_rndis(n, chan, "RNDIS message length does not fit");
-	len = h->len;
-	if (h->type == RNDIS_MSG_PACKET) {
-		if (!n->rndis_up)
-			return hvsim_net_bad_rndis(n, chan, "RNDIS packet before INITIALIZE");
-		return hvsim_net_data(n, chan, msg, len);
-	}
 	n->st.ctrl_msgs++;
 	switch (h->type) {
 	case RNDIS_MSG_INIT:
@@ -343,6 +429,43 @@ u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
 		return hvsim_net_bad_rndis(n, chan, "unknown RNDIS message type");
 	}
 	return hvsim_net_bad_rndis(n, chan, "RNDIS message too short for its type");
+}
+
+/**
+ * hvsim_net_rndis() - handle one RNDIS message from the guest
+ * @n: the NIC
+ * @chan: its channel
+ * @chan_type: NVSP_CHANNEL_DATA or NVSP_CHANNEL_CONTROL
+ * @src: where it is; src->len bytes available (the message may be shorter)
+ * @signal: set when the guest must be signalled
+ *
+ * Return: the NVSP status for the completion.
+ */
+u32 hvsim_net_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
+		    u32 chan_type, const struct hvsim_net_src *src, bool *signal)
+{
+	u8 head[HVSIM_NET_HEAD_COPY];
+	u32 copied = min_t(u32, src->len, sizeof(head));
+	const struct rndis_hdr *h = (const void *)head;
+	u8 *msg;
+	u32 st;
+
+	hvsim_net_src_copy(src, 0, head, copied);
+	if (copied < sizeof(*h) || h->len < sizeof(*h) || h->len > src->len)
+		return hvsim_net_bad_rndis(n, chan, "RNDIS message length does not fit");
+	if (h->type == RNDIS_MSG_PACKET) {
+		if (!n->rndis_up)
+			return hvsim_net_bad_rndis(n, chan, "RNDIS packet before INITIALIZE");
+		return hvsim_net_data(n, chan, head, min(copied, h->len), h->len, src);
+	}
+	/* Control messages are rare and small: a private copy of all of it. */
+	msg = kmalloc(h->len, GFP_KERNEL);
+	if (!msg)
+		return NVSP_STAT_BUSY;
+	hvsim_net_src_copy(src, 0, msg, h->len);
+	st = hvsim_net_control(n, chan, msg, h->len, signal);
+	kfree(msg);
+	return st;
 }
 
 /**

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# hv_netvsc offload negotiation with hvsim's network host: checksum and
-# TSO are enabled only when the host offers them and the module
-# parameters (csum=, tso=) allow; `ethtool -k` tells the truth; `ethtool
+# hv_netvsc offload negotiation with hvsim's network host: checksum
+# (transmit and receive) and TSO are enabled only when the host offers
+# them and the module parameters (csum=, tso=, rx_csum=) allow; `ethtool -k` tells the truth; `ethtool
 # -K` renegotiates at runtime; TCP flows in every combination.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
@@ -74,7 +74,8 @@ tcp_ok() {
 
 defaults() {
 	expect tx-checksum-ipv4 on tx-checksum-ipv6 on tx-tcp-segmentation on \
-		tx-tcp6-segmentation on rx-checksumming "off [fixed]" || return 1
+		tx-tcp6-segmentation on rx-checksumming on receive-hashing on \
+		rx-vlan-offload on tx-vlan-offload on || return 1
 	[ "$(host_offload)" = "tx_csum 0xc0c lso4 1 lso6 1" ] ||
 		{ ktap_diag "host: $(host_offload)"; return 1; }
 }
@@ -102,7 +103,7 @@ with_params() {
 	return $_rc
 }
 
-ktap_plan 7
+ktap_plan 9
 if ! hvg_load || ! insmod "$KO"; then
 	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
 	ktap_done
@@ -119,7 +120,13 @@ ktap_check "csum=0: checksum and TSO off [fixed]" with_params "csum=0" "" \
 	tx-checksum-ipv4 "off [fixed]" tx-tcp-segmentation "off [fixed]"
 ktap_check "host offers no offloads: all off [fixed]" with_params "" "offload=0" \
 	tx-checksum-ipv4 "off [fixed]" tx-checksum-ipv6 "off [fixed]" \
-	tx-tcp-segmentation "off [fixed]"
+	tx-tcp-segmentation "off [fixed]" rx-checksumming "off [fixed]"
+ktap_check "rx_csum=0: receive checksum off [fixed], transmit on" with_params "rx_csum=0" "" \
+	rx-checksumming "off [fixed]" tx-checksum-ipv4 on tx-tcp-segmentation on
+ktap_check "csum=0 tso=0 rx_csum=0 channels=1: all off [fixed], hash on" \
+	with_params "csum=0 tso=0 rx_csum=0 channels=1" "" \
+	rx-checksumming "off [fixed]" tx-checksum-ipv4 "off [fixed]" \
+	tx-tcp-segmentation "off [fixed]" receive-hashing on
 rmmod hv_netvsc 2>/dev/null
 hvg_unload
 ktap_done

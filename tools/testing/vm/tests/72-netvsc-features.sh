@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hv_netvsc per-packet info and station address: receive checksum offload
+# (host marks, guest trusts only while negotiated), VLAN tags both ways on
+# a VLAN subinterface, the RSS hash, MAC address changes refused or taken
+# by the host, a second NIC hot-added next to the first, and the receive
+# faults: ranges in no receive buffer or wrapping around, completion
+# storms with unknown ids.
+# hvg-timeout: 900
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
+
+NS=hvf NS2=hvf2
+H4=10.96.0.1 G4=10.96.0.2
+feature() { ethtool -k "$GIF" | sed -n "s/^[[:space:]]*$1: //p"; }
+
+csum_ok_sum() {
+	ethtool -S "$GIF" | sed -n 's/^[[:space:]]*rx_queue_[0-9]*_csum_ok: //p' |
+		awk '{s += $1} END {print s + 0}'
+}
+
+rx_csum_on() {
+	[ "$(feature rx-checksumming)" = on ] ||
+		{ ktap_diag "rx-checksumming: $(feature rx-checksumming)"; return 1; }
+	[ "$(hstat rx_csum)" = 0xc0c ] || { ktap_diag "host rx_csum $(hstat rx_csum)"; return 1; }
+	_m0=$(hstat csum_marked) _g0=$(csum_ok_sum)
+	iperf_run $NS $H4 -R -n 2M || return 1
+	_m1=$(hstat csum_marked) _g1=$(csum_ok_sum)
+	ktap_diag "host marked $((_m1 - _m0)), guest trusted $((_g1 - _g0))"
+	[ $((_m1 - _m0)) -gt 100 ] && [ $((_g1 - _g0)) -gt 100 ]
+}
+
+rx_csum_off() {
+	ethtool -K "$GIF" rx off || return 1
+	[ "$(hstat rx_csum)" = 0 ] || [ "$(hstat rx_csum)" = 0x0 ] ||
+		{ ktap_diag "host rx_csum $(hstat rx_csum) after rx off"; return 1; }
+	_m0=$(hstat csum_marked) _g0=$(csum_ok_sum)
+	iperf_run $NS $H4 -R -n 2M || return 1
+	[ "$(hstat csum_marked)" = "$_m0" ] && [ "$(csum_ok_sum)" = "$_g0" ] ||
+		{ ktap_diag "still marked: host $(hstat csum_marked) guest $(csum_ok_sum)"; return 1; }
+	ethtool -K "$GIF" rx on && [ "$(hstat rx_csum)" = 0xc0c ]
+}
+
+vlan() {
+	modprobe 8021q 2>/dev/null
+	ip link add link "$GIF" name "$GIF.10" type vlan id 10 &&
+	ip -n $NS link add link "$HIF" name v10 type vlan id 10 &&
+	ip addr add 10.96.10.2/24 dev "$GIF.10" && ip link set "$GIF.10" up &&
+	ip -n $NS addr add 10.96.10.1/24 dev v10 && ip -n $NS link set v10 up || return 1
+	_t0=$(hstat vlan_tx) _r0=$(hstat vlan_rx)
+	wait_for "ping4 10.96.10.1 1" 10 || ping_diag || return 1
+	hping4 $NS 10.96.10.2 || ping_diag || return 1
+	iperf_run $NS 10.96.10.1 -n 1M || return 1
+	ktap_diag "host saw $(($(hstat vlan_tx) - _t0)) tagged from the guest, sent $(($(hstat vlan_rx) - _r0))"
+	[ "$(hstat vlan_tx)" -gt "$_t0" ] && [ "$(hstat vlan_rx)" -gt "$_r0" ]
+}
+
+rx_hash() {
+	[ "$(feature receive-hashing)" = on ] ||
+		{ ktap_diag "receive-hashing: $(feature receive-hashing)"; return 1; }
+	hstat rss | grep -q "^1 " || { ktap_diag "host RSS: $(hstat rss)"; return 1; }
+}
+
+mac_refused() {
+	_old=$(cat /sys/class/net/"$GIF"/address)
+	if ip link set "$GIF" address 00:15:5d:12:34:56 2>/tmp/mac.err; then
+		ktap_diag "address change accepted by a host that does not allow it"
+		return 1
+	fi
+	ktap_diag "refused: $(cat /tmp/mac.err)"
+	[ "$(cat /sys/class/net/"$GIF"/address)" = "$_old" ] &&
+		[ "$(hstat mac)" = "$_old" ] && ping4 $H4 2 || ping_diag
+}
+
+second_nic() {
+	_d=$DEV _r=$RELID _g=$GIF _h=$HIF
+	new_net mac_change=1 channels=2 || return 1
+	setup_ns $NS2 10.95.0.1 10.95.0.2 || return 1
+	ip link set "$GIF" address 00:15:5d:12:34:56 ||
+		{ ktap_diag "address change refused"; return 1; }
+	[ "$(hstat mac)" = 00:15:5d:12:34:56 ] || { ktap_diag "host mac $(hstat mac)"; return 1; }
+	wait_for "ping4 10.95.0.1 1" 10 || ping_diag || return 1
+	hping4 $NS2 10.95.0.2 || ping_diag || return 1
+	ip -n $NS2 neigh show | grep -q 00:15:5d:12:34:56 ||
+		{ ktap_diag "host neighbour: $(ip -n $NS2 neigh show)"; return 1; }
+	_g2=$GIF
+	DEV=$_d RELID=$_r GIF=$_g HIF=$_h
+	ping4 $H4 2 || ping_diag || return 1
+	ktap_diag "second NIC $_g2 next to $GIF"
+}
+
+rx_errors() { cat "/sys/class/net/$GIF/statistics/rx_errors"; }
+
+rx_fault() {
+	_e0=$(rx_errors)
+	/bin/echo "$2" >"$HVSIM_DBG/dev$DEV/$1"
+	busybox ping -c 4 -W 2 $H4 >/dev/null 2>&1
+	_e1=$(rx_errors)
+	ktap_diag "rx_errors $_e0 -> $_e1"
+	[ $((_e1 - _e0)) -ge "$3" ] || return 1
+	dmesg | grep -q "$4" || { ktap_diag "no '$4' in the log"; return 1; }
+	wait_for "ping4 $H4 2" 20 || ping_diag || return 1
+	iperf_run $NS $H4 -R -n 1M
+}
+
+ktap_plan 11
+if ! hvg_load || ! insmod "$KO"; then
+	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
+	ktap_done
+fi
+ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
+if ! new_net || ! setup_ns $NS $H4 $G4; then
+	ktap_fail "a NIC comes up"
+	ktap_done
+fi
+ktap_ok "a NIC comes up ($GIF)"
+ktap_check "receive checksum: negotiated, host marks, guest trusts" rx_csum_on
+ktap_check "ethtool -K rx off: host stops marking, guest verifies" rx_csum_off
+ktap_check "VLAN subinterface: tags both ways as per-packet info" vlan
+ktap_check "RSS hash per-packet info negotiated (receive-hashing on)" rx_hash
+ktap_check "MAC change refused by the host: error, address kept" mac_refused
+ktap_check "second NIC hot-added; MAC change allowed there; both work" second_nic
+ktap_check "receive ranges in an unknown buffer or wrapping: counted, recovers" \
+	rx_fault fault_bad_section 2 2 "outside the receive buffer\|unknown buffer"
+ktap_check "completion storm with unknown ids: channel failed, device reset, recovers" \
+	rx_fault fault_comp_storm 400 1 "resetting the device"
+_n=$(dmesg | grep -c "transaction id\|transaction ID")
+ktap_diag "$_n storm messages logged for 400 completions"
+if [ "$_n" -lt 50 ]; then
+	ktap_ok "storm errors ratelimited"
+else
+	ktap_fail "storm errors ratelimited"
+fi
+ip netns del $NS 2>/dev/null
+ip netns del $NS2 2>/dev/null
+rmmod hv_netvsc 2>/dev/null
+hvg_unload
+ktap_done
