@@ -280,7 +280,7 @@ void hvsim_monitor_exit(void);
 void hvsim_monitor_open(struct hvsim_chan *chan);
 void hvsim_monitor_close(struct hvsim_chan *chan);
 
-/* echo.c */
+/* The services (services.c lists them) */
 extern const struct hvsim_service hvsim_echo_svc;
 extern const struct hvsim_service hvsim_ic_heartbeat_svc;
 extern const struct hvsim_service hvsim_ic_shutdown_svc;
@@ -289,14 +289,14 @@ extern const struct hvsim_service hvsim_ic_kvp_svc;
 extern const struct hvsim_service hvsim_scsi_svc;
 extern const struct hvsim_service hvsim_net_svc;
 extern const struct hvsim_service hvsim_video_svc;
+extern const struct hvsim_service hvsim_mouse_svc;
+extern const struct hvsim_service hvsim_kbd_svc;
 
 /* video_mmio.c */
 void hvsim_mmio_exit(void);
 int hvsim_mmio_range(unsigned int index, phys_addr_t *start,
 		     resource_size_t *size);
 void *hvsim_mmio_va(u64 gpa, u64 len);
-extern const struct hvsim_service hvsim_mouse_svc;
-extern const struct hvsim_service hvsim_kbd_svc;
 
 /* control.c */
 void hvsim_control_init(void);
