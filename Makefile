@@ -65,7 +65,7 @@ check:
 # tools/testing/vm/lib.sh), then CMD (from the environment, so that it needs
 # no quoting here) or lsvmbus and an interactive shell.
 run: modules
-	HVG_RUN_CMD='$(subst ','\'',$(CMD))' $(VM) --kernel $(VM_KERNEL) \
+	HVG_RUN_CMD='$(subst ','\'',$(CMD))' $(VM) --kernel $(VM_KERNEL) --installed \
 		$(if $(CMD),,--shell) -- \
 		'. tools/testing/vm/lib.sh && hvg_demo $(HVSIM_PARAMS) && $(if $(CMD),eval "$$HVG_RUN_CMD",lsvmbus)'
 

@@ -136,8 +136,12 @@ HVG_DEMO_DEVICES='echo
 heartbeat
 shutdown
 timesync
+kvp
 net
-scsi size=64M'
+scsi size=64M
+video
+mouse
+keyboard'
 
 # The VM has no udevd: busybox's uevent listener stands in for it and loads
 # what a VMBus device's MODALIAS names, as udev's kmod builtin does (other
@@ -156,7 +160,13 @@ _hvg_uevent_helper() {
 }
 
 hvg_demo() {
-	hvg_install_modules && _hvg_uevent_helper || return 1
+	# vm.sh --installed did it already (quickly, outside the VM).
+	case $(modinfo -F filename hv_vmbus 2>/dev/null) in
+	*/updates/*) ;;
+	*) hvg_install_modules || return 1 ;;
+	esac
+	cp "$HVG_REPO/packaging/modprobe.d/hvguest.conf" /etc/modprobe.d/ &&
+		_hvg_uevent_helper || return 1
 	modprobe hv_vmbus && modprobe hvsim echo_devices=0 "$@" || return 1
 	echo "$HVG_DEMO_DEVICES" | while read -r _svc; do
 		{ /bin/echo "$_svc" >/sys/kernel/debug/hvsim/new_device; } 2>/dev/null ||
@@ -169,7 +179,17 @@ hvg_demo() {
 			echo "hvg_demo: no driver bound to $(cat "$_d/class_id")" >&2
 	done
 	_hvg_demo_net
+	_hvg_demo_kvpd
 	return 0
+}
+
+# hv_kvp_daemon answers the host's key-value requests from the guest's own
+# facts; built into /tmp (the repository is read-only in the VM).
+_hvg_demo_kvpd() {
+	[ -c /dev/hvguest/kvp ] || return 0
+	make -s -C "$HVG_REPO/tools/hv_kvp_daemon" O=/tmp/hvg-kvpd >/tmp/hvg-kvpd.log 2>&1 ||
+		{ echo "hvg_demo: hv_kvp_daemon does not build" >&2; return 1; }
+	/tmp/hvg-kvpd/hv_kvp_daemon >>/tmp/hvg-kvpd.log 2>&1 &
 }
 
 # The simulated NIC's host end goes to namespace "host" as 10.99.0.1, the

@@ -13,7 +13,8 @@
 # counts as skipped); a script that runs fewer cases than its plan, exits
 # non-zero without a failing case, times out, crashes the VM or leaves a
 # kernel splat in the log gets one extra failure.  A script may ask for a
-# longer limit with a line "# hvg-timeout: SECONDS".
+# longer limit with a line "# hvg-timeout: SECONDS", and a guest with the
+# modules installed (vm.sh --installed) with a line "# hvg-vm: installed".
 #
 # Prints one summary line per script and ends with
 # "N passed, N failed, N skipped"; exit status 1 if anything failed.
@@ -47,16 +48,18 @@ total_pass=0 total_fail=0 total_skip=0
 
 # run_one SCRIPT: boot a VM for SCRIPT, count its results, print a summary.
 run_one() {
-	local t=$1 name out err rc lim start secs
+	local t=$1 name out err rc lim start secs vmopts
 	local pass=0 fail=0 skip=0 plan=0 ran=0 why=()
 
 	name=$(basename "$t" .sh)
 	t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
 	out=$logdir/$name.out err=$logdir/$name.err
 	lim=$(sed -n 's/^# hvg-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
+	vmopts=()
+	! grep -q '^# hvg-vm: installed' "$t" || vmopts+=(--installed)
 
 	start=$(date +%s)
-	(cd "$repo" && "$here/vm.sh" --kernel "$kernel" --timeout "${lim:-$timeout}" \
+	(cd "$repo" && "$here/vm.sh" --kernel "$kernel" "${vmopts[@]}" --timeout "${lim:-$timeout}" \
 		--log "$logdir/$name.log" -- sh "$t") >"$out" 2>"$err"
 	rc=$?
 	secs=$(($(date +%s) - start))

@@ -3,8 +3,8 @@
 #
 # vm.sh - run a command (or a shell) in a throw-away QEMU/TCG guest.
 #
-#   vm.sh [--kernel SERIES|host] [--timeout S] [--log FILE] [--verbose] -- CMD...
-#   vm.sh [--kernel SERIES|host] --shell [-- CMD...]
+#   vm.sh [--kernel SERIES|host] [--installed] [--timeout S] [--log FILE] [--verbose] -- CMD...
+#   vm.sh [--kernel SERIES|host] [--installed] --shell [-- CMD...]
 #
 # The guest boots a Debian kernel (see kernel.sh; "host" boots the running
 # kernel from /boot and /lib/modules) with the host's / shared read-only over
@@ -15,6 +15,9 @@
 # are passed on) writes to ttyS1, which is streamed to stdout; the kernel
 # console (ttyS0) goes to the log.  With --shell, CMD runs first and then an
 # interactive bash is started on the console; leaving it powers the VM off.
+# With --installed, the guest's /lib/modules/<release> has the built modules
+# in updates/hvguest and a depmod over them (install-tree.sh), so modprobe
+# and modalias autoloading find them as on an installed guest.
 #
 # Environment: HVG_KERNEL (default series, 6.1), HVG_TIMEOUT (default 600 s),
 # HVG_APPEND (extra kernel command line), HVG_CACHE (cache dir).
@@ -34,6 +37,7 @@ timeout=${HVG_TIMEOUT:-600}
 log=
 mode='batch'
 verbose=0
+installed=0
 
 usage() {
 	sed -n '4,7s/^# \{0,1\}//p' "$0" >&2
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--timeout)	timeout=$2; shift 2 ;;
 	--log)		log=$2; shift 2 ;;
 	--shell)	mode=shell; shift ;;
+	--installed)	installed=1; shift ;;
 	--verbose|-v)	verbose=1; shift ;;
 	--)		shift; break ;;
 	-h|--help)	usage ;;
@@ -69,6 +74,8 @@ else
 fi
 [ -r "${VMLINUZ:-}" ] && [ -f "${MODDIR:-}/modules.dep" ] ||
 	{ echo "vm.sh: no usable kernel for '$series'" >&2; exit 2; }
+[ "$installed" = 0 ] || MODDIR=$("$here/install-tree.sh" "$KVER" "$MODDIR") ||
+	{ echo "vm.sh: cannot install the modules for $KVER" >&2; exit 2; }
 
 # Booting the uncompressed ELF vmlinux through its PVH entry point saves the
 # ~4 s that decompressing the bzImage takes under TCG.  Unpack it once per

@@ -5,9 +5,10 @@
 # a guest, hv_vmbus and hvsim loaded, one simulated device of every class
 # offered, and every class driver loaded by its MODALIAS (no insmod).
 # hvg-timeout: 300
+# hvg-vm: installed
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
-ktap_plan 7
+ktap_plan 8
 
 ktap_check "make run's setup (hvg_demo) succeeds" sh -c \
 	". '$HVG_REPO/tools/testing/vm/lib.sh'; hvg_demo 2>/tmp/demo.err"
@@ -53,8 +54,15 @@ ktap_check "lsvmbus names every device's driver" lsvmbus_drivers
 ktap_check "the simulated NIC answers ping" sh -c \
 	"busybox ping -c 2 -W 5 10.99.0.1 >/tmp/ping.out || { cat /tmp/ping.out; false; }"
 
+ktap_check "hv_kvp_daemon runs" eval "pgrep -x hv_kvp_daemon >/dev/null"
+
 unload_all() {
 	ip netns del host 2>/dev/null
+	pkill -x hv_kvp_daemon && wait_for '! pgrep -x hv_kvp_daemon' 10
+	# fbcon holds the framebuffer driver while it is bound to it.
+	for _v in /sys/class/vtconsole/vtcon*; do
+		grep -qs "frame buffer" "$_v/name" && echo 0 >"$_v/bind"
+	done
 	for _m in $(ls /sys/bus/vmbus/drivers); do
 		_mod=$(basename "$(readlink /sys/bus/vmbus/drivers/$_m/module)")
 		[ -d "/sys/module/$_mod" ] && { rmmod "$_mod" || return 1; }
