@@ -10,8 +10,6 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 HVSIM_DBG=/sys/kernel/debug/hvsim
-HVG_KO_MOUSE=$HVG_REPO/drivers/input/hid_hyperv.ko
-HVG_KO_KBD=$HVG_REPO/drivers/input/hyperv_keyboard.ko
 EVDEV="/usr/bin/python3 $HVG_REPO/tools/testing/vm/tests/input_evdev.py"
 
 ktap_plan 26
