@@ -12,8 +12,7 @@ DBG=/sys/kernel/debug/hvsim
 EVDEV="/usr/bin/python3 $HVG_REPO/tools/testing/vm/tests/input_evdev.py"
 
 hvg_load >/dev/null && modprobe hid && modprobe evdev &&
-	insmod "$HVG_REPO/drivers/input/hid_hyperv.ko" &&
-	insmod "$HVG_REPO/drivers/input/hyperv_keyboard.ko" || exit 1
+	insmod "$HVG_KO_MOUSE" && insmod "$HVG_KO_KBD" || exit 1
 
 for kind in mouse keyboard; do
 	echo "$kind" >"$DBG/new_device" || exit 1

@@ -36,6 +36,8 @@ HVG_KO_VMBUS=$HVG_REPO/drivers/vmbus/hv_vmbus.ko
 HVG_KO_HVSIM=$HVG_REPO/tools/hvsim/hvsim.ko
 HVG_KO_ECHO=$HVG_REPO/tools/testing/echo/vmbus_echo.ko
 HVG_KO_FB=$HVG_REPO/drivers/fb/hyperv_fb.ko
+HVG_KO_MOUSE=$HVG_REPO/drivers/input/hid_hyperv.ko
+HVG_KO_KBD=$HVG_REPO/drivers/input/hyperv_keyboard.ko
 
 _ktap_n=0
 _ktap_plan=

@@ -10,8 +10,6 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 HVSIM_DBG=/sys/kernel/debug/hvsim
-HVG_KO_MOUSE=$HVG_REPO/drivers/input/hid_hyperv.ko
-HVG_KO_KBD=$HVG_REPO/drivers/input/hyperv_keyboard.ko
 EVDEV="/usr/bin/python3 $HVG_REPO/tools/testing/vm/tests/input_evdev.py"
 
 ktap_plan 26
@@ -147,7 +145,7 @@ ledstate() {
 }
 ktap_check "LED changes reach the host (caps, num, off)" ledstate
 
-kstats=/sys/bus/vmbus/drivers/hyperv_keyboard/$(ls /sys/bus/vmbus/drivers/hyperv_keyboard | grep -- - | head -n 1)/stats
+kstats=$(echo /sys/bus/vmbus/drivers/hyperv_keyboard/*-*/stats)
 unicode() {
 	_e=$(events "$kbd" "$kev" "unicode 0x263a" "key 30 down" "key 30 up")
 	expect "EV_KEY 30 1,EV_KEY 30 0" "$_e" && [ "$(field "$kstats" unicode)" = 1 ]
