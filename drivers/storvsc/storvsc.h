@@ -8,8 +8,8 @@
 
 #include <linux/completion.h>
 #include <linux/mutex.h>
-#include <linux/wait.h>
 #include <linux/version.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <scsi/scsi_cmnd.h>
 #include <hvguest/vmbus.h>

@@ -69,8 +69,8 @@ void storvsc_mq_work(struct work_struct *work)
  * @sd: the device, initialized
  *
  * One channel per storvsc_vcpus_per_subchannel online CPUs, the primary
- * included, as far as the host offers and storvsc_max_hw_queues allows.  Failure is not fatal: the
- * primary channel carries everything then.
+ * included, as far as the host offers and storvsc_max_hw_queues allows.
+ * Failure is not fatal: the primary channel carries everything then.
  */
 void storvsc_request_subchannels(struct storvsc_dev *sd)
 {
