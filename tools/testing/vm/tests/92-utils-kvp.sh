@@ -114,14 +114,20 @@ auto_has() {	# KEY VALUE-PATTERN
 		return 1
 	}
 }
+auto_is() {	# KEY VALUE
+	grep -qxF "$1=$2" "$AUTO" || {
+		ktap_diag "$(grep "^$1=" "$AUTO"), expected $2"
+		return 1
+	}
+}
 os_name=$(sed -n 's/^NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release)
-ktap_check "OSName is the os-release NAME" auto_has OSName "$os_name"
+ktap_check "OSName is the os-release NAME" auto_is OSName "$os_name"
 ktap_check "OSBuildNumber is the kernel release, OSMajor/MinorVersion match" \
-	eval 'auto_has OSBuildNumber "$(uname -r)" &&
-		auto_has OSMajorVersion "$(uname -r | cut -d. -f1)" &&
-		auto_has OSMinorVersion "$(uname -r | cut -d. -f2)"'
+	eval 'auto_is OSBuildNumber "$(uname -r)" &&
+		auto_is OSMajorVersion "$(uname -r | cut -d. -f1)" &&
+		auto_is OSMinorVersion "$(uname -r | cut -d. -f2)"'
 ktap_check "ProcessorArchitecture and FullyQualifiedDomainName are there" \
-	eval 'auto_has ProcessorArchitecture "$(uname -m)" &&
+	eval 'auto_is ProcessorArchitecture "$(uname -m)" &&
 		auto_has FullyQualifiedDomainName ".+" &&
 		auto_has IntegrationServicesVersion "[0-9.]+"'
 ktap_check "NetworkAddressIPv4 has the interface's address, not loopback" \
