@@ -12,7 +12,7 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/utils_lib.inc"
 
-ktap_plan 36
+ktap_plan 37
 
 KVPD_DIR=/tmp/hvg-kvpd
 KVPD=$KVPD_DIR/hv_kvp_daemon
@@ -234,6 +234,23 @@ silent() {
 		dmesg_has "kvp: no answer from hv_kvp_daemon to the host's get request within 2 s \(the daemon did not answer\), failed"
 }
 ktap_check "a daemon that does not answer: timeout, E_FAIL, the log says so" silent
+
+# The host sends one request at a time; a second while the first waits is
+# refused at once, and the first still gets its own (timeout) answer.
+busy() {
+	exec 3<>"$DEV"
+	_done=$(field "$KA" done)
+	echo "get external First" >"$HVSIM_DBG/dev$kv/request"
+	wait_field "$KG" pending queued &&
+		kvp_is 0x80004005 get external Second &&
+		dmesg_has "kvp: request while request [0-9]+ is pending refused" &&
+		wait_more "$KA" done $((_done + 1)) &&
+		[ "$(guest_field kvp busy)" = 1 ] && [ "$(guest_field kvp pending)" = none ]
+	_rc=$?
+	exec 3<&-
+	return $_rc
+}
+ktap_check "a request while one is pending is refused (busy); the first times out" busy
 
 # A hand-made answer with a value that is not UTF-8, then a stale one
 # (with time to make it: the timeout is raised meanwhile).
