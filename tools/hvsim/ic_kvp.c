@@ -251,16 +251,19 @@ static const char *hvsim_kvp_check(struct hvsim_kvp *kvp, const u8 *body,
 	return NULL;
 }
 
-static void hvsim_kvp_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
+/* Record an answer with @status; @body (@len bytes) is decoded if S_OK. */
+static void hvsim_kvp_done(struct hvsim_ic *ic, u32 status, const u8 *body,
+			   u32 len)
 {
 	struct hvsim_kvp *kvp = ic->priv;
-	const char *why;
+	const char *why = NULL;
 
 	mutex_lock(&kvp->lock);
 	kvp->last = kvp->sent;
-	kvp->status = HVG_IC_S_OK;
+	kvp->status = status;
 	kvp->done++;
-	why = hvsim_kvp_check(kvp, body, len);
+	if (status == HVG_IC_S_OK)
+		why = hvsim_kvp_check(kvp, body, len);
 	if (why) {
 		kvp->status = HVG_IC_E_FAIL;
 		ic->malformed++;
@@ -270,15 +273,14 @@ static void hvsim_kvp_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
 		pr_err_ratelimited("hvsim: dev%u: kvp answer: %s\n", ic->dev->id, why);
 }
 
+static void hvsim_kvp_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
+{
+	hvsim_kvp_done(ic, HVG_IC_S_OK, body, len);
+}
+
 static void hvsim_kvp_failed(struct hvsim_ic *ic, u32 status)
 {
-	struct hvsim_kvp *kvp = ic->priv;
-
-	mutex_lock(&kvp->lock);
-	kvp->last = kvp->sent;
-	kvp->status = status;
-	kvp->done++;
-	mutex_unlock(&kvp->lock);
+	hvsim_kvp_done(ic, status, NULL, 0);
 }
 
 /* ---- Control files ---------------------------------------------------------- */

@@ -12,7 +12,7 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/utils_lib.inc"
 
-ktap_plan 36
+ktap_plan 37
 
 KVPD_DIR=/tmp/hvg-kvpd
 KVPD=$KVPD_DIR/hv_kvp_daemon
@@ -38,16 +38,18 @@ kv=$(ic_new kvp)
 KA=$HVSIM_DBG/dev$kv/answer
 KG=$UTILS_DBG/kvp/state
 
-ktap_check "KVP negotiated: framework 3.0, version 4.0" \
-	eval 'wait_field "$HVSIM_DBG/dev$kv/state" version 4.0 &&
-		[ "$(guest_field kvp version)" = 4.0 ]'
+negotiated() {
+	wait_field "$HVSIM_DBG/dev$kv/state" version 4.0 &&
+		[ "$(guest_field kvp version)" = 4.0 ]
+}
+ktap_check "KVP negotiated: framework 3.0, version 4.0" negotiated
 ktap_check "$DEV is a character device" test -c "$DEV"
 
 # kvp REQUEST...: send it and wait for its answer in $KA.
 kvp() {
-	_done=$(field "$KA" done)
+	_done=$(field "$KA" "done")
 	echo "$*" >"$HVSIM_DBG/dev$kv/request" || return 1
-	wait_more "$KA" done "$_done" 10 || {
+	wait_more "$KA" "done" "$_done" 10 || {
 		ktap_diag "no answer to '$*'"
 		return 1
 	}
@@ -60,6 +62,15 @@ kvp_is() {
 	kvp "$@" || return 1
 	[ "$(field "$KA" status)" = "$_want" ] || {
 		ktap_diag "'$*': status $(field "$KA" status), expected $_want"
+		return 1
+	}
+}
+
+# kvp_gets POOL KEY VALUE: a get answers S_OK with VALUE.
+kvp_gets() {
+	kvp_is 0x0 get "$1" "$2" || return 1
+	[ "$(field "$KA" value)" = "$3" ] || {
+		ktap_diag "get $1 $2: '$(field "$KA" value)', expected '$3'"
 		return 1
 	}
 }
@@ -114,25 +125,36 @@ auto_has() {	# KEY VALUE-PATTERN
 		return 1
 	}
 }
+auto_is() {	# KEY VALUE
+	grep -qxF "$1=$2" "$AUTO" || {
+		ktap_diag "$(grep "^$1=" "$AUTO"), expected $2"
+		return 1
+	}
+}
 os_name=$(sed -n 's/^NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release)
-ktap_check "OSName is the os-release NAME" auto_has OSName "$os_name"
-ktap_check "OSBuildNumber is the kernel release, OSMajor/MinorVersion match" \
-	eval 'auto_has OSBuildNumber "$(uname -r)" &&
-		auto_has OSMajorVersion "$(uname -r | cut -d. -f1)" &&
-		auto_has OSMinorVersion "$(uname -r | cut -d. -f2)"'
-ktap_check "ProcessorArchitecture and FullyQualifiedDomainName are there" \
-	eval 'auto_has ProcessorArchitecture "$(uname -m)" &&
+ktap_check "OSName is the os-release NAME" auto_is OSName "$os_name"
+os_version() {
+	auto_is OSBuildNumber "$(uname -r)" &&
+		auto_is OSMajorVersion "$(uname -r | cut -d. -f1)" &&
+		auto_is OSMinorVersion "$(uname -r | cut -d. -f2)"
+}
+ktap_check "OSBuildNumber is the kernel release, OSMajor/MinorVersion match" os_version
+machine() {
+	auto_is ProcessorArchitecture "$(uname -m)" &&
 		auto_has FullyQualifiedDomainName ".+" &&
-		auto_has IntegrationServicesVersion "[0-9.]+"'
+		auto_has IntegrationServicesVersion "[0-9.]+"
+}
+ktap_check "ProcessorArchitecture and FullyQualifiedDomainName are there" machine
 ktap_check "NetworkAddressIPv4 has the interface's address, not loopback" \
 	auto_has NetworkAddressIPv4 "(.*;)?192\.0\.2\.10(;.*)?"
 ktap_check "NetworkAddressIPv6 has the interface's address" \
 	auto_has NetworkAddressIPv6 "(.*;)?2001:db8::10(;.*)?"
-ktap_check "the host gets one fact by key" \
-	eval 'kvp_is 0x0 get auto OSName && [ "$(field "$KA" value)" = "$os_name" ]'
-ktap_check "the auto pool is read-only for the host" \
-	eval 'kvp_is 0x80004005 set auto OSName Windows &&
-		grep -q "set in the auto pool refused: it is read-only" "$KVPD_LOG"'
+ktap_check "the host gets one fact by key" kvp_gets auto OSName "$os_name"
+read_only() {
+	kvp_is 0x80004005 set auto OSName Windows &&
+		grep -q "set in the auto pool refused: it is read-only" "$KVPD_LOG"
+}
+ktap_check "the auto pool is read-only for the host" read_only
 
 # ---- set, get, delete, enumerate --------------------------------------------
 
@@ -145,7 +167,7 @@ ktap_check "the host sets a pair: it is in the guest's external pool file" set_p
 utf8() {
 	kvp_is 0x0 set external "Grüße" "a b=c" &&
 		grep -qx "Grüße=a b=c" "$POOLS/external" &&
-		kvp_is 0x0 get external "Grüße" && [ "$(field "$KA" value)" = "a b=c" ]
+		kvp_gets external "Grüße" "a b=c"
 }
 ktap_check "a non-ASCII key and a value with spaces and '=' round-trip" utf8
 
@@ -207,9 +229,10 @@ ktap_check "an unknown pool is refused" \
 	refused pool "kvp: set in unknown pool 7 refused" set external K V
 ktap_check "a truncated message is refused" \
 	refused size "kvp: set message of 4 bytes refused, need 2576" set external K V
-ktap_check "the daemon still answers after all that" \
-	eval 'kvp_is 0x0 get external "Grüße" && [ "$(field "$KA" value)" = "a b=c" ] &&
-		[ "$(guest_field kvp bad_answers)" = 0 ]'
+still() {
+	kvp_gets external "Grüße" "a b=c" && [ "$(guest_field kvp bad_answers)" = 0 ]
+}
+ktap_check "the daemon still answers after all that" still
 
 # ---- misbehaving daemons ---------------------------------------------------------
 
@@ -224,28 +247,45 @@ silent() {
 	kvp_is 0x80004005 get external "Grüße"
 	_rc=$?
 	exec 3<&-
-	[ $_rc = 0 ] &&
+	[ "$_rc" = 0 ] &&
 		dmesg_has "kvp: no answer from hv_kvp_daemon to the host's get request within 2 s \(the daemon did not answer\), failed"
 }
 ktap_check "a daemon that does not answer: timeout, E_FAIL, the log says so" silent
+
+# The host sends one request at a time; a second while the first waits is
+# refused at once, and the first still gets its own (timeout) answer.
+busy() {
+	exec 3<>"$DEV"
+	_done=$(field "$KA" "done")
+	echo "get external First" >"$HVSIM_DBG/dev$kv/request"
+	wait_field "$KG" pending queued &&
+		kvp_is 0x80004005 get external Second &&
+		dmesg_has "kvp: request while request [0-9]+ is pending refused" &&
+		wait_more "$KA" "done" $((_done + 1)) &&
+		[ "$(guest_field kvp busy)" = 1 ] && [ "$(guest_field kvp pending)" = none ]
+	_rc=$?
+	exec 3<&-
+	return "$_rc"
+}
+ktap_check "a request while one is pending is refused (busy); the first times out" busy
 
 # A hand-made answer with a value that is not UTF-8, then a stale one
 # (with time to make it: the timeout is raised meanwhile).
 bad_answer() {
 	echo 60 >/sys/module/hv_utils/parameters/kvp_timeout
 	exec 3<>"$DEV"
-	_done=$(field "$KA" done)
+	_done=$(field "$KA" "done")
 	echo "get external Grüße" >"$HVSIM_DBG/dev$kv/request"
-	dd bs=$REC_BYTES count=1 of=/tmp/hvg-kvp-rec <&3 2>/dev/null
+	dd bs="$REC_BYTES" count=1 of=/tmp/hvg-kvp-rec <&3 2>/dev/null
 	printf '\377\0' | dd of=/tmp/hvg-kvp-rec bs=1 seek=784 conv=notrunc 2>/dev/null
-	dd bs=$REC_BYTES count=1 if=/tmp/hvg-kvp-rec >&3 2>/dev/null
+	dd bs="$REC_BYTES" count=1 if=/tmp/hvg-kvp-rec >&3 2>/dev/null
 	_rc1=$?
-	dd bs=$REC_BYTES count=1 if=/tmp/hvg-kvp-rec >&3 2>/dev/null
+	dd bs="$REC_BYTES" count=1 if=/tmp/hvg-kvp-rec >&3 2>/dev/null
 	_rc2=$?
 	exec 3<&-
 	echo 2 >/sys/module/hv_utils/parameters/kvp_timeout
-	[ $_rc1 != 0 ] && [ $_rc2 != 0 ] &&
-		wait_more "$KA" done "$_done" &&
+	[ "$_rc1" != 0 ] && [ "$_rc2" != 0 ] &&
+		wait_more "$KA" "done" "$_done" &&
 		[ "$(field "$KA" status)" = 0x80004005 ] &&
 		dmesg_has "kvp: daemon's value is not valid UTF-8" &&
 		dmesg_has "kvp: the daemon answered request [0-9]+, which is not pending" &&
@@ -254,8 +294,7 @@ bad_answer() {
 ktap_check "a malformed daemon answer: EINVAL, E_FAIL to the host; a stale one: ESTALE" bad_answer
 
 restart() {
-	start_daemon && kvp_is 0x0 get external "Grüße" &&
-		[ "$(field "$KA" value)" = "a b=c" ]
+	start_daemon && kvp_gets external "Grüße" "a b=c"
 }
 ktap_check "a restarted daemon answers from the pool files" restart
 
@@ -270,7 +309,7 @@ older() {
 	kv=$(ic_new kvp versions=3.0)
 	KA=$HVSIM_DBG/dev$kv/answer
 	wait_field "$HVSIM_DBG/dev$kv/state" version 3.0 && start_daemon &&
-		kvp_is 0x0 get external "Grüße" && [ "$(field "$KA" value)" = "a b=c" ] &&
+		kvp_gets external "Grüße" "a b=c" &&
 		stop_daemon && utils_unload
 }
 ktap_check "a host offering only 3.0 gets 3.0 and the same answers" older
