@@ -308,56 +308,82 @@ static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area)
 	return len;
 }
 
-/* Host frames into the guest's receive buffer; true if some are left. */
+/* The RNDIS header of frame @i of the batch; false to drop the frame. */
+static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
+			    u32 i, struct sk_buff *skb)
+{
+	struct rndis_hdr h = { .type = RNDIS_MSG_PACKET };
+	struct rndis_packet p = {};
+	u8 *hdr = q->hdrs[i];
+	u32 plen;
+
+	plen = hvsim_net_rx_ppis(n, skb, hdr + RNDIS_PKT_HDR_LEN);
+	if (plen == U32_MAX || skb_linearize(skb))
+		return false;
+	p.data_offset = sizeof(p) + plen;
+	p.data_len = skb->len;
+	if (plen) {
+		p.ppi_offset = sizeof(p);
+		p.ppi_len = plen;
+	}
+	h.len = RNDIS_PKT_HDR_LEN + plen + skb->len;
+	memcpy(hdr, &h, sizeof(h));
+	memcpy(hdr + sizeof(h), &p, sizeof(p));
+	q->msgs[i].hdr = hdr;
+	q->msgs[i].hlen = RNDIS_PKT_HDR_LEN + plen;
+	q->msgs[i].data = skb->data;
+	q->msgs[i].dlen = skb->len;
+	return true;
+}
+
+/*
+ * Host frames into the guest's receive buffer, up to HVSIM_NET_BATCH per
+ * transfer-page packet; true if some are left.
+ */
 static bool hvsim_net_drain(struct hvsim_net *n, struct hvsim_chan *chan,
 			    bool *signal)
 {
 	struct hvsim_net_queue *q = chan->priv;
-	u8 hdr[RNDIS_PKT_HDR_LEN + HVSIM_NET_RX_PPIS * RNDIS_PPI_LEN];
-	struct rndis_hdr h = { .type = RNDIS_MSG_PACKET };
-	struct rndis_packet p;
+	unsigned int done = 0;
 	struct sk_buff *skb;
-	unsigned int i;
-	u32 plen;
+	u32 i, cnt, room;
 	int ret;
 
-	for (i = 0; i < HVSIM_NET_BUDGET; i++) {
-		skb = skb_dequeue(&q->rxq);
-		if (!skb)
-			return false;
-		plen = n->rndis_up && n->filter ? hvsim_net_rx_ppis(n, skb,
-						hdr + RNDIS_PKT_HDR_LEN) : U32_MAX;
-		if (plen == U32_MAX || skb_linearize(skb)) {
-			n->st.rx_dropped++;
-			kfree_skb(skb);
-			continue;
+	while (done < HVSIM_NET_BUDGET) {
+		room = min_t(u32, hvsim_net_free_slots_for_data(n), HVSIM_NET_BATCH);
+		if (!room)
+			return false;	/* the guest's completions make room */
+		for (cnt = 0; cnt < room && (skb = skb_dequeue(&q->rxq)); ) {
+			if (!n->rndis_up || !n->filter || !hvsim_net_frame(n, q, cnt, skb)) {
+				n->st.rx_dropped++;
+				kfree_skb(skb);
+				continue;
+			}
+			q->batch[cnt++] = skb;
 		}
-		memset(&p, 0, sizeof(p));
-		p.data_offset = sizeof(p) + plen;
-		p.data_len = skb->len;
-		if (plen) {
-			p.ppi_offset = sizeof(p);
-			p.ppi_len = plen;
-		}
-		h.len = RNDIS_PKT_HDR_LEN + plen + skb->len;
-		memcpy(hdr, &h, sizeof(h));
-		memcpy(hdr + sizeof(h), &p, sizeof(p));
-		ret = hvsim_net_deliver(n, chan, hdr, RNDIS_PKT_HDR_LEN + plen,
-					skb->data, skb->len, signal);
+		if (!cnt)
+			break;
+		ret = hvsim_net_deliver(n, chan, q->msgs, cnt, signal);
 		if (ret == -ENOSPC) {
-			skb_queue_head(&q->rxq, skb);
+			for (i = cnt; i-- > 0;)
+				skb_queue_head(&q->rxq, q->batch[i]);
 			return false;	/* the guest signals when it made room */
 		}
-		if (ret) {
-			n->st.rx_dropped++;
-			if (ret == -EIO)
-				chan->broken = true;
-			kfree_skb(skb);
-			continue;
+		for (i = 0; i < cnt; i++) {
+			if (ret) {
+				n->st.rx_dropped++;
+				kfree_skb(q->batch[i]);
+				continue;
+			}
+			consume_skb(q->batch[i]);
 		}
-		n->st.to_guest++;
-		n->st.q_to_guest[chan->subidx]++;
-		consume_skb(skb);
+		if (ret == -EIO)
+			chan->broken = true;
+		if (!ret) {
+			n->st.to_guest += cnt;
+			n->st.q_to_guest[chan->subidx] += cnt;
+		}
+		done += cnt;
 	}
 	return !skb_queue_empty(&q->rxq);
 }

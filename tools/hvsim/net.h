@@ -32,6 +32,8 @@
 #define HVSIM_NET_DEF_QUEUES	8
 #define HVSIM_NET_ITAB		128	/* RSS indirection table entries offered */
 #define HVSIM_NET_RX_PPIS	3	/* checksum, VLAN, hash */
+#define HVSIM_NET_RX_HDR	(RNDIS_PKT_HDR_LEN + HVSIM_NET_RX_PPIS * RNDIS_PPI_LEN)
+#define HVSIM_NET_BATCH		16	/* frames per transfer-page packet */
 
 struct hvsim_net_stats {
 	u64 from_guest;		/* frames the guest sent, given to the host netdev */
@@ -44,10 +46,22 @@ struct hvsim_net_stats {
 	u64 q_to_guest[HVSIM_NET_MAX_QUEUES];
 };
 
+/* One RNDIS message for the guest's receive buffer: header, then data */
+struct hvsim_net_msg {
+	const void *hdr;
+	u32 hlen;
+	const void *data;		/* or NULL */
+	u32 dlen;
+};
+
 /* One channel's share of the NIC */
 struct hvsim_net_queue {
 	struct hvsim_chan *chan;	/* NULL: not open */
 	struct sk_buff_head rxq;	/* host frames for this channel */
+	/* drain's scratch: a batch being delivered (hvsim.lock) */
+	struct sk_buff *batch[HVSIM_NET_BATCH];
+	struct hvsim_net_msg msgs[HVSIM_NET_BATCH];
+	u8 hdrs[HVSIM_NET_BATCH][HVSIM_NET_RX_HDR];
 };
 
 struct hvsim_net {
@@ -84,6 +98,8 @@ struct hvsim_net {
 	bool lso4, lso6;
 	u32 subs;			/* subchannels allocated */
 	u8 *slot_queue;			/* the queue each busy slot went to */
+	u32 *slot_next;			/* next slot of the same packet, or U32_MAX */
+	unsigned long *slot_head;	/* first slot of a packet: its trans_id */
 	bool rss;			/* indirection table and key set */
 	u32 rss_hash_info;
 	u32 rss_itab_n;
@@ -141,8 +157,8 @@ void hvsim_net_dev_carrier(struct hvsim_net *n);
 int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		     bool *signal);
 int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
-		      const void *hdr, u32 hlen, const void *data, u32 dlen,
-		      bool *signal);
+		      const struct hvsim_net_msg *msgs, u32 count, bool *signal);
+u32 hvsim_net_free_slots_for_data(const struct hvsim_net *n);
 void hvsim_net_reset(struct hvsim_net *n);
 int hvsim_net_comp_storm(struct hvsim_net *n, struct hvsim_chan *chan,
 			 bool *signal);

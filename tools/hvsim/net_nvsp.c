@@ -51,6 +51,10 @@ static void hvsim_net_free_slots(struct hvsim_net *n)
 	n->slot_busy = NULL;
 	kfree(n->slot_queue);
 	n->slot_queue = NULL;
+	kfree(n->slot_next);
+	n->slot_next = NULL;
+	bitmap_free(n->slot_head);
+	n->slot_head = NULL;
 }
 
 /* Forget the buffers and the RNDIS state: channel closed or reopened. */
@@ -119,8 +123,10 @@ static u32 hvsim_net_recv_buf(struct hvsim_net *n, const struct nvsp_send_buf *m
 	if (nslots <= HVSIM_NET_CTRL_SLOTS)
 		return 0;
 	n->slot_busy = bitmap_zalloc(nslots, GFP_KERNEL);
+	n->slot_head = bitmap_zalloc(nslots, GFP_KERNEL);
 	n->slot_queue = kzalloc(nslots, GFP_KERNEL);
-	if (!n->slot_busy || !n->slot_queue) {
+	n->slot_next = kcalloc(nslots, sizeof(*n->slot_next), GFP_KERNEL);
+	if (!n->slot_busy || !n->slot_head || !n->slot_queue || !n->slot_next) {
 		hvsim_net_free_slots(n);
 		return 0;
 	}
@@ -326,20 +332,28 @@ static u32 hvsim_net_gpa(struct hvsim_net *n, struct hvsim_chan *chan,
 	return hvsim_net_rndis(n, chan, m->rndis.channel_type, &src, signal);
 }
 
-/* The guest is done with a receive slot. */
+/* The guest is done with a transfer-page packet: free all its slots. */
 static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 				u64 trans_id)
 {
-	if (trans_id >= n->nslots || !test_bit(trans_id, n->slot_busy)) {
-		hvsim_net_bad(n, chan, "receive completion for a slot not in use");
+	u32 slot = trans_id, i;
+
+	if (trans_id >= n->nslots || !test_bit(trans_id, n->slot_head)) {
+		hvsim_net_bad(n, chan, "receive completion for a packet not in flight");
 		return;
 	}
 	if (n->slot_queue[trans_id] != chan->subidx) {
 		hvsim_net_bad(n, chan, "receive completion on another channel");
 		return;
 	}
-	clear_bit(trans_id, n->slot_busy);
-	n->slots_used--;
+	clear_bit(slot, n->slot_head);
+	for (i = 0; i < HVSIM_NET_BATCH && slot < n->nslots; i++) {
+		u32 next = n->slot_next[slot];
+
+		clear_bit(slot, n->slot_busy);
+		n->slots_used--;
+		slot = next;
+	}
 }
 
 /**
@@ -415,72 +429,101 @@ static void hvsim_net_fault(struct hvsim_net *n, struct vmxfer_page_header *h,
 }
 
 /**
- * hvsim_net_deliver() - put one RNDIS message into the guest's receive buffer
+ * hvsim_net_free_slots_for_data() - receive slots frames may still take
  * @n: the NIC
- * @chan: its channel
- * @hdr: the start of the message
- * @hlen: its length
- * @data: the rest (a frame), or NULL
- * @dlen: its length
- * @signal: set when the guest must be signalled
  *
  * Frames leave a few slots free for control replies, which can then never
  * wait for the completions queued behind their request.
+ *
+ * Return: the number of slots.
+ */
+u32 hvsim_net_free_slots_for_data(const struct hvsim_net *n)
+{
+	if (n->slots_used + HVSIM_NET_CTRL_SLOTS >= n->nslots)
+		return 0;
+	return n->nslots - HVSIM_NET_CTRL_SLOTS - n->slots_used;
+}
+
+/**
+ * hvsim_net_deliver() - put RNDIS messages into the guest's receive buffer
+ * @n: the NIC
+ * @chan: its channel
+ * @msgs: the messages, each into a slot of its own
+ * @count: how many, 1..HVSIM_NET_BATCH; data messages at most
+ *	hvsim_net_free_slots_for_data()
+ * @signal: set when the guest must be signalled
+ *
+ * One transfer-page packet with a range per message; its transaction ID
+ * is the first slot, and the guest's completion frees them all.
  *
  * Return: 0; -ENOSPC if no slot or no ring room (retry once the guest
  * completes or reads); -ENODEV without a receive buffer; -E2BIG; -EIO.
  */
 int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
-		      const void *hdr, u32 hlen, const void *data, u32 dlen,
-		      bool *signal)
+		      const struct hvsim_net_msg *msgs, u32 count, bool *signal)
 {
-	struct {
-		struct vmxfer_page_header h;
-		struct vmxfer_page_range r;
-		struct nvsp_msg m;
-	} __packed p = {};
 	struct hvsim_gpadl *g = hvsim_net_gpadl(n, n->recv_handle);
-	struct kvec kv = { .iov_base = &p, .iov_len = sizeof(p) };
-	unsigned long slot;
+	struct vmxfer_page_range r[HVSIM_NET_BATCH];
+	struct vmxfer_page_header h = {};
+	struct nvsp_msg m = {};
+	struct kvec kv[3] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = r, .iov_len = count * sizeof(r[0]) },
+		{ .iov_base = &m, .iov_len = sizeof(m) },
+	};
+	u32 slots[HVSIM_NET_BATCH], total = sizeof(h) + count * sizeof(r[0]) + sizeof(m);
+	unsigned long slot = 0;
+	u32 i;
 	u8 *dst;
 	int ret;
 
 	if (!g || !n->nslots)
 		return -ENODEV;
-	if (hlen + dlen > n->slot_size)
-		return -E2BIG;
-	if (dlen && n->slots_used + HVSIM_NET_CTRL_SLOTS >= n->nslots)
+	if (WARN_ON_ONCE(!count || count > HVSIM_NET_BATCH))
+		return -EINVAL;
+	if (msgs[0].dlen ? count > hvsim_net_free_slots_for_data(n) :
+			   n->slots_used + count > n->nslots)
 		return -ENOSPC;
-	slot = find_first_zero_bit(n->slot_busy, n->nslots);
-	if (slot >= n->nslots)
-		return -ENOSPC;
-	ret = hvsim_ring_room(&chan->out, sizeof(p));
+	for (i = 0; i < count; i++) {
+		if (msgs[i].hlen + msgs[i].dlen > n->slot_size)
+			return -E2BIG;
+		slot = find_next_zero_bit(n->slot_busy, n->nslots, i ? slot + 1 : 0);
+		if (slot >= n->nslots)
+			return -ENOSPC;
+		slots[i] = slot;
+	}
+	ret = hvsim_ring_room(&chan->out, total);
 	if (ret)
 		return ret;
-	dst = (u8 *)g->va + slot * n->slot_size;
-	memcpy(dst, hdr, hlen);
-	if (dlen)
-		memcpy(dst + hlen, data, dlen);
-
-	p.h.desc.type = VM_PKT_DATA_USING_XFER_PAGES;
-	p.h.desc.offset8 = offsetof(typeof(p), m) / 8;
-	p.h.desc.len8 = sizeof(p) / 8;
-	p.h.desc.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
-	p.h.desc.trans_id = slot;
-	p.h.xfer_pageset_id = NVSP_RECV_BUF_ID;
-	p.h.range_cnt = 1;
-	p.r.byte_count = hlen + dlen;
-	p.r.byte_offset = slot * n->slot_size;
-	p.m.type = NVSP_MSG1_SEND_RNDIS_PKT;
-	p.m.rndis.channel_type = dlen ? NVSP_CHANNEL_DATA : NVSP_CHANNEL_CONTROL;
-	p.m.rndis.section_index = NVSP_NO_SECTION;
-	hvsim_net_fault(n, &p.h, &p.r, dst);
-	ret = hvsim_ring_write(&chan->out, &kv, 1, signal);
+	for (i = 0; i < count; i++) {
+		dst = (u8 *)g->va + slots[i] * n->slot_size;
+		memcpy(dst, msgs[i].hdr, msgs[i].hlen);
+		if (msgs[i].dlen)
+			memcpy(dst + msgs[i].hlen, msgs[i].data, msgs[i].dlen);
+		r[i].byte_count = msgs[i].hlen + msgs[i].dlen;
+		r[i].byte_offset = slots[i] * n->slot_size;
+	}
+	h.desc.type = VM_PKT_DATA_USING_XFER_PAGES;
+	h.desc.offset8 = (sizeof(h) + count * sizeof(r[0])) / 8;
+	h.desc.len8 = total / 8;
+	h.desc.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	h.desc.trans_id = slots[0];
+	h.xfer_pageset_id = NVSP_RECV_BUF_ID;
+	h.range_cnt = count;
+	m.type = NVSP_MSG1_SEND_RNDIS_PKT;
+	m.rndis.channel_type = msgs[0].dlen ? NVSP_CHANNEL_DATA : NVSP_CHANNEL_CONTROL;
+	m.rndis.section_index = NVSP_NO_SECTION;
+	hvsim_net_fault(n, &h, &r[0], (u8 *)g->va + slots[0] * n->slot_size);
+	ret = hvsim_ring_write(&chan->out, kv, ARRAY_SIZE(kv), signal);
 	if (ret)
 		return ret;
-	set_bit(slot, n->slot_busy);
-	n->slot_queue[slot] = chan->subidx;
-	n->slots_used++;
+	for (i = 0; i < count; i++) {
+		set_bit(slots[i], n->slot_busy);
+		n->slot_next[slots[i]] = i + 1 < count ? slots[i + 1] : U32_MAX;
+	}
+	set_bit(slots[0], n->slot_head);
+	n->slot_queue[slots[0]] = chan->subidx;
+	n->slots_used += count;
 	return 0;
 }
 

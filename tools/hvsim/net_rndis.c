@@ -134,6 +134,7 @@ static int hvsim_net_send_ctrl(struct hvsim_net *n, struct hvsim_chan *chan,
 {
 	u8 buf[sizeof(struct rndis_hdr) + sizeof(struct rndis_query_cmplt) +
 	       sizeof(struct ndis_offload_caps)];
+	struct hvsim_net_msg msg = { .hdr = buf };
 	struct rndis_hdr *h = (void *)buf;
 	int ret;
 
@@ -143,7 +144,8 @@ static int hvsim_net_send_ctrl(struct hvsim_net *n, struct hvsim_chan *chan,
 	h->len = sizeof(*h) + blen + ilen;
 	memcpy(buf + sizeof(*h), body, blen);
 	memcpy(buf + sizeof(*h) + blen, info, ilen);
-	ret = hvsim_net_deliver(n, chan, buf, h->len, NULL, 0, signal);
+	msg.hlen = h->len;
+	ret = hvsim_net_deliver(n, chan, &msg, 1, signal);
 	if (ret && ret != -ENOSPC)
 		pr_err_ratelimited("hvsim: net%u: RNDIS reply %#x not delivered: %d\n",
 				   n->dev->id, type, ret);

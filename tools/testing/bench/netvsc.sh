@@ -4,7 +4,10 @@
 # Runs inside the test VM: iperf3 TCP throughput through hv_netvsc + hvsim
 # (guest NIC <-> host netdev hvsim<N> in a namespace) against a veth pair
 # (the in-kernel ceiling) in the same VM, both directions, and 64-byte UDP
-# transmit rate.  Prints figures and ratios; asserts nothing.
+# transmit rate; then netvsc with TSO off and with one channel instead of
+# one per CPU.  Prints figures and ratios; asserts nothing.  BENCH_PROFILE=1
+# adds a perf profile (cpu-clock) of a TCP run each way; BENCH_HVSIM passes
+# parameters to hvsim (e.g. "monitor_latency_us=20").
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 T=${BENCH_SECONDS:-5}
@@ -18,7 +21,8 @@ mbits() {
 	_a=$1
 	shift
 	iperf3 -c "$_a" -t "$T" -f m "$@" 2>/dev/null |
-		awk '/receiver/ { print $7 }' | tail -1
+		awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) }
+		     END { print v }'
 }
 
 # udp_pps NS-ADDR: 64-byte UDP datagrams per second the receiver got
@@ -55,28 +59,80 @@ measure veth 10.98.0.1
 ip link del vb0
 ip netns del $NS
 
-# netvsc + hvsim
-hvg_load >/dev/null || exit 1
-insmod "$HVG_REPO/drivers/netvsc/hv_netvsc.ko" || exit 1
-echo "net" >"$HVSIM_DBG/new_device"
-dev=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
-sleep 3
-for n in /sys/bus/vmbus/devices/*/net/*; do
-	[ -e "$n" ] && gif=${n##*/}
-done
-ip netns add $NS
-ip link set "hvsim$dev" netns $NS
-ip -n $NS addr add 10.97.0.1/24 dev "hvsim$dev"
-ip -n $NS link set "hvsim$dev" up
-ip addr add 10.97.0.2/24 dev "$gif"
-ip link set "$gif" up
-sleep 2
+profile() {	# $1 label, then iperf3 client options
+	_l=$1
+	shift
+	ip netns exec $NS iperf3 -s -1 -D -B 10.97.0.1 >/dev/null 2>&1
+	sleep 1
+	iperf3 -c 10.97.0.1 -t "$T" "$@" >/dev/null 2>&1 &
+	sleep 1
+	perf record -q -e cpu-clock -a -o /tmp/perf.data -- sleep $((T - 2)) >/dev/null 2>&1
+	wait
+	echo "-- profile: $_l (top symbols, all CPUs)"
+	perf report -q -i /tmp/perf.data --no-children --sort sym 2>/dev/null |
+		head -25
+}
+
+# netvsc + hvsim; $1: hv_netvsc parameters
+netvsc_up() {
+	insmod "$HVG_REPO/drivers/netvsc/hv_netvsc.ko" $1 || exit 1
+	echo "net" >"$HVSIM_DBG/new_device"
+	dev=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
+	sleep 3
+	for n in /sys/bus/vmbus/devices/*/net/*; do
+		[ -e "$n" ] && gif=${n##*/}
+	done
+	ip netns add $NS
+	ip link set "hvsim$dev" netns $NS
+	ip -n $NS addr add 10.97.0.1/24 dev "hvsim$dev"
+	ip -n $NS link set "hvsim$dev" up
+	ip addr add 10.97.0.2/24 dev "$gif"
+	ip link set "$gif" up
+	sleep 2
+}
+
+netvsc_down() {
+	ip netns del $NS
+	rmmod hv_netvsc
+	for r in $(sed -n 's/^relid=\([0-9]*\) class=net .* netdev .*/\1/p' \
+		"$HVSIM_DBG/devices"); do
+		echo "$r" >"$HVSIM_DBG/del_device"
+	done
+	sleep 1
+}
+
+# shellcheck disable=SC2086 # BENCH_HVSIM: hvsim parameters, word-split
+hvg_load ${BENCH_HVSIM:-} >/dev/null || exit 1
+echo "hvsim parameters: ${BENCH_HVSIM:-defaults}"
+netvsc_up ""
+echo "netvsc: $(ethtool -l "$gif" | sed -n '/Current/,$s/^Combined:[[:space:]]*/channels /p')"
 measure netvsc 10.97.0.1
-ip netns del $NS
-rmmod hv_netvsc
+ethtool -K "$gif" tso off >/dev/null 2>&1
+tx=$(mbits 10.97.0.1)
+printf '%-8s %12s\n' no-tso "${tx:-?}"
+nt_tx=${tx:-0}
+ethtool -K "$gif" tso on >/dev/null 2>&1
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	profile "guest -> host"
+	profile "host -> guest" -R
+fi
+netvsc_down
+netvsc_up "channels=1"
+tx=$(mbits 10.97.0.1 -P 4)
+rx=$(mbits 10.97.0.1 -R -P 4)
+printf '%-8s %12s %12s  (4 flows)\n' 1-chan "${tx:-?}" "${rx:-?}"
+c1_tx=${tx:-0} c1_rx=${rx:-0}
+netvsc_down
+netvsc_up ""
+tx=$(mbits 10.97.0.1 -P 4)
+rx=$(mbits 10.97.0.1 -R -P 4)
+printf '%-8s %12s %12s  (4 flows)\n' N-chan "${tx:-?}" "${rx:-?}"
+netvsc_down
 hvg_unload
 
 # shellcheck disable=SC2154
 echo "ratio netvsc/veth: tx $(ratio "$netvsc_tx" "$veth_tx")" \
 	"rx $(ratio "$netvsc_rx" "$veth_rx")" \
 	"udp64 $(ratio "$netvsc_pps" "$veth_pps")"
+echo "ratio TSO off/on (tx): $(ratio "$nt_tx" "$netvsc_tx")"
+echo "ratio N/1 channels (4 flows): tx $(ratio "${tx:-0}" "$c1_tx") rx $(ratio "${rx:-0}" "$c1_rx")"

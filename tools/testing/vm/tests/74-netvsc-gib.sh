@@ -3,8 +3,8 @@
 #
 # hv_netvsc bulk data: 1 GiB of TCP from the guest to the host netdev
 # (in a namespace), each end computing the SHA-256 of what it sent or
-# received; the digests and byte counts must be equal.  About 4 minutes
-# under TCG.
+# received; the digests and byte counts must be equal.  2-5 minutes under
+# TCG.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
