@@ -167,16 +167,7 @@ reload() {
 }
 
 ktap_plan 11
-if ! hvg_load || ! insmod "$KO"; then
-	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
-	ktap_done
-fi
-ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
-if ! new_net channels=4 || ! setup_ns $NS $H4 $G4; then
-	ktap_fail "a NIC with 4 host channels comes up"
-	ktap_done
-fi
-ktap_ok "a NIC with 4 host channels comes up ($GIF)"
+netvsc_start channels=4
 ktap_check "one channel per CPU ($NCPU), host limit 4 reported" defaults
 ktap_check "RSS key and table: ethtool -x shows what the host uses" rss_default
 ktap_check "ethtool -X table and key reach the host; bad table refused" rss_set

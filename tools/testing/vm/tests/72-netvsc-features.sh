@@ -105,16 +105,7 @@ rx_fault() {
 }
 
 ktap_plan 11
-if ! hvg_load || ! insmod "$KO"; then
-	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
-	ktap_done
-fi
-ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
-if ! new_net || ! setup_ns $NS $H4 $G4; then
-	ktap_fail "a NIC comes up"
-	ktap_done
-fi
-ktap_ok "a NIC comes up ($GIF)"
+netvsc_start
 ktap_check "receive checksum: negotiated, host marks, guest trusts" rx_csum_on
 ktap_check "ethtool -K rx off: host stops marking, guest verifies" rx_csum_off
 ktap_check "VLAN subinterface: tags both ways as per-packet info" vlan

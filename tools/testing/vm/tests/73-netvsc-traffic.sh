@@ -48,16 +48,7 @@ no_offload_host() {
 }
 
 ktap_plan 5
-if ! hvg_load || ! insmod "$KO"; then
-	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
-	ktap_done
-fi
-ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
-if ! new_net || ! setup_ns $NS $H4 $G4; then
-	ktap_fail "a NIC comes up"
-	ktap_done
-fi
-ktap_ok "a NIC comes up ($GIF)"
+netvsc_start
 ktap_check "TCP and UDP both ways, offloads on" four_ways
 ktap_check "TCP and UDP both ways, offloads off with ethtool -K" offload_off
 ktap_check "TCP and UDP both ways, host offering no offloads" no_offload_host

@@ -29,16 +29,7 @@ gib() {
 }
 
 ktap_plan 3
-if ! hvg_load || ! insmod "$KO"; then
-	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
-	ktap_done
-fi
-ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
-if ! new_net || ! setup_ns $NS $H4 $G4; then
-	ktap_fail "a NIC comes up"
-	ktap_done
-fi
-ktap_ok "a NIC comes up ($GIF)"
+netvsc_start
 ktap_check "1 GiB TCP guest -> host, SHA-256 equal on both ends" gib
 kill_ns_pids $NS
 ip netns del $NS 2>/dev/null
