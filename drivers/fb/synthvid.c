@@ -32,7 +32,8 @@ static int hvfb_send(struct hvfb *fb, u32 type, const void *payload, u32 len)
 	memcpy(msg.payload, payload, len);
 	ret = hvg_sendpacket(fb->chan, &msg, SYNTHVID_HDRS_LEN + len, 0,
 			     VM_PKT_DATA_INBAND, 0);
-	if (ret)
+	/* A full ring is the caller's to retry. */
+	if (ret && ret != -EAGAIN)
 		dev_err_ratelimited(&fb->hdev->dev,
 				    "cannot send synthvid message %u: %d\n",
 				    type, ret);
@@ -353,7 +354,7 @@ int hvfb_send_pointer(struct hvfb *fb)
  * @fb: the device
  * @r: the rectangle, within the mode
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (-EAGAIN: the ring is full, retry).
  */
 int hvfb_send_dirt(struct hvfb *fb, const struct hvfb_rect *r)
 {

@@ -80,10 +80,9 @@ negotiated() {
 ktap_check "WIN10 negotiated; fb0 and the host's situation show the host's default 1024x768x32, pitch 4096" negotiated
 
 vram() {
-	_gpa=$(host vram)
-	[ "$_gpa" != none ] && dmesg_has "hv_vmbus: MMIO space \[mem" &&
-		grep -q "$(printf '%x' "$_gpa")-.* : $INST" /proc/iomem 2>/dev/null ||
-		dmesg_has "4 MiB of VRAM at 0x0*$(printf '%x' "$_gpa")"
+	_gpa=$(printf '%x' "$(host vram)") || return 1
+	dmesg_has "hv_vmbus: MMIO space \[mem 0x0*$_gpa-" &&
+		dmesg_has "4 MiB of VRAM at 0x0*$_gpa\$"
 }
 ktap_check "the VRAM lies in hvsim's MMIO space, where the host was told it is" vram
 
