@@ -138,7 +138,7 @@ static void hvfb_flush(struct hvfb *fb)
 	u32 line = info->fix.line_length;
 	struct hvfb_rect r;
 	unsigned long flags;
-	bool send;
+	bool send, retry = false;
 	int y;
 
 	mutex_lock(&fb->update_lock);
@@ -157,10 +157,13 @@ static void hvfb_flush(struct hvfb *fb)
 
 		memcpy(fb->vram + off, fb->shadow + off, (r.x2 - r.x1) * bpp);
 	}
-	if (send)
-		hvfb_send_dirt(fb, &r);
+	/* The ring is full: the host has not read what we sent yet; retry. */
+	if (send && hvfb_send_dirt(fb, &r) == -EAGAIN)
+		retry = true;
 out:
 	mutex_unlock(&fb->update_lock);
+	if (retry)
+		hvfb_mark_dirty(fb, r.x1, r.y1, r.x2, r.y2);
 }
 
 /**

@@ -77,7 +77,6 @@ struct hvfb {
 	bool gone;		/* removed: no channel, no VRAM any more */
 	struct delayed_work update_work;
 	struct work_struct state_work;	/* pointer, situation, repaint */
-	u64 malformed;
 };
 
 /* synthvid.c */

@@ -133,6 +133,21 @@ static int hvfb_start(struct hvfb *fb)
 	return ret;
 }
 
+/* Cut the framebuffer off from the host: whatever draws now stays in the shadow. */
+static void hvfb_stop(struct hvfb *fb)
+{
+	mutex_lock(&fb->update_lock);
+	fb->gone = true;
+	mutex_unlock(&fb->update_lock);
+	spin_lock_irq(&fb->lock);
+	fb->ready = false;
+	spin_unlock_irq(&fb->lock);
+	cancel_work_sync(&fb->state_work);
+	cancel_delayed_work_sync(&fb->update_work);
+	hvg_channel_close(fb->chan);
+	hvfb_unmap_vram(fb);
+}
+
 static void hvfb_free(struct hvfb *fb)
 {
 	vfree(fb->shadow);
@@ -192,13 +207,7 @@ static int hvfb_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
 		&fb->mmio->start);
 	return 0;
 err:
-	spin_lock_irq(&fb->lock);
-	fb->ready = false;
-	spin_unlock_irq(&fb->lock);
-	hvg_channel_close(fb->chan);
-	cancel_work_sync(&fb->state_work);
-	cancel_delayed_work_sync(&fb->update_work);
-	hvfb_unmap_vram(fb);
+	hvfb_stop(fb);
 	hvfb_free(fb);
 	return ret;
 }
@@ -207,17 +216,7 @@ static void hvfb_remove(struct hvg_device *hdev)
 {
 	struct hvfb *fb = dev_get_drvdata(&hdev->dev);
 
-	/* Whatever still draws from now on stays in the shadow. */
-	mutex_lock(&fb->update_lock);
-	fb->gone = true;
-	mutex_unlock(&fb->update_lock);
-	spin_lock_irq(&fb->lock);
-	fb->ready = false;
-	spin_unlock_irq(&fb->lock);
-	hvg_channel_close(fb->chan);
-	cancel_work_sync(&fb->state_work);
-	cancel_delayed_work_sync(&fb->update_work);
-	hvfb_unmap_vram(fb);
+	hvfb_stop(fb);
 	/* Frees fb through hvfb_destroy() once nobody has it open. */
 	unregister_framebuffer(fb->info);
 }

@@ -32,7 +32,8 @@ static int hvfb_send(struct hvfb *fb, u32 type, const void *payload, u32 len)
 	memcpy(msg.payload, payload, len);
 	ret = hvg_sendpacket(fb->chan, &msg, SYNTHVID_HDRS_LEN + len, 0,
 			     VM_PKT_DATA_INBAND, 0);
-	if (ret)
+	/* A full ring is the caller's to retry. */
+	if (ret && ret != -EAGAIN)
 		dev_err_ratelimited(&fb->hdev->dev,
 				    "cannot send synthvid message %u: %d\n",
 				    type, ret);
@@ -65,27 +66,6 @@ static int hvfb_request(struct hvfb *fb, u32 type, const void *payload,
 	return ret;
 }
 
-static void hvfb_malformed(struct hvfb *fb, u32 type, const char *why)
-{
-	fb->malformed++;
-	dev_err_ratelimited(&fb->hdev->dev,
-			    "malformed synthvid message (type %u) from the host: %s\n",
-			    type, why);
-	/* A response we wait for: fail the request rather than time out. */
-	if (fb->resp_type && (type == fb->resp_type || type == U32_MAX)) {
-		fb->resp_err = -EPROTO;
-		fb->resp_type = 0;
-		complete(&fb->resp_done);
-	}
-}
-
-static void hvfb_feature(struct hvfb *fb, const struct synthvid_feature_change *f)
-{
-	fb->dirt_needed = f->is_dirt_needed;
-	if (fb->ready)
-		schedule_work(&fb->state_work);
-}
-
 static u32 hvfb_payload_min(u32 type)
 {
 	switch (type) {
@@ -105,44 +85,85 @@ static u32 hvfb_payload_min(u32 type)
 	}
 }
 
-/* One packet payload from the host; called with fb->lock held. */
-static void hvfb_message(struct hvfb *fb, const u8 *buf, u32 len)
+static void hvfb_malformed(struct hvfb *fb, u32 type, const char *why)
+{
+	dev_err_ratelimited(&fb->hdev->dev,
+			    "malformed synthvid message (type %d) from the host: %s\n",
+			    (int)type, why);
+	/*
+	 * The response we wait for, or a message that could be it: fail the
+	 * request rather than time out.
+	 */
+	if (fb->resp_type && (type == fb->resp_type ||
+			      hvfb_payload_min(type) == U32_MAX)) {
+		fb->resp_err = -EPROTO;
+		fb->resp_type = 0;
+		complete(&fb->resp_done);
+	}
+}
+
+static void hvfb_feature(struct hvfb *fb, const struct synthvid_feature_change *f)
+{
+	fb->dirt_needed = f->is_dirt_needed;
+	if (fb->ready)
+		schedule_work(&fb->state_work);
+}
+
+/*
+ * Check a packet payload from the host.  Return: NULL, or what is wrong;
+ * *type is the message type, U32_MAX if the packet is too short for one.
+ */
+static const char *hvfb_check(const u8 *buf, u32 len, u32 *type, u32 *plen)
 {
 	const struct synthvid_pipe_hdr *pipe = (const void *)buf;
 	const struct synthvid_hdr *hdr = (const void *)(pipe + 1);
-	const u8 *payload = (const u8 *)(hdr + 1);
-	u32 plen, min;
+	const struct synthvid_resolution_resp *r = (const void *)(hdr + 1);
+	u32 min;
 
+	*type = U32_MAX;
 	if (len < SYNTHVID_HDRS_LEN)
-		return hvfb_malformed(fb, U32_MAX, "shorter than its headers");
+		return "shorter than its headers";
+	*type = hdr->type;
 	if (pipe->type != PIPE_MSG_DATA)
-		return hvfb_malformed(fb, U32_MAX, "not a pipe data message");
-	if (pipe->size > len - sizeof(*pipe) || hdr->size > pipe->size ||
-	    hdr->size < sizeof(*hdr))
-		return hvfb_malformed(fb, hdr->type, "sizes disagree with the packet");
-	plen = hdr->size - sizeof(*hdr);
+		return "not a pipe data message";
 	min = hvfb_payload_min(hdr->type);
 	if (min == U32_MAX)
-		return hvfb_malformed(fb, U32_MAX, "unknown message type");
-	if (plen < min)
-		return hvfb_malformed(fb, hdr->type, "payload too short");
+		return "unknown message type";
+	if (pipe->size > len - sizeof(*pipe) || hdr->size > pipe->size ||
+	    hdr->size < sizeof(*hdr))
+		return "sizes disagree with the packet";
+	*plen = hdr->size - sizeof(*hdr);
+	if (*plen < min)
+		return "payload too short";
+	if (*type == SYNTHVID_RESOLUTION_RESPONSE &&
+	    (r->resolution_count > SYNTHVID_MAX_RESOLUTIONS ||
+	     *plen < min + r->resolution_count * sizeof(r->supported_resolution[0])))
+		return "resolution count exceeds the payload";
+	return NULL;
+}
 
-	if (hdr->type == SYNTHVID_RESOLUTION_RESPONSE) {
-		const struct synthvid_resolution_resp *r = (const void *)payload;
+/* One packet payload from the host; called with fb->lock held. */
+static void hvfb_message(struct hvfb *fb, const u8 *buf, u32 len)
+{
+	const u8 *payload = buf + SYNTHVID_HDRS_LEN;
+	const char *why;
+	u32 type, plen;
 
-		if (r->resolution_count > SYNTHVID_MAX_RESOLUTIONS ||
-		    plen < min + r->resolution_count * sizeof(r->supported_resolution[0]))
-			return hvfb_malformed(fb, hdr->type,
-					      "resolution count exceeds the payload");
-	}
-	if (hdr->type == SYNTHVID_FEATURE_CHANGE)
-		return hvfb_feature(fb, (const void *)payload);
-	if (hdr->type == SYNTHVID_SITUATION_UPDATE_ACK)
+	why = hvfb_check(buf, len, &type, &plen);
+	if (why) {
+		hvfb_malformed(fb, type, why);
 		return;
-	if (hdr->type != fb->resp_type) {
+	}
+	if (type == SYNTHVID_FEATURE_CHANGE) {
+		hvfb_feature(fb, (const void *)payload);
+		return;
+	}
+	if (type == SYNTHVID_SITUATION_UPDATE_ACK)
+		return;
+	if (type != fb->resp_type) {
 		dev_err_ratelimited(&fb->hdev->dev,
 				    "unexpected synthvid message %u from the host, dropped\n",
-				    hdr->type);
+				    type);
 		return;
 	}
 	memcpy(fb->resp, payload, min_t(u32, plen, sizeof(fb->resp)));
@@ -353,7 +374,7 @@ int hvfb_send_pointer(struct hvfb *fb)
  * @fb: the device
  * @r: the rectangle, within the mode
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (-EAGAIN: the ring is full, retry).
  */
 int hvfb_send_dirt(struct hvfb *fb, const struct hvfb_rect *r)
 {

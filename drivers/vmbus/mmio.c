@@ -50,7 +50,11 @@ static int hvg_mmio_load(void)
 			       ops->name, i, &start, &size);
 			continue;
 		}
-		*r = (struct resource)DEFINE_RES_MEM_NAMED(start, size, "hv_vmbus MMIO");
+		memset(r, 0, sizeof(*r));
+		r->name = "hv_vmbus MMIO";
+		r->start = start;
+		r->end = start + size - 1;
+		r->flags = IORESOURCE_MEM;
 		hvg_mmio_nranges++;
 		pr_info("hv_vmbus: MMIO space %pR\n", r);
 	}

@@ -37,20 +37,26 @@ int hvsim_video_frame_resize(struct hvsim_video *v)
 	return 0;
 }
 
-static void hvsim_video_pixel(const struct hvsim_video *v, const u8 *src,
-			      u8 *rgb)
+/* One row of the VRAM, pixels x1..x2, to RGB888. */
+static void hvsim_video_row(u32 depth, const u8 *src, u8 *dst, int x1, int x2)
 {
-	if (v->situ.depth_bits == SYNTHVID_DEPTH_WIN7) {
-		u16 p = src[0] | src[1] << 8;	/* RGB565 */
-		u8 r = p >> 11, g = (p >> 5) & 0x3f, b = p & 0x1f;
+	int x;
 
-		rgb[0] = r << 3 | r >> 2;
-		rgb[1] = g << 2 | g >> 4;
-		rgb[2] = b << 3 | b >> 2;
-	} else {			/* XRGB8888, little-endian */
-		rgb[0] = src[2];
-		rgb[1] = src[1];
-		rgb[2] = src[0];
+	if (depth == SYNTHVID_DEPTH_WIN7) {
+		for (x = x1; x < x2; x++) {
+			u16 p = src[2 * x] | src[2 * x + 1] << 8;	/* RGB565 */
+			u8 r = p >> 11, g = (p >> 5) & 0x3f, b = p & 0x1f;
+
+			dst[3 * x] = r << 3 | r >> 2;
+			dst[3 * x + 1] = g << 2 | g >> 4;
+			dst[3 * x + 2] = b << 3 | b >> 2;
+		}
+		return;
+	}
+	for (x = x1; x < x2; x++) {	/* XRGB8888, little-endian */
+		dst[3 * x] = src[4 * x + 2];
+		dst[3 * x + 1] = src[4 * x + 1];
+		dst[3 * x + 2] = src[4 * x];
 	}
 }
 
@@ -63,19 +69,15 @@ void hvsim_video_frame_apply(struct hvsim_video *v,
 			     const struct synthvid_rect *r)
 {
 	const struct synthvid_output_situation *o = &v->situ;
-	u32 bpp = o->depth_bits / 8;
-	int x, y;
+	int y;
 
 	if (!v->frame)
 		return;
-	for (y = r->y1; y < r->y2; y++) {
+	for (y = r->y1; y < r->y2; y++)
 		/* Within the VRAM: hvsim_video_situation() checked the extent. */
-		const u8 *src = v->vram + o->vram_offset + (size_t)y * o->pitch_bytes;
-		u8 *dst = v->frame + ((size_t)y * v->frame_w) * 3;
-
-		for (x = r->x1; x < r->x2; x++)
-			hvsim_video_pixel(v, src + x * bpp, dst + x * 3);
-	}
+		hvsim_video_row(o->depth_bits,
+				v->vram + o->vram_offset + (size_t)y * o->pitch_bytes,
+				v->frame + (size_t)y * v->frame_w * 3, r->x1, r->x2);
 }
 
 struct hvsim_video_ppm {

@@ -13,6 +13,7 @@
 #include "video.h"
 
 #define HVSIM_VIDEO_BAD_TYPE	0x7f	/* what fault_unknown_type sends */
+#define HVSIM_VIDEO_SMALL_PKT	64	/* a packet with a small message, padded */
 
 static void hvsim_video_bad(struct hvsim_video *v, const char *why, u32 type)
 {
@@ -158,6 +159,10 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 		return hvsim_video_send(v, chan, SYNTHVID_VRAM_LOCATION_ACK,
 					&ack, sizeof(ack), signal);
 	}
+	/* Room for both answers first: a retry must not acknowledge twice. */
+	ret = hvsim_ring_room(&chan->out, 2 * HVSIM_VIDEO_SMALL_PKT);
+	if (ret)
+		return ret;
 	v->vram_gpa = loc->vram_gpa;
 	v->vram = va;
 	ret = hvsim_video_send(v, chan, SYNTHVID_VRAM_LOCATION_ACK, &ack,

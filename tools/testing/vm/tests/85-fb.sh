@@ -13,7 +13,7 @@ HVSIM_DBG=/sys/kernel/debug/hvsim
 TOOL="python3 $HVG_REPO/tools/testing/vm/tests/fb_tool.py"
 FBSYS=/sys/class/graphics/fb0
 
-ktap_plan 25
+ktap_plan 26
 
 field() { sed -n "s/^$2: //p" "$1"; }
 dmesg_has() { dmesg | grep -qE "$1"; }
@@ -80,10 +80,9 @@ negotiated() {
 ktap_check "WIN10 negotiated; fb0 and the host's situation show the host's default 1024x768x32, pitch 4096" negotiated
 
 vram() {
-	_gpa=$(host vram)
-	[ "$_gpa" != none ] && dmesg_has "hv_vmbus: MMIO space \[mem" &&
-		grep -q "$(printf '%x' "$_gpa")-.* : $INST" /proc/iomem 2>/dev/null ||
-		dmesg_has "4 MiB of VRAM at 0x0*$(printf '%x' "$_gpa")"
+	_gpa=$(printf '%x' "$(host vram)") || return 1
+	dmesg_has "hv_vmbus: MMIO space \[mem 0x0*$_gpa-" &&
+		dmesg_has "4 MiB of VRAM at 0x0*$_gpa\$"
 }
 ktap_check "the VRAM lies in hvsim's MMIO space, where the host was told it is" vram
 
@@ -132,6 +131,16 @@ blanking() {
 		frame_is 2 3:300:310 4:500:501
 }
 ktap_check "blanking turns the output off (black frame) and unblanking restores it" blanking
+
+mode_switch() {
+	$TOOL mode 800x600 && [ "$(cat $FBSYS/virtual_size)" = 800,600 ] &&
+		[ "$(cat $FBSYS/stride)" = 3200 ] &&
+		wait_for "[ \"\$(field $STATE mode)\" = 800x600 ]" &&
+		[ "$(host pitch)" = 3200 ] && $TOOL mmap 9 && frame_is 9 &&
+		! $TOOL mode 1000x700 && [ "$(cat $FBSYS/virtual_size)" = 800,600 ] &&
+		$TOOL mode 1024x768 && wait_for "[ \"\$(field $STATE mode)\" = 1024x768 ]"
+}
+ktap_check "FBIOPUT_VSCREENINFO switches to 800x600 (new situation, pattern shows) and refuses 1000x700" mode_switch
 
 # ---- the resolution parameter ----------------------------------------------
 

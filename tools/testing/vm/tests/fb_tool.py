@@ -12,12 +12,14 @@ only.
   fb_tool.py blank PPM             the frame is all black
   fb_tool.py lit PPM MIN           at least MIN colour components are not 0
   fb_tool.py hold SECONDS          mmap the framebuffer and keep writing to it
+  fb_tool.py mode WxH              switch modes (FBIOPUT_VSCREENINFO)
   fb_tool.py png PPM OUT [X Y W H] convert to PNG, optionally cropped
   fb_tool.py bench STATE SECONDS   full-screen update rate and write-to-frame
                                    latency, against the video host's state
 
 FB (environment, default /dev/fb0) names the framebuffer.
 """
+import fcntl
 import mmap
 import os
 import struct
@@ -94,6 +96,28 @@ def draw(how, seed, rest):
                 done += os.write(fd, data[done:])
     finally:
         os.close(fd)
+
+
+FBIOGET_VSCREENINFO = 0x4600
+FBIOPUT_VSCREENINFO = 0x4601
+
+
+def set_mode(size):
+    """xres, yres, xres_virtual, yres_virtual lead struct fb_var_screeninfo."""
+    w, h = (int(v) for v in size.split("x"))
+    fd = os.open(FB, os.O_RDWR)
+    try:
+        var = bytearray(160)
+        fcntl.ioctl(fd, FBIOGET_VSCREENINFO, var)
+        struct.pack_into("<IIII", var, 0, w, h, w, h)
+        try:
+            fcntl.ioctl(fd, FBIOPUT_VSCREENINFO, var)
+        except OSError as e:
+            print("# %s: %s" % (size, e.strerror))
+            return 1
+    finally:
+        os.close(fd)
+    return 0
 
 
 def read_ppm(path):
@@ -239,6 +263,8 @@ def main(argv):
         return 0 if n >= int(args[1]) else 1
     elif cmd == "hold":
         hold(float(args[0]))
+    elif cmd == "mode":
+        return set_mode(args[0])
     elif cmd == "png":
         png(args[0], args[1], args[2:6])
     elif cmd == "bench":
