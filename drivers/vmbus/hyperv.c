@@ -99,6 +99,7 @@ static const struct hv_backend_ops hvg_hyperv_ops = {
 	.synic_disable = hvg_hv_synic_disable,
 	.eom = hvg_hv_eom,
 	.vp_index = hvg_hv_vp_index,
+	.mmio_range = hvg_hyperv_mmio_range,
 };
 
 static bool hvg_is_hyperv(void)
@@ -164,6 +165,7 @@ const struct hv_backend_ops *hvg_hyperv_probe(void)
 			return NULL;
 		}
 	}
+	hvg_hyperv_acpi_init();
 	hvg_arch_set_vmbus_handler(hv_backend_interrupt);
 	return &hvg_hyperv_ops;
 }

@@ -11,4 +11,9 @@
 const struct hv_backend_ops *hvg_hyperv_probe(void);
 void hvg_hyperv_remove(void);
 
+/* hyperv_acpi.c */
+void hvg_hyperv_acpi_init(void);
+int hvg_hyperv_mmio_range(unsigned int index, phys_addr_t *start,
+			  resource_size_t *size);
+
 #endif /* _HVG_HYPERV_H */

@@ -7,8 +7,7 @@
  * hvg_mmio_reserve().  The ranges come from the backend's mmio_range
  * operation, read when the first piece is asked for and forgotten when the
  * backend goes away.  On real Hyper-V the ranges are the _CRS of the VMBus
- * ACPI device; the Hyper-V backend does not read them yet, so there
- * hvg_mmio_reserve() fails with -ENODEV and says so.
+ * ACPI device (hyperv_acpi.c).
  */
 #include <linux/ioport.h>
 #include <linux/log2.h>
@@ -34,7 +33,7 @@ static int hvg_mmio_load(void)
 		return -ENODEV;
 	hvg_mmio_loaded = true;
 	if (!ops->mmio_range) {
-		pr_err("hv_vmbus: the %s backend offers no MMIO space (reading the VMBus ACPI device's ranges is not implemented)\n",
+		pr_err("hv_vmbus: the %s backend offers no MMIO space\n",
 		       ops->name);
 		return -ENODEV;
 	}
