@@ -274,6 +274,7 @@ static int hvg_recv(struct hvg_channel *chan, void *buf, u32 buflen,
 		    u32 *actual, u64 *trans_id, bool raw)
 {
 	struct vmpacket_descriptor desc;
+	bool signal = false;
 	unsigned long flags;
 	u32 skip, len;
 	int ret;
@@ -282,11 +283,11 @@ static int hvg_recv(struct hvg_channel *chan, void *buf, u32 buflen,
 	ret = hvg_channel_usable(chan);
 	if (ret)
 		goto out;
-	ret = hv_ring_peek(&chan->in, &desc);
-	if (ret == -EAGAIN) {
-		hvg_recv_commit(chan);
+	ret = hv_ring_peek_next(&chan->in, &desc, &signal);
+	if (signal)
+		hvg_signal_host(chan);
+	if (ret == -EAGAIN)
 		goto out;
-	}
 	if (ret) {
 		spin_unlock_irqrestore(&chan->in_lock, flags);
 		hvg_channel_fail(chan, "malformed packet or ring index from the host");

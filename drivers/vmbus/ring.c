@@ -210,6 +210,35 @@ int hv_ring_peek(struct hv_ring *ring, struct vmpacket_descriptor *desc)
 }
 
 /**
+ * hv_ring_peek_next() - peek, publishing the read index before "empty"
+ * @ring: consumer side of a ring
+ * @desc: filled with the packet's descriptor
+ * @signal: set to true when the producer must be signalled (the commit
+ *	freed the room it waits for); left alone otherwise
+ *
+ * The producer signals only when it writes into a ring it sees empty, and
+ * it judges that from the published read index.  While that index lags
+ * behind what was consumed, a packet added now raises no signal; so before
+ * reporting an empty ring the read index is published and the ring looked
+ * at again.  A consumer that stops on -EAGAIN from here is signalled for
+ * the next packet.
+ *
+ * Return: as for hv_ring_peek().
+ */
+int hv_ring_peek_next(struct hv_ring *ring, struct vmpacket_descriptor *desc,
+		      bool *signal)
+{
+	int ret = hv_ring_peek(ring, desc);
+
+	if (ret != -EAGAIN || READ_ONCE(ring->hdr->read_index) == ring->priv_read)
+		return ret;
+	/* hv_ring_commit() orders the index update before the new look. */
+	if (hv_ring_commit(ring))
+		*signal = true;
+	return hv_ring_peek(ring, desc);
+}
+
+/**
  * hv_ring_copy_out() - copy bytes of the packet last peeked
  * @ring: consumer side of a ring
  * @skip: offset into the packet

@@ -39,6 +39,8 @@ int hv_ring_write(struct hv_ring *ring, const struct kvec *kv,
 
 /* Consumer side */
 int hv_ring_peek(struct hv_ring *ring, struct vmpacket_descriptor *desc);
+int hv_ring_peek_next(struct hv_ring *ring, struct vmpacket_descriptor *desc,
+		      bool *signal);
 void hv_ring_copy_out(const struct hv_ring *ring, u32 skip, void *buf,
 		      u32 len);
 void hv_ring_advance(struct hv_ring *ring);

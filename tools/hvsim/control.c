@@ -132,6 +132,8 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 		else
 			seq_puts(s, " monitor=-");
 		seq_printf(s, " served=%llu", chan->served);
+		if (chan->state == HVSIM_CHAN_OPEN)
+			hvsim_ring_show(s, chan);
 		if (chan->dev->svc->show)
 			chan->dev->svc->show(s, chan);
 		seq_putc(s, '\n');

@@ -273,6 +273,7 @@ int hvsim_ring_write(struct hvsim_ring *r, const struct kvec *kv,
 		     unsigned int nkv, bool *signal);
 int hvsim_ring_room(struct hvsim_ring *r, u32 len);
 void hvsim_ring_corrupt_index(struct hvsim_ring *r);
+void hvsim_ring_show(struct seq_file *s, struct hvsim_chan *chan);
 
 /* monitor.c */
 void hvsim_monitor_init(void);

@@ -11,6 +11,7 @@
  * functions return -EIO and leave the reason in r->err.
  */
 #include <linux/mm.h>
+#include <linux/seq_file.h>
 
 #include "hvsim.h"
 
@@ -258,4 +259,26 @@ void hvsim_ring_corrupt_index(struct hvsim_ring *r)
 	/* Like a real index update: after the packets. */
 	smp_wmb();
 	WRITE_ONCE(r->hdr->write_index, r->size + 8);
+}
+
+/**
+ * hvsim_ring_show() - both rings' shared indices, for the devices file
+ * @s: the file
+ * @chan: an open channel
+ *
+ * " in=READ/WRITE out=READ/WRITE" with, for each ring, its consumer's
+ * interrupt mask and its producer's pending_send_sz: a stalled channel
+ * shows which side stopped.
+ */
+void hvsim_ring_show(struct seq_file *s, struct hvsim_chan *chan)
+{
+	const struct hvsim_ring *r[2] = { &chan->in, &chan->out };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		seq_printf(s, " %s=%u/%u,mask=%u,pend=%u", i ? "out" : "in",
+			   READ_ONCE(r[i]->hdr->read_index),
+			   READ_ONCE(r[i]->hdr->write_index),
+			   READ_ONCE(r[i]->hdr->interrupt_mask),
+			   READ_ONCE(r[i]->hdr->pending_send_sz));
 }

@@ -444,6 +444,38 @@ static int test_ring_signal(void)
 }
 
 /*
+ * The lost-signal race: while the consumer's published read index lags,
+ * the producer adds packets without signalling.  So hv_ring_peek_next()
+ * reports an empty ring only with the index published, after which the
+ * producer's next packet signals.
+ */
+static int test_ring_peek_next(void)
+{
+	struct vmpacket_descriptor desc;
+	struct test_ring tr;
+	bool signal, wake = false;
+
+	tr_init(&tr, 4096);
+	EXPECT_EQ(send_seq(&tr, 1, 10, &signal), 0);
+	TRY(expect_packet(&tr, 1, 10));
+	EXPECT_EQ(send_seq(&tr, 2, 10, &signal), 0);
+	EXPECT(!signal, "uncommitted read: no signal");
+	EXPECT_EQ(hv_ring_peek_next(&tr.rx, &desc, &wake), 0);
+	EXPECT_EQ(desc.trans_id, 2);
+	EXPECT(!wake, "the producer waits for no room");
+	TRY(expect_packet(&tr, 2, 10));
+	EXPECT_EQ(tr.hdr->read_index, 0);
+
+	/* Drained: published, empty, and the next packet signals. */
+	EXPECT_EQ(hv_ring_peek_next(&tr.rx, &desc, &wake), -EAGAIN);
+	EXPECT_EQ(tr.hdr->read_index, 2 * PKT_TOTAL(10));
+	EXPECT_EQ(send_seq(&tr, 3, 10, &signal), 0);
+	EXPECT(signal, "drained and published: must signal");
+	tr_free(&tr);
+	return 0;
+}
+
+/*
  * Fill a 1024-byte ring with 64-byte packets (15 fit, 64 bytes stay free),
  * set pending_send_sz and drain one packet per commit.
  * Return: the 1-based commit that returned true, 0 if none, -1 if several.
@@ -769,6 +801,7 @@ const struct unit_test ring_tests[] = {
 	UNIT_TEST(test_ring_full),
 	UNIT_TEST(test_ring_trailer),
 	UNIT_TEST(test_ring_signal),
+	UNIT_TEST(test_ring_peek_next),
 	UNIT_TEST(test_ring_pending_send_sz),
 	UNIT_TEST(test_ring_batch),
 	UNIT_TEST(test_ring_bad_write_index),

@@ -107,12 +107,13 @@ chans_change() {
 chans_traffic() {
 	ip netns exec $NS iperf3 -s -1 -D -B $H4 >/dev/null 2>&1
 	sleep 1
-	iperf3 -c $H4 -t 20 -P 2 >/tmp/iperf.out 2>&1 &
+	timeout 60 iperf3 -c $H4 -t 20 -P 2 >/tmp/iperf.out 2>&1 &
 	_pid=$!
 	sleep 3
 	_ok=0
 	for _n in 1 2 3 1 "$NCPU"; do
-		ethtool -L "$GIF" combined "$_n" || { ktap_diag "-L $_n failed"; _ok=1; }
+		timeout 60 ethtool -L "$GIF" combined "$_n" ||
+			{ ktap_diag "-L $_n failed"; _ok=1; }
 		sleep 1
 	done
 	wait "$_pid"
