@@ -145,7 +145,11 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 	seq_puts(s, "\nqueues");
 	for (i = 0; i < n->queues; i++)
 		seq_printf(s, " %llu%s", n->st.q_to_guest[i], n->q[i].chan ? "" : "-");
-	seq_putc(s, '\n');
+	seq_puts(s, "\nbacklog");
+	for (i = 0; i < n->queues; i++)
+		seq_printf(s, " %u%s", skb_queue_len(&n->q[i].rxq),
+			   n->q[i].starved ? "s" : "");
+	seq_printf(s, "\nslots_used %u\n", n->slots_used);
 	mutex_unlock(&hvsim.lock);
 	return 0;
 }
@@ -349,10 +353,14 @@ static bool hvsim_net_drain(struct hvsim_net *n, struct hvsim_chan *chan,
 	u32 i, cnt, room;
 	int ret;
 
+	q->starved = false;
 	while (done < HVSIM_NET_BUDGET) {
 		room = min_t(u32, hvsim_net_free_slots_for_data(n), HVSIM_NET_BATCH);
-		if (!room)
-			return false;	/* the guest's completions make room */
+		if (!room) {
+			/* The guest's completions make room, on any channel. */
+			q->starved = !skb_queue_empty(&q->rxq);
+			return false;
+		}
 		for (cnt = 0; cnt < room && (skb = skb_dequeue(&q->rxq)); ) {
 			if (!n->rndis_up || !n->filter || !hvsim_net_frame(n, q, cnt, skb)) {
 				n->st.rx_dropped++;

@@ -58,6 +58,7 @@ struct hvsim_net_msg {
 struct hvsim_net_queue {
 	struct hvsim_chan *chan;	/* NULL: not open */
 	struct sk_buff_head rxq;	/* host frames for this channel */
+	bool starved;			/* rxq waits for receive slots (hvsim.lock) */
 	/* drain's scratch: a batch being delivered (hvsim.lock) */
 	struct sk_buff *batch[HVSIM_NET_BATCH];
 	struct hvsim_net_msg msgs[HVSIM_NET_BATCH];
@@ -68,7 +69,7 @@ struct hvsim_net {
 	struct hvsim_dev *dev;
 	struct net_device *ndev;	/* host side: hvsim<id> */
 
-	spinlock_t lock;		/* q[].chan, q[].rxq, rss_*, rx_dropped */
+	spinlock_t lock;		/* q[].chan, rss_*, rx_dropped (rxq: its own) */
 	struct hvsim_net_queue q[HVSIM_NET_MAX_QUEUES];
 	u32 primary_relid;		/* owner of the buffers' GPADLs */
 

@@ -354,6 +354,18 @@ static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 		n->slots_used--;
 		slot = next;
 	}
+	/*
+	 * The receive buffer is shared by all channels: a queue that ran out
+	 * of slots waits for completions that may come on another channel.
+	 */
+	for (i = 0; i < HVSIM_NET_MAX_QUEUES; i++) {
+		struct hvsim_net_queue *q = &n->q[i];
+
+		if (q->starved && q->chan && q->chan != chan) {
+			q->starved = false;
+			queue_work(hvsim.wq, &q->chan->work);
+		}
+	}
 }
 
 /**

@@ -47,8 +47,11 @@ no_offload_host() {
 	ip netns del $NS
 	DEV=$_d RELID=$_r GIF=$_g HIF=$_h
 	# A deleted namespace hands its devices back asynchronously.
-	wait_for "ip link show $HIF" 20 &&
-		setup_ns $NS $H4 $G4 && wait_for "ping4 $H4 1" 20 && return $_rc
+	wait_for "ip link show $HIF" 20 ||
+		{ ktap_diag "$HIF not handed back by the namespace"; return 1; }
+	setup_ns $NS $H4 $G4 || { ktap_diag "$HIF: namespace set-up failed"; return 1; }
+	wait_for "ping4 $H4 1" 20 || ping_diag || return 1
+	return $_rc
 }
 
 ktap_plan 5
