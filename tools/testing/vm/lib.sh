@@ -10,10 +10,6 @@
 #   ktap_fail DESC       "not ok <n> - DESC"
 #   ktap_skip DESC       "ok <n> - DESC # SKIP"
 #   ktap_check DESC CMD...  ok if CMD succeeds, else fail
-#   ktap_check_todo WHY DESC CMD...  the same for a check of a known,
-#                        documented bug: a failure is reported as
-#                        "not ok <n> - DESC # TODO WHY" (KTAP's expected
-#                        failure) and does not fail the script
 #   ktap_diag MSG        "# MSG"
 #   ktap_done            print the totals; exit 1 if anything failed (or the
 #                        plan was not met), else 0
@@ -47,7 +43,6 @@ _ktap_n=0
 _ktap_plan=
 _ktap_fail=0
 _ktap_skip=0
-_ktap_xfail=0
 
 ktap_plan() {
 	_ktap_plan=$1
@@ -86,25 +81,13 @@ ktap_check() {
 	fi
 }
 
-ktap_check_todo() {
-	_why=$1 _desc=$2
-	shift 2
-	_ktap_n=$((_ktap_n + 1))
-	if "$@"; then
-		echo "ok $_ktap_n - $_desc"
-	else
-		_ktap_xfail=$((_ktap_xfail + 1))
-		echo "not ok $_ktap_n - $_desc # TODO $_why"
-	fi
-}
-
 ktap_done() {
-	_pass=$((_ktap_n - _ktap_fail - _ktap_skip - _ktap_xfail))
+	_pass=$((_ktap_n - _ktap_fail - _ktap_skip))
 	if [ -n "$_ktap_plan" ] && [ "$_ktap_plan" -ne "$_ktap_n" ]; then
 		ktap_diag "planned $_ktap_plan tests but ran $_ktap_n"
 		_ktap_fail=$((_ktap_fail + 1))
 	fi
-	echo "# totals: pass:$_pass fail:$_ktap_fail xfail:$_ktap_xfail xpass:0 skip:$_ktap_skip error:0"
+	echo "# totals: pass:$_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
 	[ "$_ktap_fail" -eq 0 ] && exit 0
 	exit 1
 }

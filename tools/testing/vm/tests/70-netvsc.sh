@@ -168,10 +168,7 @@ ktap_check "receive range outside the buffer: counted, logged, recovers" \
 	rx_fault fault_bad_offset "receive range outside the receive buffer"
 ktap_check "RNDIS message longer than its range: counted, logged, recovers" \
 	rx_fault fault_bad_rndis "does not fit its range"
-# The host-to-guest stall of Documentation/netvsc.rst "Known bugs" was seen
-# here too (6.12), after the receive fault checks above.
-ktap_check_todo "host-to-guest flow may stall (issue 3)" \
-	"iperf3 TCP guest -> host and host -> guest" iperf_both
+ktap_check "iperf3 TCP guest -> host and host -> guest" iperf_both
 ktap_check "host with NVSP 4 only: NVSP 4.0 negotiated" nvsp_version
 ktap_check "rescind during TCP traffic: both netdevs go away" rescind_traffic
 ip netns del $NS 2>/dev/null

@@ -177,7 +177,7 @@ ktap_check "ethtool -L 4, 1, 3, $NCPU renegotiates; 5 refused" chans_change
 ktap_check "ethtool -L during TCP traffic" chans_traffic
 ktap_check "ethtool -G resizes the buffers; too small refused" rings
 ktap_check "hosts with one channel or NVSP 4: one channel" one_chan_host
-ktap_check_todo "$STALL_BUG" "module reload: subchannels offered anew" reload
+ktap_check "module reload: subchannels offered anew" reload
 ip netns del $NS 2>/dev/null
 rmmod hv_netvsc 2>/dev/null
 hvg_unload
