@@ -29,6 +29,7 @@ int netvsc_chan_open(struct netvsc_chan *ch, struct hvg_channel *chan)
 		return ret;
 	atomic_set(&ch->tx_inflight, 0);
 	ch->chan = chan;
+	hvg_channel_set_polled(chan, true);
 	napi_enable(&ch->napi);
 	ret = hvg_channel_open(chan, NETVSC_RING_BYTES, NETVSC_RING_BYTES,
 			       NULL, 0, netvsc_channel_cb, ch);

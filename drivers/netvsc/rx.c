@@ -183,8 +183,10 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 	if (ch->tx_done && netif_tx_queue_stopped(txq) &&
 	    netif_device_present(nd->ndev))
 		netif_tx_wake_queue(txq);
-	if (work < budget)
-		napi_complete_done(napi, work);
+	/* Signals stay masked until the ring is found empty here. */
+	if (work < budget && napi_complete_done(napi, work) &&
+	    hvg_channel_poll_done(ch->chan))
+		napi_schedule(napi);
 	return work;
 }
 

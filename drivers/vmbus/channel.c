@@ -354,27 +354,59 @@ EXPORT_SYMBOL_GPL(hvg_recvpacket_raw);
  *
  * Interrupts from the host are masked while the callback drains the ring;
  * anything that arrived in the window before unmasking is picked up by
- * running again.
+ * running again.  A polled channel stays masked until its driver calls
+ * hvg_channel_poll_done().
  */
 void hvg_channel_tasklet(struct tasklet_struct *t)
 {
 	struct hvg_channel *chan = from_tasklet(chan, t, tasklet);
-	unsigned long flags;
-	u32 pending;
 
 	if (!chan->onchannel)
 		return;
 	hv_ring_mask(&chan->in);
 	chan->onchannel(chan->ctx);
 	wake_up_all(&chan->space_wait);
+	if (!READ_ONCE(chan->polled) && hvg_channel_poll_done(chan))
+		tasklet_schedule(&chan->tasklet);
+}
+
+/**
+ * hvg_channel_set_polled() - let the driver end each round of draining
+ * @chan: a channel, before hvg_channel_open()
+ * @polled: true for a driver that drains later than its callback (NAPI)
+ *
+ * The host's signals stay masked from the callback until the driver calls
+ * hvg_channel_poll_done(), so that a busy channel is drained without an
+ * interrupt per packet.
+ */
+void hvg_channel_set_polled(struct hvg_channel *chan, bool polled)
+{
+	WRITE_ONCE(chan->polled, polled);
+}
+EXPORT_SYMBOL_GPL(hvg_channel_set_polled);
+
+/**
+ * hvg_channel_poll_done() - the driver drained the channel
+ * @chan: an open channel
+ *
+ * Publishes what was read and asks the host to signal again.  Softirq or
+ * process context.
+ *
+ * Return: true if packets arrived meanwhile: the driver must poll again,
+ * as the host may not have signalled them.
+ */
+bool hvg_channel_poll_done(struct hvg_channel *chan)
+{
+	unsigned long flags;
+	u32 pending;
 
 	spin_lock_irqsave(&chan->in_lock, flags);
 	hvg_recv_commit(chan);
 	pending = hv_ring_unmask(&chan->in);
 	spin_unlock_irqrestore(&chan->in_lock, flags);
-	if (pending && READ_ONCE(chan->state) == HVG_CHAN_OPEN)
-		tasklet_schedule(&chan->tasklet);
+	return pending && READ_ONCE(chan->state) == HVG_CHAN_OPEN;
 }
+EXPORT_SYMBOL_GPL(hvg_channel_poll_done);
 
 /* ---- Open and close --------------------------------------------------------- */
 
@@ -532,6 +564,7 @@ void hvg_channel_close(struct hvg_channel *chan)
 	spin_unlock_irq(&hvg_conn.chan_lock);
 	tasklet_kill(&chan->tasklet);
 	chan->onchannel = NULL;
+	chan->polled = false;
 
 	if (!READ_ONCE(chan->rescinded))
 		hvg_post_msg(&msg, sizeof(msg));

@@ -73,6 +73,7 @@ struct hvg_channel {
 	struct tasklet_struct tasklet;
 	hvg_channel_cb onchannel;
 	void *ctx;
+	bool polled;			/* the driver unmasks: hvg_channel_poll_done() */
 
 	/* Waiting for OPENCHANNEL_RESULT / MODIFYCHANNEL_RESPONSE */
 	struct completion open_done;

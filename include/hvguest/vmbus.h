@@ -92,6 +92,8 @@ int hvg_channel_open(struct hvg_channel *chan, u32 send_ring_bytes,
 		     u32 recv_ring_bytes, const void *userdata, u32 userlen,
 		     hvg_channel_cb onchannel, void *ctx);
 void hvg_channel_close(struct hvg_channel *chan);
+void hvg_channel_set_polled(struct hvg_channel *chan, bool polled);
+bool hvg_channel_poll_done(struct hvg_channel *chan);
 
 int hvg_sendpacket(struct hvg_channel *chan, const void *buf, u32 len,
 		   u64 rqst, enum vmbus_packet_type type, u32 flags);

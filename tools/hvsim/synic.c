@@ -9,14 +9,16 @@
  * slot of the target VP; a busy slot gets the pending flag and the queue
  * waits for the guest's EOM.
  *
- * The interrupt is raised with an irq_work on the target CPU.  irq_work
- * cannot be queued on another CPU from a module (irq_work_queue_on() is not
- * exported), so a remote CPU is first reached with a work item bound to it.
+ * The interrupt is raised in hard interrupt context on the target CPU: with
+ * an irq_work on this CPU, with an asynchronous IPI function call on another
+ * (irq_work_queue_on() is not exported to modules).
  */
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <hvguest/compat.h>
 
 #include "hvsim.h"
@@ -25,15 +27,16 @@ struct hvsim_cpu {
 	unsigned int cpu;
 	struct hv_message_page *simp;		/* NULL: SynIC disabled */
 	struct hv_event_flags_page *siefp;
-	struct irq_work irq_work;
-	struct work_struct kick_work;
+	struct irq_work irq_work;	/* this CPU raises its own interrupt */
+	call_single_data_t csd;		/* another CPU raises it */
 };
 
 /* ---- Raising the VMBus interrupt ---------------------------------------- */
 
-static void hvsim_irq(struct irq_work *work)
+/* Hard interrupt context, on pc->cpu. */
+static void hvsim_raise(void *info)
 {
-	struct hvsim_cpu *pc = container_of(work, struct hvsim_cpu, irq_work);
+	struct hvsim_cpu *pc = info;
 	bool up;
 
 	spin_lock(&hvsim.synic_lock);
@@ -43,23 +46,22 @@ static void hvsim_irq(struct irq_work *work)
 		hv_backend_interrupt();
 }
 
-static void hvsim_kick_work(struct work_struct *work)
+static void hvsim_irq(struct irq_work *work)
 {
-	struct hvsim_cpu *pc = container_of(work, struct hvsim_cpu, kick_work);
-
-	/* Runs elsewhere only if the CPU went offline: nothing to raise. */
-	if (get_cpu() == pc->cpu)
-		irq_work_queue(&pc->irq_work);
-	put_cpu();
+	hvsim_raise(container_of(work, struct hvsim_cpu, irq_work));
 }
 
-/* Called with synic_lock held (interrupts off). */
+/*
+ * Called with synic_lock held (interrupts off).  A call still queued on the
+ * target (-EBUSY) raises the interrupt after the flags set here; one to a
+ * CPU going offline (-ENXIO) has no SynIC left to raise.
+ */
 static void hvsim_kick(struct hvsim_cpu *pc)
 {
 	if (pc->cpu == smp_processor_id())
 		irq_work_queue(&pc->irq_work);
 	else
-		queue_work_on(pc->cpu, system_highpri_wq, &pc->kick_work);
+		smp_call_function_single_async(pc->cpu, &pc->csd);
 }
 
 /* ---- Message delivery --------------------------------------------------- */
@@ -409,7 +411,8 @@ int hvsim_synic_init(void)
 
 		pc->cpu = cpu;
 		hvg_irq_work_init_hard(&pc->irq_work, hvsim_irq);
-		INIT_WORK(&pc->kick_work, hvsim_kick_work);
+		pc->csd.func = hvsim_raise;
+		pc->csd.info = pc;
 	}
 	return 0;
 }
@@ -436,6 +439,10 @@ void hvsim_synic_stop(void)
 	spin_unlock_irq(&hvsim.chan_lock);
 }
 
+static void hvsim_nop(void *unused)
+{
+}
+
 /* After hvsim_synic_stop(): wait for interrupts in flight, free the queues. */
 void hvsim_synic_exit(void)
 {
@@ -443,10 +450,13 @@ void hvsim_synic_exit(void)
 
 	if (!hvsim.cpus)
 		return;
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		cancel_work_sync(&hvsim.cpus[cpu].kick_work);
+	/* A CPU runs its queued calls in order: ours comes after any kick. */
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, hvsim_nop, NULL, 1);
+	cpus_read_unlock();
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 		irq_work_sync(&hvsim.cpus[cpu].irq_work);
-	}
 	hvsim_free_msgs(&hvsim.out_msgs);
 	hvsim_free_msgs(&hvsim.in_msgs);
 	hvsim.out_count = 0;
