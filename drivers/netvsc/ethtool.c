@@ -30,7 +30,7 @@ static const char netvsc_stat_names[][ETH_GSTRING_LEN] = {
 static const char netvsc_queue_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_queue_%u_packets", "tx_queue_%u_bytes", "tx_queue_%u_inflight",
 	"rx_queue_%u_packets", "rx_queue_%u_bytes", "rx_queue_%u_csum_ok",
-	"rx_queue_%u_pending",
+	"rx_queue_%u_rsc", "rx_queue_%u_pending",
 };
 
 #define NETVSC_NSTATS		ARRAY_SIZE(netvsc_stat_names)
@@ -84,10 +84,11 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev,
 			qd[3] = ch->rx_stats.packets;
 			qd[4] = ch->rx_stats.bytes;
 			qd[5] = ch->rx_stats.csum_ok;
+			qd[6] = ch->rx_stats.rsc;
 		} while (u64_stats_fetch_retry(&ch->rx_stats.syncp, start));
-		qd[6] = READ_ONCE(ch->pend_count);
+		qd[7] = READ_ONCE(ch->pend_count);
 		inflight += qd[2];
-		pending += qd[6];
+		pending += qd[7];
 		qd += NETVSC_NQSTATS;
 	}
 	data[0] = atomic_long_read(&nd->tx_busy);

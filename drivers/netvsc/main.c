@@ -31,6 +31,10 @@ bool netvsc_rx_csum = true;
 module_param_named(rx_csum, netvsc_rx_csum, bool, 0444);
 MODULE_PARM_DESC(rx_csum, "Use receive checksum offload if the host offers it (default on)");
 
+bool netvsc_lro = true;
+module_param_named(lro, netvsc_lro, bool, 0444);
+MODULE_PARM_DESC(lro, "Have the host coalesce received TCP segments (RSC) if it offers it (default on)");
+
 unsigned int netvsc_channels;
 module_param_named(channels, netvsc_channels, uint, 0444);
 MODULE_PARM_DESC(channels, "Channels (queues) per NIC, up to what the host offers and 16 (default 0: one per online CPU)");
@@ -82,7 +86,8 @@ static int netvsc_set_features(struct net_device *ndev,
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
 
-	if (!((ndev->features ^ feats) & (NETVSC_OFFLOADS | NETIF_F_RXCSUM)))
+	if (!((ndev->features ^ feats) &
+	      (NETVSC_OFFLOADS | NETIF_F_RXCSUM | NETIF_F_LRO)))
 		return 0;
 	if (nd->detached)
 		return -ENODEV;
@@ -331,6 +336,8 @@ static void netvsc_setup_netdev(struct netvsc_dev *nd)
 		ndev->hw_features |= NETIF_F_RXCSUM;
 	if (nd->rss_itab_size)
 		ndev->hw_features |= NETIF_F_RXHASH;
+	if (nd->rsc)
+		ndev->hw_features |= NETIF_F_LRO;
 	ndev->features = ndev->hw_features;
 	eth_hw_addr_set(ndev, nd->mac);
 	netif_set_real_num_tx_queues(ndev, 1);

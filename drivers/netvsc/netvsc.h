@@ -15,6 +15,7 @@
 #define _NETVSC_H
 
 #include <linux/completion.h>
+#include <linux/if_vlan.h>
 #include <linux/sizes.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -32,6 +33,8 @@
 #define NETVSC_RNDIS_REPLY_MAX	256
 #define NETVSC_MAX_CHANNELS	16
 #define NETVSC_SUBCHAN_TIMEOUT	(10 * HZ)
+#define NETVSC_MAX_RANGES	562	/* per transfer-page packet, with RSC */
+#define NETVSC_RSC_MAX_LEN	(SZ_64K + VLAN_ETH_HLEN)	/* a coalesced frame */
 
 /* Completion cookies: an skb pointer (8-aligned) or a tagged value. */
 #define NETVSC_CK_SECTION	1
@@ -44,6 +47,7 @@ extern unsigned int netvsc_send_buf_size;
 extern bool netvsc_tso;
 extern bool netvsc_csum;
 extern bool netvsc_rx_csum;
+extern bool netvsc_lro;
 extern unsigned int netvsc_channels;
 
 /* ethtool -G units: pages of the receive and send buffers */
@@ -59,12 +63,26 @@ struct netvsc_stats {
 	u64 packets;
 	u64 bytes;
 	u64 csum_ok;		/* receive: host verified the checksum */
+	u64 rsc;		/* receive: frames the host coalesced */
 	struct u64_stats_sync syncp;
 };
 
 struct netvsc_dev;
 
 /* One channel: its NAPI context, receive state and transmit queue. */
+/* What the host tells about a received frame in its per-packet info. */
+struct netvsc_rx_info {
+	u32 csum, vlan, hash;
+	bool has_vlan, has_hash;
+	u8 frag;		/* RNDIS_PKTINFO_*: a fragment of a coalesced frame */
+};
+
+/* One fragment of a coalesced frame, in the receive buffer. */
+struct netvsc_frag {
+	const u8 *data;
+	u32 len;
+};
+
 struct netvsc_chan {
 	struct netvsc_dev *nd;
 	struct hvg_channel *chan;	/* NULL: not open */
@@ -76,6 +94,10 @@ struct netvsc_chan {
 	u32 pkt_len;
 	u64 *pend;
 	u32 pend_size, pend_head, pend_count;
+	/* A coalesced frame being gathered from one transfer-page packet */
+	struct netvsc_frag *frags;
+	u32 nfrags, frags_len;
+	struct netvsc_rx_info frags_ri;
 
 	atomic_t tx_inflight;
 	bool tx_done;			/* NAPI: a send completed this poll */
@@ -92,6 +114,7 @@ struct netvsc_dev {
 	u8 mac[ETH_ALEN];
 	netdev_features_t offloads;	/* what the host offers and we may use */
 	bool rx_csum;			/* host offers receive checksum offload */
+	bool rsc;			/* host coalesces receives on request (LRO) */
 
 	/* Channels: chans[0] is the primary */
 	struct netvsc_chan chans[NETVSC_MAX_CHANNELS];
@@ -177,6 +200,7 @@ int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats);
 int netvsc_rndis_set_rss(struct netvsc_dev *nd, u32 nchans, bool keep);
 int netvsc_rndis_set_mac(struct netvsc_dev *nd, const u8 *mac);
 void netvsc_rndis_recv(struct netvsc_chan *ch, const u8 *msg, u32 len);
+void netvsc_rx_frags_end(struct netvsc_chan *ch);
 
 /* rx.c */
 void netvsc_channel_cb(void *ctx);

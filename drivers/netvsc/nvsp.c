@@ -108,6 +108,8 @@ static int netvsc_negotiate(struct netvsc_dev *nd)
 	memset(&m, 0, sizeof(m));
 	m.type = NVSP_MSG2_SEND_NDIS_CONFIG;
 	m.ndis_config.mtu = ETH_DATA_LEN + ETH_HLEN;
+	if (nd->nvsp >= NVSP_VERSION_61 && netvsc_lro)
+		m.ndis_config.capability = NVSP_NDIS_CAP_RSC;
 	return netvsc_post(nd, &m);
 }
 

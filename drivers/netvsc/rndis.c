@@ -182,7 +182,8 @@ static u8 netvsc_lso_param(netdev_features_t feats, netdev_features_t f)
 static int netvsc_set_offload_locked(struct netvsc_dev *nd, netdev_features_t feats)
 {
 	struct ndis_offload_params p = {
-		.header = { .type = NDIS_OBJECT_TYPE_DEFAULT, .revision = 2,
+		.header = { .type = NDIS_OBJECT_TYPE_DEFAULT,
+			    .revision = nd->rsc ? NDIS_OFFLOAD_PARAMS_REV3 : 2,
 			    .size = sizeof(p) },
 		.tcp4_csum = netvsc_csum_param(feats, NETIF_F_IP_CSUM),
 		.udp4_csum = netvsc_csum_param(feats, NETIF_F_IP_CSUM),
@@ -191,6 +192,11 @@ static int netvsc_set_offload_locked(struct netvsc_dev *nd, netdev_features_t fe
 		.lsov2_ip4 = netvsc_lso_param(feats, NETIF_F_TSO),
 		.lsov2_ip6 = netvsc_lso_param(feats, NETIF_F_TSO6),
 	};
+
+	if (nd->rsc) {
+		p.rsc_ip4 = feats & NETIF_F_LRO ? NDIS_OFFLOAD_RSC_ON : NDIS_OFFLOAD_RSC_OFF;
+		p.rsc_ip6 = p.rsc_ip4;
+	}
 
 	return netvsc_rndis_set(nd, RNDIS_OID_OFFLOAD_PARAMS, &p, sizeof(p));
 }
@@ -206,12 +212,15 @@ int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats)
 {
 	int ret;
 
-	if (!nd->offloads && !nd->rx_csum)
+	if (!nd->offloads && !nd->rx_csum && !nd->rsc)
 		return 0;
 	if (!nd->rx_csum)
 		feats &= ~NETIF_F_RXCSUM;
+	if (!nd->rsc)
+		feats &= ~NETIF_F_LRO;
 	mutex_lock(&nd->ctrl_lock);
-	ret = netvsc_set_offload_locked(nd, feats & (nd->offloads | NETIF_F_RXCSUM));
+	ret = netvsc_set_offload_locked(nd, feats & (nd->offloads | NETIF_F_RXCSUM |
+						     NETIF_F_LRO));
 	mutex_unlock(&nd->ctrl_lock);
 	return ret;
 }
@@ -224,6 +233,7 @@ static void netvsc_offload_caps(struct netvsc_dev *nd)
 	int ret;
 
 	nd->offloads = 0;
+	nd->rsc = false;
 	ret = netvsc_rndis_query(nd, RNDIS_OID_OFFLOAD_HW_CAPS, &c, sizeof(c));
 	if (ret < (int)offsetof(struct ndis_offload_caps, flags) ||
 	    c.header.type != NDIS_OBJECT_TYPE_OFFLOAD) {
@@ -254,10 +264,17 @@ static void netvsc_offload_caps(struct netvsc_dev *nd)
 		(NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6);
 	if (nd->rx_csum)
 		f |= NETIF_F_RXCSUM;
+	/* RSC: NDIS 6.30 capabilities, and our NDIS config said we take it. */
+	nd->rsc = netvsc_lro && nd->nvsp >= NVSP_VERSION_61 &&
+		  ret >= (int)offsetof(struct ndis_offload_caps, pad) &&
+		  c.header.revision >= NDIS_OFFLOAD_CAPS_REV3 && c.rsc_ip4 && c.rsc_ip6;
+	if (nd->rsc)
+		f |= NETIF_F_LRO;
 	if (f && netvsc_set_offload_locked(nd, f)) {
 		dev_warn(netvsc_dev(nd), "host refused the offload parameters\n");
 		nd->offloads = 0;
 		nd->rx_csum = false;
+		nd->rsc = false;
 	}
 }
 
@@ -491,12 +508,6 @@ static void netvsc_rndis_status(struct netvsc_dev *nd, const u8 *msg, u32 len)
 	}
 }
 
-/* What the host tells about a received frame in its per-packet info. */
-struct netvsc_rx_info {
-	u32 csum, vlan, hash;
-	bool has_vlan, has_hash;
-};
-
 /* Walk the per-packet info; false if an entry does not fit its area. */
 static bool netvsc_rx_ppis(const u8 *area, u32 len, struct netvsc_rx_info *ri)
 {
@@ -523,6 +534,14 @@ static bool netvsc_rx_ppis(const u8 *area, u32 len, struct netvsc_rx_info *ri)
 			ri->hash = val;
 			ri->has_hash = true;
 			break;
+		case RNDIS_PPI_PKTINFO_ID: {
+			struct rndis_pktinfo_id id;
+
+			memcpy(&id, &val, sizeof(id));
+			if (id.flag & RNDIS_PKTINFO_SUBALLOC)
+				ri->frag = id.flag;
+			break;
+		}
 		}
 		area += ppi.size;
 		len -= ppi.size;
@@ -553,42 +572,119 @@ static void netvsc_rx_apply(struct netvsc_chan *ch, struct sk_buff *skb,
 	}
 }
 
+/* Hand a frame to the stack: @nfrag pieces, @len bytes in all. */
+static void netvsc_rx_frame(struct netvsc_chan *ch, const struct netvsc_frag *frag,
+			    u32 nfrag, u32 len, const struct netvsc_rx_info *ri)
+{
+	struct netvsc_dev *nd = ch->nd;
+	struct sk_buff *skb;
+	u32 i;
+
+	skb = napi_alloc_skb(&ch->napi, len);
+	if (!skb) {
+		atomic_long_inc(&nd->rx_dropped);
+		return;
+	}
+	for (i = 0; i < nfrag; i++)
+		skb_put_data(skb, frag[i].data, frag[i].len);
+	skb->protocol = eth_type_trans(skb, nd->ndev);
+	skb_record_rx_queue(skb, ch->idx);
+	u64_stats_update_begin(&ch->rx_stats.syncp);
+	netvsc_rx_apply(ch, skb, ri);
+	ch->rx_stats.packets++;
+	ch->rx_stats.bytes += len;
+	ch->rx_stats.rsc += nfrag > 1;
+	u64_stats_update_end(&ch->rx_stats.syncp);
+	napi_gro_receive(&ch->napi, skb);
+}
+
+/*
+ * A fragment of a frame the host coalesced (RSC): gathered until the last
+ * one, all within one transfer-page packet (netvsc_rx_frags_end()).  The
+ * first fragment's per-packet info is the frame's.  False if malformed.
+ */
+static bool netvsc_rx_frag(struct netvsc_chan *ch, const u8 *data, u32 len,
+			   const struct netvsc_rx_info *ri)
+{
+	if (!ch->nd->rsc)
+		return false;		/* never asked for */
+	if (ri->frag & RNDIS_PKTINFO_1ST_FRAG) {
+		if (ch->nfrags)
+			return false;	/* the previous frame never ended */
+		ch->frags_ri = *ri;
+		ch->frags_len = 0;
+	} else if (!ch->nfrags) {
+		return false;		/* a continuation without a start */
+	}
+	if (ch->nfrags == NETVSC_MAX_RANGES ||
+	    len > NETVSC_RSC_MAX_LEN - ch->frags_len)
+		return false;
+	ch->frags[ch->nfrags].data = data;
+	ch->frags[ch->nfrags].len = len;
+	ch->nfrags++;
+	ch->frags_len += len;
+	if (!(ri->frag & RNDIS_PKTINFO_LAST_FRAG))
+		return true;
+	if (ch->frags_len < ETH_HLEN)
+		return false;
+	netvsc_rx_frame(ch, ch->frags, ch->nfrags, ch->frags_len, &ch->frags_ri);
+	ch->nfrags = 0;
+	return true;
+}
+
+/**
+ * netvsc_rx_frags_end() - the transfer-page packet ended
+ * @ch: the channel
+ *
+ * A coalesced frame still open here is malformed: its fragments are
+ * dropped (their ranges go back to the host with the packet).
+ */
+void netvsc_rx_frags_end(struct netvsc_chan *ch)
+{
+	if (!ch->nfrags)
+		return;
+	ch->nfrags = 0;
+	atomic_long_inc(&ch->nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(ch->nd), "coalesced frame without its last fragment dropped\n");
+}
+
 static void netvsc_rndis_data(struct netvsc_chan *ch, const u8 *msg, u32 len)
 {
 	u32 body = len - sizeof(struct rndis_hdr);
 	struct netvsc_dev *nd = ch->nd;
 	struct netvsc_rx_info ri = {};
 	const u8 *pp = msg + sizeof(struct rndis_hdr);
+	struct netvsc_frag f;
 	struct rndis_packet p;
-	struct sk_buff *skb;
 
 	if (len < RNDIS_PKT_HDR_LEN)
 		goto bad;
 	memcpy(&p, pp, sizeof(p));
 	if (p.data_offset < sizeof(p) || p.data_offset > body ||
-	    p.data_len > body - p.data_offset || p.data_len < ETH_HLEN ||
-	    p.data_len > VLAN_ETH_HLEN + nd->ndev->mtu)
+	    p.data_len > body - p.data_offset || !p.data_len)
 		goto bad;
 	if (p.ppi_len && (p.ppi_offset < sizeof(p) || p.ppi_offset > body ||
 			  p.ppi_len > body - p.ppi_offset ||
 			  !netvsc_rx_ppis(pp + p.ppi_offset, p.ppi_len, &ri)))
 		goto bad;
-	skb = napi_alloc_skb(&ch->napi, p.data_len);
-	if (!skb) {
-		atomic_long_inc(&nd->rx_dropped);
+	f.data = pp + p.data_offset;
+	f.len = p.data_len;
+	if (ri.frag) {
+		if (!netvsc_rx_frag(ch, f.data, f.len, &ri))
+			goto bad_frag;
 		return;
 	}
-	skb_put_data(skb, pp + p.data_offset, p.data_len);
-	skb->protocol = eth_type_trans(skb, nd->ndev);
-	skb_record_rx_queue(skb, ch->idx);
-	u64_stats_update_begin(&ch->rx_stats.syncp);
-	netvsc_rx_apply(ch, skb, &ri);
-	ch->rx_stats.packets++;
-	ch->rx_stats.bytes += p.data_len;
-	u64_stats_update_end(&ch->rx_stats.syncp);
-	napi_gro_receive(&ch->napi, skb);
+	if (ch->nfrags || f.len < ETH_HLEN || f.len > VLAN_ETH_HLEN + nd->ndev->mtu)
+		goto bad;
+	netvsc_rx_frame(ch, &f, 1, f.len, &ri);
+	return;
+bad_frag:
+	ch->nfrags = 0;
+	atomic_long_inc(&nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(nd), "malformed fragment of a coalesced frame dropped\n");
 	return;
 bad:
+	ch->nfrags = 0;
 	atomic_long_inc(&nd->rx_errors);
 	dev_err_ratelimited(netvsc_dev(nd), "malformed RNDIS data message dropped\n");
 }

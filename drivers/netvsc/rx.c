@@ -11,8 +11,6 @@
 
 #include "netvsc.h"
 
-#define NETVSC_MAX_RANGES	64
-
 /* Softirq: the host signalled the channel. */
 void netvsc_channel_cb(void *ctx)
 {
@@ -89,6 +87,7 @@ static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 		goto done;
 	}
 	r = (const void *)(h + 1);
+	ch->nfrags = 0;
 	for (i = 0; i < n; i++) {
 		u32 o = r[i].byte_offset, c = r[i].byte_count;
 
@@ -98,6 +97,7 @@ static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 		}
 		netvsc_rndis_recv(ch, (const u8 *)nd->recv_buf + o, c);
 	}
+	netvsc_rx_frags_end(ch);
 done:
 	netvsc_recv_done(ch, h->desc.trans_id);
 }
@@ -203,8 +203,12 @@ int netvsc_rx_init(struct netvsc_chan *ch)
 {
 	ch->pkt_len = NETVSC_RING_BYTES;
 	ch->pkt = kvmalloc(ch->pkt_len, GFP_KERNEL);
-	if (!ch->pkt)
+	ch->frags = kvmalloc_array(NETVSC_MAX_RANGES, sizeof(*ch->frags), GFP_KERNEL);
+	ch->nfrags = 0;
+	if (!ch->pkt || !ch->frags) {
+		netvsc_rx_free(ch);
 		return -ENOMEM;
+	}
 	if (ch->nd->recv_slots && netvsc_rx_pend_alloc(ch, ch->nd->recv_slots)) {
 		netvsc_rx_free(ch);
 		return -ENOMEM;
@@ -226,8 +230,11 @@ void netvsc_rx_free(struct netvsc_chan *ch)
 {
 	kvfree(ch->pkt);
 	kvfree(ch->pend);
+	kvfree(ch->frags);
 	ch->pkt = NULL;
 	ch->pend = NULL;
+	ch->frags = NULL;
+	ch->nfrags = 0;
 	ch->pend_count = 0;
 	ch->pend_head = 0;
 }

@@ -10,6 +10,12 @@
 #include <linux/device.h>
 #include <linux/highmem.h>
 #include <linux/irq_work.h>
+#include <linux/netdevice.h>
+
+/* skb_gso_segment() moved to its own header in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#endif
 
 /* bus_type callbacks took const arguments over time. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)

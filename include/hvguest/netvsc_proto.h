@@ -7,7 +7,9 @@
 #ifndef _HVGUEST_NETVSC_PROTO_H
 #define _HVGUEST_NETVSC_PROTO_H
 
+#include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <hvguest/vmbus_proto.h>
@@ -118,6 +120,8 @@ struct nvsp_ndis_config {
 	u32 reserved;
 	u64 capability;
 } __packed;
+
+#define NVSP_NDIS_CAP_RSC	BIT_ULL(7)	/* NVSP 6.1: coalesced receives */
 
 struct nvsp_subchannel_req {
 	u32 op;
@@ -296,11 +300,25 @@ struct rndis_ppi {
 	u32 ppi_offset;
 } __packed;
 
+#define RNDIS_PPI_INTERNAL	BIT(31)
 #define RNDIS_PPI_CSUM		0	/* TCP/IP checksum info */
 #define RNDIS_PPI_LSO		2	/* TCP large send info */
 #define RNDIS_PPI_VLAN		6	/* IEEE 802.1Q: priority 3, CFI 1, id 12 bits */
 #define RNDIS_PPI_HASH		8	/* receive hash value */
+#define RNDIS_PPI_PKTINFO_ID	(RNDIS_PPI_INTERNAL | 1)	/* fragments of an RSC frame */
 #define RNDIS_PPI_LEN		(sizeof(struct rndis_ppi) + sizeof(u32))
+
+/* RNDIS_PPI_PKTINFO_ID: one fragment of a frame the host coalesced (RSC) */
+struct rndis_pktinfo_id {
+	u8 ver;
+	u8 flag;
+	u16 pkt_id;
+} __packed;
+
+#define RNDIS_PKTINFO_ID_V1	1
+#define RNDIS_PKTINFO_SUBALLOC	BIT(0)
+#define RNDIS_PKTINFO_1ST_FRAG	BIT(1)
+#define RNDIS_PKTINFO_LAST_FRAG	BIT(2)
 
 /* Checksum info, transmit */
 #define NDIS_CSUM_TX_IPV4	BIT(0)
@@ -356,9 +374,19 @@ struct ndis_offload_caps {
 	u32 lso_ip4_encap, lso_ip4_maxsz, lso_ip4_minsg;
 	u32 lso_ip6_encap, lso_ip6_maxsz, lso_ip6_minsg, lso_ip6_opts;
 	u32 flags;
+	/* NDIS 6.1 */
+	u8 ipsecv2[32];
+	/* NDIS 6.30 (revision 3) */
+	u8 rsc_ip4, rsc_ip6;
+	u16 pad;
+	u32 encap_gre_flags, encap_gre_maxhdr;
 } __packed;
 
-static_assert(sizeof(struct ndis_offload_caps) == 112);
+#define NDIS_OFFLOAD_CAPS_REV3		3
+#define NDIS_OFFLOAD_CAPS_SIZE_6_0	offsetof(struct ndis_offload_caps, ipsecv2)
+static_assert(NDIS_OFFLOAD_CAPS_SIZE_6_0 == 112);
+static_assert(offsetof(struct ndis_offload_caps, rsc_ip4) == 144);
+static_assert(sizeof(struct ndis_offload_caps) == 156);
 
 #define NDIS_OFFLOAD_NO_CHANGE		0
 #define NDIS_OFFLOAD_CSUM_OFF		1
@@ -367,6 +395,9 @@ static_assert(sizeof(struct ndis_offload_caps) == 112);
 #define NDIS_OFFLOAD_CSUM_TXRX		4
 #define NDIS_OFFLOAD_LSO_OFF		1
 #define NDIS_OFFLOAD_LSO_ON		2
+#define NDIS_OFFLOAD_RSC_OFF		1
+#define NDIS_OFFLOAD_RSC_ON		2
+#define NDIS_OFFLOAD_PARAMS_REV3	3	/* has the RSC fields */
 
 /* OID_TCP_OFFLOAD_PARAMETERS (revision 2 layout) */
 struct ndis_offload_params {

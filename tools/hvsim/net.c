@@ -134,6 +134,8 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 		   n->nvsp, n->rndis_up ? "up" : "down", n->filter, n->nslots,
 		   n->st.from_guest, n->st.to_guest, n->st.rx_dropped,
 		   n->st.bad_msgs, n->st.ctrl_msgs);
+	seq_printf(s, "rsc cap %d ip4 %d ip6 %d frames %llu segmented %llu\n",
+		   n->rsc_cap, n->rsc4, n->rsc6, n->st.rsc_frames, n->st.segmented);
 	seq_printf(s, "rx_csum %#x\ncsum_marked %llu\nvlan_rx %llu\nvlan_tx %llu\n",
 		   n->rx_csum, n->st.csum_marked, n->st.vlan_rx, n->st.vlan_tx);
 	seq_printf(s, "mac %pM\nsubchannels %u\nrss %d", n->mac, n->subs, n->rss);
@@ -312,32 +314,127 @@ static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area)
 	return len;
 }
 
-/* The RNDIS header of frame @i of the batch; false to drop the frame. */
-static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
-			    u32 i, struct sk_buff *skb)
+/* Message @i of the batch: RNDIS header, @plen bytes of PPIs, @dlen of data. */
+static void hvsim_net_msg(struct hvsim_net_queue *q, u32 i, u32 plen,
+			  const u8 *data, u32 dlen)
 {
 	struct rndis_hdr h = { .type = RNDIS_MSG_PACKET };
-	struct rndis_packet p = {};
+	struct rndis_packet p = {
+		.data_offset = sizeof(p) + plen,
+		.data_len = dlen,
+	};
 	u8 *hdr = q->hdrs[i];
-	u32 plen;
 
-	plen = hvsim_net_rx_ppis(n, skb, hdr + RNDIS_PKT_HDR_LEN);
-	if (plen == U32_MAX || skb_linearize(skb))
-		return false;
-	p.data_offset = sizeof(p) + plen;
-	p.data_len = skb->len;
 	if (plen) {
 		p.ppi_offset = sizeof(p);
 		p.ppi_len = plen;
 	}
-	h.len = RNDIS_PKT_HDR_LEN + plen + skb->len;
+	h.len = RNDIS_PKT_HDR_LEN + plen + dlen;
 	memcpy(hdr, &h, sizeof(h));
 	memcpy(hdr + sizeof(h), &p, sizeof(p));
 	q->msgs[i].hdr = hdr;
 	q->msgs[i].hlen = RNDIS_PKT_HDR_LEN + plen;
-	q->msgs[i].data = skb->data;
-	q->msgs[i].dlen = skb->len;
+	q->msgs[i].data = data;
+	q->msgs[i].dlen = dlen;
+}
+
+/* Frame @i of the batch; false to drop the frame. */
+static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
+			    u32 i, struct sk_buff *skb)
+{
+	u32 plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
+
+	if (plen == U32_MAX || skb_linearize(skb))
+		return false;
+	hvsim_net_msg(q, i, plen, skb->data, skb->len);
 	return true;
+}
+
+/* Frame bytes per fragment of a coalesced frame: what a slot takes. */
+static u32 hvsim_net_frag_room(const struct hvsim_net *n)
+{
+	return n->slot_size - HVSIM_NET_RX_HDR;
+}
+
+/* Whether the guest asked for TCP frames of @skb's family coalesced. */
+static bool hvsim_net_rsc_ok(const struct hvsim_net *n, const struct sk_buff *skb)
+{
+	u32 type = skb_shinfo(skb)->gso_type;
+
+	return skb_shinfo(skb)->gso_size &&
+	       DIV_ROUND_UP(skb->len, hvsim_net_frag_room(n)) <= HVSIM_NET_BATCH &&
+	       (((type & SKB_GSO_TCPV4) && n->rsc4) ||
+		((type & SKB_GSO_TCPV6) && n->rsc6));
+}
+
+/*
+ * A TCP GSO frame of the host stack, as the guest's NIC coalesces (RSC):
+ * one frame whose headers cover all of it, in fragments of a slot each.
+ * The first fragment carries the frame's per-packet info, every one its
+ * place in the frame.  Return: messages used from @i on, 0 to drop it.
+ */
+static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
+			       u32 i, struct sk_buff *skb)
+{
+	struct rndis_ppi ppi = {
+		.size = RNDIS_PPI_LEN,
+		.type = RNDIS_PPI_PKTINFO_ID,
+		.ppi_offset = sizeof(ppi),
+	};
+	u32 room = hvsim_net_frag_room(n), nfrag, f, plen;
+
+	/* The checksum then covers the whole frame, as in the headers. */
+	HVSIM_NET_CB(skb)->rsc = true;
+	skb_gso_reset(skb);
+	plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
+	if (plen == U32_MAX || skb_linearize(skb))
+		return 0;
+	nfrag = DIV_ROUND_UP(skb->len, room);
+	for (f = 0; f < nfrag; f++) {
+		struct rndis_pktinfo_id id = {
+			.ver = RNDIS_PKTINFO_ID_V1,
+			.flag = RNDIS_PKTINFO_SUBALLOC,
+		};
+		u32 off = f * room, fp = f ? 0 : plen;
+		u8 *area = q->hdrs[i + f] + RNDIS_PKT_HDR_LEN + fp;
+
+		if (!f)
+			id.flag |= RNDIS_PKTINFO_1ST_FRAG;
+		if (f == nfrag - 1)
+			id.flag |= RNDIS_PKTINFO_LAST_FRAG;
+		memcpy(area, &ppi, sizeof(ppi));
+		memcpy(area + sizeof(ppi), &id, sizeof(id));
+		hvsim_net_msg(q, i + f, fp + RNDIS_PPI_LEN, skb->data + off,
+			      min(room, skb->len - off));
+	}
+	n->st.rsc_frames++;
+	return nfrag;
+}
+
+/* A GSO frame for a guest that takes it whole: its segments go first in @q. */
+static void hvsim_net_segment(struct hvsim_net *n, struct hvsim_net_queue *q,
+			      struct sk_buff *skb)
+{
+	struct sk_buff *segs, *seg, *next;
+	struct sk_buff_head list;
+	unsigned long flags;
+
+	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	if (IS_ERR_OR_NULL(segs)) {
+		n->st.rx_dropped++;
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	n->st.segmented++;
+	__skb_queue_head_init(&list);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		__skb_queue_tail(&list, seg);
+	}
+	spin_lock_irqsave(&q->rxq.lock, flags);
+	skb_queue_splice(&list, &q->rxq);
+	spin_unlock_irqrestore(&q->rxq.lock, flags);
 }
 
 /*
@@ -348,36 +445,61 @@ static bool hvsim_net_drain(struct hvsim_net *n, struct hvsim_chan *chan,
 			    bool *signal)
 {
 	struct hvsim_net_queue *q = chan->priv;
+	u32 i, cnt, nskb, room, need;
 	unsigned int done = 0;
 	struct sk_buff *skb;
-	u32 i, cnt, room;
+	bool full;
 	int ret;
 
 	q->starved = false;
 	while (done < HVSIM_NET_BUDGET) {
 		room = min_t(u32, hvsim_net_free_slots_for_data(n), HVSIM_NET_BATCH);
-		if (!room) {
-			/* The guest's completions make room, on any channel. */
-			q->starved = !skb_queue_empty(&q->rxq);
-			return false;
-		}
-		for (cnt = 0; cnt < room && (skb = skb_dequeue(&q->rxq)); ) {
-			if (!n->rndis_up || !n->filter || !hvsim_net_frame(n, q, cnt, skb)) {
-				n->st.rx_dropped++;
-				kfree_skb(skb);
-				continue;
+		full = false;
+		for (cnt = 0, nskb = 0; cnt < room && (skb = skb_dequeue(&q->rxq)); ) {
+			bool rsc = HVSIM_NET_CB(skb)->rsc;
+
+			if (!n->rndis_up || !n->filter)
+				goto drop;
+			if (!rsc && skb_is_gso(skb)) {
+				rsc = hvsim_net_rsc_ok(n, skb);
+				if (!rsc) {
+					hvsim_net_segment(n, q, skb);
+					continue;
+				}
 			}
-			q->batch[cnt++] = skb;
+			need = rsc ? DIV_ROUND_UP(skb->len, hvsim_net_frag_room(n)) : 1;
+			if (cnt + need > room) {
+				skb_queue_head(&q->rxq, skb);
+				full = true;
+				break;
+			}
+			if (rsc)
+				need = hvsim_net_rsc_frame(n, q, cnt, skb);
+			else if (!hvsim_net_frame(n, q, cnt, skb))
+				need = 0;
+			if (!need)
+				goto drop;
+			q->batch[nskb++] = skb;
+			cnt += need;
+			continue;
+drop:
+			n->st.rx_dropped++;
+			kfree_skb(skb);
 		}
-		if (!cnt)
+		if (!cnt) {
+			/* The guest's completions make room, on any channel. */
+			q->starved = full || (!room && !skb_queue_empty(&q->rxq));
+			if (q->starved)
+				return false;
 			break;
+		}
 		ret = hvsim_net_deliver(n, chan, q->msgs, cnt, signal);
 		if (ret == -ENOSPC) {
-			for (i = cnt; i-- > 0;)
+			for (i = nskb; i-- > 0;)
 				skb_queue_head(&q->rxq, q->batch[i]);
 			return false;	/* the guest signals when it made room */
 		}
-		for (i = 0; i < cnt; i++) {
+		for (i = 0; i < nskb; i++) {
 			if (ret) {
 				n->st.rx_dropped++;
 				kfree_skb(q->batch[i]);
@@ -388,10 +510,10 @@ static bool hvsim_net_drain(struct hvsim_net *n, struct hvsim_chan *chan,
 		if (ret == -EIO)
 			chan->broken = true;
 		if (!ret) {
-			n->st.to_guest += cnt;
-			n->st.q_to_guest[chan->subidx] += cnt;
+			n->st.to_guest += nskb;
+			n->st.q_to_guest[chan->subidx] += nskb;
 		}
-		done += cnt;
+		done += nskb;
 	}
 	return !skb_queue_empty(&q->rxq);
 }

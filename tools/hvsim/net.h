@@ -31,13 +31,15 @@
 #define HVSIM_NET_MAX_QUEUES	(HVSIM_MAX_SUBCHANNELS + 1)
 #define HVSIM_NET_DEF_QUEUES	8
 #define HVSIM_NET_ITAB		128	/* RSS indirection table entries offered */
-#define HVSIM_NET_RX_PPIS	3	/* checksum, VLAN, hash */
+#define HVSIM_NET_RX_PPIS	4	/* checksum, VLAN, hash, RSC fragment */
 #define HVSIM_NET_RX_HDR	(RNDIS_PKT_HDR_LEN + HVSIM_NET_RX_PPIS * RNDIS_PPI_LEN)
 #define HVSIM_NET_BATCH		16	/* frames per transfer-page packet */
 
 struct hvsim_net_stats {
 	u64 from_guest;		/* frames the guest sent, given to the host netdev */
 	u64 to_guest;		/* frames delivered into the receive buffer */
+	u64 rsc_frames;		/* of those, coalesced TCP frames (RSC) */
+	u64 segmented;		/* GSO frames segmented for the guest */
 	u64 rx_dropped;		/* host frames dropped: no channel, queue full */
 	u64 bad_msgs;		/* malformed NVSP/RNDIS from the guest */
 	u64 ctrl_msgs;		/* RNDIS control messages handled */
@@ -97,6 +99,8 @@ struct hvsim_net {
 	u32 tx_csum;			/* NDIS_CSUM_TX_{TCP,UDP} << (0|8 for v6) */
 	u32 rx_csum;			/* the same bits, receive side */
 	bool lso4, lso6;
+	bool rsc_cap;			/* the guest's NDIS config takes RSC */
+	bool rsc4, rsc6;		/* coalesce TCP frames for the guest */
 	u32 subs;			/* subchannels allocated */
 	u8 *slot_queue;			/* the queue each busy slot went to */
 	u32 *slot_next;			/* next slot of the same packet, or U32_MAX */
@@ -132,6 +136,7 @@ struct hvsim_net_cb {
 	u32 hash;
 	bool hashed;
 	bool csum_tcp, csum_udp;	/* checksum filled in here */
+	bool rsc;			/* a coalesced frame, checksummed */
 };
 
 #define HVSIM_NET_CB(skb) ((struct hvsim_net_cb *)(skb)->cb)

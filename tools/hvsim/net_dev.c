@@ -149,9 +149,12 @@ int hvsim_net_dev_create(struct hvsim_net *n)
 	((struct hvsim_net_ndev *)netdev_priv(ndev))->n = n;
 	ndev->netdev_ops = &hvsim_ndev_ops;
 	ndev->max_mtu = n->mtu;
-	/* Like a NIC: the stack leaves checksums and VLAN tags to it. */
+	/*
+	 * Like a NIC: the stack leaves checksums, VLAN tags and segmentation
+	 * to it.  TCP frames reach the guest coalesced (RSC) or segmented.
+	 */
 	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HW_VLAN_CTAG_TX |
-			    NETIF_F_HW_VLAN_CTAG_RX;
+			    NETIF_F_HW_VLAN_CTAG_RX | NETIF_F_TSO | NETIF_F_TSO6;
 	ndev->features = ndev->hw_features;
 	eth_hw_addr_random(ndev);
 	netif_carrier_off(ndev);

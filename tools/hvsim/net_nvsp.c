@@ -73,6 +73,9 @@ void hvsim_net_reset(struct hvsim_net *n)
 	n->rx_csum = 0;
 	n->lso4 = false;
 	n->lso6 = false;
+	n->rsc_cap = false;
+	n->rsc4 = false;
+	n->rsc6 = false;
 	n->subs = 0;
 	ether_addr_copy(n->mac, n->perm_mac);
 	spin_lock_irq(&n->lock);
@@ -282,6 +285,8 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		n->send_handle = 0;
 		return 0;
 	case NVSP_MSG2_SEND_NDIS_CONFIG:
+		n->rsc_cap = n->nvsp >= NVSP_VERSION_61 &&
+			     (m->ndis_config.capability & NVSP_NDIS_CAP_RSC);
 		return 0;
 	case NVSP_MSG1_SEND_RNDIS_PKT:
 		out->type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE;

@@ -171,12 +171,18 @@ static u32 hvsim_net_init_msg(struct hvsim_net *n, struct hvsim_chan *chan,
 	return NVSP_STAT_SUCCESS;
 }
 
-static void hvsim_net_caps(struct ndis_offload_caps *caps)
+/* The NDIS 6.0 layout, or 6.30 (with RSC) from NVSP 5 on; its size. */
+static u32 hvsim_net_caps(const struct hvsim_net *n, struct ndis_offload_caps *caps)
 {
+	u32 size = n->nvsp >= NVSP_VERSION_5 ? sizeof(*caps) : NDIS_OFFLOAD_CAPS_SIZE_6_0;
+
 	memset(caps, 0, sizeof(*caps));
 	caps->header.type = NDIS_OBJECT_TYPE_OFFLOAD;
-	caps->header.revision = 1;
-	caps->header.size = sizeof(*caps);
+	caps->header.revision = n->nvsp >= NVSP_VERSION_5 ? NDIS_OFFLOAD_CAPS_REV3 : 1;
+	caps->header.size = size;
+	/* Coalescing needs the guest to have said it takes fragments. */
+	caps->rsc_ip4 = n->rsc_cap;
+	caps->rsc_ip6 = n->rsc_cap;
 	caps->ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
 	caps->ip4_txcsum = NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4;
 	caps->ip4_rxenc = NDIS_OFFLOAD_ENCAP_8023;
@@ -191,6 +197,7 @@ static void hvsim_net_caps(struct ndis_offload_caps *caps)
 	caps->lso_ip6_encap = NDIS_OFFLOAD_ENCAP_8023;
 	caps->lso_ip6_maxsz = HVSIM_NET_LSO_MAX;
 	caps->lso_ip6_minsg = 2;
+	return size;
 }
 
 /* One checksum parameter: 0 no change, 1 off, 2 tx, 3 rx, 4 tx and rx. */
@@ -228,6 +235,16 @@ static u32 hvsim_net_params(struct hvsim_net *n, const u8 *info, u32 len)
 	hvsim_net_csum_param(n, p.udp4_csum, NDIS_CSUM_TX_UDP);
 	hvsim_net_csum_param(n, p.tcp6_csum, NDIS_CSUM_TX_TCP << 8);
 	hvsim_net_csum_param(n, p.udp6_csum, NDIS_CSUM_TX_UDP << 8);
+	if (p.header.revision >= NDIS_OFFLOAD_PARAMS_REV3 && len >= sizeof(p) &&
+	    (p.rsc_ip4 || p.rsc_ip6)) {
+		if (!n->rsc_cap || p.rsc_ip4 > NDIS_OFFLOAD_RSC_ON ||
+		    p.rsc_ip6 > NDIS_OFFLOAD_RSC_ON)
+			return RNDIS_STATUS_INVALID_DATA;
+		if (p.rsc_ip4)
+			n->rsc4 = p.rsc_ip4 == NDIS_OFFLOAD_RSC_ON;
+		if (p.rsc_ip6)
+			n->rsc6 = p.rsc_ip6 == NDIS_OFFLOAD_RSC_ON;
+	}
 	hvsim_net_lso_param(&n->lso4, p.lsov2_ip4);
 	hvsim_net_lso_param(&n->lso6, p.lsov2_ip6);
 	return RNDIS_STATUS_SUCCESS;
@@ -263,9 +280,8 @@ static u32 hvsim_net_query(struct hvsim_net *n, struct hvsim_chan *chan,
 			c.info_offset = 0;
 			break;
 		}
-		hvsim_net_caps(&caps);
+		c.info_len = hvsim_net_caps(n, &caps);
 		info = &caps;
-		c.info_len = sizeof(caps);
 		break;
 	case RNDIS_OID_802_3_PERMANENT_ADDRESS:
 		info = n->perm_mac;
