@@ -5,7 +5,8 @@
  * service callbacks and the debugfs knobs of dev<N>/: link (write 0/1 to
  * flap the carrier; the guest gets a status indication),
  * fault_bad_offset, fault_bad_section and fault_bad_rndis (spoil the next
- * N receive packets), fault_comp_storm (send N completions the guest
+ * N receive packets), fault_bad_rsc (the next N coalesced frames lack
+ * their last fragment), fault_comp_storm (send N completions the guest
  * never asked for), stats.
  */
 #include <linux/debugfs.h>
@@ -196,6 +197,7 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_bad_rndis", 0600, dev->dir, &n->fault_bad_rndis);
 	debugfs_create_u32("fault_bad_section", 0600, dev->dir, &n->fault_bad_section);
 	debugfs_create_u32("fault_comp_storm", 0600, dev->dir, &n->fault_comp_storm);
+	debugfs_create_u32("fault_bad_rsc", 0600, dev->dir, &n->fault_bad_rsc);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	return 0;
 err:
@@ -400,7 +402,9 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 
 		if (!f)
 			id.flag |= RNDIS_PKTINFO_1ST_FRAG;
-		if (f == nfrag - 1)
+		if (f == nfrag - 1 && n->fault_bad_rsc)
+			n->fault_bad_rsc--;
+		else if (f == nfrag - 1)
 			id.flag |= RNDIS_PKTINFO_LAST_FRAG;
 		memcpy(area, &ppi, sizeof(ppi));
 		memcpy(area + sizeof(ppi), &id, sizeof(id));

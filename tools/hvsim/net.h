@@ -113,6 +113,7 @@ struct hvsim_net {
 
 	/* Fault knobs: how many of the next messages to spoil */
 	u32 fault_bad_rndis;
+	u32 fault_bad_rsc;		/* coalesced frames without a last fragment */
 	u32 fault_bad_offset;
 	u32 fault_bad_slot;
 	u32 fault_bad_section;		/* receive range in a section never given */

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # hv_netvsc offload negotiation with hvsim's network host: checksum
-# (transmit and receive) and TSO are enabled only when the host offers
-# them and the module parameters (csum=, tso=, rx_csum=) allow; `ethtool -k` tells the truth; `ethtool
-# -K` renegotiates at runtime; TCP flows in every combination.
+# (transmit and receive), TSO and LRO (the host's RSC) are enabled only
+# when the host offers them and the module parameters (csum=, tso=,
+# rx_csum=, lro=) allow; `ethtool -k` tells the truth; `ethtool -K`
+# renegotiates at runtime; TCP flows in every combination.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
@@ -75,7 +76,7 @@ tcp_ok() {
 defaults() {
 	expect tx-checksum-ipv4 on tx-checksum-ipv6 on tx-tcp-segmentation on \
 		tx-tcp6-segmentation on rx-checksumming on receive-hashing on \
-		rx-vlan-offload on tx-vlan-offload on || return 1
+		rx-vlan-offload on tx-vlan-offload on large-receive-offload on || return 1
 	[ "$(host_offload)" = "tx_csum 0xc0c lso4 1 lso6 1" ] ||
 		{ ktap_diag "host: $(host_offload)"; return 1; }
 }
@@ -103,7 +104,7 @@ with_params() {
 	return $_rc
 }
 
-ktap_plan 9
+ktap_plan 11
 if ! hvg_load || ! insmod "$KO"; then
 	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
 	ktap_done
@@ -127,6 +128,10 @@ ktap_check "csum=0 tso=0 rx_csum=0 channels=1: all off [fixed], hash on" \
 	with_params "csum=0 tso=0 rx_csum=0 channels=1" "" \
 	rx-checksumming "off [fixed]" tx-checksum-ipv4 "off [fixed]" \
 	tx-tcp-segmentation "off [fixed]" receive-hashing on
+ktap_check "lro=0: LRO off [fixed], the rest on" with_params "lro=0" "" \
+	large-receive-offload "off [fixed]" rx-checksumming on tx-tcp-segmentation on
+ktap_check "host with NVSP 6 (RSC needs 6.1): LRO off [fixed]" with_params "" "nvsp=6" \
+	large-receive-offload "off [fixed]" tx-tcp-segmentation on
 rmmod hv_netvsc 2>/dev/null
 hvg_unload
 ktap_done

@@ -79,7 +79,9 @@ steer() {
 # default spread with several flows (figures only: Linux picks ports of
 # one parity, so which queues the flows hash to varies).
 spread() {
+	ethtool -K "$GIF" lro off || return 1	# counts frames: none coalesced
 	steer "0 1" 1 0 && steer "1 0" 0 1 || return 1
+	ethtool -K "$GIF" lro on || return 1
 	ethtool -X "$GIF" default || return 1
 	iperf_run $NS $H4 -R -P 8 -t 3 || return 1
 	ktap_diag "default table, 8 flows: host per-queue deliveries $(hstat queues)"

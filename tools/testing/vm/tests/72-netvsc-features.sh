@@ -6,7 +6,8 @@
 # a VLAN subinterface, the RSS hash, MAC address changes refused or taken
 # by the host, a second NIC hot-added next to the first, and the receive
 # faults: ranges in no receive buffer or wrapping around, completion
-# storms with unknown ids.
+# storms with unknown ids; receive segment coalescing (LRO on the guest,
+# RSC on the host) on and off, and coalesced frames that never end.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
@@ -20,7 +21,44 @@ csum_ok_sum() {
 		awk '{s += $1} END {print s + 0}'
 }
 
+# Frames the host coalesced, summed over the queues.
+rsc_sum() {
+	ethtool -S "$GIF" | sed -n 's/^[[:space:]]*rx_queue_[0-9]*_rsc: //p' |
+		awk '{s += $1} END {print s + 0}'
+}
+
+host_rsc() { hstat rsc | sed -n "s/.* $1 \([0-9]*\).*/\1/p"; }
+
+rsc() {
+	[ "$(feature large-receive-offload)" = on ] ||
+		{ ktap_diag "large-receive-offload: $(feature large-receive-offload)"; return 1; }
+	hstat rsc | grep -q "^cap 1 ip4 1 ip6 1 " || { ktap_diag "host: rsc $(hstat rsc)"; return 1; }
+	_g0=$(rsc_sum) _h0=$(host_rsc frames)
+	iperf_run $NS $H4 -R -n 8M || return 1
+	ktap_diag "coalesced: guest received $(($(rsc_sum) - _g0)), host sent $(($(host_rsc frames) - _h0))"
+	[ $(($(rsc_sum) - _g0)) -gt 10 ] || return 1
+	ethtool -K "$GIF" lro off || return 1
+	hstat rsc | grep -q "^cap 1 ip4 0 ip6 0 " || { ktap_diag "host after lro off: rsc $(hstat rsc)"; return 1; }
+	_g0=$(rsc_sum) _s0=$(host_rsc segmented)
+	iperf_run $NS $H4 -R -n 2M || return 1
+	[ "$(rsc_sum)" = "$_g0" ] && [ "$(host_rsc segmented)" -gt "$_s0" ] ||
+		{ ktap_diag "lro off: guest rsc $(rsc_sum), host rsc $(hstat rsc)"; return 1; }
+	ethtool -K "$GIF" lro on && hstat rsc | grep -q "^cap 1 ip4 1 ip6 1 "
+}
+
+rsc_fault() {
+	_e0=$(rx_errors)
+	/bin/echo 3 >"$HVSIM_DBG/dev$DEV/fault_bad_rsc"
+	iperf_run $NS $H4 -R -n 4M || return 1
+	ktap_diag "rx_errors $_e0 -> $(rx_errors)"
+	[ $(($(rx_errors) - _e0)) -ge 3 ] || return 1
+	dmesg | grep -q "without its last fragment\|never ended\|coalesced frame" ||
+		{ ktap_diag "nothing logged"; return 1; }
+}
+
+# Counts frames, so without coalescing.
 rx_csum_on() {
+	ethtool -K "$GIF" lro off || return 1
 	[ "$(feature rx-checksumming)" = on ] ||
 		{ ktap_diag "rx-checksumming: $(feature rx-checksumming)"; return 1; }
 	[ "$(hstat rx_csum)" = 0xc0c ] || { ktap_diag "host rx_csum $(hstat rx_csum)"; return 1; }
@@ -39,7 +77,8 @@ rx_csum_off() {
 	iperf_run $NS $H4 -R -n 2M || return 1
 	[ "$(hstat csum_marked)" = "$_m0" ] && [ "$(csum_ok_sum)" = "$_g0" ] ||
 		{ ktap_diag "still marked: host $(hstat csum_marked) guest $(csum_ok_sum)"; return 1; }
-	ethtool -K "$GIF" rx on && [ "$(hstat rx_csum)" = 0xc0c ]
+	ethtool -K "$GIF" rx on && [ "$(hstat rx_csum)" = 0xc0c ] &&
+		ethtool -K "$GIF" lro on
 }
 
 vlan() {
@@ -104,7 +143,7 @@ rx_fault() {
 	iperf_run $NS $H4 -R -n 1M
 }
 
-ktap_plan 11
+ktap_plan 13
 netvsc_start
 ktap_check "receive checksum: negotiated, host marks, guest trusts" rx_csum_on
 ktap_check "ethtool -K rx off: host stops marking, guest verifies" rx_csum_off
@@ -116,6 +155,8 @@ ktap_check "receive ranges in an unknown buffer or wrapping: counted, recovers" 
 	rx_fault fault_bad_section 2 2 "outside the receive buffer\|unknown buffer"
 ktap_check "completion storm with unknown ids: channel failed, device reset, recovers" \
 	rx_fault fault_comp_storm 400 1 "resetting the device"
+ktap_check "RSC: the host coalesces for the guest; lro off: it segments" rsc
+ktap_check "coalesced frames without their last fragment: counted, logged, TCP recovers" rsc_fault
 _n=$(dmesg | grep -c "transaction id\|transaction ID")
 ktap_diag "$_n storm messages logged for 400 completions"
 if [ "$_n" -lt 50 ]; then
