@@ -8,7 +8,7 @@
 # No assertions: the figures are for the reader.
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
-SECONDS_EACH=${FB_BENCH_SECONDS:-5}
+SECONDS_EACH=${HVG_BENCH_SECONDS:-5}
 DBG=/sys/kernel/debug/hvsim
 TOOL="python3 $HVG_REPO/tools/testing/vm/tests/fb_tool.py"
 

@@ -4,13 +4,14 @@
 # Runs inside the test VM: iperf3 TCP throughput through hv_netvsc + hvsim
 # (guest NIC <-> host netdev hvsim<N> in a namespace) against a veth pair
 # (the in-kernel ceiling) in the same VM, both directions, and 64-byte UDP
-# transmit rate; then netvsc with TSO off and with one channel instead of
-# one per CPU.  Prints figures and ratios; asserts nothing.  BENCH_PROFILE=1
-# adds a perf profile (cpu-clock) of a TCP run each way; BENCH_HVSIM passes
-# parameters to hvsim (e.g. "monitor_latency_us=20").
+# transmit rate; then netvsc with TSO off, with LRO (the host's RSC) off,
+# and with one channel instead of one per CPU.  Prints figures and ratios;
+# asserts nothing.  HVG_BENCH_PROFILE=1 adds a perf profile (cpu-clock) of
+# a TCP run each way; HVG_BENCH_HVSIM passes parameters to hvsim (e.g.
+# "monitor_latency_us=20").  vm.sh hands HVG_* variables to the guest.
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
-T=${BENCH_SECONDS:-5}
+T=${HVG_BENCH_SECONDS:-5}
 NS=bench
 HVSIM_DBG=/sys/kernel/debug/hvsim
 
@@ -101,9 +102,9 @@ netvsc_down() {
 	sleep 1
 }
 
-# shellcheck disable=SC2086 # BENCH_HVSIM: hvsim parameters, word-split
-hvg_load ${BENCH_HVSIM:-} >/dev/null || exit 1
-echo "hvsim parameters: ${BENCH_HVSIM:-defaults}"
+# shellcheck disable=SC2086 # HVG_BENCH_HVSIM: hvsim parameters, word-split
+hvg_load ${HVG_BENCH_HVSIM:-} >/dev/null || exit 1
+echo "hvsim parameters: ${HVG_BENCH_HVSIM:-defaults}"
 netvsc_up ""
 echo "netvsc: $(ethtool -l "$gif" | sed -n '/Current/,$s/^Combined:[[:space:]]*/channels /p')"
 measure netvsc 10.97.0.1
@@ -112,7 +113,12 @@ tx=$(mbits 10.97.0.1)
 printf '%-8s %12s\n' no-tso "${tx:-?}"
 nt_tx=${tx:-0}
 ethtool -K "$gif" tso on >/dev/null 2>&1
-if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+ethtool -K "$gif" lro off >/dev/null 2>&1
+rx=$(mbits 10.97.0.1 -R)
+printf '%-8s %12s %12s\n' no-lro "" "${rx:-?}"
+nl_rx=${rx:-0}
+ethtool -K "$gif" lro on >/dev/null 2>&1
+if [ "${HVG_BENCH_PROFILE:-0}" = 1 ]; then
 	profile "guest -> host"
 	profile "host -> guest" -R
 fi
@@ -135,4 +141,5 @@ echo "ratio netvsc/veth: tx $(ratio "$netvsc_tx" "$veth_tx")" \
 	"rx $(ratio "$netvsc_rx" "$veth_rx")" \
 	"udp64 $(ratio "$netvsc_pps" "$veth_pps")"
 echo "ratio TSO off/on (tx): $(ratio "$nt_tx" "$netvsc_tx")"
+echo "ratio LRO off/on (rx): $(ratio "$nl_rx" "$netvsc_rx")"
 echo "ratio N/1 channels (4 flows): tx $(ratio "${tx:-0}" "$c1_tx") rx $(ratio "${rx:-0}" "$c1_rx")"

@@ -9,7 +9,7 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 SIZE_MB=64
-RUNTIME=${STORVSC_BENCH_SECONDS:-5}
+RUNTIME=${HVG_BENCH_SECONDS:-5}
 SCSI_CLASS=ba6163d9-04a1-4d29-b605-72e2ffb1dc7f
 
 command -v fio >/dev/null || { echo "storvsc bench: fio not installed"; exit 0; }
