@@ -598,6 +598,23 @@ static void netvsc_rx_frame(struct netvsc_chan *ch, const struct netvsc_frag *fr
 	napi_gro_receive(&ch->napi, skb);
 }
 
+/**
+ * netvsc_rx_frags_end() - no more fragments of the open coalesced frame
+ * @ch: the channel
+ *
+ * Called when the transfer-page packet ends and when another frame
+ * starts.  A coalesced frame still open then is malformed: its fragments
+ * are dropped (their ranges go back to the host with the packet).
+ */
+void netvsc_rx_frags_end(struct netvsc_chan *ch)
+{
+	if (!ch->nfrags)
+		return;
+	ch->nfrags = 0;
+	atomic_long_inc(&ch->nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(ch->nd), "coalesced frame without its last fragment dropped\n");
+}
+
 /*
  * A fragment of a frame the host coalesced (RSC): gathered until the last
  * one, all within one transfer-page packet (netvsc_rx_frags_end()).  The
@@ -609,8 +626,7 @@ static bool netvsc_rx_frag(struct netvsc_chan *ch, const u8 *data, u32 len,
 	if (!ch->nd->rsc)
 		return false;		/* never asked for */
 	if (ri->frag & RNDIS_PKTINFO_1ST_FRAG) {
-		if (ch->nfrags)
-			return false;	/* the previous frame never ended */
+		netvsc_rx_frags_end(ch);	/* the previous frame never ended */
 		ch->frags_ri = *ri;
 		ch->frags_len = 0;
 	} else if (!ch->nfrags) {
@@ -630,22 +646,6 @@ static bool netvsc_rx_frag(struct netvsc_chan *ch, const u8 *data, u32 len,
 	netvsc_rx_frame(ch, ch->frags, ch->nfrags, ch->frags_len, &ch->frags_ri);
 	ch->nfrags = 0;
 	return true;
-}
-
-/**
- * netvsc_rx_frags_end() - the transfer-page packet ended
- * @ch: the channel
- *
- * A coalesced frame still open here is malformed: its fragments are
- * dropped (their ranges go back to the host with the packet).
- */
-void netvsc_rx_frags_end(struct netvsc_chan *ch)
-{
-	if (!ch->nfrags)
-		return;
-	ch->nfrags = 0;
-	atomic_long_inc(&ch->nd->rx_errors);
-	dev_err_ratelimited(netvsc_dev(ch->nd), "coalesced frame without its last fragment dropped\n");
 }
 
 static void netvsc_rndis_data(struct netvsc_chan *ch, const u8 *msg, u32 len)
@@ -674,7 +674,8 @@ static void netvsc_rndis_data(struct netvsc_chan *ch, const u8 *msg, u32 len)
 			goto bad_frag;
 		return;
 	}
-	if (ch->nfrags || f.len < ETH_HLEN || f.len > VLAN_ETH_HLEN + nd->ndev->mtu)
+	netvsc_rx_frags_end(ch);	/* a coalesced frame left open */
+	if (f.len < ETH_HLEN || f.len > VLAN_ETH_HLEN + nd->ndev->mtu)
 		goto bad;
 	netvsc_rx_frame(ch, &f, 1, f.len, &ri);
 	return;

@@ -385,8 +385,13 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 	};
 	u32 room = hvsim_net_frag_room(n), nfrag, f, plen;
 
-	/* The checksum then covers the whole frame, as in the headers. */
+	/* Prepared once; a retry (no ring room) sends the same. */
+	if (!HVSIM_NET_CB(skb)->rsc && n->fault_bad_rsc) {
+		n->fault_bad_rsc--;
+		HVSIM_NET_CB(skb)->bad_rsc = true;
+	}
 	HVSIM_NET_CB(skb)->rsc = true;
+	/* The checksum then covers the whole frame, as in the headers. */
 	skb_gso_reset(skb);
 	plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
 	if (plen == U32_MAX || skb_linearize(skb))
@@ -402,9 +407,7 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 
 		if (!f)
 			id.flag |= RNDIS_PKTINFO_1ST_FRAG;
-		if (f == nfrag - 1 && n->fault_bad_rsc)
-			n->fault_bad_rsc--;
-		else if (f == nfrag - 1)
+		if (f == nfrag - 1 && !HVSIM_NET_CB(skb)->bad_rsc)
 			id.flag |= RNDIS_PKTINFO_LAST_FRAG;
 		memcpy(area, &ppi, sizeof(ppi));
 		memcpy(area + sizeof(ppi), &id, sizeof(id));

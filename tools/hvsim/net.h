@@ -138,6 +138,7 @@ struct hvsim_net_cb {
 	bool hashed;
 	bool csum_tcp, csum_udp;	/* checksum filled in here */
 	bool rsc;			/* a coalesced frame, checksummed */
+	bool bad_rsc;			/* fault: sent without its last fragment */
 };
 
 #define HVSIM_NET_CB(skb) ((struct hvsim_net_cb *)(skb)->cb)
