@@ -15,6 +15,7 @@
 #include <linux/if_vlan.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <hvguest/compat.h>
 
 #include "net.h"
 
