@@ -5,7 +5,8 @@
 # sequential read bandwidth on hv_storvsc + hvsim (RAM-backed LUN) against
 # the brd RAM disk, the in-kernel ceiling, and prints the ratios; with one
 # fio job, then one job per CPU on one channel and on one channel per CPU
-# (a hardware queue each).  No assertions: the figures are for the reader.
+# (a hardware queue each).  The disk gets the packaged udev rule, as on an
+# installed guest.  No assertions: the figures are for the reader.
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 SIZE_MB=64
@@ -45,6 +46,9 @@ setup() {
 	sd=/dev/$(storvsc_disk)
 	wait_for "[ -b $sd ]" 10
 	sleep 1		# the subchannels open after the disk
+	# As on an installed guest: the packaged udev rule (no I/O scheduler).
+	hvg_udev_apply "/sys/block/${sd#/dev/}" ||
+		echo none >"/sys/block/${sd#/dev/}/queue/scheduler"
 	dd if=/dev/zero of="$sd" bs=1M count=$SIZE_MB oflag=direct 2>/dev/null
 }
 

@@ -55,7 +55,8 @@ else
 	for f in "usr/src/hvguest-$ver/dkms.conf" "usr/src/hvguest-$ver/Kbuild" \
 		"usr/src/hvguest-$ver/drivers/vmbus/main.c" \
 		"usr/src/hvguest-$ver/include/hvguest/compat.h" \
-		etc/modprobe.d/hvguest.conf usr/share/initramfs-tools/modules.d/hvguest; do
+		etc/modprobe.d/hvguest.conf usr/share/initramfs-tools/modules.d/hvguest \
+		usr/lib/udev/rules.d/60-hvguest-storage.rules; do
 		grep -q "\./$f\$" "$work/deb.list" || miss="$miss $f"
 	done
 	grep -q 'tools/hvsim' "$work/deb.list" && miss="$miss (ships tools/hvsim)"
@@ -84,7 +85,8 @@ else
 	if [ -n "$rpm" ]; then
 		rpm -qlp "$rpm" >"$work/rpm.list" 2>&1
 		for f in "/usr/src/hvguest-$ver/dkms.conf" "/usr/src/hvguest-$ver/drivers/storvsc/Kbuild" \
-			/etc/modprobe.d/hvguest.conf /usr/lib/dracut/dracut.conf.d/50-hvguest.conf; do
+			/etc/modprobe.d/hvguest.conf /usr/lib/dracut/dracut.conf.d/50-hvguest.conf \
+			/usr/lib/udev/rules.d/60-hvguest-storage.rules; do
 			grep -qx "$f" "$work/rpm.list" || miss="$miss $f"
 		done
 	else

@@ -161,6 +161,16 @@ _hvg_uevent_helper() {
 	sleep 0.5	# let it open its netlink socket
 }
 
+# hvg_udev_apply SYSPATH: run the packaged udev rules (packaging/udev/) on
+# a device, as udevd does on an installed guest when the device is added.
+# Returns 2 when there is no udevadm.
+hvg_udev_apply() {
+	command -v udevadm >/dev/null || return 2
+	mkdir -p /run/udev/rules.d &&
+		cp "$HVG_REPO"/packaging/udev/*.rules /run/udev/rules.d/ &&
+		udevadm test --action=add "$1" >/tmp/hvg-udev.log 2>&1
+}
+
 hvg_demo() {
 	# vm.sh --installed did it already (quickly, outside the VM).
 	case $(modinfo -F filename hv_vmbus 2>/dev/null) in
@@ -179,6 +189,9 @@ hvg_demo() {
 	for _d in /sys/bus/vmbus/devices/*; do
 		wait_for "test -e $_d/driver" 10 ||
 			echo "hvg_demo: no driver bound to $(cat "$_d/class_id")" >&2
+	done
+	for _b in /sys/block/sd*; do
+		[ -e "$_b" ] && hvg_udev_apply "$_b"
 	done
 	_hvg_demo_net
 	_hvg_demo_kvpd

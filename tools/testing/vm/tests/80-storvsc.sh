@@ -248,8 +248,19 @@ state_is_open() {
 	return 1
 }
 
+# The rule the packages install: the disk gets no I/O scheduler.
+udev_rule() {
+	hvg_udev_apply "/sys/block/$SD"
+	_rc=$?
+	[ "$_rc" = 2 ] && return 2
+	grep -q '\[none\]' "/sys/block/$SD/queue/scheduler" && return 0
+	ktap_diag "scheduler: $(cat "/sys/block/$SD/queue/scheduler") (udevadm test: $_rc)"
+	ktap_diag "$(tail -n 3 /tmp/hvg-udev.log)"
+	return 1
+}
+
 mkdir -p $MNT $W
-ktap_plan 14
+ktap_plan 15
 if ! load; then
 	ktap_fail "load hv_vmbus, hvsim, hv_storvsc and add a 64 MiB disk"
 	ktap_done
@@ -257,6 +268,11 @@ fi
 ktap_ok "load hv_vmbus, hvsim, hv_storvsc and add a 64 MiB disk ($DEV)"
 ktap_check "$DEV has the right size" disk_size
 ktap_check "queue limits follow the negotiated properties" limits
+if command -v udevadm >/dev/null; then
+	ktap_check "the packaged udev rule leaves the disk without I/O scheduler" udev_rule
+else
+	ktap_skip "the packaged udev rule (no udevadm)"
+fi
 ktap_check "raw direct I/O reads back what was written" raw_roundtrip
 ktap_check "ext4: mkfs, write, fsck clean, read back identical" fs_roundtrip
 if command -v fio >/dev/null; then
