@@ -467,7 +467,9 @@ int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
  *	0 to consume it, -ENOSPC to stop until the guest makes room, -ENOMEM
  * @budget: packets per call
  *
- * A ring the guest corrupted stops the channel.
+ * A ring the guest corrupted stops the channel.  While packets come, the
+ * guest->host ring stays masked (the guest does not signal); it is
+ * unmasked when the ring is found empty or the service must wait.
  *
  * Return: true if packets are left (call again).
  */
@@ -481,12 +483,19 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 	unsigned int n;
 	int ret = 0;
 
+	hvsim_ring_mask(&chan->in);
 	for (n = 0; n < budget; n++) {
 		const struct vmpacket_descriptor *d;
 		u32 len;
 		u8 *pkt;
 
 		ret = hvsim_ring_peek(&chan->in, &desc);
+		if (ret == -EAGAIN && hvsim_ring_unmask(&chan->in)) {
+			hvsim_ring_mask(&chan->in);
+			ret = hvsim_ring_peek(&chan->in, &desc);
+			if (ret == -EAGAIN)	/* its index went back: its signal */
+				hvsim_ring_unmask(&chan->in);
+		}
 		if (ret)
 			break;
 		len = chan->in.pkt_len;
@@ -516,7 +525,11 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 		hvsim_chan_broken(chan, chan->in.err ? chan->in.err : chan->out.err);
 	if (signal)
 		hvsim_signal_guest(chan);
-	return !chan->broken && (n == budget || ret == -ENOMEM);
+	if (!chan->broken && (n == budget || ret == -ENOMEM))
+		return true;	/* serviced again at once: stays masked */
+	if (ret != -EAGAIN)
+		hvsim_ring_unmask(&chan->in);
+	return false;
 }
 
 /**

@@ -269,6 +269,8 @@ int hvsim_ring_init(struct hvsim_ring *r, void *base, u32 npages, bool in);
 int hvsim_ring_peek(struct hvsim_ring *r, struct vmpacket_descriptor *desc);
 void hvsim_ring_copy(const struct hvsim_ring *r, u32 skip, void *buf, u32 len);
 bool hvsim_ring_consume(struct hvsim_ring *r);
+void hvsim_ring_mask(struct hvsim_ring *r);
+bool hvsim_ring_unmask(struct hvsim_ring *r);
 int hvsim_ring_write(struct hvsim_ring *r, const struct kvec *kv,
 		     unsigned int nkv, bool *signal);
 int hvsim_ring_room(struct hvsim_ring *r, u32 len);

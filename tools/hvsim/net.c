@@ -317,9 +317,12 @@ static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area)
 	return len;
 }
 
-/* Message @i of the batch: RNDIS header, @plen bytes of PPIs, @dlen of data. */
+/*
+ * Message @i of the batch: RNDIS header, @plen bytes of PPIs, then @dlen
+ * bytes of @skb from @off (copied from its fragments when delivered).
+ */
 static void hvsim_net_msg(struct hvsim_net_queue *q, u32 i, u32 plen,
-			  const u8 *data, u32 dlen)
+			  const struct sk_buff *skb, u32 off, u32 dlen)
 {
 	struct rndis_hdr h = { .type = RNDIS_MSG_PACKET };
 	struct rndis_packet p = {
@@ -337,7 +340,8 @@ static void hvsim_net_msg(struct hvsim_net_queue *q, u32 i, u32 plen,
 	memcpy(hdr + sizeof(h), &p, sizeof(p));
 	q->msgs[i].hdr = hdr;
 	q->msgs[i].hlen = RNDIS_PKT_HDR_LEN + plen;
-	q->msgs[i].data = data;
+	q->msgs[i].skb = skb;
+	q->msgs[i].off = off;
 	q->msgs[i].dlen = dlen;
 }
 
@@ -347,9 +351,9 @@ static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 {
 	u32 plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
 
-	if (plen == U32_MAX || skb_linearize(skb))
+	if (plen == U32_MAX)
 		return false;
-	hvsim_net_msg(q, i, plen, skb->data, skb->len);
+	hvsim_net_msg(q, i, plen, skb, 0, skb->len);
 	return true;
 }
 
@@ -395,7 +399,7 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 	/* The checksum then covers the whole frame, as in the headers. */
 	skb_gso_reset(skb);
 	plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
-	if (plen == U32_MAX || skb_linearize(skb))
+	if (plen == U32_MAX)
 		return 0;
 	nfrag = DIV_ROUND_UP(skb->len, room);
 	for (f = 0; f < nfrag; f++) {
@@ -412,7 +416,7 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 			id.flag |= RNDIS_PKTINFO_LAST_FRAG;
 		memcpy(area, &ppi, sizeof(ppi));
 		memcpy(area + sizeof(ppi), &id, sizeof(id));
-		hvsim_net_msg(q, i + f, fp + RNDIS_PPI_LEN, skb->data + off,
+		hvsim_net_msg(q, i + f, fp + RNDIS_PPI_LEN, skb, off,
 			      min(room, skb->len - off));
 	}
 	n->st.rsc_frames++;

@@ -52,7 +52,8 @@ struct hvsim_net_stats {
 struct hvsim_net_msg {
 	const void *hdr;
 	u32 hlen;
-	const void *data;		/* or NULL */
+	const struct sk_buff *skb;	/* the data: dlen bytes from off, or NULL */
+	u32 off;
 	u32 dlen;
 };
 

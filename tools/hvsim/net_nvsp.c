@@ -474,7 +474,8 @@ u32 hvsim_net_free_slots_for_data(const struct hvsim_net *n)
  * is the first slot, and the guest's completion frees them all.
  *
  * Return: 0; -ENOSPC if no slot or no ring room (retry once the guest
- * completes or reads); -ENODEV without a receive buffer; -E2BIG; -EIO.
+ * completes or reads); -ENODEV without a receive buffer; -E2BIG; -EIO;
+ * -EINVAL if a frame is shorter than its messages say.
  */
 int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
 		      const struct hvsim_net_msg *msgs, u32 count, bool *signal)
@@ -515,8 +516,10 @@ int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
 	for (i = 0; i < count; i++) {
 		dst = (u8 *)g->va + slots[i] * n->slot_size;
 		memcpy(dst, msgs[i].hdr, msgs[i].hlen);
-		if (msgs[i].dlen)
-			memcpy(dst + msgs[i].hlen, msgs[i].data, msgs[i].dlen);
+		if (msgs[i].dlen &&
+		    skb_copy_bits(msgs[i].skb, msgs[i].off, dst + msgs[i].hlen,
+				  msgs[i].dlen))
+			return -EINVAL;
 		r[i].byte_count = msgs[i].hlen + msgs[i].dlen;
 		r[i].byte_offset = slots[i] * n->slot_size;
 	}

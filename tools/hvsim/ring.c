@@ -166,6 +166,37 @@ bool hvsim_ring_consume(struct hvsim_ring *r)
 	return room > pending && room - freed <= pending;
 }
 
+/**
+ * hvsim_ring_mask() - the host reads on: the guest need not signal
+ * @r: the guest->host ring
+ *
+ * A producer signals only a consumer that has not masked its interrupt,
+ * so a host servicing a busy ring is not signalled for every packet.
+ */
+void hvsim_ring_mask(struct hvsim_ring *r)
+{
+	WRITE_ONCE(r->hdr->interrupt_mask, 1);
+}
+
+/**
+ * hvsim_ring_unmask() - ask for signals again, after finding the ring empty
+ * @r: the guest->host ring
+ *
+ * Return: true if the guest wrote a packet while the mask was up: it did
+ * not signal for it, so the caller must read on.
+ */
+bool hvsim_ring_unmask(struct hvsim_ring *r)
+{
+	WRITE_ONCE(r->hdr->interrupt_mask, 0);
+	/*
+	 * Pairs with the guest's barrier between publishing write_index and
+	 * reading the mask: either it sees the mask down and signals, or we
+	 * see its index here.
+	 */
+	smp_mb();
+	return READ_ONCE(r->hdr->write_index) != r->priv;
+}
+
 /* Producer side: the host->guest ring ----------------------------------- */
 
 /* Whether @total bytes fit without filling the ring completely. */

@@ -65,13 +65,15 @@ profile() {	# $1 label, then iperf3 client options
 	shift
 	ip netns exec $NS iperf3 -s -1 -D -B 10.97.0.1 >/dev/null 2>&1
 	sleep 1
-	iperf3 -c 10.97.0.1 -t "$T" "$@" >/dev/null 2>&1 &
-	sleep 1
-	perf record -q -e cpu-clock -a -o /tmp/perf.data -- sleep $((T - 2)) >/dev/null 2>&1
-	wait
-	echo "-- profile: $_l (top symbols, all CPUs)"
-	perf report -q -i /tmp/perf.data --no-children --sort sym 2>/dev/null |
-		head -25
+	# perf takes seconds to start under TCG: it runs the client itself, so
+	# that the samples cover the transfer and nothing else.
+	perf record -q -e cpu-clock -a -g -o /tmp/perf.data -- \
+		iperf3 -c 10.97.0.1 -t "$T" "$@" >/dev/null 2>&1
+	echo "-- profile: $_l (top symbols, all CPUs; then by command)"
+	perf report -q -i /tmp/perf.data --no-children --sort sym -g none 2>/dev/null |
+		grep -v '^$' | head -40
+	perf report -q -i /tmp/perf.data --no-children --sort comm -g none 2>/dev/null |
+		grep -v '^$' | head -8
 }
 
 # netvsc + hvsim; $1: hv_netvsc parameters
