@@ -499,7 +499,7 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 		if (ret)
 			break;
 		len = chan->in.pkt_len;
-		pkt = kvmalloc(len, GFP_KERNEL);
+		pkt = len <= sizeof(chan->pkt) ? chan->pkt : kvmalloc(len, GFP_KERNEL);
 		if (!pkt) {
 			ret = -ENOMEM;
 			break;
@@ -513,7 +513,8 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 		} else {
 			ret = packet(chan, pkt, len, &signal);
 		}
-		kvfree(pkt);
+		if (pkt != chan->pkt)
+			kvfree(pkt);
 		if (ret)
 			break;
 		if (hvsim_ring_consume(&chan->in))

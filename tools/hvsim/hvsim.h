@@ -32,6 +32,7 @@
 #define HVSIM_GPADL_MAX_PAGES	16384	/* 64 MiB with 4 KiB pages */
 #define HVSIM_IN_QUEUE_MAX	64	/* guest messages not yet processed */
 #define HVSIM_OUT_QUEUE_MAX	4096	/* host messages not yet delivered */
+#define HVSIM_PKT_INLINE	1024	/* guest packets copied without kmalloc */
 
 /* NTSTATUS values the host puts into failure replies */
 #define HVSIM_STATUS_UNSUCCESSFUL	0xc0000001
@@ -135,6 +136,7 @@ struct hvsim_chan {
 	u64 served;			/* packets the service answered */
 	void *priv;			/* the service's */
 	struct work_struct work;	/* service the rings */
+	u8 pkt[HVSIM_PKT_INLINE];	/* copy of the packet being serviced */
 };
 
 struct hvsim_msg {
