@@ -557,6 +557,10 @@ static void netvsc_rx_apply(struct netvsc_chan *ch, struct sk_buff *skb,
 	u32 bad = ri->csum & (NDIS_CSUM_RX_TCP_BAD | NDIS_CSUM_RX_UDP_BAD |
 			      NDIS_CSUM_RX_IP_BAD);
 
+	/*
+	 * A coalesced frame may also say the field holds no valid value
+	 * (NDIS_CSUM_RX_*_VALUE_INVALID): its data was checked all the same.
+	 */
 	if ((ndev->features & NETIF_F_RXCSUM) && ok && !bad) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 		ch->rx_stats.csum_ok++;

@@ -334,6 +334,8 @@ struct rndis_pktinfo_id {
 #define NDIS_CSUM_RX_TCP_OK	BIT(3)
 #define NDIS_CSUM_RX_UDP_OK	BIT(4)
 #define NDIS_CSUM_RX_IP_OK	BIT(5)
+#define NDIS_CSUM_RX_TCP_VALUE_INVALID BIT(7)	/* RSC: valid, field not */
+#define NDIS_CSUM_RX_IP_VALUE_INVALID BIT(8)
 
 /* 802.1Q info */
 #define NDIS_VLAN_ID_MASK	0xfff

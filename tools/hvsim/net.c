@@ -265,8 +265,28 @@ static void hvsim_net_close(struct hvsim_chan *chan)
 	hvsim_net_dev_carrier(n);
 }
 
-/* The per-packet info of a frame for the guest: checksum, VLAN, hash. */
-static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area)
+/* The receive checksum bits of @skb, if the guest takes them; else 0. */
+static u32 hvsim_net_rx_csum(const struct hvsim_net *n, const struct sk_buff *skb,
+			     bool tcp)
+{
+	u32 bit = tcp ? NDIS_CSUM_TX_TCP : NDIS_CSUM_TX_UDP;
+	u32 csum = tcp ? NDIS_CSUM_RX_TCP_OK : NDIS_CSUM_RX_UDP_OK;
+
+	if (skb->protocol == htons(ETH_P_IP))
+		csum |= NDIS_CSUM_RX_IP_OK;
+	else
+		bit <<= 8;
+	return n->rx_csum & bit ? csum : 0;
+}
+
+/*
+ * The per-packet info of a frame for the guest: checksum, VLAN, hash.
+ * A coalesced (RSC) frame whose TCP checksum the guest takes from the host
+ * is marked valid with an invalid value, as NDIS has RSC NICs do: its
+ * checksum is then never computed.  Every other frame gets a real one.
+ */
+static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area,
+			     bool rsc)
 {
 	struct rndis_ppi ppi = { .size = RNDIS_PPI_LEN, .ppi_offset = sizeof(ppi) };
 	struct hvsim_net_cb *cb = HVSIM_NET_CB(skb);
@@ -276,20 +296,13 @@ static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area)
 		/* Filled in by the "NIC" here: valid by construction. */
 		cb->csum_tcp = skb->csum_offset == offsetof(struct tcphdr, check);
 		cb->csum_udp = !cb->csum_tcp;
-		if (skb_checksum_help(skb))
+		if (rsc && cb->csum_tcp && hvsim_net_rx_csum(n, skb, true))
+			csum = NDIS_CSUM_RX_TCP_VALUE_INVALID;
+		else if (skb_checksum_help(skb))
 			return U32_MAX;
 	}
-	if (cb->csum_tcp || cb->csum_udp) {
-		u32 bit = cb->csum_tcp ? NDIS_CSUM_TX_TCP : NDIS_CSUM_TX_UDP;
-
-		csum = cb->csum_tcp ? NDIS_CSUM_RX_TCP_OK : NDIS_CSUM_RX_UDP_OK;
-		if (skb->protocol == htons(ETH_P_IP))
-			csum |= NDIS_CSUM_RX_IP_OK;
-		else
-			bit <<= 8;
-		if (!(n->rx_csum & bit))
-			csum = 0;
-	}
+	if (cb->csum_tcp || cb->csum_udp)
+		csum = hvsim_net_rx_csum(n, skb, cb->csum_tcp) | csum;
 	if (csum) {
 		ppi.type = RNDIS_PPI_CSUM;
 		memcpy(area + len, &ppi, sizeof(ppi));
@@ -349,7 +362,7 @@ static void hvsim_net_msg(struct hvsim_net_queue *q, u32 i, u32 plen,
 static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 			    u32 i, struct sk_buff *skb)
 {
-	u32 plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
+	u32 plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN, false);
 
 	if (plen == U32_MAX)
 		return false;
@@ -396,9 +409,9 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 		HVSIM_NET_CB(skb)->bad_rsc = true;
 	}
 	HVSIM_NET_CB(skb)->rsc = true;
-	/* The checksum then covers the whole frame, as in the headers. */
+	/* A checksum computed then covers the whole frame, as the headers. */
 	skb_gso_reset(skb);
-	plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN);
+	plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN, true);
 	if (plen == U32_MAX)
 		return 0;
 	nfrag = DIV_ROUND_UP(skb->len, room);
