@@ -35,6 +35,9 @@
 #define NETVSC_SUBCHAN_TIMEOUT	(10 * HZ)
 #define NETVSC_MAX_RANGES	562	/* per transfer-page packet, with RSC */
 #define NETVSC_RSC_MAX_LEN	(SZ_64K + VLAN_ETH_HLEN)	/* a coalesced frame */
+#define NETVSC_RX_LINEAR_MAX	2048	/* larger frames go into pool pages */
+#define NETVSC_RX_HEAD		256	/* of those, bytes copied to skb->data */
+#define NETVSC_RX_POOL_PAGES	1024	/* pages a channel's pool keeps */
 
 /* Completion cookies: an skb pointer (8-aligned) or a tagged value. */
 #define NETVSC_CK_SECTION	1
@@ -98,6 +101,7 @@ struct netvsc_chan {
 	struct netvsc_frag *frags;
 	u32 nfrags, frags_len;
 	struct netvsc_rx_info frags_ri;
+	struct page_pool *pool;		/* pages of large frames, recycled */
 
 	atomic_t tx_inflight;
 	bool tx_done;			/* NAPI: a send completed this poll */

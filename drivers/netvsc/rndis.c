@@ -576,21 +576,70 @@ static void netvsc_rx_apply(struct netvsc_chan *ch, struct sk_buff *skb,
 	}
 }
 
+/* Copy @len bytes of a frame's pieces to @dst, from where @frag/@off point. */
+static void netvsc_rx_copy(const struct netvsc_frag **frag, u32 *off, u8 *dst,
+			   u32 len)
+{
+	while (len) {
+		u32 n = min(len, (*frag)->len - *off);
+
+		memcpy(dst, (*frag)->data + *off, n);
+		dst += n;
+		len -= n;
+		*off += n;
+		if (*off == (*frag)->len) {
+			(*frag)++;
+			*off = 0;
+		}
+	}
+}
+
+/*
+ * The skb of a frame of @len bytes in @frag: small ones in skb->data; the
+ * headers of large ones there and the rest in pages of the channel's pool.
+ * Those come back to the pool when the stack is done, so a large frame
+ * costs no new (and, with init_on_alloc, zeroed) 64 KiB buffer.
+ */
+static struct sk_buff *netvsc_rx_skb(struct netvsc_chan *ch,
+				     const struct netvsc_frag *frag, u32 len)
+{
+	u32 off = 0, head = len, i, n;
+	struct sk_buff *skb;
+	struct page *page;
+
+	if (len > NETVSC_RX_LINEAR_MAX &&
+	    DIV_ROUND_UP(len - NETVSC_RX_HEAD, PAGE_SIZE) <= MAX_SKB_FRAGS)
+		head = NETVSC_RX_HEAD;
+	skb = napi_alloc_skb(&ch->napi, head);
+	if (!skb)
+		return NULL;
+	netvsc_rx_copy(&frag, &off, skb_put(skb, head), head);
+	for (i = 0, len -= head; len; i++, len -= n) {
+		page = page_pool_dev_alloc_pages(ch->pool);
+		if (!page) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		n = min_t(u32, len, PAGE_SIZE);
+		netvsc_rx_copy(&frag, &off, page_address(page), n);
+		skb_add_rx_frag(skb, i, page, 0, n, PAGE_SIZE);
+		hvg_skb_pool_page(ch->pool, skb, page);
+	}
+	return skb;
+}
+
 /* Hand a frame to the stack: @nfrag pieces, @len bytes in all. */
 static void netvsc_rx_frame(struct netvsc_chan *ch, const struct netvsc_frag *frag,
 			    u32 nfrag, u32 len, const struct netvsc_rx_info *ri)
 {
 	struct netvsc_dev *nd = ch->nd;
 	struct sk_buff *skb;
-	u32 i;
 
-	skb = napi_alloc_skb(&ch->napi, len);
+	skb = netvsc_rx_skb(ch, frag, len);
 	if (!skb) {
 		atomic_long_inc(&nd->rx_dropped);
 		return;
 	}
-	for (i = 0; i < nfrag; i++)
-		skb_put_data(skb, frag[i].data, frag[i].len);
 	skb->protocol = eth_type_trans(skb, nd->ndev);
 	skb_record_rx_queue(skb, ch->idx);
 	u64_stats_update_begin(&ch->rx_stats.syncp);

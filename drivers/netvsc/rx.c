@@ -201,11 +201,20 @@ int netvsc_poll(struct napi_struct *napi, int budget)
  */
 int netvsc_rx_init(struct netvsc_chan *ch)
 {
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = NETVSC_RX_POOL_PAGES,
+		.nid = NUMA_NO_NODE,
+	};
+
 	ch->pkt_len = NETVSC_RING_BYTES;
 	ch->pkt = kvmalloc(ch->pkt_len, GFP_KERNEL);
 	ch->frags = kvmalloc_array(NETVSC_MAX_RANGES, sizeof(*ch->frags), GFP_KERNEL);
 	ch->nfrags = 0;
-	if (!ch->pkt || !ch->frags) {
+	ch->pool = page_pool_create(&pp);
+	if (IS_ERR(ch->pool))
+		ch->pool = NULL;
+	if (!ch->pkt || !ch->frags || !ch->pool) {
 		netvsc_rx_free(ch);
 		return -ENOMEM;
 	}
@@ -231,6 +240,9 @@ void netvsc_rx_free(struct netvsc_chan *ch)
 	kvfree(ch->pkt);
 	kvfree(ch->pend);
 	kvfree(ch->frags);
+	/* Pages still in the stack's skbs come back to the pool, then go. */
+	page_pool_destroy(ch->pool);
+	ch->pool = NULL;
 	ch->pkt = NULL;
 	ch->pend = NULL;
 	ch->frags = NULL;

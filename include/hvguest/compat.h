@@ -134,6 +134,24 @@ static int pfx##_set_rxfh(struct net_device *ndev, const u32 *indir,	\
 }
 #endif
 
+/* The page_pool helpers moved to their own directory in 6.6. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/*
+ * A page of @pool becomes a fragment of @skb.  From 5.14 on the skb gives
+ * it back to the pool when freed; before, the pool lets go of it and the
+ * skb frees it as any page.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#define hvg_skb_pool_page(pool, skb, page) skb_mark_for_recycle(skb)
+#else
+#define hvg_skb_pool_page(pool, skb, page) page_pool_release_page(pool, page)
+#endif
+
 /* ---- packaging / kernel matrix (issue 6) ---------------------------------- */
 
 /* The get_unaligned_*() helpers moved from asm/ to linux/ in 6.12. */
