@@ -26,6 +26,8 @@
 #define HVSIM_NET_SEND_SECTION	6144	/* send-buffer section size */
 #define HVSIM_NET_MAX_MTU	9000
 #define HVSIM_NET_LSO_MAX	65536	/* largest large-send frame */
+#define HVSIM_NET_SKB_HEAD	256	/* frame bytes at least in skb->data */
+#define HVSIM_NET_POOL_PAGES	1024	/* pages the NIC's pool keeps */
 #define HVSIM_NET_BUDGET	64
 #define HVSIM_NET_CTRL_SLOTS	4	/* receive slots kept for RNDIS replies */
 #define HVSIM_NET_MAX_QUEUES	(HVSIM_MAX_SUBCHANNELS + 1)
@@ -71,6 +73,7 @@ struct hvsim_net_queue {
 struct hvsim_net {
 	struct hvsim_dev *dev;
 	struct net_device *ndev;	/* host side: hvsim<id> */
+	struct page_pool *pool;		/* pages of large guest frames (hvsim.lock) */
 
 	spinlock_t lock;		/* q[].chan, rss_*, rx_dropped (rxq: its own) */
 	struct hvsim_net_queue q[HVSIM_NET_MAX_QUEUES];

@@ -103,6 +103,43 @@ static bool hvsim_net_apply_meta(struct sk_buff *skb,
 	return true;
 }
 
+/*
+ * The host skb of a guest frame: small ones linear; of large ones the
+ * headers (and the checksum field the guest points at) in skb->data, the
+ * rest in pages of the NIC's pool, which come back when the host stack is
+ * done.  NULL when out of memory.
+ */
+static struct sk_buff *hvsim_net_dev_skb(struct hvsim_net *n,
+					 const struct hvsim_net_src *src,
+					 u32 off, u32 len,
+					 const struct hvsim_net_meta *meta)
+{
+	u32 head = max_t(u32, HVSIM_NET_SKB_HEAD,
+			 meta->csum_start + meta->csum_off + sizeof(__sum16));
+	u32 done, i, cnt;
+	struct sk_buff *skb;
+	struct page *page;
+
+	if (len <= head || DIV_ROUND_UP(len - head, PAGE_SIZE) > MAX_SKB_FRAGS)
+		head = len;
+	skb = netdev_alloc_skb_ip_align(n->ndev, head);
+	if (!skb)
+		return NULL;
+	hvsim_net_src_copy(src, off, skb_put(skb, head), head);
+	for (i = 0, done = head; done < len; i++, done += cnt) {
+		page = page_pool_dev_alloc_pages(n->pool);
+		if (!page) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		cnt = min_t(u32, len - done, PAGE_SIZE);
+		hvsim_net_src_copy(src, off + done, page_address(page), cnt);
+		skb_add_rx_frag(skb, i, page, 0, cnt, PAGE_SIZE);
+		hvg_skb_pool_page(n->pool, skb, page);
+	}
+	return skb;
+}
+
 /**
  * hvsim_net_dev_rx() - hand a frame the guest sent to the host netdev
  * @n: the NIC
@@ -117,12 +154,11 @@ void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
 	struct net_device *ndev = n->ndev;
 	struct sk_buff *skb;
 
-	skb = netdev_alloc_skb_ip_align(ndev, len);
+	skb = hvsim_net_dev_skb(n, src, off, len, meta);
 	if (!skb) {
 		ndev->stats.rx_dropped++;
 		return;
 	}
-	hvsim_net_src_copy(src, off, skb_put(skb, len), len);
 	if (!hvsim_net_apply_meta(skb, meta)) {
 		pr_err_ratelimited("hvsim: net%u: checksum offset outside the frame\n",
 				   n->dev->id);
@@ -138,13 +174,26 @@ void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
 
 int hvsim_net_dev_create(struct hvsim_net *n)
 {
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = HVSIM_NET_POOL_PAGES,
+		.nid = NUMA_NO_NODE,
+	};
 	struct net_device *ndev;
 	int ret;
 
+	n->pool = page_pool_create(&pp);
+	if (IS_ERR(n->pool)) {
+		ret = PTR_ERR(n->pool);
+		n->pool = NULL;
+		return ret;
+	}
 	ndev = alloc_netdev(sizeof(struct hvsim_net_ndev), "hvsim%d",
 			    NET_NAME_ENUM, ether_setup);
-	if (!ndev)
-		return -ENOMEM;
+	if (!ndev) {
+		ret = -ENOMEM;
+		goto err_pool;
+	}
 	snprintf(ndev->name, IFNAMSIZ, "hvsim%u", n->dev->id);
 	((struct hvsim_net_ndev *)netdev_priv(ndev))->n = n;
 	ndev->netdev_ops = &hvsim_ndev_ops;
@@ -160,10 +209,13 @@ int hvsim_net_dev_create(struct hvsim_net *n)
 	netif_carrier_off(ndev);
 	n->ndev = ndev;
 	ret = register_netdev(ndev);
-	if (ret) {
-		free_netdev(ndev);
-		n->ndev = NULL;
-	}
+	if (!ret)
+		return 0;
+	free_netdev(ndev);
+	n->ndev = NULL;
+err_pool:
+	page_pool_destroy(n->pool);
+	n->pool = NULL;
 	return ret;
 }
 
@@ -174,4 +226,7 @@ void hvsim_net_dev_destroy(struct hvsim_net *n)
 	unregister_netdev(n->ndev);
 	free_netdev(n->ndev);
 	n->ndev = NULL;
+	/* Pages still in host skbs come back to the pool, then go. */
+	page_pool_destroy(n->pool);
+	n->pool = NULL;
 }
