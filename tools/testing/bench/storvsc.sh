@@ -6,7 +6,10 @@
 # the brd RAM disk, the in-kernel ceiling, and prints the ratios; with one
 # fio job, then one job per CPU on one channel and on one channel per CPU
 # (a hardware queue each).  The disk gets the packaged udev rule, as on an
-# installed guest.  No assertions: the figures are for the reader.
+# installed guest.  scsi_debug with no delay, a SCSI disk that answers
+# inside queuecommand (no transport, no host, no interrupt), gives the
+# ceiling of any SCSI driver in the same VM: its own column, and storvsc's
+# ratio to it.  No assertions: the figures are for the reader.
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
 SIZE_MB=64
@@ -33,7 +36,9 @@ fio_run() {
 }
 
 ratio() {	# a/b with two decimals
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && b > 0) printf "%.2f", a / b
+		else print "n/a" }'
 }
 
 # setup HVSIM_PARAMS STORVSC_PARAMS DEVICE_ARGS: load and wait for the disk
@@ -57,8 +62,19 @@ teardown() {
 	hvg_unload
 }
 
-row() {	# label value brd-value
-	printf '%-44s %10s %10s %7s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+row() {	# label value brd-value scsi_debug-value
+	printf '%-44s %10s %10s %6s %10s %6s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" \
+		"$4" "$(ratio "$2" "$4")"
+}
+
+# sdebug_disk: the scsi_debug disk, without an I/O scheduler, or nothing
+sdebug_disk() {
+	modprobe scsi_debug dev_size_mb=$SIZE_MB delay=0 max_luns=1 2>/dev/null || return
+	wait_for 'ls /sys/bus/pseudo/drivers/scsi_debug/adapter0/host*/target*/*/block/* >/dev/null 2>&1' 10 ||
+		return
+	_b=$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter0/host*/target*/*/block/ | head -n 1)
+	echo none >"/sys/block/$_b/queue/scheduler"
+	echo "/dev/$_b"
 }
 
 CPUS=$(nproc)
@@ -69,18 +85,40 @@ b_iops=$(fio_run /dev/ram0 randread 4k 32 iops)
 b_bw=$(fio_run /dev/ram0 read 1M 8 bw)
 b_iops_n=$(fio_run /dev/ram0 randread 4k 32 iops "$CPUS")
 b_bw_n=$(fio_run /dev/ram0 read 1M 8 bw "$CPUS")
+s_iops=n/a s_bw=n/a s_iops_n=n/a s_bw_n=n/a
+modprobe sd_mod
+sdbg=$(sdebug_disk)
+if [ -b "$sdbg" ]; then
+	s_iops=$(fio_run "$sdbg" randread 4k 32 iops)
+	s_bw=$(fio_run "$sdbg" read 1M 8 bw)
+	s_iops_n=$(fio_run "$sdbg" randread 4k 32 iops "$CPUS")
+	s_bw_n=$(fio_run "$sdbg" read 1M 8 bw "$CPUS")
+	rmmod scsi_debug
+fi
 
-printf '%-44s %10s %10s %7s\n' "storvsc+hvsim vs brd" storvsc brd ratio
+printf '%-44s %10s %10s %6s\n' "SCSI ceiling: scsi_debug vs brd" scsi_debug brd ratio
+for r in "4k randread QD32 IOPS (1 job);$s_iops;$b_iops" "1M read QD8 KiB/s (1 job);$s_bw;$b_bw" \
+	"4k randread QD32 IOPS ($CPUS jobs);$s_iops_n;$b_iops_n" \
+	"1M read QD8 KiB/s ($CPUS jobs);$s_bw_n;$b_bw_n"; do
+	IFS=';' read -r label sv bv <<EOR
+$r
+EOR
+	printf '%-44s %10s %10s %6s\n' "$label" "$sv" "$bv" "$(ratio "$sv" "$bv")"
+done
+printf '%-44s %10s %10s %6s %10s %6s\n' "storvsc+hvsim vs brd and scsi_debug" storvsc brd ratio \
+	scsi_debug ratio
 for cfg in "monitor=1;;;1;1 ch, monitor, 1 job" "monitor=0;;;1;1 ch, event, 1 job" \
 	"monitor=0;;;$CPUS;1 ch, event, $CPUS jobs" \
 	"monitor=0;vcpus_per_subchannel=1;subchannels=$((CPUS - 1));$CPUS;$CPUS ch, event, $CPUS jobs"; do
 	IFS=';' read -r hp sp da jobs label <<EOC
 $cfg
 EOC
-	[ "$jobs" = 1 ] && bi=$b_iops bb=$b_bw || bi=$b_iops_n bb=$b_bw_n
+	[ "$jobs" = 1 ] && bi=$b_iops bb=$b_bw si=$s_iops sb=$s_bw ||
+		bi=$b_iops_n bb=$b_bw_n si=$s_iops_n sb=$s_bw_n
 	setup "$hp" "$sp" "$da" || exit 1
-	row "4k randread QD32 IOPS ($label)" "$(fio_run "$sd" randread 4k 32 iops "$jobs")" "$bi"
-	row "1M read QD8 KiB/s ($label)" "$(fio_run "$sd" read 1M 8 bw "$jobs")" "$bb"
+	row "4k randread QD32 IOPS ($label)" "$(fio_run "$sd" randread 4k 32 iops "$jobs")" \
+		"$bi" "$si"
+	row "1M read QD8 KiB/s ($label)" "$(fio_run "$sd" read 1M 8 bw "$jobs")" "$bb" "$sb"
 	teardown
 done
 rmmod brd
