@@ -136,8 +136,9 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 		   n->nvsp, n->rndis_up ? "up" : "down", n->filter, n->nslots,
 		   n->st.from_guest, n->st.to_guest, n->st.rx_dropped,
 		   n->st.bad_msgs, n->st.ctrl_msgs);
-	seq_printf(s, "rsc cap %d ip4 %d ip6 %d frames %llu segmented %llu\n",
-		   n->rsc_cap, n->rsc4, n->rsc6, n->st.rsc_frames, n->st.segmented);
+	seq_printf(s, "rsc cap %d ip4 %d ip6 %d frames %llu segmented %llu csum_unset %llu\n",
+		   n->rsc_cap, n->rsc4, n->rsc6, n->st.rsc_frames, n->st.segmented,
+		   n->st.csum_unset);
 	seq_printf(s, "rx_csum %#x\ncsum_marked %llu\nvlan_rx %llu\nvlan_tx %llu\n",
 		   n->rx_csum, n->st.csum_marked, n->st.vlan_rx, n->st.vlan_tx);
 	seq_printf(s, "mac %pM\nsubchannels %u\nrss %d", n->mac, n->subs, n->rss);
@@ -296,10 +297,12 @@ static u32 hvsim_net_rx_ppis(struct hvsim_net *n, struct sk_buff *skb, u8 *area,
 		/* Filled in by the "NIC" here: valid by construction. */
 		cb->csum_tcp = skb->csum_offset == offsetof(struct tcphdr, check);
 		cb->csum_udp = !cb->csum_tcp;
-		if (rsc && cb->csum_tcp && hvsim_net_rx_csum(n, skb, true))
+		if (rsc && cb->csum_tcp && hvsim_net_rx_csum(n, skb, true)) {
 			csum = NDIS_CSUM_RX_TCP_VALUE_INVALID;
-		else if (skb_checksum_help(skb))
+			n->st.csum_unset++;
+		} else if (skb_checksum_help(skb)) {
 			return U32_MAX;
+		}
 	}
 	if (cb->csum_tcp || cb->csum_udp)
 		csum = hvsim_net_rx_csum(n, skb, cb->csum_tcp) | csum;

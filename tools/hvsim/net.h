@@ -46,6 +46,7 @@ struct hvsim_net_stats {
 	u64 bad_msgs;		/* malformed NVSP/RNDIS from the guest */
 	u64 ctrl_msgs;		/* RNDIS control messages handled */
 	u64 csum_marked;	/* frames delivered with checksum verified */
+	u64 csum_unset;		/* of those, RSC frames whose checksum was never computed */
 	u64 vlan_rx, vlan_tx;	/* frames with a VLAN tag, each way */
 	u64 q_to_guest[HVSIM_NET_MAX_QUEUES];
 };
