@@ -412,7 +412,7 @@ static u32 hvsim_net_rsc_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 		HVSIM_NET_CB(skb)->bad_rsc = true;
 	}
 	HVSIM_NET_CB(skb)->rsc = true;
-	/* A checksum computed then covers the whole frame, as the headers. */
+	/* A checksum computed for it covers all the frame its headers describe. */
 	skb_gso_reset(skb);
 	plen = hvsim_net_rx_ppis(n, skb, q->hdrs[i] + RNDIS_PKT_HDR_LEN, true);
 	if (plen == U32_MAX)
