@@ -73,6 +73,7 @@ sdebug_disk() {
 	wait_for 'ls /sys/bus/pseudo/drivers/scsi_debug/adapter0/host*/target*/*/block/* >/dev/null 2>&1' 10 ||
 		return
 	_b=$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter0/host*/target*/*/block/ | head -n 1)
+	[ -n "$_b" ] || return
 	echo none >"/sys/block/$_b/queue/scheduler"
 	echo "/dev/$_b"
 }
@@ -96,15 +97,14 @@ if [ -b "$sdbg" ]; then
 	rmmod scsi_debug
 fi
 
+ceiling_row() {	# label scsi_debug-value brd-value
+	printf '%-44s %10s %10s %6s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+}
 printf '%-44s %10s %10s %6s\n' "SCSI ceiling: scsi_debug vs brd" scsi_debug brd ratio
-for r in "4k randread QD32 IOPS (1 job);$s_iops;$b_iops" "1M read QD8 KiB/s (1 job);$s_bw;$b_bw" \
-	"4k randread QD32 IOPS ($CPUS jobs);$s_iops_n;$b_iops_n" \
-	"1M read QD8 KiB/s ($CPUS jobs);$s_bw_n;$b_bw_n"; do
-	IFS=';' read -r label sv bv <<EOR
-$r
-EOR
-	printf '%-44s %10s %10s %6s\n' "$label" "$sv" "$bv" "$(ratio "$sv" "$bv")"
-done
+ceiling_row "4k randread QD32 IOPS (1 job)" "$s_iops" "$b_iops"
+ceiling_row "1M read QD8 KiB/s (1 job)" "$s_bw" "$b_bw"
+ceiling_row "4k randread QD32 IOPS ($CPUS jobs)" "$s_iops_n" "$b_iops_n"
+ceiling_row "1M read QD8 KiB/s ($CPUS jobs)" "$s_bw_n" "$b_bw_n"
 printf '%-44s %10s %10s %6s %10s %6s\n' "storvsc+hvsim vs brd and scsi_debug" storvsc brd ratio \
 	scsi_debug ratio
 for cfg in "monitor=1;;;1;1 ch, monitor, 1 job" "monitor=0;;;1;1 ch, event, 1 job" \
