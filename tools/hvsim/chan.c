@@ -3,8 +3,9 @@
  * The host's devices and channels: creation, offers, open and close,
  * rescind, and the work item that services an open channel.
  *
- * Everything here runs with hvsim.lock held, on the host workqueue or
- * before it has work.  Fields that atomic context looks at (the relid and
+ * Everything here runs with hvsim.lock held for writing, on the host
+ * workqueue or before it has work, but the service of a parallel channel
+ * (hvsim_chan_work).  Fields that atomic context looks at (the relid and
  * monitor tables, chan->state) are also written under chan_lock.
  */
 #include <linux/debugfs.h>
@@ -39,11 +40,23 @@ struct hvsim_chan *hvsim_chan_get(u32 relid)
 	return relid < VMBUS_MAX_CHANNEL_RELIDS ? hvsim.relids[relid] : NULL;
 }
 
+/**
+ * hvsim_chan_queue() - have a channel serviced
+ * @chan: a channel that is not freed
+ *
+ * The work does nothing unless the channel is open when it runs.
+ */
+void hvsim_chan_queue(struct hvsim_chan *chan)
+{
+	queue_work(chan->dev->svc->parallel ? hvsim.par_wq : hvsim.wq,
+		   &chan->work);
+}
+
 /* chan_lock held: have the channel serviced if it is open. */
 void hvsim_chan_kick_locked(struct hvsim_chan *chan)
 {
 	if (chan->state == HVSIM_CHAN_OPEN && !hvsim.dead)
-		queue_work(hvsim.wq, &chan->work);
+		hvsim_chan_queue(chan);
 }
 
 void hvsim_chan_broken(struct hvsim_chan *chan, const char *why)
@@ -53,15 +66,57 @@ void hvsim_chan_broken(struct hvsim_chan *chan, const char *why)
 	chan->broken = true;
 }
 
+/* With hvsim.lock held: service @chan if it is open; true if it wants more. */
+static bool hvsim_chan_run(struct hvsim_chan *chan)
+{
+	if (chan->state != HVSIM_CHAN_OPEN || chan->broken ||
+	    !chan->dev->svc->service(chan))
+		return false;
+	hvsim_chan_queue(chan);		/* budget used up, or exclusive */
+	return true;
+}
+
+/*
+ * The channel of a parallel service is serviced with hvsim.lock held for
+ * reading, until its service asks for the host to itself.  Either way the
+ * open channel, its device and its rings stay as they are while it runs.
+ */
 static void hvsim_chan_work(struct work_struct *work)
 {
 	struct hvsim_chan *chan = container_of(work, struct hvsim_chan, work);
+	bool shared;
 
-	mutex_lock(&hvsim.lock);
-	if (chan->state == HVSIM_CHAN_OPEN && !chan->broken &&
-	    chan->dev->svc->service(chan))
-		queue_work(hvsim.wq, &chan->work);	/* budget used up */
-	mutex_unlock(&hvsim.lock);
+	down_read(&hvsim.lock);
+	shared = chan->state == HVSIM_CHAN_OPEN && chan->dev->svc->parallel &&
+		 !chan->exclusive;
+	if (shared)
+		hvsim_chan_run(chan);
+	up_read(&hvsim.lock);
+	if (shared)
+		return;
+	down_write(&hvsim.lock);
+	chan->exclusive = true;
+	hvsim_chan_run(chan);
+	chan->exclusive = false;
+	up_write(&hvsim.lock);
+}
+
+/*
+ * Freed channels wait here for their work: it may be blocked on hvsim.lock,
+ * which hvsim_chan_free() holds, so it cannot be cancelled there.
+ */
+void hvsim_chan_reap(struct work_struct *work)
+{
+	struct hvsim_chan *chan, *tmp;
+	LIST_HEAD(dead);
+
+	spin_lock(&hvsim.dead_lock);
+	list_splice_init(&hvsim.dead_chans, &dead);
+	spin_unlock(&hvsim.dead_lock);
+	list_for_each_entry_safe(chan, tmp, &dead, dead) {
+		cancel_work_sync(&chan->work);
+		kfree(chan);
+	}
 }
 
 static int hvsim_relid_alloc(void)
@@ -192,7 +247,7 @@ int hvsim_chan_open(struct hvsim_chan *chan, struct hvsim_gpadl *g,
 	}
 	hvsim_set_state(chan, HVSIM_CHAN_OPEN);
 	hvsim_monitor_open(chan);
-	queue_work(hvsim.wq, &chan->work);	/* the guest may have written */
+	hvsim_chan_queue(chan);		/* the guest may have written */
 	return 0;
 }
 
@@ -231,13 +286,15 @@ void hvsim_chan_free(struct hvsim_chan *chan)
 	if (chan->monitorid != HVSIM_NO_MONITOR)
 		hvsim.monitored[chan->monitorid] = NULL;
 	spin_unlock_irq(&hvsim.chan_lock);
-	/* Ordered workqueue: the work is at most queued, never running. */
-	cancel_work_sync(&chan->work);
 	if (chan->monitorid != HVSIM_NO_MONITOR)
 		clear_bit(chan->monitorid, hvsim.monitor_ids);
 	hvsim_gpadl_drop_relid(chan->relid);
 	list_del(&chan->node);
-	kfree(chan);
+	/* Not open, out of the tables: nothing queues its work any more. */
+	spin_lock(&hvsim.dead_lock);
+	list_add_tail(&chan->dead, &hvsim.dead_chans);
+	spin_unlock(&hvsim.dead_lock);
+	schedule_work(&hvsim.reap_work);
 	if (!--dev->nchans && dev->rescinded)
 		hvsim_dev_free(dev);
 }
@@ -382,7 +439,7 @@ void hvsim_free_all(void)
 /* Fault injection: a descriptor the guest must refuse. */
 static void hvsim_bad_desc(struct vmpacket_descriptor *desc)
 {
-	if (hvsim.packet_flip++ & 1) {
+	if (atomic_inc_return(&hvsim.packet_flip) & 1) {
 		desc->offset8 = 1;
 		pr_info("hvsim: fault: reply with offset8 1\n");
 	} else {
@@ -464,7 +521,9 @@ int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
  * hvsim_chan_service() - feed the guest's packets to a service, in order
  * @chan: an open, healthy channel
  * @packet: handles one packet (a private copy, descriptor checked); returns
- *	0 to consume it, -ENOSPC to stop until the guest makes room, -ENOMEM
+ *	0 to consume it, -ENOSPC to stop until the guest makes room, -ENOMEM,
+ *	or for a parallel service -EBUSY to have it again with the host to
+ *	itself
  * @budget: packets per call
  *
  * A ring the guest corrupted stops the channel.  While packets come, the
@@ -526,7 +585,9 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 		hvsim_chan_broken(chan, chan->in.err ? chan->in.err : chan->out.err);
 	if (signal)
 		hvsim_signal_guest(chan);
-	if (!chan->broken && (n == budget || ret == -ENOMEM))
+	if (ret == -EBUSY)
+		chan->exclusive = true;
+	if (!chan->broken && (n == budget || ret == -ENOMEM || ret == -EBUSY))
 		return true;	/* serviced again at once: stays masked */
 	if (ret != -EAGAIN)
 		hvsim_ring_unmask(&chan->in);

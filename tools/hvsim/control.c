@@ -33,9 +33,9 @@ static void hvsim_cmd_work(struct work_struct *work)
 {
 	struct hvsim_cmd *cmd = container_of(work, struct hvsim_cmd, work);
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	cmd->ret = cmd->fn(cmd->arg, cmd->args);
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 }
 
 static int hvsim_run(int (*fn)(u32 arg, char *args), u32 arg, char *args)
@@ -117,7 +117,7 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 {
 	struct hvsim_chan *chan;
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	list_for_each_entry(chan, &hvsim.chans, node) {
 		seq_printf(s, "relid=%u class=%s instance=%pUl sub=%u state=%s",
 			   chan->relid, chan->dev->svc->name,
@@ -138,7 +138,7 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 			chan->dev->svc->show(s, chan);
 		seq_putc(s, '\n');
 	}
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_devices);
@@ -192,8 +192,8 @@ void hvsim_control_exit(void)
 	debugfs_remove_recursive(hvsim.debugfs);
 	hvsim.debugfs = NULL;
 	/* The devices' directories went with it. */
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	list_for_each_entry(dev, &hvsim.devs, node)
 		dev->dir = NULL;
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 }

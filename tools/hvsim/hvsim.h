@@ -3,12 +3,15 @@
  * hvsim: a simulated Hyper-V host beneath hv_vmbus.  Interfaces between the
  * files of the module.
  *
- * Locking: all host-side processing (channel messages, channel service,
- * control commands) runs on one ordered workqueue with hvsim.lock held, so
- * the host state needs no finer locking.  What the guest reaches from atomic
- * context has its own spinlocks: the inbound message queue (in_lock), the
- * SynIC pages and the outbound message queue (synic_lock), and the
- * relid/monitor lookup tables (chan_lock).
+ * Locking: host-side processing (channel messages, channel service,
+ * control commands) runs on one ordered workqueue with hvsim.lock held for
+ * writing, so the host state needs no finer locking.  The exception are the
+ * channels of parallel services (struct hvsim_service): they are serviced on
+ * a workqueue of their own, beside each other, with hvsim.lock held for
+ * reading; such a service guards what its channels share itself.  What the
+ * guest reaches from atomic context has its own spinlocks: the inbound
+ * message queue (in_lock), the SynIC pages and the outbound message queue
+ * (synic_lock), and the relid/monitor lookup tables (chan_lock).
  */
 #ifndef _HVSIM_H
 #define _HVSIM_H
@@ -17,7 +20,7 @@
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio.h>
@@ -63,6 +66,10 @@ struct seq_file;
  * @name: what `new_device` takes ("echo", ...)
  * @class_id: the offer's interface type GUID
  * @no_monitor: offer without a monitor id (the integration components)
+ * @parallel: @service may run with hvsim.lock held for reading, beside the
+ *	services of other channels; its packet handler returns -EBUSY for a
+ *	packet that needs the host to itself, and is called again for it with
+ *	hvsim.lock held for writing
  * @mmio_megabytes: MMIO space the offer asks for
  * @create: optional; parse @args ("key=value ..." or NULL) into dev->priv
  * @destroy: optional; free dev->priv once the last channel is gone
@@ -72,12 +79,14 @@ struct seq_file;
  *	and answer with hvsim_chan_send(); return true if packets are left
  * @show: optional; extra text for the `devices` line of @chan
  *
- * All callbacks run on the host workqueue with hvsim.lock held.
+ * All callbacks run with hvsim.lock held for writing, on the host
+ * workqueue, except @service of a @parallel service (see there).
  */
 struct hvsim_service {
 	const char *name;
 	guid_t class_id;
 	bool no_monitor;
+	bool parallel;
 	u16 mmio_megabytes;
 	int (*create)(struct hvsim_dev *dev, char *args);
 	void (*destroy)(struct hvsim_dev *dev);
@@ -128,6 +137,7 @@ struct hvsim_chan {
 	enum hvsim_chan_state state;
 	bool offered;			/* offer sent on this connection */
 	bool broken;			/* guest corrupted the ring */
+	bool exclusive;			/* service has, or wants, hvsim.lock for writing */
 	u32 target_vp;
 	u32 openid;
 	struct hvsim_gpadl *ring_gpadl;
@@ -136,6 +146,7 @@ struct hvsim_chan {
 	u64 served;			/* packets the service answered */
 	void *priv;			/* the service's */
 	struct work_struct work;	/* service the rings */
+	struct list_head dead;		/* in hvsim.dead_chans, once freed */
 	u8 pkt[HVSIM_PKT_INLINE];	/* copy of the packet being serviced */
 };
 
@@ -164,8 +175,13 @@ enum hvsim_fault {
 struct hvsim_cpu;
 
 struct hvsim {
-	struct mutex lock;		/* the host state below */
+	struct rw_semaphore lock;	/* the host state below */
 	struct workqueue_struct *wq;	/* ordered: all host processing */
+	struct workqueue_struct *par_wq;	/* channels of parallel services */
+
+	spinlock_t dead_lock;		/* dead_chans */
+	struct list_head dead_chans;	/* freed, their work still to cancel */
+	struct work_struct reap_work;
 
 	spinlock_t in_lock;		/* in_msgs, in_count */
 	struct list_head in_msgs;
@@ -203,7 +219,7 @@ struct hvsim {
 	atomic_t delay_ms;
 	unsigned int corrupt_flip;
 	unsigned int offer_flip;
-	unsigned int packet_flip;
+	atomic_t packet_flip;
 	struct dentry *debugfs;
 };
 
@@ -253,6 +269,8 @@ int hvsim_chan_open(struct hvsim_chan *chan, struct hvsim_gpadl *g,
 void hvsim_chan_close(struct hvsim_chan *chan);
 void hvsim_chan_free(struct hvsim_chan *chan);
 void hvsim_chan_kick_locked(struct hvsim_chan *chan);
+void hvsim_chan_queue(struct hvsim_chan *chan);
+void hvsim_chan_reap(struct work_struct *work);
 void hvsim_chan_broken(struct hvsim_chan *chan, const char *why);
 void hvsim_free_all(void);
 const char *hvsim_chan_state_str(const struct hvsim_chan *chan);

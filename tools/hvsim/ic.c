@@ -128,7 +128,7 @@ static void hvsim_ic_tx(struct work_struct *work)
 	unsigned long delay = MAX_JIFFY_OFFSET;
 	u8 *buf;
 
-	if (!mutex_trylock(&hvsim.lock)) {
+	if (!down_write_trylock(&hvsim.lock)) {
 		if (!READ_ONCE(hvsim.dead))
 			queue_delayed_work(system_wq, &ic->tx, 1);
 		return;
@@ -154,7 +154,7 @@ static void hvsim_ic_tx(struct work_struct *work)
 	if (delay != MAX_JIFFY_OFFSET)
 		queue_delayed_work(system_wq, &ic->tx, delay);
 out:
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 }
 
 /**

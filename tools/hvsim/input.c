@@ -108,7 +108,7 @@ int hvsim_input_queue(struct hvsim_input *in, const void *msg, u32 len)
 		m->len = len;
 		memcpy(m->data, msg, len);
 		in->injected++;
-		queue_work(hvsim.wq, &in->chan->work);
+		hvsim_chan_queue(in->chan);
 	}
 	spin_unlock(&in->lock);
 	return ret;

@@ -86,10 +86,13 @@ static int hvsim_check_params(void)
 
 static void hvsim_state_init(void)
 {
-	mutex_init(&hvsim.lock);
+	init_rwsem(&hvsim.lock);
 	spin_lock_init(&hvsim.in_lock);
 	spin_lock_init(&hvsim.synic_lock);
 	spin_lock_init(&hvsim.chan_lock);
+	spin_lock_init(&hvsim.dead_lock);
+	INIT_LIST_HEAD(&hvsim.dead_chans);
+	INIT_WORK(&hvsim.reap_work, hvsim_chan_reap);
 	INIT_LIST_HEAD(&hvsim.in_msgs);
 	INIT_LIST_HEAD(&hvsim.out_msgs);
 	INIT_LIST_HEAD(&hvsim.devs);
@@ -104,10 +107,10 @@ static int hvsim_add_devices(void)
 	unsigned int i;
 	int ret = 0;
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	for (i = 0; i < echo_devices && !ret; i++)
 		ret = PTR_ERR_OR_ZERO(hvsim_dev_add(&hvsim_echo_svc, NULL));
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	return ret;
 }
 
@@ -117,11 +120,14 @@ static void hvsim_teardown(void)
 	hvsim_control_exit();
 	hvsim_synic_stop();
 	drain_workqueue(hvsim.wq);
+	drain_workqueue(hvsim.par_wq);
 	hvsim_monitor_exit();
 	hvsim_synic_exit();
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	hvsim_free_all();
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
+	flush_work(&hvsim.reap_work);
+	destroy_workqueue(hvsim.par_wq);
 	destroy_workqueue(hvsim.wq);
 	hvsim_mmio_exit();
 }
@@ -136,11 +142,13 @@ static int __init hvsim_init(void)
 		return ret;
 	hvsim_state_init();
 	hvsim.wq = alloc_ordered_workqueue("hvsim", 0);
-	if (!hvsim.wq)
-		return -ENOMEM;
-	ret = hvsim_synic_init();
+	hvsim.par_wq = alloc_workqueue("hvsim_par", WQ_UNBOUND, 0);
+	ret = hvsim.wq && hvsim.par_wq ? hvsim_synic_init() : -ENOMEM;
 	if (ret) {
-		destroy_workqueue(hvsim.wq);
+		if (hvsim.par_wq)
+			destroy_workqueue(hvsim.par_wq);
+		if (hvsim.wq)
+			destroy_workqueue(hvsim.wq);
 		return ret;
 	}
 	hvsim_control_init();

@@ -79,7 +79,7 @@ static void hvsim_net_kick(struct hvsim_net *n)
 
 	spin_lock_irqsave(&n->lock, flags);
 	if (n->q[0].chan)
-		queue_work(hvsim.wq, &n->q[0].chan->work);
+		hvsim_chan_queue(n->q[0].chan);
 	spin_unlock_irqrestore(&n->lock, flags);
 }
 
@@ -93,12 +93,12 @@ static ssize_t hvsim_net_link_write(struct file *f, const char __user *ubuf,
 	ret = kstrtobool_from_user(ubuf, len, &up);
 	if (ret)
 		return ret;
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	if (n->link != up) {
 		n->link = up;
 		n->link_changed = true;
 	}
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	hvsim_net_dev_carrier(n);
 	hvsim_net_kick(n);
 	return len;
@@ -128,7 +128,7 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 
 	unsigned int i;
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	seq_printf(s, "offload tx_csum %#x lso4 %d lso6 %d\n", n->tx_csum, n->lso4,
 		   n->lso6);
 	seq_printf(s, "nvsp %#x\nrndis %s\nfilter %#x\nslots %u\nfrom_guest %llu\n"
@@ -155,7 +155,7 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 		seq_printf(s, " %u%s", skb_queue_len(&n->q[i].rxq),
 			   n->q[i].starved ? "s" : "");
 	seq_printf(s, "\nslots_used %u\n", n->slots_used);
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_net_stats);

@@ -48,7 +48,7 @@ static netdev_tx_t hvsim_ndev_xmit(struct sk_buff *skb, struct net_device *ndev)
 	ndev->stats.tx_packets++;
 	ndev->stats.tx_bytes += skb->len;
 	skb_queue_tail(&q->rxq, skb);
-	queue_work(hvsim.wq, &q->chan->work);
+	hvsim_chan_queue(q->chan);
 	spin_unlock_irqrestore(&n->lock, flags);
 	return NETDEV_TX_OK;
 }

@@ -368,7 +368,7 @@ static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 
 		if (q->starved && q->chan && q->chan != chan) {
 			q->starved = false;
-			queue_work(hvsim.wq, &q->chan->work);
+			hvsim_chan_queue(q->chan);
 		}
 	}
 }

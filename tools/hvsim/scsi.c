@@ -141,12 +141,7 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 	s->luns[0] = lun;
 	s->lun_size[0] = lun->size;
 	s->max_xfer = round_down(s->max_xfer, PAGE_SIZE);
-	s->bounce = kvmalloc(s->max_xfer, GFP_KERNEL);
-	if (!s->bounce) {
-		hvsim_scsi_lun_close(lun);
-		ret = -ENOMEM;
-		goto err;
-	}
+	spin_lock_init(&s->held_lock);
 	dev->priv = s;
 	hvsim_scsi_knobs(dev, s);
 	pr_info("hvsim: scsi: %llu MiB %s LUN\n", lun->size >> 20,
@@ -165,14 +160,23 @@ static void hvsim_scsi_destroy(struct hvsim_dev *dev)
 
 	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
 		hvsim_scsi_lun_close(s->luns[i]);
-	kvfree(s->bounce);
 	kfree(s);
 	dev->priv = NULL;
+}
+
+static int hvsim_scsi_open(struct hvsim_chan *chan)
+{
+	struct hvsim_scsi *s = chan->dev->priv;
+
+	chan->priv = kvmalloc(s->max_xfer, GFP_KERNEL);
+	return chan->priv ? 0 : -ENOMEM;
 }
 
 static void hvsim_scsi_close(struct hvsim_chan *chan)
 {
 	hvsim_scsi_drop_held(chan->dev->priv, chan);
+	kvfree(chan->priv);
+	chan->priv = NULL;
 }
 
 static bool hvsim_scsi_service(struct hvsim_chan *chan)
@@ -189,14 +193,17 @@ static void hvsim_scsi_show(struct seq_file *sf, struct hvsim_chan *chan)
 		n += !!s->luns[i];
 	seq_printf(sf, " vstor=%u.%u size=%llu luns=%u srbs=%llu errors=%llu resets=%llu",
 		   s->version >> 8, s->version & 0xff, s->luns[0]->size, n,
-		   s->srbs, s->errors, s->resets);
+		   atomic64_read(&s->srbs), atomic64_read(&s->errors),
+		   s->resets);
 }
 
 const struct hvsim_service hvsim_scsi_svc = {
 	.name = "scsi",
 	.class_id = VSTOR_SCSI_CLASS_GUID,
+	.parallel = true,
 	.create = hvsim_scsi_create,
 	.destroy = hvsim_scsi_destroy,
+	.open = hvsim_scsi_open,
 	.close = hvsim_scsi_close,
 	.service = hvsim_scsi_service,
 	.show = hvsim_scsi_show,

@@ -8,6 +8,7 @@
 #define _HVSIM_SCSI_H
 
 #include <linux/atomic.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "hvsim.h"
@@ -43,16 +44,22 @@ struct hvsim_scsi_held {
 	struct vstor_packet p;
 };
 
+/*
+ * The channels of a controller run their SRBs beside each other (the
+ * service is parallel): the LUN table, the version and the properties
+ * change only with the host to itself; the held SRBs have held_lock; each
+ * channel has its own bounce buffer (chan->priv).
+ */
 struct hvsim_scsi {
 	struct hvsim_dev *dev;
 	struct hvsim_scsi_lun *luns[HVSIM_SCSI_MAX_LUNS];	/* NULL: none */
 	u64 lun_size[HVSIM_SCSI_MAX_LUNS];	/* for readers without the lock */
-	u8 *bounce;		/* max_xfer bytes */
 	u32 max_version;	/* newest VSTOR version accepted */
 	u32 version;		/* negotiated, 0 before */
 	u32 max_xfer;		/* bytes per request */
 	u16 subchannels;	/* offered on request */
 	enum hvsim_scsi_discard discard;
+	spinlock_t held_lock;	/* held, nheld */
 	struct hvsim_scsi_held held[HVSIM_SCSI_MAX_HELD];
 	unsigned int nheld;
 	/* fault knobs (debugfs dev<N>/) */
@@ -66,8 +73,8 @@ struct hvsim_scsi {
 	atomic_t fault_srb_busy;	/* ... with SRB status BUSY */
 	atomic_t fault_swallow;	/* next N SRBs get no answer until a reset */
 	u32 delay_ms;		/* every SRB takes that long */
-	u64 srbs;		/* statistics */
-	u64 errors;
+	atomic64_t srbs;	/* statistics */
+	atomic64_t errors;
 	u64 resets;
 };
 
@@ -79,6 +86,7 @@ struct hvsim_scsi_cmd {
 	u8 cdb_len;
 	const struct hv_page_buffer *ranges;
 	u32 nranges;
+	u8 *bounce;		/* the channel's, max_xfer bytes */
 	u32 room;		/* bytes the guest offered */
 	u32 xfer;		/* bytes moved */
 	u8 scsi_status;

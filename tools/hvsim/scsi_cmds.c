@@ -69,7 +69,7 @@ void hvsim_scsi_sense(struct hvsim_scsi_cmd *c, u8 key, u8 asc, u8 ascq)
 	c->scsi_status = SAM_CHECK_CONDITION;
 	c->srb_status = VSTOR_SRB_ERROR | VSTOR_SRB_AUTOSENSE_VALID;
 	c->xfer = 0;
-	c->s->errors++;
+	atomic64_inc(&c->s->errors);
 }
 
 static void hvsim_scsi_sense_info(struct hvsim_scsi_cmd *c, u8 key, u8 asc,
@@ -311,8 +311,8 @@ static void hvsim_scsi_rw(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk,
 		return;
 	}
 	if (write)
-		hvsim_scsi_sg_copy(c, 0, s->bounce, len, false);
-	ret = hvsim_scsi_backing_rw(c->lun, lba * HVSIM_SCSI_BLOCK, s->bounce,
+		hvsim_scsi_sg_copy(c, 0, c->bounce, len, false);
+	ret = hvsim_scsi_backing_rw(c->lun, lba * HVSIM_SCSI_BLOCK, c->bounce,
 				    len, write);
 	if (ret) {
 		hvsim_scsi_sense_info(c, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR :
@@ -320,7 +320,7 @@ static void hvsim_scsi_rw(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk,
 		return;
 	}
 	if (!write)
-		hvsim_scsi_sg_copy(c, 0, s->bounce, len, true);
+		hvsim_scsi_sg_copy(c, 0, c->bounce, len, true);
 	else if ((c->cdb[1] & 0x08) && hvsim_scsi_backing_sync(c->lun))	/* FUA */
 		hvsim_scsi_sense(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR, 0);
 	if (!c->sense_len)
@@ -381,8 +381,8 @@ static void hvsim_scsi_write_same(struct hvsim_scsi_cmd *c, u64 lba,
 		hvsim_scsi_sense(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE, 0);
 		return;
 	}
-	hvsim_scsi_sg_copy(c, 0, s->bounce, HVSIM_SCSI_BLOCK, false);
-	zero = !memchr_inv(s->bounce, 0, HVSIM_SCSI_BLOCK);
+	hvsim_scsi_sg_copy(c, 0, c->bounce, HVSIM_SCSI_BLOCK, false);
+	zero = !memchr_inv(c->bounce, 0, HVSIM_SCSI_BLOCK);
 	if ((c->cdb[1] & 0x08) && unmap_ok && zero) {
 		if (hvsim_scsi_backing_discard(c->lun, lba * HVSIM_SCSI_BLOCK,
 					       (u64)nblk * HVSIM_SCSI_BLOCK))
@@ -392,13 +392,13 @@ static void hvsim_scsi_write_same(struct hvsim_scsi_cmd *c, u64 lba,
 		return;
 	}
 	for (i = 1; i < per; i++)
-		memcpy(s->bounce + i * HVSIM_SCSI_BLOCK, s->bounce,
+		memcpy(c->bounce + i * HVSIM_SCSI_BLOCK, c->bounce,
 		       HVSIM_SCSI_BLOCK);
 	while (nblk) {
 		u32 n = min(nblk, per);
 
 		if (hvsim_scsi_backing_rw(c->lun, lba * HVSIM_SCSI_BLOCK,
-					  s->bounce, n * HVSIM_SCSI_BLOCK, true)) {
+					  c->bounce, n * HVSIM_SCSI_BLOCK, true)) {
 			hvsim_scsi_sense_info(c, SK_MEDIUM_ERROR, ASC_WRITE_ERROR,
 					      lba);
 			return;
@@ -525,7 +525,7 @@ void hvsim_scsi_execute(struct hvsim_scsi_cmd *c)
 	c->srb_status = VSTOR_SRB_SUCCESS;
 	c->sense_len = 0;
 	c->xfer = 0;
-	c->s->srbs++;
+	atomic64_inc(&c->s->srbs);
 	if (hvsim_scsi_busy_fault(c))
 		return;
 	if (!need || c->cdb_len < need) {

@@ -109,7 +109,7 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 	struct hvsim_dev *dev;
 	int ret = -ENODEV;
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	dev = hvsim_scsi_dev_find(cmd->dev_id);
 	if (dev && cmd->add)
 		ret = hvsim_scsi_lun_add(dev->priv, cmd->lun, cmd->args);
@@ -117,7 +117,7 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 		ret = hvsim_scsi_lun_del(dev->priv, cmd->lun);
 	if (!ret)
 		hvsim_scsi_enumerate(dev);
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	if (ret)
 		pr_err("hvsim: scsi device %u: cannot %s LUN %u: %d\n",
 		       cmd->dev_id, cmd->add ? "add" : "remove", cmd->lun, ret);

@@ -96,8 +96,11 @@ static bool hvsim_scsi_hold(struct hvsim_scsi *s, struct hvsim_chan *chan,
 {
 	struct hvsim_scsi_held *h;
 
-	if (s->nheld == HVSIM_SCSI_MAX_HELD)
+	spin_lock(&s->held_lock);
+	if (s->nheld == HVSIM_SCSI_MAX_HELD) {
+		spin_unlock(&s->held_lock);
 		return false;
+	}
 	h = &s->held[s->nheld++];
 	h->chan = chan;
 	h->trans_id = trans_id;
@@ -108,6 +111,7 @@ static bool hvsim_scsi_hold(struct hvsim_scsi *s, struct hvsim_chan *chan,
 	h->p.srb.scsi_status = 0;
 	h->p.srb.sense_info_length = 0;
 	h->p.srb.data_transfer_length = 0;
+	spin_unlock(&s->held_lock);
 	pr_info("hvsim: scsi: fault: relid %u: SRB %#llx swallowed until a reset\n",
 		chan->relid, trans_id);
 	return true;
@@ -122,6 +126,7 @@ static void hvsim_scsi_reset(struct hvsim_scsi *s)
 	unsigned int i, kept = 0;
 
 	s->resets++;
+	spin_lock(&s->held_lock);
 	for (i = 0; i < s->nheld; i++) {
 		struct hvsim_scsi_held *h = &s->held[i];
 		struct kvec kv = { &h->p, hvsim_vstor_pkt_len(s) };
@@ -139,6 +144,7 @@ static void hvsim_scsi_reset(struct hvsim_scsi *s)
 		pr_info("hvsim: scsi: reset: %u swallowed SRBs completed\n",
 			s->nheld - kept);
 	s->nheld = kept;
+	spin_unlock(&s->held_lock);
 }
 
 /**
@@ -150,10 +156,12 @@ void hvsim_scsi_drop_held(struct hvsim_scsi *s, struct hvsim_chan *chan)
 {
 	unsigned int i, kept = 0;
 
+	spin_lock(&s->held_lock);
 	for (i = 0; i < s->nheld; i++)
 		if (s->held[i].chan != chan)
 			s->held[kept++] = s->held[i];
 	s->nheld = kept;
+	spin_unlock(&s->held_lock);
 }
 
 static void hvsim_vstor_props(struct hvsim_scsi *s, struct vstor_packet *p)
@@ -212,14 +220,15 @@ static void hvsim_vstor_op(struct hvsim_chan *chan, struct vstor_packet *p,
  * @len: its length
  * @signal: set when the guest must be signalled
  *
- * Return: 0 (consumed), -ENOSPC (the reply does not fit yet).
+ * Return: 0 (consumed), -ENOSPC (the reply does not fit yet), -EBUSY (not
+ * an SRB: again with the host to itself).
  */
 int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		      bool *signal)
 {
 	const struct vmpacket_descriptor *d = (const void *)pkt;
 	struct hvsim_scsi *s = chan->dev->priv;
-	struct hvsim_scsi_cmd c = { .s = s };
+	struct hvsim_scsi_cmd c = { .s = s, .bounce = chan->priv };
 	u32 off = d->offset8 * 8, plen = len - off;
 	struct vstor_packet p = { 0 };
 	u64 trans_id = d->trans_id;
@@ -240,6 +249,8 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	}
 	memcpy(&p, pkt + off, min_t(u32, plen, sizeof(p)));
 	srb = p.operation == VSTOR_OP_EXECUTE_SRB;
+	if (!srb && !chan->exclusive)
+		return -EBUSY;	/* changes the device: not beside SRBs */
 	if (srb && atomic_add_unless(&s->fault_swallow, -1, 0)) {
 		if (hvsim_scsi_hold(s, chan, trans_id, &p))
 			return 0;

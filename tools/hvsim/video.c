@@ -102,7 +102,7 @@ static int hvsim_video_state_show(struct seq_file *s, void *unused)
 	struct hvsim_video *v = s->private;
 	const struct synthvid_output_situation *o = &v->situ;
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	seq_printf(s, "version: %s\n", hvsim_video_version_str(v->version));
 	if (v->vram_gpa)
 		seq_printf(s, "vram: %#llx\n", v->vram_gpa);
@@ -119,7 +119,7 @@ static int hvsim_video_state_show(struct seq_file *s, void *unused)
 		   v->shape_w, v->shape_h, v->shapes);
 	seq_printf(s, "dirt_msgs: %llu\ndirt_rects: %llu\nlast_dirt_ns: %llu\nbad_msgs: %llu\n",
 		   v->dirt_msgs, v->dirt_rects, v->last_dirt_ns, v->bad_msgs);
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_video_state);

@@ -93,7 +93,7 @@ static int hvsim_video_ppm_open(struct inode *inode, struct file *file)
 	int hlen, ret = 0;
 	char hdr[32];
 
-	mutex_lock(&hvsim.lock);
+	down_write(&hvsim.lock);
 	if (!v->frame) {
 		ret = -ENODATA;
 		goto out;
@@ -114,7 +114,7 @@ static int hvsim_video_ppm_open(struct inode *inode, struct file *file)
 	ppm->len = hlen + pixels;
 	file->private_data = ppm;
 out:
-	mutex_unlock(&hvsim.lock);
+	up_write(&hvsim.lock);
 	return ret;
 }
 

@@ -376,9 +376,9 @@ void hvsim_msg_work(struct work_struct *work)
 	struct hvsim_msg *m;
 
 	while ((m = hvsim_in_pop())) {
-		mutex_lock(&hvsim.lock);
+		down_write(&hvsim.lock);
 		hvsim_handle(m->data, m->size);
-		mutex_unlock(&hvsim.lock);
+		up_write(&hvsim.lock);
 		kfree(m);
 	}
 }
