@@ -66,14 +66,12 @@ void hvsim_chan_broken(struct hvsim_chan *chan, const char *why)
 	chan->broken = true;
 }
 
-/* With hvsim.lock held: service @chan if it is open; true if it wants more. */
-static bool hvsim_chan_run(struct hvsim_chan *chan)
+/* With hvsim.lock held: service @chan if it is open, again if it asks. */
+static void hvsim_chan_run(struct hvsim_chan *chan)
 {
-	if (chan->state != HVSIM_CHAN_OPEN || chan->broken ||
-	    !chan->dev->svc->service(chan))
-		return false;
-	hvsim_chan_queue(chan);		/* budget used up, or exclusive */
-	return true;
+	if (chan->state == HVSIM_CHAN_OPEN && !chan->broken &&
+	    chan->dev->svc->service(chan))
+		hvsim_chan_queue(chan);	/* budget used up, or exclusive */
 }
 
 /*
