@@ -181,7 +181,16 @@ static void hvsim_scsi_close(struct hvsim_chan *chan)
 
 static bool hvsim_scsi_service(struct hvsim_chan *chan)
 {
-	return hvsim_chan_service(chan, hvsim_scsi_packet, HVSIM_SCSI_BUDGET);
+	struct hvsim_scsi *s = chan->dev->priv;
+	int now = atomic_inc_return(&s->running);
+	int max = atomic_read(&s->running_max);
+	bool more;
+
+	while (now > max && !atomic_try_cmpxchg(&s->running_max, &max, now))
+		;
+	more = hvsim_chan_service(chan, hvsim_scsi_packet, HVSIM_SCSI_BUDGET);
+	atomic_dec(&s->running);
+	return more;
 }
 
 static void hvsim_scsi_show(struct seq_file *sf, struct hvsim_chan *chan)
@@ -191,10 +200,10 @@ static void hvsim_scsi_show(struct seq_file *sf, struct hvsim_chan *chan)
 
 	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
 		n += !!s->luns[i];
-	seq_printf(sf, " vstor=%u.%u size=%llu luns=%u srbs=%llu errors=%llu resets=%llu",
+	seq_printf(sf, " vstor=%u.%u size=%llu luns=%u srbs=%llu errors=%llu resets=%llu parallel=%d",
 		   s->version >> 8, s->version & 0xff, s->luns[0]->size, n,
 		   atomic64_read(&s->srbs), atomic64_read(&s->errors),
-		   s->resets);
+		   s->resets, atomic_read(&s->running_max));
 }
 
 const struct hvsim_service hvsim_scsi_svc = {

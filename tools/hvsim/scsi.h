@@ -76,6 +76,8 @@ struct hvsim_scsi {
 	atomic64_t srbs;	/* statistics */
 	atomic64_t errors;
 	u64 resets;
+	atomic_t running;	/* channels being serviced now */
+	atomic_t running_max;	/* the most at once */
 };
 
 /* One SRB being executed: input from the packet, output for the reply. */
