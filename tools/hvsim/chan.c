@@ -369,6 +369,12 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev->svc = svc;
+	dev->pers = hvsim_pers;
+	ret = hvsim_pers_take_arg(args, &dev->pers);
+	if (ret) {
+		kfree(dev);
+		return ERR_PTR(ret);
+	}
 	dev->id = hvsim.next_dev_id++;
 	dev->class_id = svc->class_id;
 	dev->instance = GUID_INIT(0x6856e9b0, 0x5a1c, 0x4bd0, 0x9e, 0x2f,
@@ -388,8 +394,8 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 		hvsim_dev_free(dev);
 		return ERR_PTR(-ENOSPC);
 	}
-	pr_info("hvsim: %s device %u: relid %u instance %pUl\n", svc->name,
-		dev->id, chan->relid, &dev->instance);
+	pr_info("hvsim: %s device %u (%s): relid %u instance %pUl\n",
+		svc->name, dev->id, dev->pers->name, chan->relid, &dev->instance);
 	hvsim_chan_offer(chan);
 	return dev;
 }

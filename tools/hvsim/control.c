@@ -131,7 +131,8 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 			seq_printf(s, " monitor=%d", chan->monitorid);
 		else
 			seq_puts(s, " monitor=-");
-		seq_printf(s, " served=%llu", chan->served);
+		seq_printf(s, " served=%llu personality=%s", chan->served,
+			   chan->dev->pers->name);
 		if (chan->state == HVSIM_CHAN_OPEN)
 			hvsim_ring_show(s, chan);
 		if (chan->dev->svc->show)
@@ -152,6 +153,13 @@ static int hvsim_version_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_version);
+
+static int hvsim_personality_show(struct seq_file *s, void *unused)
+{
+	seq_printf(s, "%s\n", hvsim_pers->name);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hvsim_personality);
 
 static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
 	[HVSIM_FAULT_DROP_MSG]		= "fault_drop_msg",
@@ -177,6 +185,8 @@ void hvsim_control_init(void)
 			    &hvsim_del_device_fops);
 	debugfs_create_file("devices", 0444, dir, NULL, &hvsim_devices_fops);
 	debugfs_create_file("version", 0444, dir, NULL, &hvsim_version_fops);
+	debugfs_create_file("personality", 0444, dir, NULL,
+			    &hvsim_personality_fops);
 	for (i = 0; i < HVSIM_NR_FAULTS; i++)
 		debugfs_create_atomic_t(hvsim_fault_names[i], 0600, dir,
 					&hvsim.faults[i]);

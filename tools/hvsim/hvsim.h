@@ -29,6 +29,8 @@
 #include <hvguest/hv_backend.h>
 #include <hvguest/vmbus_proto.h>
 
+#include "personality.h"
+
 #define HVSIM_CONN_ID_BASE	0x10000	/* a channel's connection id: base + relid */
 #define HVSIM_NO_MONITOR	(-1)
 #define HVSIM_MAX_SUBCHANNELS	16
@@ -105,6 +107,7 @@ enum hvsim_chan_state {
 struct hvsim_dev {
 	struct list_head node;		/* in hvsim.devs */
 	const struct hvsim_service *svc;
+	const struct hvsim_personality *pers;	/* the host it plays */
 	void *priv;			/* the service's */
 	struct dentry *dir;		/* debugfs hvsim/dev<id>/, for the service */
 	unsigned int id;

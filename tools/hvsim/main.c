@@ -17,10 +17,15 @@
 
 struct hvsim hvsim;
 
-static char host_version[8] = "5.3";
+static char personality[16] = "azure";
+module_param_string(personality, personality, sizeof(personality), 0444);
+MODULE_PARM_DESC(personality,
+		 "Real host to play: ws2012r2, ws2016, ws2019, azure (= ws2022) or openvmm (default azure)");
+
+static char host_version[8];
 module_param_string(host_version, host_version, sizeof(host_version), 0444);
 MODULE_PARM_DESC(host_version,
-		 "Newest VMBus version the host accepts, major.minor: 1.1 .. 5.3 (default 5.3)");
+		 "Newest VMBus version the host accepts, major.minor: 1.1 .. 5.3 (default: the personality's)");
 
 static unsigned int echo_devices = 1;
 module_param(echo_devices, uint, 0444);
@@ -63,14 +68,22 @@ static int hvsim_check_params(void)
 {
 	unsigned int major, minor;
 
-	if (sscanf(host_version, "%u.%u", &major, &minor) != 2 ||
+	hvsim_pers = hvsim_pers_find(personality);
+	if (!hvsim_pers) {
+		pr_err("hvsim: personality=%s is not one of ws2012r2, ws2016, ws2019, azure, ws2022, openvmm\n",
+		       personality);
+		return -EINVAL;
+	}
+	hvsim_max_version = hvsim_pers->vmbus_version;
+	if (host_version[0] && (sscanf(host_version, "%u.%u", &major, &minor) != 2 ||
 	    major > 0xffff || minor > 0xffff ||
-	    !hvsim_version_known(VMBUS_MAKE_VERSION(major, minor))) {
+	    !hvsim_version_known(VMBUS_MAKE_VERSION(major, minor)))) {
 		pr_err("hvsim: host_version=%s is not a VMBus version hvsim knows (1.1, 2.4, 3.0, 4.0, 4.1, 5.0 .. 5.3)\n",
 		       host_version);
 		return -EINVAL;
 	}
-	hvsim_max_version = VMBUS_MAKE_VERSION(major, minor);
+	if (host_version[0])
+		hvsim_max_version = VMBUS_MAKE_VERSION(major, minor);
 	if (hvsim_monitor_latency_us < 10 || hvsim_monitor_latency_us > 100000) {
 		pr_err("hvsim: monitor_latency_us=%u out of range 10 .. 100000\n",
 		       hvsim_monitor_latency_us);
@@ -160,8 +173,8 @@ static int __init hvsim_init(void)
 		pr_err("hvsim: hv_backend_register failed: %d\n", ret);
 		goto err;
 	}
-	pr_info("hvsim: simulated Hyper-V host up: VMBus <= %s, %u echo device(s), monitor %s\n",
-		hvsim_version_str(hvsim_max_version, buf, sizeof(buf)),
+	pr_info("hvsim: simulated Hyper-V host up: %s, VMBus <= %s, %u echo device(s), monitor %s\n",
+		hvsim_pers->what, hvsim_version_str(hvsim_max_version, buf, sizeof(buf)),
 		echo_devices, hvsim_monitor ? "on" : "off");
 	return 0;
 err:

@@ -25,6 +25,9 @@
 #                              hvsim loaded and one simulated device of every
 #                              class (HVG_DEMO_DEVICES) offered; class drivers
 #                              load by themselves
+# Host personality: HVG_PERSONALITY=NAME (passed on by vm.sh) makes every
+# load of hvsim above play that real host (hvsim's personality=), unless
+# the test names one itself.
 # Misc:
 #   wait_for CMD [TIMEOUT]     poll the shell command CMD every 0.1 s until
 #                              it succeeds; return 1 after TIMEOUT whole seconds
@@ -100,9 +103,21 @@ _hvg_insmod() {
 	insmod "$@"
 }
 
+# hvg_pers_param [PARAM...]: "personality=$HVG_PERSONALITY" when that is set
+# and none of PARAM names a personality, else nothing.
+hvg_pers_param() {
+	[ -n "${HVG_PERSONALITY:-}" ] || return 0
+	case " $* " in
+	*" personality="*) ;;
+	*) echo "personality=$HVG_PERSONALITY" ;;
+	esac
+}
+
 hvg_load() {
 	_hvg_insmod "$HVG_KO_VMBUS" || return 1
-	_hvg_insmod "$HVG_KO_HVSIM" "$@" || { rmmod hv_vmbus; return 1; }
+	# shellcheck disable=SC2046 # one word or none
+	_hvg_insmod "$HVG_KO_HVSIM" $(hvg_pers_param "$@") "$@" ||
+		{ rmmod hv_vmbus; return 1; }
 	_hvg_insmod "$HVG_KO_ECHO" || { rmmod hvsim hv_vmbus; return 1; }
 }
 
@@ -179,7 +194,9 @@ hvg_demo() {
 	esac
 	cp "$HVG_REPO/packaging/modprobe.d/hvguest.conf" /etc/modprobe.d/ &&
 		_hvg_uevent_helper || return 1
-	modprobe hv_vmbus && modprobe hvsim echo_devices=0 "$@" || return 1
+	# shellcheck disable=SC2046 # one word or none
+	modprobe hv_vmbus && modprobe hvsim echo_devices=0 $(hvg_pers_param "$@") "$@" ||
+		return 1
 	echo "$HVG_DEMO_DEVICES" | while read -r _svc; do
 		{ /bin/echo "$_svc" >/sys/kernel/debug/hvsim/new_device; } 2>/dev/null ||
 			echo "hvg_demo: hvsim has no '${_svc%% *}' service" >&2
