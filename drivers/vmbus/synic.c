@@ -221,28 +221,53 @@ bool hvg_synic_cpu_ok(u32 cpu)
 }
 
 /**
+ * hvg_post_msg_status() - send a channel message, return the hypercall status
+ * @msg: the message, starting with its vmbus_channel_message_header
+ * @size: its size in bytes, at most HVG_MSG_PAYLOAD_BYTES
+ *
+ * Retries for a while when the host's message buffers are full, and (as
+ * Linux's vmbus_post_msg() does) when the connection id is refused for any
+ * message but INITIATE_CONTACT, which the host may do while it is busy.
+ * An INITIATE_CONTACT refused with HV_STATUS_INVALID_CONNECTION_ID is not
+ * retried: the host has no such message port (it predates VMBus 5.0).
+ * Must be called from a context that may sleep.
+ *
+ * Return: the HV_STATUS_* of the last attempt.
+ */
+u16 hvg_post_msg_status(void *msg, u32 size)
+{
+	const struct vmbus_channel_message_header *hdr = msg;
+	u16 status = HVG_STATUS_INSUFFICIENT_BUFFERS;
+	unsigned int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		status = hvg_conn.ops->post_message(hvg_conn.msg_conn_id,
+						    HVMSG_VMBUS, msg, size);
+		if (status == HVG_STATUS_INVALID_CONNECTION_ID &&
+		    hdr->msgtype == CHANNELMSG_INITIATE_CONTACT)
+			break;
+		if (status != HVG_STATUS_INSUFFICIENT_BUFFERS &&
+		    status != HVG_STATUS_INVALID_CONNECTION_ID)
+			break;
+		usleep_range(1000, 2000);
+	}
+	return status;
+}
+
+/**
  * hvg_post_msg() - send a channel message to the host
  * @msg: the message, starting with its vmbus_channel_message_header
  * @size: its size in bytes, at most HVG_MSG_PAYLOAD_BYTES
  *
- * Retries for a while when the host's message buffers are full.  Must be
- * called from a context that may sleep.
+ * As hvg_post_msg_status(), with any failure logged.
  *
  * Return: 0, or -EIO if the host refused the message.
  */
 int hvg_post_msg(void *msg, u32 size)
 {
 	const struct vmbus_channel_message_header *hdr = msg;
-	unsigned int tries;
-	u16 status = HVG_STATUS_INSUFFICIENT_BUFFERS;
+	u16 status = hvg_post_msg_status(msg, size);
 
-	for (tries = 0; tries < 100; tries++) {
-		status = hvg_conn.ops->post_message(hvg_conn.msg_conn_id,
-						    HVMSG_VMBUS, msg, size);
-		if (status != HVG_STATUS_INSUFFICIENT_BUFFERS)
-			break;
-		usleep_range(1000, 2000);
-	}
 	if (status == HVG_STATUS_SUCCESS)
 		return 0;
 	hvg_err_rl("hv_vmbus: host refused %s message: status %u\n",

@@ -130,6 +130,7 @@ extern struct hvg_conn hvg_conn;
 int hvg_synic_init(void);
 void hvg_synic_exit(void);
 int hvg_post_msg(void *msg, u32 size);
+u16 hvg_post_msg_status(void *msg, u32 size);
 bool hvg_synic_cpu_ok(u32 cpu);
 
 /* connection.c */

@@ -217,13 +217,25 @@ void hvsim_signal_guest(struct hvsim_chan *chan)
 
 /* ---- The backend operations ---------------------------------------------- */
 
+/*
+ * The hypervisor refuses HvPostMessage to a connection id no port is bound
+ * to with HV_STATUS_INVALID_CONNECTION_ID (TLFS, HvPostMessage).  Every
+ * host binds message connection 1; connection 4 exists only on hosts that
+ * speak VMBus 5.0 and later (Linux connection.c vmbus_post_msg(): "on old
+ * hosts that only support VMBus protocol 4.0 or lower, here we get
+ * HV_STATUS_INVALID_CONNECTION_ID"; OpenVMM vmbus_server lib.rs binds
+ * MULTICLIENT_MESSAGE_CONNECTION_ID 4 beside MESSAGE_CONNECTION_ID 1).
+ * Stricter than OpenVMM, connection 4 takes nothing but a 5.0+
+ * INITIATE_CONTACT until a 5.0+ version is negotiated.
+ */
 static bool hvsim_conn_id_ok(u32 conn_id, const void *payload, u32 size)
 {
 	const struct vmbus_channel_initiate_contact *ic = payload;
 
 	if (conn_id == VMBUS_MESSAGE_CONNECTION_ID)
 		return true;
-	if (conn_id != VMBUS_MESSAGE_CONNECTION_ID_4)
+	if (conn_id != VMBUS_MESSAGE_CONNECTION_ID_4 ||
+	    hvsim_max_version < VERSION_WIN10_V5)
 		return false;
 	if (READ_ONCE(hvsim.version) >= VERSION_WIN10_V5)
 		return true;
@@ -242,8 +254,12 @@ static u16 hvsim_post_message(u32 conn_id, u32 type, const void *payload,
 	    size < sizeof(struct vmbus_channel_message_header) ||
 	    size > HVG_MSG_PAYLOAD_BYTES)
 		return HVG_STATUS_INVALID_PARAMETER;
-	if (!hvsim_conn_id_ok(conn_id, payload, size))
+	if (!hvsim_conn_id_ok(conn_id, payload, size)) {
+		pr_info_ratelimited("hvsim: HvPostMessage of message type %u to connection id %u: no such port, HV_STATUS_INVALID_CONNECTION_ID\n",
+				    ((const struct vmbus_channel_message_header *)payload)->msgtype,
+				    conn_id);
 		return HVG_STATUS_INVALID_CONNECTION_ID;
+	}
 
 	m = kzalloc(sizeof(*m), GFP_ATOMIC);
 	if (!m)

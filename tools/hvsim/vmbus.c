@@ -31,6 +31,23 @@ bool hvsim_version_known(u32 version)
 	return false;
 }
 
+/*
+ * The message connection id a host names in its VERSION_RESPONSE to a 5.0+
+ * INITIATE_CONTACT, which the guest then posts to (Linux connection.c
+ * vmbus_negotiate_version()).  OpenVMM names the id of its primary message
+ * port, 1 for a VTL0 server without redirection (vmbus_server lib.rs
+ * MESSAGE_CONNECTION_ID, channels.rs send_version_response_with_target(),
+ * child_connection_id).  What Windows names is not public; hvsim names 4,
+ * the connection the request came in on.  Hosts before 5.0 never name one.
+ */
+static const u32 hvsim_msg_conn_id[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = 0,
+	[HVSIM_PERS_WS2016] = 0,
+	[HVSIM_PERS_WS2019] = VMBUS_MESSAGE_CONNECTION_ID_4,
+	[HVSIM_PERS_AZURE] = VMBUS_MESSAGE_CONNECTION_ID_4,
+	[HVSIM_PERS_OPENVMM] = VMBUS_MESSAGE_CONNECTION_ID,
+};
+
 static bool hvsim_vp_ok(u32 vp)
 {
 	return vp < nr_cpu_ids && cpu_possible(vp);
@@ -130,8 +147,18 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 	}
 	WRITE_ONCE(hvsim.version, v);
 	resp.version_supported = 1;
-	if (v >= VERSION_WIN10_V5)
-		resp.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+	/*
+	 * The last field holds the message connection id from 5.0 on, the
+	 * version granted before (OpenVMM channels.rs
+	 * send_version_response_with_target(), selected_version_or_connection_id).
+	 */
+	if (v >= VERSION_WIN10_V5) {
+		resp.msg_conn_id = hvsim_msg_conn_id[hvsim_pers->id];
+		if (!resp.msg_conn_id)	/* host_version= above the personality's */
+			resp.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+	} else {
+		resp.msg_conn_id = v;
+	}
 	pr_info("hvsim: VMBus version %s negotiated, messages to VP %u\n",
 		hvsim_version_str(v, buf, sizeof(buf)), hvsim.target_vcpu);
 	hvsim_send(&resp, sizeof(resp));
