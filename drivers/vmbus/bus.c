@@ -95,6 +95,11 @@ int hvg_device_add(struct hvg_channel *primary)
 
 	if (primary->rescinded)
 		return 0;
+	if (hvg_instance_in_use(primary)) {
+		hvg_err_rl("hv_vmbus: offer %u repeats the instance %pUl of a present device: no device for it\n",
+			   primary->relid, &primary->offer.offer.if_instance);
+		return -EEXIST;
+	}
 	hdev = kzalloc(sizeof(*hdev), GFP_KERNEL);
 	if (!hdev)
 		return -ENOMEM;

@@ -112,16 +112,48 @@ static struct hvg_channel *hvg_find_primary(const guid_t *instance)
 	return NULL;
 }
 
+/**
+ * hvg_instance_in_use() - whether another primary has a device of the same
+ *	instance GUID
+ * @primary: a primary channel about to get its device
+ *
+ * The device is named after the instance, so a host offering an instance
+ * twice must not make device_add() fail on a duplicate sysfs name.
+ *
+ * Return: true if such a device exists.
+ */
+bool hvg_instance_in_use(const struct hvg_channel *primary)
+{
+	const guid_t *inst = &primary->offer.offer.if_instance;
+	struct hvg_channel *c;
+	bool found = false;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	list_for_each_entry(c, &hvg_conn.channels, node) {
+		if (c != primary && !c->primary && c->hdev &&
+		    guid_equal(&c->offer.offer.if_instance, inst)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	return found;
+}
+
 static void hvg_sub_add_work(struct work_struct *work)
 {
 	struct hvg_channel *sub = container_of(work, struct hvg_channel, add_work);
 	struct hvg_channel *primary = sub->primary;
+	bool gone;
 
 	hvg_chan_sysfs_add(sub);
 	/* device_lock: the callback belongs to the bound driver. */
 	device_lock(&primary->hdev->dev);
-	if (primary->sc_cb && !sub->rescinded)
+	gone = READ_ONCE(sub->rescinded);
+	if (primary->sc_cb && !gone)
 		primary->sc_cb(sub);
+	else if (gone)
+		hvg_channel_finish(sub);	/* no driver will close it */
 	device_unlock(&primary->hdev->dev);
 }
 
@@ -203,23 +235,40 @@ static void hvg_rescind_work(struct work_struct *work)
 		/* The primary's driver closes it; the device removal frees it. */
 		return;
 	}
-	if (chan->hdev)
+	if (chan->hdev) {
 		hvg_device_remove(chan->hdev);
-	else
-		hvg_channel_free(chan);
+		return;
+	}
+	/*
+	 * Rescinded before it got a device (at once after its offer, or its
+	 * device could not be added): never opened, so nothing but the relid
+	 * table and the channel list refer to it.  Take it out of both and
+	 * release the relid before freeing it.
+	 */
+	hvg_channel_finish(chan);
+	hvg_channel_free(chan);
 }
 
 void hvg_on_rescind(u32 relid)
 {
 	struct hvg_channel *chan;
 
+	bool again = false;
+
 	spin_lock_irq(&hvg_conn.chan_lock);
 	chan = hvg_relid_lookup(relid);
-	if (chan)
+	if (chan) {
+		again = chan->rescinded;
 		WRITE_ONCE(chan->rescinded, true);
+	}
 	spin_unlock_irq(&hvg_conn.chan_lock);
 	if (!chan) {
 		hvg_err_rl("hv_vmbus: rescind for unknown relid %u ignored\n", relid);
+		return;
+	}
+	if (again) {
+		/* Its rescind work may be freeing it: do not touch it again. */
+		hvg_err_rl("hv_vmbus: second rescind of relid %u ignored\n", relid);
 		return;
 	}
 	pr_info("hv_vmbus: channel %u rescinded by the host\n", relid);

@@ -155,6 +155,7 @@ void hvg_channel_free(struct hvg_channel *chan);
 void hvg_chan_event(u32 relid);
 int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu);
 void hvg_channel_finish(struct hvg_channel *chan);
+bool hvg_instance_in_use(const struct hvg_channel *primary);
 const char *hvg_chan_state_name(const struct hvg_channel *chan);
 
 /* channel.c */
