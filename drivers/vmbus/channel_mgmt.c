@@ -87,6 +87,7 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	tasklet_setup(&chan->tasklet, hvg_channel_tasklet);
 	init_completion(&chan->open_done);
 	init_completion(&chan->modify_done);
+	mutex_init(&chan->modify_lock);
 	INIT_WORK(&chan->rescind_work, hvg_rescind_work);
 	return chan;
 }
@@ -286,29 +287,89 @@ void hvg_on_rescind(u32 relid)
 
 void hvg_on_open_result(const struct vmbus_channel_open_result *res)
 {
-	struct hvg_channel *chan = hvg_relid_get(res->child_relid);
+	struct hvg_channel *chan;
+	bool ok = false;
 
-	if (!chan || READ_ONCE(chan->state) != HVG_CHAN_OPENING ||
-	    res->openid != res->child_relid) {
-		hvg_err_rl("hv_vmbus: unexpected OPENCHANNEL_RESULT for relid %u ignored\n",
-			   res->child_relid);
-		return;
+	spin_lock_irq(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(res->child_relid);
+	if (chan && READ_ONCE(chan->state) == HVG_CHAN_OPENING &&
+	    res->openid == chan->openid && !completion_done(&chan->open_done)) {
+		chan->open_status = res->status;
+		complete(&chan->open_done);
+		ok = true;
 	}
-	chan->open_status = res->status;
-	complete(&chan->open_done);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (!ok)
+		hvg_err_rl("hv_vmbus: OPENCHANNEL_RESULT for relid %u open id %u answers no open in progress, ignored\n",
+			   res->child_relid, res->openid);
 }
 
 void hvg_on_modify_response(const struct vmbus_channel_modifychannel_response *r)
 {
-	struct hvg_channel *chan = hvg_relid_get(r->child_relid);
+	const char *what = NULL;
+	struct hvg_channel *chan;
 
+	spin_lock_irq(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(r->child_relid);
 	if (!chan) {
-		hvg_err_rl("hv_vmbus: MODIFYCHANNEL_RESPONSE for unknown relid %u\n",
-			   r->child_relid);
-		return;
+		what = "for an unknown relid";
+	} else if (chan->modify_late) {
+		/* The host answers in order: this one is owed to a timed-out request. */
+		chan->modify_late--;
+		what = "late, for a request that timed out";
+	} else if (!chan->modify_waiting) {
+		what = "without a request";
+	} else {
+		chan->modify_waiting = false;
+		chan->modify_status = r->status;
+		complete(&chan->modify_done);
 	}
-	chan->modify_status = r->status;
-	complete(&chan->modify_done);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (what)
+		hvg_err_rl("hv_vmbus: MODIFYCHANNEL_RESPONSE for relid %u %s, ignored\n",
+			   r->child_relid, what);
+}
+
+/* Send MODIFYCHANNEL and wait for its response (VMBus 5.3 and later). */
+static int hvg_modify_wait(struct hvg_channel *chan,
+			   struct vmbus_channel_modifychannel *msg)
+{
+	bool answered;
+	int ret;
+
+	lockdep_assert_held(&chan->modify_lock);
+	spin_lock_irq(&hvg_conn.chan_lock);
+	reinit_completion(&chan->modify_done);
+	chan->modify_waiting = true;
+	spin_unlock_irq(&hvg_conn.chan_lock);
+
+	ret = hvg_post_msg(msg, sizeof(*msg));
+	if (!ret && !wait_for_completion_timeout(&chan->modify_done, HVG_MSG_TIMEOUT))
+		ret = -ETIMEDOUT;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	answered = !chan->modify_waiting;
+	chan->modify_waiting = false;
+	/* Posted, not answered: its response, if it comes, is stale. */
+	if (!answered && ret != -EIO && !chan->rescinded)
+		chan->modify_late++;
+	spin_unlock_irq(&hvg_conn.chan_lock);
+
+	if (READ_ONCE(chan->rescinded))
+		return -ENODEV;
+	if (ret == -ETIMEDOUT && answered)
+		ret = 0;	/* the response raced with the timeout */
+	if (ret == -ETIMEDOUT)
+		pr_err("hv_vmbus: no reply from the host to MODIFYCHANNEL for relid %u\n",
+		       chan->relid);
+	if (ret)
+		return ret;
+	if (chan->modify_status) {
+		hvg_err_rl("hv_vmbus: host refused to move channel %u: status %#x\n",
+			   chan->relid, chan->modify_status);
+		return -EIO;
+	}
+	return 0;
 }
 
 /**
@@ -338,23 +399,16 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 		return -EOPNOTSUPP;
 
 	msg.target_vp = hvg_conn.ops->vp_index(cpu);
-	reinit_completion(&chan->modify_done);
-	ret = hvg_post_msg(&msg, sizeof(msg));
-	if (ret)
-		return ret;
-	if (hvg_conn.version >= VERSION_WIN10_V5_3) {
-		if (!wait_for_completion_timeout(&chan->modify_done, HVG_MSG_TIMEOUT)) {
-			pr_err("hv_vmbus: no reply from the host to MODIFYCHANNEL for relid %u\n",
-			       chan->relid);
-			return -ETIMEDOUT;
-		}
-		if (chan->rescinded)
-			return -ENODEV;
-		if (chan->modify_status)
-			return -EIO;
-	}
-	chan->target_cpu = cpu;
-	return 0;
+	mutex_lock(&chan->modify_lock);
+	/* Only hosts of 5.3 ("Iron") and later answer MODIFYCHANNEL. */
+	if (hvg_conn.version >= VERSION_WIN10_V5_3)
+		ret = hvg_modify_wait(chan, &msg);
+	else
+		ret = hvg_post_msg(&msg, sizeof(msg));
+	if (!ret)
+		chan->target_cpu = cpu;
+	mutex_unlock(&chan->modify_lock);
+	return ret;
 }
 
 /**

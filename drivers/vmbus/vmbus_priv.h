@@ -75,10 +75,20 @@ struct hvg_channel {
 	void *ctx;
 	bool polled;			/* the driver unmasks: hvg_channel_poll_done() */
 
-	/* Waiting for OPENCHANNEL_RESULT / MODIFYCHANNEL_RESPONSE */
+	/*
+	 * Waiting for OPENCHANNEL_RESULT / MODIFYCHANNEL_RESPONSE.  A result
+	 * counts only for the open it names (@openid, a new one each time);
+	 * MODIFYCHANNEL_RESPONSE names nothing but the relid, so the answers
+	 * still owed to requests that timed out (@modify_late) are dropped
+	 * first.  chan_lock guards these fields from the message handlers on.
+	 */
 	struct completion open_done;
+	u32 openid;
 	u32 open_status;
+	struct mutex modify_lock;	/* one MODIFYCHANNEL at a time */
 	struct completion modify_done;
+	bool modify_waiting;
+	u32 modify_late;
 	u32 modify_status;
 
 	void (*sc_cb)(struct hvg_channel *sub);
@@ -122,6 +132,7 @@ struct hvg_conn {
 	struct workqueue_struct *dev_wq;	/* device add/remove, may block */
 	struct completion offers_done;
 	atomic_t next_gpadl;
+	atomic_t next_openid;
 };
 
 extern struct hvg_conn hvg_conn;

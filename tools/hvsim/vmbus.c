@@ -187,6 +187,7 @@ void hvsim_reset_connection(void)
 		dev->nsub = 0;
 	hvsim_gpadl_free_all();
 	hvsim_unmap_pages();
+	hvsim_drop_held();
 	WRITE_ONCE(hvsim.version, 0);
 	hvsim.offers_requested = false;
 }
@@ -259,10 +260,25 @@ static void hvsim_on_open(const void *msg, u32 size)
 		.child_relid = o->child_relid,
 		.openid = o->openid,
 	};
-	struct hvsim_chan *chan = NULL;
+	struct hvsim_chan *chan = hvsim_chan_get(o->child_relid);
 	struct hvsim_gpadl *g = NULL;
-	const char *why = hvsim_open_check(o, &chan, &g);
+	const char *why;
 
+	/*
+	 * No result for a channel that cannot be opened at all: OpenVMM
+	 * (channels.rs handle_open_channel()) fails the message for an
+	 * unknown or already open channel and ignores it for a revoked one.
+	 */
+	if (!chan || !chan->offered || chan->state != HVSIM_CHAN_OFFERED) {
+		pr_err_ratelimited("hvsim: OPENCHANNEL relid %u: %s, no result\n",
+				   o->child_relid,
+				   !chan || !chan->offered ? "no such channel" :
+				   chan->state == HVSIM_CHAN_OPEN ? "channel already open" :
+				   "channel was rescinded");
+		return;
+	}
+	chan = NULL;
+	why = hvsim_open_check(o, &chan, &g);
 	if (!why && hvsim_fault(HVSIM_FAULT_OPEN_FAIL)) {
 		pr_info("hvsim: fault: failing OPENCHANNEL of relid %u\n",
 			o->child_relid);
@@ -325,13 +341,17 @@ static void hvsim_on_modify(const void *msg, u32 size)
 		why = "channel is not open";
 	else if (!hvsim_vp_ok(mc->target_vp))
 		why = "target_vp does not exist";
+	else if (hvsim_fault(HVSIM_FAULT_MODIFY_FAIL))
+		why = "fault: refused";
 	if (why) {
 		pr_err_ratelimited("hvsim: MODIFYCHANNEL relid %u vp %u: %s\n",
 				   mc->child_relid, mc->target_vp, why);
-		resp.status = HVSIM_STATUS_INVALID_PARAMETER;
+		/* OpenVMM channels.rs handle_modify_channel() */
+		resp.status = HVSIM_VMBUS_STATUS_UNSUCCESSFUL;
 	} else {
 		chan->target_vp = mc->target_vp;
 	}
+	/* Only 5.3 has the response (OpenVMM send_modify_channel_response()). */
 	if (hvsim.version >= VERSION_WIN10_V5_3)
 		hvsim_send(&resp, sizeof(resp));
 }
@@ -394,6 +414,7 @@ static void hvsim_handle(const void *msg, u32 size)
 				   "before INITIATE_CONTACT");
 		return;
 	}
+	hvsim_release_held(hdr->msgtype);
 	h->fn(msg, size);
 }
 
