@@ -153,6 +153,9 @@ void hvg_device_remove(struct hvg_device *hdev)
 		cancel_work_sync(&sub->add_work);
 		hvg_channel_close(sub);
 		hvg_channel_finish(sub);
+		spin_lock_irq(&hvg_conn.chan_lock);
+		list_del(&sub->sub_node);
+		spin_unlock_irq(&hvg_conn.chan_lock);
 		hvg_channel_free(sub);
 	}
 	hvg_channel_close(primary);

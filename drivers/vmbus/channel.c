@@ -303,6 +303,12 @@ static int hvg_recv(struct hvg_channel *chan, void *buf, u32 buflen,
 		goto out;
 	}
 	hv_ring_copy_out(&chan->in, skip, buf, len);
+	/*
+	 * The copy read the descriptor from the ring again, where the host
+	 * may have changed it since it was checked: hand over the checked one.
+	 */
+	if (raw)
+		memcpy(buf, &desc, sizeof(desc));
 	hv_ring_advance(&chan->in);
 	/* Batch the index update unless the host is waiting for room. */
 	if (READ_ONCE(chan->in.hdr->pending_send_sz))

@@ -217,9 +217,15 @@ static void hvg_release_relid(struct hvg_channel *chan)
 		.child_relid = chan->relid,
 	};
 
+	/*
+	 * A subchannel stays on its primary's list, which frees it with the
+	 * device (its driver may still hold it); its sysfs directory goes now,
+	 * as the host may offer the relid again.
+	 */
+	if (chan->primary)
+		hvg_chan_sysfs_del(chan);
 	spin_lock_irq(&hvg_conn.chan_lock);
 	list_del_init(&chan->node);
-	list_del_init(&chan->sub_node);
 	if (hvg_conn.relid_table[chan->relid] == chan)
 		WRITE_ONCE(hvg_conn.relid_table[chan->relid], NULL);
 	spin_unlock_irq(&hvg_conn.chan_lock);
