@@ -27,6 +27,9 @@ struct hvg_synic {
 
 static DEFINE_PER_CPU(struct hvg_synic, hvg_synic);
 
+/* Messages one run of the message work takes before it yields. */
+#define HVG_MSG_BUDGET	64
+
 static void hvg_scan_flags(unsigned long *flags, u32 nbits)
 {
 	u32 word, bit;
@@ -95,14 +98,21 @@ static void hvg_msg_work(struct work_struct *work)
 	struct hvg_synic *s = container_of(work, struct hvg_synic, msg_work);
 	struct hv_message *slot = &s->simp->sint_message[HVG_VMBUS_SINT];
 	struct hv_message msg;
+	unsigned int n;
 
-	for (;;) {
+	for (n = 0; ; n++) {
 		u32 type, size;
 
 		/* Bound to this CPU by queue_work_on(); EOM must come from it. */
 		preempt_disable();
 		type = READ_ONCE(slot->header.message_type);
 		if (type == HVMSG_NONE) {
+			preempt_enable();
+			break;
+		}
+		/* A host that refills the slot at once does not keep us here. */
+		if (n == HVG_MSG_BUDGET) {
+			queue_work_on(smp_processor_id(), hvg_conn.msg_wq, work);
 			preempt_enable();
 			break;
 		}
