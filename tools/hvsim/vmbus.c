@@ -48,6 +48,9 @@ static const u32 hvsim_msg_conn_id[HVSIM_NR_PERS] = {
 	[HVSIM_PERS_OPENVMM] = VMBUS_MESSAGE_CONNECTION_ID,
 };
 
+/* VERSION_RESPONSE connection_state (OpenVMM protocol.rs ConnectionState) */
+#define HVSIM_CONN_FAILED_UNKNOWN	2
+
 static bool hvsim_vp_ok(u32 vp)
 {
 	return vp < nr_cpu_ids && cpu_possible(vp);
@@ -142,6 +145,17 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 		pr_err_ratelimited("hvsim: INITIATE_CONTACT for %s: %s, refused\n",
 				   hvsim_version_str(v, buf, sizeof(buf)), why);
 		hvsim_unmap_pages();
+		/*
+		 * A version the host supports, with one monitor page missing:
+		 * from 2.4 on the failure is reported as such (OpenVMM
+		 * channels.rs initiate_contact(), MonitorPageRequest::Invalid,
+		 * send_version_response_with_target()).
+		 */
+		if (v >= VERSION_WIN8 &&
+		    !ic->monitor_page1 != !ic->monitor_page2) {
+			resp.version_supported = 1;
+			resp.connection_state = HVSIM_CONN_FAILED_UNKNOWN;
+		}
 		hvsim_send(&resp, sizeof(resp));
 		return;
 	}
