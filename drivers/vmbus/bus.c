@@ -95,6 +95,11 @@ int hvg_device_add(struct hvg_channel *primary)
 
 	if (primary->rescinded)
 		return 0;
+	if (hvg_instance_in_use(primary)) {
+		hvg_err_rl("hv_vmbus: offer %u repeats the instance %pUl of a present device: no device for it\n",
+			   primary->relid, &primary->offer.offer.if_instance);
+		return -EEXIST;
+	}
 	hdev = kzalloc(sizeof(*hdev), GFP_KERNEL);
 	if (!hdev)
 		return -ENOMEM;
@@ -148,6 +153,9 @@ void hvg_device_remove(struct hvg_device *hdev)
 		cancel_work_sync(&sub->add_work);
 		hvg_channel_close(sub);
 		hvg_channel_finish(sub);
+		spin_lock_irq(&hvg_conn.chan_lock);
+		list_del(&sub->sub_node);
+		spin_unlock_irq(&hvg_conn.chan_lock);
 		hvg_channel_free(sub);
 	}
 	hvg_channel_close(primary);

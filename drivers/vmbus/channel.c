@@ -303,6 +303,12 @@ static int hvg_recv(struct hvg_channel *chan, void *buf, u32 buflen,
 		goto out;
 	}
 	hv_ring_copy_out(&chan->in, skip, buf, len);
+	/*
+	 * The copy read the descriptor from the ring again, where the host
+	 * may have changed it since it was checked: hand over the checked one.
+	 */
+	if (raw)
+		memcpy(buf, &desc, sizeof(desc));
 	hv_ring_advance(&chan->in);
 	/* Batch the index update unless the host is waiting for room. */
 	if (READ_ONCE(chan->in.hdr->pending_send_sz))
@@ -438,10 +444,13 @@ static void hvg_ring_free(struct hvg_channel *chan)
 static int hvg_open_msg(struct hvg_channel *chan, u32 send_bytes,
 			const void *userdata, u32 userlen)
 {
+	struct vmbus_channel_close_channel close = {
+		.header.msgtype = CHANNELMSG_CLOSECHANNEL,
+		.child_relid = chan->relid,
+	};
 	struct vmbus_channel_open_channel msg = {
 		.header.msgtype = CHANNELMSG_OPENCHANNEL,
 		.child_relid = chan->relid,
-		.openid = chan->relid,
 		.ringbuffer_gpadlhandle = chan->ring_gpadl.handle,
 		.target_vp = hvg_conn.ops->vp_index(chan->target_cpu),
 		.downstream_ringbuffer_pageoffset = send_bytes >> PAGE_SHIFT,
@@ -449,16 +458,35 @@ static int hvg_open_msg(struct hvg_channel *chan, u32 send_bytes,
 	int ret;
 
 	memcpy(msg.userdata, userdata, userlen);
+	/* A new open id each time: a late result of an earlier open is refused. */
+	do {
+		msg.openid = atomic_inc_return(&hvg_conn.next_openid);
+	} while (!msg.openid);
+	spin_lock_irq(&hvg_conn.chan_lock);
 	reinit_completion(&chan->open_done);
+	chan->openid = msg.openid;
 	WRITE_ONCE(chan->state, HVG_CHAN_OPENING);
+	spin_unlock_irq(&hvg_conn.chan_lock);
 	ret = hvg_post_msg(&msg, sizeof(msg));
 	if (ret)
 		return ret;
 	if (!wait_for_completion_timeout(&chan->open_done, HVG_MSG_TIMEOUT)) {
+		spin_lock_irq(&hvg_conn.chan_lock);
+		WRITE_ONCE(chan->state, HVG_CHAN_OFFERED);
+		spin_unlock_irq(&hvg_conn.chan_lock);
+		if (completion_done(&chan->open_done))
+			goto answered;	/* raced with the timeout */
 		dev_err(&chan->hdev->dev, "no reply from the host to OPENCHANNEL %u\n",
 			chan->relid);
+		/*
+		 * The host may still open the channel: close it, so that the
+		 * ring GPADL can be torn down and the channel opened again.
+		 */
+		if (!READ_ONCE(chan->rescinded))
+			hvg_post_msg(&close, sizeof(close));
 		return -ETIMEDOUT;
 	}
+answered:
 	if (READ_ONCE(chan->rescinded))
 		return -ENODEV;
 	if (chan->open_status) {
@@ -513,6 +541,13 @@ int hvg_channel_open(struct hvg_channel *chan, u32 send_ring_bytes,
 		goto err_ring;
 	ret = hvg_gpadl_establish(chan, chan->ring_mem, chan->ring_bytes,
 				  &chan->ring_gpadl);
+	if (ret == -ETIMEDOUT) {
+		/* The host may map the rings yet: never free them. */
+		dev_err(&chan->hdev->dev,
+			"channel %u: rings leaked, the host may still map them\n",
+			chan->relid);
+		chan->ring_mem = NULL;
+	}
 	if (ret)
 		goto err_rqst;
 

@@ -87,6 +87,7 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	tasklet_setup(&chan->tasklet, hvg_channel_tasklet);
 	init_completion(&chan->open_done);
 	init_completion(&chan->modify_done);
+	mutex_init(&chan->modify_lock);
 	INIT_WORK(&chan->rescind_work, hvg_rescind_work);
 	return chan;
 }
@@ -112,16 +113,48 @@ static struct hvg_channel *hvg_find_primary(const guid_t *instance)
 	return NULL;
 }
 
+/**
+ * hvg_instance_in_use() - whether another primary has a device of the same
+ *	instance GUID
+ * @primary: a primary channel about to get its device
+ *
+ * The device is named after the instance, so a host offering an instance
+ * twice must not make device_add() fail on a duplicate sysfs name.
+ *
+ * Return: true if such a device exists.
+ */
+bool hvg_instance_in_use(const struct hvg_channel *primary)
+{
+	const guid_t *inst = &primary->offer.offer.if_instance;
+	struct hvg_channel *c;
+	bool found = false;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	list_for_each_entry(c, &hvg_conn.channels, node) {
+		if (c != primary && !c->primary && c->hdev &&
+		    guid_equal(&c->offer.offer.if_instance, inst)) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	return found;
+}
+
 static void hvg_sub_add_work(struct work_struct *work)
 {
 	struct hvg_channel *sub = container_of(work, struct hvg_channel, add_work);
 	struct hvg_channel *primary = sub->primary;
+	bool gone;
 
 	hvg_chan_sysfs_add(sub);
 	/* device_lock: the callback belongs to the bound driver. */
 	device_lock(&primary->hdev->dev);
-	if (primary->sc_cb && !sub->rescinded)
+	gone = READ_ONCE(sub->rescinded);
+	if (primary->sc_cb && !gone)
 		primary->sc_cb(sub);
+	else if (gone)
+		hvg_channel_finish(sub);	/* no driver will close it */
 	device_unlock(&primary->hdev->dev);
 }
 
@@ -184,9 +217,15 @@ static void hvg_release_relid(struct hvg_channel *chan)
 		.child_relid = chan->relid,
 	};
 
+	/*
+	 * A subchannel stays on its primary's list, which frees it with the
+	 * device (its driver may still hold it); its sysfs directory goes now,
+	 * as the host may offer the relid again.
+	 */
+	if (chan->primary)
+		hvg_chan_sysfs_del(chan);
 	spin_lock_irq(&hvg_conn.chan_lock);
 	list_del_init(&chan->node);
-	list_del_init(&chan->sub_node);
 	if (hvg_conn.relid_table[chan->relid] == chan)
 		WRITE_ONCE(hvg_conn.relid_table[chan->relid], NULL);
 	spin_unlock_irq(&hvg_conn.chan_lock);
@@ -203,23 +242,40 @@ static void hvg_rescind_work(struct work_struct *work)
 		/* The primary's driver closes it; the device removal frees it. */
 		return;
 	}
-	if (chan->hdev)
+	if (chan->hdev) {
 		hvg_device_remove(chan->hdev);
-	else
-		hvg_channel_free(chan);
+		return;
+	}
+	/*
+	 * Rescinded before it got a device (at once after its offer, or its
+	 * device could not be added): never opened, so nothing but the relid
+	 * table and the channel list refer to it.  Take it out of both and
+	 * release the relid before freeing it.
+	 */
+	hvg_channel_finish(chan);
+	hvg_channel_free(chan);
 }
 
 void hvg_on_rescind(u32 relid)
 {
 	struct hvg_channel *chan;
 
+	bool again = false;
+
 	spin_lock_irq(&hvg_conn.chan_lock);
 	chan = hvg_relid_lookup(relid);
-	if (chan)
+	if (chan) {
+		again = chan->rescinded;
 		WRITE_ONCE(chan->rescinded, true);
+	}
 	spin_unlock_irq(&hvg_conn.chan_lock);
 	if (!chan) {
 		hvg_err_rl("hv_vmbus: rescind for unknown relid %u ignored\n", relid);
+		return;
+	}
+	if (again) {
+		/* Its rescind work may be freeing it: do not touch it again. */
+		hvg_err_rl("hv_vmbus: second rescind of relid %u ignored\n", relid);
 		return;
 	}
 	pr_info("hv_vmbus: channel %u rescinded by the host\n", relid);
@@ -237,29 +293,89 @@ void hvg_on_rescind(u32 relid)
 
 void hvg_on_open_result(const struct vmbus_channel_open_result *res)
 {
-	struct hvg_channel *chan = hvg_relid_get(res->child_relid);
+	struct hvg_channel *chan;
+	bool ok = false;
 
-	if (!chan || READ_ONCE(chan->state) != HVG_CHAN_OPENING ||
-	    res->openid != res->child_relid) {
-		hvg_err_rl("hv_vmbus: unexpected OPENCHANNEL_RESULT for relid %u ignored\n",
-			   res->child_relid);
-		return;
+	spin_lock_irq(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(res->child_relid);
+	if (chan && READ_ONCE(chan->state) == HVG_CHAN_OPENING &&
+	    res->openid == chan->openid && !completion_done(&chan->open_done)) {
+		chan->open_status = res->status;
+		complete(&chan->open_done);
+		ok = true;
 	}
-	chan->open_status = res->status;
-	complete(&chan->open_done);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (!ok)
+		hvg_err_rl("hv_vmbus: OPENCHANNEL_RESULT for relid %u open id %u answers no open in progress, ignored\n",
+			   res->child_relid, res->openid);
 }
 
 void hvg_on_modify_response(const struct vmbus_channel_modifychannel_response *r)
 {
-	struct hvg_channel *chan = hvg_relid_get(r->child_relid);
+	const char *what = NULL;
+	struct hvg_channel *chan;
 
+	spin_lock_irq(&hvg_conn.chan_lock);
+	chan = hvg_relid_lookup(r->child_relid);
 	if (!chan) {
-		hvg_err_rl("hv_vmbus: MODIFYCHANNEL_RESPONSE for unknown relid %u\n",
-			   r->child_relid);
-		return;
+		what = "for an unknown relid";
+	} else if (chan->modify_late) {
+		/* The host answers in order: this one is owed to a timed-out request. */
+		chan->modify_late--;
+		what = "late, for a request that timed out";
+	} else if (!chan->modify_waiting) {
+		what = "without a request";
+	} else {
+		chan->modify_waiting = false;
+		chan->modify_status = r->status;
+		complete(&chan->modify_done);
 	}
-	chan->modify_status = r->status;
-	complete(&chan->modify_done);
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (what)
+		hvg_err_rl("hv_vmbus: MODIFYCHANNEL_RESPONSE for relid %u %s, ignored\n",
+			   r->child_relid, what);
+}
+
+/* Send MODIFYCHANNEL and wait for its response (VMBus 5.3 and later). */
+static int hvg_modify_wait(struct hvg_channel *chan,
+			   struct vmbus_channel_modifychannel *msg)
+{
+	bool answered;
+	int ret;
+
+	lockdep_assert_held(&chan->modify_lock);
+	spin_lock_irq(&hvg_conn.chan_lock);
+	reinit_completion(&chan->modify_done);
+	chan->modify_waiting = true;
+	spin_unlock_irq(&hvg_conn.chan_lock);
+
+	ret = hvg_post_msg(msg, sizeof(*msg));
+	if (!ret && !wait_for_completion_timeout(&chan->modify_done, HVG_MSG_TIMEOUT))
+		ret = -ETIMEDOUT;
+
+	spin_lock_irq(&hvg_conn.chan_lock);
+	answered = !chan->modify_waiting;
+	chan->modify_waiting = false;
+	/* Posted, not answered: its response, if it comes, is stale. */
+	if (!answered && ret != -EIO && !chan->rescinded)
+		chan->modify_late++;
+	spin_unlock_irq(&hvg_conn.chan_lock);
+
+	if (READ_ONCE(chan->rescinded))
+		return -ENODEV;
+	if (ret == -ETIMEDOUT && answered)
+		ret = 0;	/* the response raced with the timeout */
+	if (ret == -ETIMEDOUT)
+		pr_err("hv_vmbus: no reply from the host to MODIFYCHANNEL for relid %u\n",
+		       chan->relid);
+	if (ret)
+		return ret;
+	if (chan->modify_status) {
+		hvg_err_rl("hv_vmbus: host refused to move channel %u: status %#x\n",
+			   chan->relid, chan->modify_status);
+		return -EIO;
+	}
+	return 0;
 }
 
 /**
@@ -289,23 +405,16 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 		return -EOPNOTSUPP;
 
 	msg.target_vp = hvg_conn.ops->vp_index(cpu);
-	reinit_completion(&chan->modify_done);
-	ret = hvg_post_msg(&msg, sizeof(msg));
-	if (ret)
-		return ret;
-	if (hvg_conn.version >= VERSION_WIN10_V5_3) {
-		if (!wait_for_completion_timeout(&chan->modify_done, HVG_MSG_TIMEOUT)) {
-			pr_err("hv_vmbus: no reply from the host to MODIFYCHANNEL for relid %u\n",
-			       chan->relid);
-			return -ETIMEDOUT;
-		}
-		if (chan->rescinded)
-			return -ENODEV;
-		if (chan->modify_status)
-			return -EIO;
-	}
-	chan->target_cpu = cpu;
-	return 0;
+	mutex_lock(&chan->modify_lock);
+	/* Only hosts of 5.3 ("Iron") and later answer MODIFYCHANNEL. */
+	if (hvg_conn.version >= VERSION_WIN10_V5_3)
+		ret = hvg_modify_wait(chan, &msg);
+	else
+		ret = hvg_post_msg(&msg, sizeof(msg));
+	if (!ret)
+		chan->target_cpu = cpu;
+	mutex_unlock(&chan->modify_lock);
+	return ret;
 }
 
 /**

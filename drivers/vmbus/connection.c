@@ -185,6 +185,7 @@ static int hvg_try_version(u32 version)
 	};
 	struct hvg_msg_waiter *w;
 	char vbuf[16];
+	u16 status;
 	int ret;
 
 	if (version >= VERSION_WIN10_V5) {
@@ -201,9 +202,25 @@ static int hvg_try_version(u32 version)
 	if (!w)
 		return -ENOMEM;
 	hvg_waiter_add(w, CHANNELMSG_VERSION_RESPONSE, 0);
-	ret = hvg_post_msg(&msg, sizeof(msg));
-	if (ret) {
+	status = hvg_post_msg_status(&msg, sizeof(msg));
+	if (status != HVG_STATUS_SUCCESS) {
 		hvg_waiter_cancel(w);
+		ret = -EIO;
+		/*
+		 * Hosts before VMBus 5.0 have no message connection 4: the
+		 * hypercall itself fails, and an older version may work.
+		 */
+		if (status == HVG_STATUS_INVALID_CONNECTION_ID &&
+		    version >= VERSION_WIN10_V5) {
+			pr_debug("hv_vmbus: host has no message connection %u for version %s\n",
+				 hvg_conn.msg_conn_id,
+				 hvg_version_str(version, vbuf, sizeof(vbuf)));
+			ret = -EPROTONOSUPPORT;
+		} else {
+			pr_err("hv_vmbus: host refused INITIATE_CONTACT for version %s: status %u\n",
+			       hvg_version_str(version, vbuf, sizeof(vbuf)),
+			       status);
+		}
 		goto out;
 	}
 	ret = hvg_waiter_wait(w, "INITIATE_CONTACT");
@@ -215,8 +232,22 @@ static int hvg_try_version(u32 version)
 		ret = -EPROTONOSUPPORT;
 		goto out;
 	}
-	if (version >= VERSION_WIN10_V5)
+	if (w->resp.version.connection_state) {
+		pr_err("hv_vmbus: host accepted version %s but failed the connection: state %u\n",
+		       hvg_version_str(version, vbuf, sizeof(vbuf)),
+		       w->resp.version.connection_state);
+		ret = -EIO;
+		goto out;
+	}
+	if (version >= VERSION_WIN10_V5) {
+		if (!w->resp.version.msg_conn_id) {
+			pr_err("hv_vmbus: host named message connection 0 for version %s\n",
+			       hvg_version_str(version, vbuf, sizeof(vbuf)));
+			ret = -EPROTO;
+			goto out;
+		}
 		hvg_conn.msg_conn_id = w->resp.version.msg_conn_id;
+	}
 out:
 	kfree(w);
 	return ret;

@@ -82,7 +82,9 @@ static int hvg_gpadl_send(struct hvg_channel *chan, u32 handle, void *buf,
  *
  * Return: 0, -EINVAL for a bad buffer, -EIO if the host refused it,
  * -ENODEV if the channel was rescinded, -ETIMEDOUT if the host did not
- * answer.
+ * answer.  After -ETIMEDOUT the host may still map the buffer (its late
+ * GPADL_CREATED is ignored: handles are never reused), so the caller must
+ * not free it.
  */
 int hvg_gpadl_establish(struct hvg_channel *chan, void *buf, u32 size,
 			struct hvg_gpadl *gpadl)

@@ -34,9 +34,12 @@ static const struct hv_msg_info hv_msg_table[CHANNELMSG_COUNT] = {
 	HOST_MSG(CHANNELMSG_GPADL_TORNDOWN, vmbus_channel_gpadl_torndown),
 	GUEST_MSG(CHANNELMSG_RELID_RELEASED),
 	GUEST_MSG(CHANNELMSG_INITIATE_CONTACT),
-	/* Hosts before WIN10_V5 send the response without msg_conn_id. */
-	[CHANNELMSG_VERSION_RESPONSE] = { "CHANNELMSG_VERSION_RESPONSE",
-		offsetof(struct vmbus_channel_version_response, msg_conn_id) },
+	/*
+	 * Always 16 bytes before 6.0: the last field is the message
+	 * connection id from 5.0 on, the granted version before (OpenVMM
+	 * channels.rs send_version_response_with_target()).
+	 */
+	HOST_MSG(CHANNELMSG_VERSION_RESPONSE, vmbus_channel_version_response),
 	GUEST_MSG(CHANNELMSG_UNLOAD),
 	HOST_MSG(CHANNELMSG_UNLOAD_RESPONSE, vmbus_channel_message_header),
 	GUEST_MSG(CHANNELMSG_MODIFYCHANNEL),

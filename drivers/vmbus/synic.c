@@ -27,6 +27,9 @@ struct hvg_synic {
 
 static DEFINE_PER_CPU(struct hvg_synic, hvg_synic);
 
+/* Messages one run of the message work takes before it yields. */
+#define HVG_MSG_BUDGET	64
+
 static void hvg_scan_flags(unsigned long *flags, u32 nbits)
 {
 	u32 word, bit;
@@ -95,14 +98,21 @@ static void hvg_msg_work(struct work_struct *work)
 	struct hvg_synic *s = container_of(work, struct hvg_synic, msg_work);
 	struct hv_message *slot = &s->simp->sint_message[HVG_VMBUS_SINT];
 	struct hv_message msg;
+	unsigned int n;
 
-	for (;;) {
+	for (n = 0; ; n++) {
 		u32 type, size;
 
 		/* Bound to this CPU by queue_work_on(); EOM must come from it. */
 		preempt_disable();
 		type = READ_ONCE(slot->header.message_type);
 		if (type == HVMSG_NONE) {
+			preempt_enable();
+			break;
+		}
+		/* A host that refills the slot at once does not keep us here. */
+		if (n == HVG_MSG_BUDGET) {
+			queue_work_on(smp_processor_id(), hvg_conn.msg_wq, work);
 			preempt_enable();
 			break;
 		}
@@ -221,28 +231,53 @@ bool hvg_synic_cpu_ok(u32 cpu)
 }
 
 /**
+ * hvg_post_msg_status() - send a channel message, return the hypercall status
+ * @msg: the message, starting with its vmbus_channel_message_header
+ * @size: its size in bytes, at most HVG_MSG_PAYLOAD_BYTES
+ *
+ * Retries for a while when the host's message buffers are full, and (as
+ * Linux's vmbus_post_msg() does) when the connection id is refused for any
+ * message but INITIATE_CONTACT, which the host may do while it is busy.
+ * An INITIATE_CONTACT refused with HV_STATUS_INVALID_CONNECTION_ID is not
+ * retried: the host has no such message port (it predates VMBus 5.0).
+ * Must be called from a context that may sleep.
+ *
+ * Return: the HV_STATUS_* of the last attempt.
+ */
+u16 hvg_post_msg_status(void *msg, u32 size)
+{
+	const struct vmbus_channel_message_header *hdr = msg;
+	u16 status = HVG_STATUS_INSUFFICIENT_BUFFERS;
+	unsigned int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		status = hvg_conn.ops->post_message(hvg_conn.msg_conn_id,
+						    HVMSG_VMBUS, msg, size);
+		if (status == HVG_STATUS_INVALID_CONNECTION_ID &&
+		    hdr->msgtype == CHANNELMSG_INITIATE_CONTACT)
+			break;
+		if (status != HVG_STATUS_INSUFFICIENT_BUFFERS &&
+		    status != HVG_STATUS_INVALID_CONNECTION_ID)
+			break;
+		usleep_range(1000, 2000);
+	}
+	return status;
+}
+
+/**
  * hvg_post_msg() - send a channel message to the host
  * @msg: the message, starting with its vmbus_channel_message_header
  * @size: its size in bytes, at most HVG_MSG_PAYLOAD_BYTES
  *
- * Retries for a while when the host's message buffers are full.  Must be
- * called from a context that may sleep.
+ * As hvg_post_msg_status(), with any failure logged.
  *
  * Return: 0, or -EIO if the host refused the message.
  */
 int hvg_post_msg(void *msg, u32 size)
 {
 	const struct vmbus_channel_message_header *hdr = msg;
-	unsigned int tries;
-	u16 status = HVG_STATUS_INSUFFICIENT_BUFFERS;
+	u16 status = hvg_post_msg_status(msg, size);
 
-	for (tries = 0; tries < 100; tries++) {
-		status = hvg_conn.ops->post_message(hvg_conn.msg_conn_id,
-						    HVMSG_VMBUS, msg, size);
-		if (status != HVG_STATUS_INSUFFICIENT_BUFFERS)
-			break;
-		usleep_range(1000, 2000);
-	}
 	if (status == HVG_STATUS_SUCCESS)
 		return 0;
 	hvg_err_rl("hv_vmbus: host refused %s message: status %u\n",

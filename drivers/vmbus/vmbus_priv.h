@@ -75,10 +75,20 @@ struct hvg_channel {
 	void *ctx;
 	bool polled;			/* the driver unmasks: hvg_channel_poll_done() */
 
-	/* Waiting for OPENCHANNEL_RESULT / MODIFYCHANNEL_RESPONSE */
+	/*
+	 * Waiting for OPENCHANNEL_RESULT / MODIFYCHANNEL_RESPONSE.  A result
+	 * counts only for the open it names (@openid, a new one each time);
+	 * MODIFYCHANNEL_RESPONSE names nothing but the relid, so the answers
+	 * still owed to requests that timed out (@modify_late) are dropped
+	 * first.  chan_lock guards these fields from the message handlers on.
+	 */
 	struct completion open_done;
+	u32 openid;
 	u32 open_status;
+	struct mutex modify_lock;	/* one MODIFYCHANNEL at a time */
 	struct completion modify_done;
+	bool modify_waiting;
+	u32 modify_late;
 	u32 modify_status;
 
 	void (*sc_cb)(struct hvg_channel *sub);
@@ -122,6 +132,7 @@ struct hvg_conn {
 	struct workqueue_struct *dev_wq;	/* device add/remove, may block */
 	struct completion offers_done;
 	atomic_t next_gpadl;
+	atomic_t next_openid;
 };
 
 extern struct hvg_conn hvg_conn;
@@ -130,6 +141,7 @@ extern struct hvg_conn hvg_conn;
 int hvg_synic_init(void);
 void hvg_synic_exit(void);
 int hvg_post_msg(void *msg, u32 size);
+u16 hvg_post_msg_status(void *msg, u32 size);
 bool hvg_synic_cpu_ok(u32 cpu);
 
 /* connection.c */
@@ -154,6 +166,7 @@ void hvg_channel_free(struct hvg_channel *chan);
 void hvg_chan_event(u32 relid);
 int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu);
 void hvg_channel_finish(struct hvg_channel *chan);
+bool hvg_instance_in_use(const struct hvg_channel *primary);
 const char *hvg_chan_state_name(const struct hvg_channel *chan);
 
 /* channel.c */

@@ -12,6 +12,7 @@
 #ifndef _HVGUEST_VMBUS_PROTO_H
 #define _HVGUEST_VMBUS_PROTO_H
 
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <hvguest/hv_tlfs.h>
@@ -242,7 +243,7 @@ struct vmbus_channel_version_response {
 	u8 version_supported;
 	u8 connection_state;
 	u16 padding;
-	u32 msg_conn_id;	/* from VERSION_WIN10_V5 on */
+	u32 msg_conn_id;	/* from VERSION_WIN10_V5 on; the granted version before */
 } __packed;
 
 struct vmbus_channel_modifychannel {
@@ -369,17 +370,83 @@ struct hvg_echo_ctrl {
 	u32 subchannels;
 } __packed;
 
+/*
+ * The wire layout, pinned.  Sizes and offsets as in Linux
+ * include/linux/hyperv.h and OpenVMM vmbus_core/src/protocol.rs (channel
+ * messages), Linux include/asm-generic/hyperv-tlfs.h (SynIC message and
+ * event pages, monitor page); a struct's size includes its 8-byte channel
+ * message header where it has one.
+ */
+static_assert(sizeof(struct hvg_post_message_input) == 256);	/* TLFS HvPostMessage */
+static_assert(offsetof(struct hvg_post_message_input, payload) == 16);
+static_assert(sizeof(struct hv_message_header) == 16);
 static_assert(sizeof(struct hv_message) == 256);
+static_assert(offsetof(struct hv_message, payload) == 16);
 static_assert(sizeof(struct hv_message_page) == 4096);
+static_assert(sizeof(struct hv_event_flags) == 256);
 static_assert(sizeof(struct hv_event_flags_page) == 4096);
+
+static_assert(sizeof(struct vmbus_channel_message_header) == 8);
 static_assert(sizeof(struct vmbus_channel_offer) == 176);
+static_assert(offsetof(struct vmbus_channel_offer, chn_flags) == 48);
+static_assert(offsetof(struct vmbus_channel_offer, mmio_megabytes) == 50);
+static_assert(offsetof(struct vmbus_channel_offer, u) == 52);
+static_assert(offsetof(struct vmbus_channel_offer, sub_channel_index) == 172);
 static_assert(sizeof(struct vmbus_channel_offer_channel) == 196);
+static_assert(offsetof(struct vmbus_channel_offer_channel, child_relid) == 184);
+static_assert(offsetof(struct vmbus_channel_offer_channel, monitorid) == 188);
+static_assert(offsetof(struct vmbus_channel_offer_channel, monitor_flags) == 189);
+static_assert(offsetof(struct vmbus_channel_offer_channel, interrupt_flags) == 190);
+static_assert(offsetof(struct vmbus_channel_offer_channel, connection_id) == 192);
+static_assert(sizeof(struct vmbus_channel_rescind_offer) == 12);
 static_assert(sizeof(struct vmbus_channel_open_channel) == 148);
-static_assert(sizeof(struct vmbus_channel_initiate_contact) == 40);
-static_assert(sizeof(struct vmbus_channel_version_response) == 16);
+static_assert(offsetof(struct vmbus_channel_open_channel, openid) == 12);
+static_assert(offsetof(struct vmbus_channel_open_channel, target_vp) == 20);
+static_assert(offsetof(struct vmbus_channel_open_channel, userdata) == 28);
+static_assert(sizeof(struct vmbus_channel_open_result) == 20);
+static_assert(offsetof(struct vmbus_channel_open_result, status) == 16);
+static_assert(sizeof(struct vmbus_channel_close_channel) == 12);
+static_assert(sizeof(struct gpa_range) == 8);
 static_assert(sizeof(struct vmbus_channel_gpadl_header) == 20);
+static_assert(offsetof(struct vmbus_channel_gpadl_header, range_buflen) == 16);
+static_assert(offsetof(struct vmbus_channel_gpadl_header, rangecount) == 18);
+static_assert(sizeof(struct vmbus_channel_gpadl_body) == 16);
+static_assert(offsetof(struct vmbus_channel_gpadl_body, gpadl) == 12);
+static_assert(sizeof(struct vmbus_channel_gpadl_created) == 20);
+static_assert(offsetof(struct vmbus_channel_gpadl_created, creation_status) == 16);
+static_assert(sizeof(struct vmbus_channel_gpadl_teardown) == 16);
+static_assert(sizeof(struct vmbus_channel_gpadl_torndown) == 12);
+static_assert(sizeof(struct vmbus_channel_relid_released) == 12);
+static_assert(sizeof(struct vmbus_channel_initiate_contact) == 40);
+static_assert(offsetof(struct vmbus_channel_initiate_contact, interrupt_page) == 16);
+static_assert(offsetof(struct vmbus_channel_initiate_contact, msg_sint) == 16);
+static_assert(offsetof(struct vmbus_channel_initiate_contact, msg_vtl) == 17);
+static_assert(offsetof(struct vmbus_channel_initiate_contact, monitor_page1) == 24);
+static_assert(offsetof(struct vmbus_channel_initiate_contact, monitor_page2) == 32);
+static_assert(sizeof(struct vmbus_channel_version_response) == 16);
+static_assert(offsetof(struct vmbus_channel_version_response, connection_state) == 9);
+static_assert(offsetof(struct vmbus_channel_version_response, msg_conn_id) == 12);
+static_assert(sizeof(struct vmbus_channel_modifychannel) == 16);
+static_assert(sizeof(struct vmbus_channel_modifychannel_response) == 16);
+static_assert(offsetof(struct vmbus_channel_modifychannel_response, status) == 12);
+static_assert(VMBUS_GPADL_HEADER_MAX_PFNS == 26);
+static_assert(VMBUS_GPADL_BODY_MAX_PFNS == 28);
+
+static_assert(sizeof(struct hv_monitor_trigger_group) == 8);
+static_assert(sizeof(struct hv_monitor_parameter) == 8);
 static_assert(sizeof(struct hv_monitor_page) == 4096);
+static_assert(offsetof(struct hv_monitor_page, trigger_group) == 8);
+static_assert(offsetof(struct hv_monitor_page, next_check_time) == 64);
+static_assert(offsetof(struct hv_monitor_page, latency) == 576);
+static_assert(offsetof(struct hv_monitor_page, parameter) == 1088);
+
 static_assert(sizeof(struct hv_ring_buffer) == HV_RING_HEADER_SIZE);
+static_assert(offsetof(struct hv_ring_buffer, pending_send_sz) == 12);
+static_assert(offsetof(struct hv_ring_buffer, feature_bits) == 64);
 static_assert(sizeof(struct vmpacket_descriptor) == 16);
+static_assert(offsetof(struct vmpacket_descriptor, trans_id) == 8);
+static_assert(sizeof(struct hv_page_buffer) == 16);
+static_assert(sizeof(struct vmbus_packet_page_buffer) == 24);
+static_assert(sizeof(struct hvg_echo_ctrl) == 8);
 
 #endif /* _HVGUEST_VMBUS_PROTO_H */

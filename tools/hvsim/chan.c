@@ -8,6 +8,7 @@
  * (hvsim_chan_work).  Fields that atomic context looks at (the relid and
  * monitor tables, chan->state) are also written under chan_lock.
  */
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
@@ -351,15 +352,69 @@ void hvsim_rescind_subchannels(struct hvsim_dev *dev)
 	dev->nsub = 0;
 }
 
+/*
+ * Take "KEY=VALUE" out of `new_device` args (blanked out in place): true
+ * and @val filled (truncated to @len) if it was there.
+ */
+static bool hvsim_take_word(char *args, const char *key, char *val,
+			    size_t len)
+{
+	size_t klen = strlen(key);
+	char *p = args, *end;
+
+	while (p && (p = strstr(p, key))) {
+		if ((p != args && !isspace(p[-1])) || p[klen] != '=') {
+			p += klen;
+			continue;
+		}
+		end = p + klen + 1;
+		while (*end && !isspace(*end))
+			end++;
+		strscpy(val, p + klen + 1, min_t(size_t, len, end - p - klen));
+		memset(p, ' ', end - p);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The words of `new_device` that every service takes: "instance=GUID"
+ * offers the device with that instance GUID (another device may have it:
+ * a host re-offering an instance), "rescind=offer" rescinds it right after
+ * its offer, before the guest can have made a device of it.
+ */
+static int hvsim_dev_words(struct hvsim_dev *dev, char *args, bool *rescind)
+{
+	char val[40];
+
+	if (hvsim_take_word(args, "instance", val, sizeof(val)) &&
+	    guid_parse(val, &dev->instance)) {
+		pr_err("hvsim: new_device: instance=%s is not a GUID\n", val);
+		return -EINVAL;
+	}
+	if (hvsim_take_word(args, "rescind", val, sizeof(val))) {
+		if (strcmp(val, "offer")) {
+			pr_err("hvsim: new_device: rescind=%s: only rescind=offer is known\n",
+			       val);
+			return -EINVAL;
+		}
+		*rescind = true;
+	}
+	return 0;
+}
+
 /**
  * hvsim_dev_add() - create a device and offer it if the guest is up
  * @svc: its service
- * @args: service arguments from `new_device`, or NULL
+ * @args: service arguments from `new_device`, or NULL; the words
+ *	"personality=", "instance=" and "rescind=" are taken out first
  *
- * Return: the device, or an ERR_PTR.
+ * Return: the device, NULL if rescind=offer already rescinded it, or an
+ * ERR_PTR.
  */
 struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 {
+	bool rescind = false;
 	struct hvsim_chan *chan;
 	struct hvsim_dev *dev;
 	char name[16];
@@ -375,10 +430,16 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 		kfree(dev);
 		return ERR_PTR(ret);
 	}
-	dev->id = hvsim.next_dev_id++;
+	dev->id = hvsim.next_dev_id;
 	dev->class_id = svc->class_id;
 	dev->instance = GUID_INIT(0x6856e9b0, 0x5a1c, 0x4bd0, 0x9e, 0x2f,
 				  'H', 'V', 'S', 'I', (u8)(dev->id >> 8), (u8)dev->id);
+	ret = args ? hvsim_dev_words(dev, args, &rescind) : 0;
+	if (ret) {
+		kfree(dev);
+		return ERR_PTR(ret);
+	}
+	hvsim.next_dev_id++;
 	snprintf(name, sizeof(name), "dev%u", dev->id);
 	dev->dir = debugfs_create_dir(name, hvsim.debugfs);
 	INIT_LIST_HEAD(&dev->node);
@@ -397,6 +458,11 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 	pr_info("hvsim: %s device %u (%s): relid %u instance %pUl\n",
 		svc->name, dev->id, dev->pers->name, chan->relid, &dev->instance);
 	hvsim_chan_offer(chan);
+	if (rescind) {
+		/* Not offered yet: freed at once, with its device. */
+		hvsim_dev_del(chan->relid);
+		return NULL;
+	}
 	return dev;
 }
 

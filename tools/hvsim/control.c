@@ -171,6 +171,7 @@ static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
 	[HVSIM_FAULT_GPADL_FAIL]	= "fault_gpadl_fail",
 	[HVSIM_FAULT_OPEN_FAIL]		= "fault_open_fail",
 	[HVSIM_FAULT_BAD_PACKET]	= "fault_bad_packet",
+	[HVSIM_FAULT_MODIFY_FAIL]	= "fault_modify_fail",
 };
 
 void hvsim_control_init(void)
@@ -192,6 +193,8 @@ void hvsim_control_init(void)
 					&hvsim.faults[i]);
 	debugfs_create_atomic_t("fault_delay_msg_ms", 0600, dir,
 				&hvsim.delay_ms);
+	debugfs_create_atomic_t("fault_late_reply", 0600, dir,
+				&hvsim.late_type);
 }
 
 /* Waits for commands in progress; no new ones start. */

@@ -43,6 +43,8 @@
 #define HVSIM_STATUS_UNSUCCESSFUL	0xc0000001
 #define HVSIM_STATUS_INVALID_PARAMETER	0xc000000d
 #define HVSIM_STATUS_NO_RESOURCES	0xc000009a
+/* What OpenVMM's VMBus server puts into failed replies (protocol.rs) */
+#define HVSIM_VMBUS_STATUS_UNSUCCESSFUL	0x8000ffff
 
 /* Module parameters (main.c) */
 extern u32 hvsim_max_version;
@@ -172,6 +174,7 @@ enum hvsim_fault {
 	HVSIM_FAULT_GPADL_FAIL,
 	HVSIM_FAULT_OPEN_FAIL,
 	HVSIM_FAULT_BAD_PACKET,
+	HVSIM_FAULT_MODIFY_FAIL,
 	HVSIM_NR_FAULTS
 };
 
@@ -220,6 +223,9 @@ struct hvsim {
 
 	atomic_t faults[HVSIM_NR_FAULTS];
 	atomic_t delay_ms;
+	atomic_t late_type;		/* fault_late_reply: msgtype to hold back */
+	struct hvsim_msg *held;		/* the reply held back, under lock */
+	u32 held_release;		/* guest msgtype that sends it out */
 	unsigned int corrupt_flip;
 	unsigned int offer_flip;
 	atomic_t packet_flip;
@@ -240,6 +246,8 @@ void hvsim_synic_exit(void);
 struct hvsim_msg *hvsim_in_pop(void);
 void hvsim_send(const void *msg, u32 size);
 void hvsim_signal_guest(struct hvsim_chan *chan);
+void hvsim_release_held(u32 guest_msgtype);
+void hvsim_drop_held(void);
 
 /* vmbus.c */
 bool hvsim_version_known(u32 version);

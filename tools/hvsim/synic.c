@@ -145,6 +145,70 @@ static void hvsim_corrupt(struct hvsim_msg *m)
 	}
 }
 
+/* The request each reply answers, for fault_late_reply. */
+static const u32 hvsim_reply_to[CHANNELMSG_COUNT] = {
+	[CHANNELMSG_OPENCHANNEL_RESULT] = CHANNELMSG_OPENCHANNEL,
+	[CHANNELMSG_GPADL_CREATED] = CHANNELMSG_GPADL_HEADER,
+	[CHANNELMSG_GPADL_TORNDOWN] = CHANNELMSG_GPADL_TEARDOWN,
+	[CHANNELMSG_MODIFYCHANNEL_RESPONSE] = CHANNELMSG_MODIFYCHANNEL,
+};
+
+/*
+ * fault_late_reply: hold a reply of the armed type back until the guest
+ * sends its next request of the kind it answers, so that it arrives late,
+ * after the guest gave up on it, right before the reply to that request.
+ */
+static bool hvsim_hold(const void *msg, u32 size)
+{
+	u32 type = ((const struct vmbus_channel_message_header *)msg)->msgtype;
+	u32 want = atomic_read(&hvsim.late_type);
+	struct hvsim_msg *m;
+
+	if (!want || type != want || type >= CHANNELMSG_COUNT ||
+	    !hvsim_reply_to[type] || hvsim.held ||
+	    atomic_cmpxchg(&hvsim.late_type, want, 0) != want)
+		return false;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return false;
+	memcpy(m->data, msg, size);
+	m->size = size;
+	m->type = HVMSG_VMBUS;
+	hvsim.held = m;
+	hvsim.held_release = hvsim_reply_to[type];
+	pr_info("hvsim: fault: holding back message type %u until the guest's next message type %u\n",
+		type, hvsim.held_release);
+	return true;
+}
+
+/**
+ * hvsim_release_held() - send the reply fault_late_reply held back
+ * @guest_msgtype: the type of the guest message about to be handled
+ *
+ * Sends it if @guest_msgtype is the request it waits for.  hvsim.lock held.
+ */
+void hvsim_release_held(u32 guest_msgtype)
+{
+	struct hvsim_msg *m = hvsim.held;
+
+	if (!m || guest_msgtype != hvsim.held_release)
+		return;
+	hvsim.held = NULL;
+	m->cpu = hvsim.target_vcpu;
+	pr_info("hvsim: fault: sending the held-back message type %u\n",
+		((struct vmbus_channel_message_header *)m->data)->msgtype);
+	hvsim_queue_out(m);
+}
+
+/**
+ * hvsim_drop_held() - forget the held-back reply (the connection is gone)
+ */
+void hvsim_drop_held(void)
+{
+	kfree(hvsim.held);
+	hvsim.held = NULL;
+}
+
 /**
  * hvsim_send() - queue a channel message for the guest's target VP
  * @msg: the message, starting with its vmbus_channel_message_header
@@ -158,6 +222,8 @@ void hvsim_send(const void *msg, u32 size)
 	struct hvsim_msg *m, *dup = NULL;
 
 	if (WARN_ON_ONCE(size > HVG_MSG_PAYLOAD_BYTES))
+		return;
+	if (hvsim_hold(msg, size))
 		return;
 	if (hvsim_fault(HVSIM_FAULT_DROP_MSG)) {
 		pr_info("hvsim: fault: dropped message type %u\n",
@@ -217,13 +283,25 @@ void hvsim_signal_guest(struct hvsim_chan *chan)
 
 /* ---- The backend operations ---------------------------------------------- */
 
+/*
+ * The hypervisor refuses HvPostMessage to a connection id no port is bound
+ * to with HV_STATUS_INVALID_CONNECTION_ID (TLFS, HvPostMessage).  Every
+ * host binds message connection 1; connection 4 exists only on hosts that
+ * speak VMBus 5.0 and later (Linux connection.c vmbus_post_msg(): "on old
+ * hosts that only support VMBus protocol 4.0 or lower, here we get
+ * HV_STATUS_INVALID_CONNECTION_ID"; OpenVMM vmbus_server lib.rs binds
+ * MULTICLIENT_MESSAGE_CONNECTION_ID 4 beside MESSAGE_CONNECTION_ID 1).
+ * Stricter than OpenVMM, connection 4 takes nothing but a 5.0+
+ * INITIATE_CONTACT until a 5.0+ version is negotiated.
+ */
 static bool hvsim_conn_id_ok(u32 conn_id, const void *payload, u32 size)
 {
 	const struct vmbus_channel_initiate_contact *ic = payload;
 
 	if (conn_id == VMBUS_MESSAGE_CONNECTION_ID)
 		return true;
-	if (conn_id != VMBUS_MESSAGE_CONNECTION_ID_4)
+	if (conn_id != VMBUS_MESSAGE_CONNECTION_ID_4 ||
+	    hvsim_max_version < VERSION_WIN10_V5)
 		return false;
 	if (READ_ONCE(hvsim.version) >= VERSION_WIN10_V5)
 		return true;
@@ -242,8 +320,12 @@ static u16 hvsim_post_message(u32 conn_id, u32 type, const void *payload,
 	    size < sizeof(struct vmbus_channel_message_header) ||
 	    size > HVG_MSG_PAYLOAD_BYTES)
 		return HVG_STATUS_INVALID_PARAMETER;
-	if (!hvsim_conn_id_ok(conn_id, payload, size))
+	if (!hvsim_conn_id_ok(conn_id, payload, size)) {
+		pr_info_ratelimited("hvsim: HvPostMessage of message type %u to connection id %u: no such port, HV_STATUS_INVALID_CONNECTION_ID\n",
+				    ((const struct vmbus_channel_message_header *)payload)->msgtype,
+				    conn_id);
 		return HVG_STATUS_INVALID_CONNECTION_ID;
+	}
 
 	m = kzalloc(sizeof(*m), GFP_ATOMIC);
 	if (!m)
@@ -459,6 +541,7 @@ void hvsim_synic_exit(void)
 		irq_work_sync(&hvsim.cpus[cpu].irq_work);
 	hvsim_free_msgs(&hvsim.out_msgs);
 	hvsim_free_msgs(&hvsim.in_msgs);
+	hvsim_drop_held();
 	hvsim.out_count = 0;
 	hvsim.in_count = 0;
 	kfree(hvsim.cpus);

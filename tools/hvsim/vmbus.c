@@ -31,6 +31,26 @@ bool hvsim_version_known(u32 version)
 	return false;
 }
 
+/*
+ * The message connection id a host names in its VERSION_RESPONSE to a 5.0+
+ * INITIATE_CONTACT, which the guest then posts to (Linux connection.c
+ * vmbus_negotiate_version()).  OpenVMM names the id of its primary message
+ * port, 1 for a VTL0 server without redirection (vmbus_server lib.rs
+ * MESSAGE_CONNECTION_ID, channels.rs send_version_response_with_target(),
+ * child_connection_id).  What Windows names is not public; hvsim names 4,
+ * the connection the request came in on.  Hosts before 5.0 never name one.
+ */
+static const u32 hvsim_msg_conn_id[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = 0,
+	[HVSIM_PERS_WS2016] = 0,
+	[HVSIM_PERS_WS2019] = VMBUS_MESSAGE_CONNECTION_ID_4,
+	[HVSIM_PERS_AZURE] = VMBUS_MESSAGE_CONNECTION_ID_4,
+	[HVSIM_PERS_OPENVMM] = VMBUS_MESSAGE_CONNECTION_ID,
+};
+
+/* VERSION_RESPONSE connection_state (OpenVMM protocol.rs ConnectionState) */
+#define HVSIM_CONN_FAILED_UNKNOWN	2
+
 static bool hvsim_vp_ok(u32 vp)
 {
 	return vp < nr_cpu_ids && cpu_possible(vp);
@@ -125,13 +145,34 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 		pr_err_ratelimited("hvsim: INITIATE_CONTACT for %s: %s, refused\n",
 				   hvsim_version_str(v, buf, sizeof(buf)), why);
 		hvsim_unmap_pages();
+		/*
+		 * A version the host supports, with one monitor page missing:
+		 * from 2.4 on the failure is reported as such (OpenVMM
+		 * channels.rs initiate_contact(), MonitorPageRequest::Invalid,
+		 * send_version_response_with_target()).
+		 */
+		if (v >= VERSION_WIN8 &&
+		    !ic->monitor_page1 != !ic->monitor_page2) {
+			resp.version_supported = 1;
+			resp.connection_state = HVSIM_CONN_FAILED_UNKNOWN;
+		}
 		hvsim_send(&resp, sizeof(resp));
 		return;
 	}
 	WRITE_ONCE(hvsim.version, v);
 	resp.version_supported = 1;
-	if (v >= VERSION_WIN10_V5)
-		resp.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+	/*
+	 * The last field holds the message connection id from 5.0 on, the
+	 * version granted before (OpenVMM channels.rs
+	 * send_version_response_with_target(), selected_version_or_connection_id).
+	 */
+	if (v >= VERSION_WIN10_V5) {
+		resp.msg_conn_id = hvsim_msg_conn_id[hvsim_pers->id];
+		if (!resp.msg_conn_id)	/* host_version= above the personality's */
+			resp.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+	} else {
+		resp.msg_conn_id = v;
+	}
 	pr_info("hvsim: VMBus version %s negotiated, messages to VP %u\n",
 		hvsim_version_str(v, buf, sizeof(buf)), hvsim.target_vcpu);
 	hvsim_send(&resp, sizeof(resp));
@@ -160,6 +201,7 @@ void hvsim_reset_connection(void)
 		dev->nsub = 0;
 	hvsim_gpadl_free_all();
 	hvsim_unmap_pages();
+	hvsim_drop_held();
 	WRITE_ONCE(hvsim.version, 0);
 	hvsim.offers_requested = false;
 }
@@ -232,10 +274,25 @@ static void hvsim_on_open(const void *msg, u32 size)
 		.child_relid = o->child_relid,
 		.openid = o->openid,
 	};
-	struct hvsim_chan *chan = NULL;
+	struct hvsim_chan *chan = hvsim_chan_get(o->child_relid);
 	struct hvsim_gpadl *g = NULL;
-	const char *why = hvsim_open_check(o, &chan, &g);
+	const char *why;
 
+	/*
+	 * No result for a channel that cannot be opened at all: OpenVMM
+	 * (channels.rs handle_open_channel()) fails the message for an
+	 * unknown or already open channel and ignores it for a revoked one.
+	 */
+	if (!chan || !chan->offered || chan->state != HVSIM_CHAN_OFFERED) {
+		pr_err_ratelimited("hvsim: OPENCHANNEL relid %u: %s, no result\n",
+				   o->child_relid,
+				   !chan || !chan->offered ? "no such channel" :
+				   chan->state == HVSIM_CHAN_OPEN ? "channel already open" :
+				   "channel was rescinded");
+		return;
+	}
+	chan = NULL;
+	why = hvsim_open_check(o, &chan, &g);
 	if (!why && hvsim_fault(HVSIM_FAULT_OPEN_FAIL)) {
 		pr_info("hvsim: fault: failing OPENCHANNEL of relid %u\n",
 			o->child_relid);
@@ -298,13 +355,17 @@ static void hvsim_on_modify(const void *msg, u32 size)
 		why = "channel is not open";
 	else if (!hvsim_vp_ok(mc->target_vp))
 		why = "target_vp does not exist";
+	else if (hvsim_fault(HVSIM_FAULT_MODIFY_FAIL))
+		why = "fault: refused";
 	if (why) {
 		pr_err_ratelimited("hvsim: MODIFYCHANNEL relid %u vp %u: %s\n",
 				   mc->child_relid, mc->target_vp, why);
-		resp.status = HVSIM_STATUS_INVALID_PARAMETER;
+		/* OpenVMM channels.rs handle_modify_channel() */
+		resp.status = HVSIM_VMBUS_STATUS_UNSUCCESSFUL;
 	} else {
 		chan->target_vp = mc->target_vp;
 	}
+	/* Only 5.3 has the response (OpenVMM send_modify_channel_response()). */
 	if (hvsim.version >= VERSION_WIN10_V5_3)
 		hvsim_send(&resp, sizeof(resp));
 }
@@ -367,6 +428,7 @@ static void hvsim_handle(const void *msg, u32 size)
 				   "before INITIATE_CONTACT");
 		return;
 	}
+	hvsim_release_held(hdr->msgtype);
 	h->fn(msg, size);
 }
 

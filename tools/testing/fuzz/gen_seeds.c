@@ -81,7 +81,7 @@ static void msg_seeds(void)
 	offer.offer.sub_channel_index = 2;
 	put_msg("offer_sub_win7", 1, &offer, sizeof(offer));
 	put_msg("version_response", 9, &vr, sizeof(vr));
-	put_msg("version_response_old", 1, &vr, 12);
+	put_msg("version_response_short", 1, &vr, 12);
 	put_msg("open_result", 9, &open, sizeof(open));
 	put_msg("gpadl_created", 9, &gc, sizeof(gc));
 	put_msg("rescind", 9, &rescind, sizeof(rescind));

@@ -24,7 +24,7 @@ static const struct host_msg host_msgs[] = {
 	{ CHANNELMSG_OPENCHANNEL_RESULT, 20 },
 	{ CHANNELMSG_GPADL_CREATED, 20 },
 	{ CHANNELMSG_GPADL_TORNDOWN, 12 },
-	{ CHANNELMSG_VERSION_RESPONSE, 12 },	/* msg_conn_id is optional */
+	{ CHANNELMSG_VERSION_RESPONSE, 16 },	/* always 16 bytes before 6.0 */
 	{ CHANNELMSG_UNLOAD_RESPONSE, 8 },
 	{ CHANNELMSG_MODIFYCHANNEL_RESPONSE, 16 },
 };

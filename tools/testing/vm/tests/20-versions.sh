@@ -3,7 +3,9 @@
 #
 # Version negotiation: against every host version hvsim presents, hv_vmbus
 # settles on that version, says so once in the log, and channels work; and
-# hv_vmbus's max_version caps what it asks for.
+# hv_vmbus's max_version caps what it asks for.  Against the personalities
+# of hosts before VMBus 5.0 (which refuse connection id 4), hv_vmbus falls
+# back to their version.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
@@ -40,7 +42,26 @@ load_against() {
 	echo_wait_bound 1 || ktap_diag "no echo device bound within 20 s"
 }
 
-ktap_plan $(($(echo "$VERSIONS" | wc -w) * 2 + 3))
+# Hosts before VMBus 5.0 have no message connection 4: the INITIATE_CONTACT
+# for 5.x the guest posts there fails with HV_STATUS_INVALID_CONNECTION_ID,
+# and the guest goes on with older versions.  PERSONALITIES: NAME:VERSION.
+PERSONALITIES="ws2016:4.0 ws2012r2:3.0"
+
+# refused_conn4: hvsim refused a post to connection id 4, and hv_vmbus
+# logged no error for it.
+refused_conn4() {
+	if ! dmesg_has "hvsim: HvPostMessage of message type 14 to connection id 4: no such port"; then
+		ktap_diag "hvsim did not refuse the INITIATE_CONTACT posted to connection id 4"
+		return 1
+	fi
+	if dmesg_has "hv_vmbus: host refused"; then
+		ktap_diag "hv_vmbus logged the refusal as an error:"
+		dmesg_since | grep 'hv_vmbus: host refused' | sed 's/^/# /'
+		return 1
+	fi
+}
+
+ktap_plan $(($(echo "$VERSIONS" | wc -w) * 2 + 3 + $(echo "$PERSONALITIES" | wc -w) * 3))
 for v in $VERSIONS; do
 	if load_against "$v"; then
 		ktap_check "host $v: version $v negotiated" negotiated "$v"
@@ -49,6 +70,25 @@ for v in $VERSIONS; do
 	else
 		ktap_fail "host $v: version $v negotiated"
 		ktap_fail "host $v: 200 packets echoed"
+	fi
+done
+
+for pv in $PERSONALITIES; do
+	p=${pv%%:*}
+	v=${pv#*:}
+	dmesg_mark
+	if hvg_reload "" "personality=$p" "" && echo_wait_bound 1; then
+		ktap_check "personality $p: version $v negotiated" negotiated "$v"
+		ktap_check "personality $p: 5.x contact refused on connection 4, no error" \
+			refused_conn4
+		ktap_check "personality $p: 200 packets echoed" \
+			echo_traffic "$(echo_dev)" 200 1 4000 mixed
+	else
+		ktap_diag "loading against personality=$p failed"
+		dmesg_since | grep -E 'hv_vmbus|hvsim' | sed 's/^/# /'
+		ktap_fail "personality $p: version $v negotiated"
+		ktap_fail "personality $p: 5.x contact refused on connection 4, no error"
+		ktap_fail "personality $p: 200 packets echoed"
 	fi
 done
 

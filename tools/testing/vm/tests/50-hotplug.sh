@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Devices coming and going while hv_vmbus is connected: hot add during
-# traffic, rescind (and driver unbind) during a run, then clean unload.
+# traffic, rescind (and driver unbind) during a run, then clean unload; a
+# rescind right after the offer and a second offer of a present instance
+# GUID, which get no device and have their relids released.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
@@ -98,7 +100,55 @@ fresh_load() {
 	hvg_load_echo "" "" "" && echo_traffic "$(echo_dev)" 100 1 1000 && hvg_unload
 }
 
-ktap_plan 19
+# The host offers an echo device and rescinds it at once (hvsim's
+# rescind=offer), before the guest can have made a device of it: the guest
+# frees the channel only after releasing its relid, which the host then
+# forgets.
+quick_rescind() {
+	_n=$(echo_bound)
+	{ /bin/echo "echo rescind=offer" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
+		{ ktap_diag "new_device echo rescind=offer failed"; return 1; }
+	if ! wait_for "! grep -q state=rescinded $HVSIM_DBG/devices" 10; then
+		ktap_diag "the host still has a rescinded channel: no RELID_RELEASED"
+		sed 's/^/# /' "$HVSIM_DBG/devices"
+		return 1
+	fi
+	[ "$(echo_bound)" = "$_n" ] && return 0
+	ktap_diag "$(echo_bound) echo devices bound, expected $_n"
+	return 1
+}
+
+# The host offers a second channel with the instance GUID of device $1: the
+# guest makes no device of it (no duplicate sysfs name).  Sets $dup_relid.
+dup_instance() {
+	_r=$(dev_relid "$1")
+	{ /bin/echo "echo instance=$1" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
+		{ ktap_diag "new_device echo instance=$1 failed"; return 1; }
+	dup_relid=$(grep "instance=$1 " "$HVSIM_DBG/devices" | grep -v "^relid=$_r " |
+		sed -n 's/^relid=\([0-9]*\) .*/\1/p')
+	[ -n "$dup_relid" ] || { ktap_diag "hvsim lists no second channel of $1"; return 1; }
+	wait_for 'dmesg_has "hv_vmbus: offer $dup_relid repeats the instance"' 10 || {
+		ktap_diag "hv_vmbus did not refuse a device for offer $dup_relid"
+		return 1
+	}
+	! dmesg_has "duplicate filename" || {
+		ktap_diag "device_add was tried with a duplicate name"
+		return 1
+	}
+}
+
+# Rescinding the channel without a device releases its relid.
+dup_rescind() {
+	[ -n "$dup_relid" ] || return 1
+	{ /bin/echo "$dup_relid" >"$HVSIM_DBG/del_device"; } 2>/dev/null ||
+		{ ktap_diag "del_device $dup_relid failed"; return 1; }
+	wait_for "! grep -q '^relid=$dup_relid ' $HVSIM_DBG/devices" 10 && return 0
+	ktap_diag "relid $dup_relid was not released"
+	sed 's/^/# /' "$HVSIM_DBG/devices"
+	return 1
+}
+
+ktap_plan 24
 if ! hvg_load_echo "" "" ""; then
 	hvg_unload
 	ktap_done
@@ -138,4 +188,22 @@ ktap_check "rmmod hvsim during a run: the run ends with ENODEV" hvsim_unload_dur
 hvg_unload
 ktap_check "modules unload" hvg_all_unloaded
 ktap_check "a fresh load works" fresh_load
+
+if hvg_load_echo "" "" ""; then
+	g1=$(echo_dev)
+	dmesg_mark
+	ktap_check "offer rescinded at once: its relid released, no device" quick_rescind
+	ktap_check "second offer of a present instance: no device made" dup_instance "$g1"
+	ktap_check "rescind of that offer releases its relid" dup_rescind
+	ktap_check "the first device still echoes" echo_traffic "$g1" 500 1 4000
+else
+	for t in "offer rescinded at once: its relid released, no device" \
+		"second offer of a present instance: no device made" \
+		"rescind of that offer releases its relid" \
+		"the first device still echoes"; do
+		ktap_fail "$t"
+	done
+fi
+hvg_unload
+ktap_check "modules unload after offers without a device" hvg_all_unloaded
 ktap_done

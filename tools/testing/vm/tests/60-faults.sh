@@ -4,7 +4,8 @@
 # A misbehaving host: for each of hvsim's fault knobs, inject the fault,
 # provoke it, and expect hv_vmbus (or vmbus_echo) to say what happened, the
 # device to be failed or left alone cleanly, the other devices to work, and
-# the modules to unload and load again.
+# the modules to unload and load again.  Late replies (fault_late_reply)
+# must not be taken for the answer to a later request.
 # hvg-timeout: 1200
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
@@ -146,10 +147,60 @@ f_open_fail() {
 	state_is "$_n" offered && first_ok
 }
 
+# An OPENCHANNEL_RESULT held back until the guest's next OPENCHANNEL: the
+# probe times out and the guest closes the channel the host may have
+# opened; the next probe's open is not answered by the stale result (its
+# open id differs) but by its own, and the device works.
+f_late_reply() {
+	{ /bin/echo "$g" >"$DRV/unbind"; } 2>/dev/null || return 1
+	hvsim_fault fault_late_reply 6 || return 1
+	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null &&
+		{ ktap_diag "the probe succeeded without an OPENCHANNEL_RESULT"; return 1; }
+	logged "no reply from the host to OPENCHANNEL" &&
+		not_bound "$g" || return 1
+	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null ||
+		{ ktap_diag "the second probe failed"; return 1; }
+	logged "hv_vmbus: OPENCHANNEL_RESULT for relid [0-9]+ open id [0-9]+ answers no open in progress" &&
+	wait_for "[ -e $ECHO_DBG/$g/run ]" 20 && first_ok
+}
+
+# set_cpu CPU: write CPU to the device's target_cpu; $SET_ERR the error.
+set_cpu() {
+	SET_ERR=$( { /bin/echo "$1" >"$VMBUS/devices/$g/target_cpu"; } 2>&1 )
+}
+
+# A MODIFYCHANNEL_RESPONSE held back past the guest's timeout arrives just
+# before the answer to the next MODIFYCHANNEL, which the host refuses: the
+# guest takes the refusal, not the stale success (5.3 hosts only).
+f_modify_fail() {
+	_v=$(cat "$VMBUS/version")
+	if [ "$_v" != 5.3 ]; then
+		ktap_diag "VMBus $_v has no MODIFYCHANNEL_RESPONSE; nothing to check"
+		return 0
+	fi
+	hvsim_fault fault_late_reply 24 || return 1
+	if set_cpu 1; then
+		ktap_diag "target_cpu 1 succeeded without a MODIFYCHANNEL_RESPONSE"
+		return 1
+	fi
+	echo "$SET_ERR" | grep -q "timed out" ||
+		{ ktap_diag "target_cpu 1 failed with '$SET_ERR', expected a timeout"; return 1; }
+	hvsim_fault fault_modify_fail 1 || return 1
+	if set_cpu 1; then
+		ktap_diag "target_cpu 1 succeeded: the stale response was taken for the refused request"
+		return 1
+	fi
+	echo "$SET_ERR" | grep -q "Input/output error" ||
+		{ ktap_diag "target_cpu 1 failed with '$SET_ERR', expected EIO"; return 1; }
+	logged "hv_vmbus: MODIFYCHANNEL_RESPONSE for relid [0-9]+ late" || return 1
+	set_cpu 0 || { ktap_diag "target_cpu 0 failed: $SET_ERR"; return 1; }
+	first_ok
+}
+
 # ---- driver ------------------------------------------------------------------
 
 KNOBS="drop_msg delay_msg_ms dup_msg corrupt_msg bad_offer ring_index
-bad_trans_id gpadl_fail open_fail bad_packet"
+bad_trans_id gpadl_fail open_fail bad_packet late_reply modify_fail"
 
 fresh_load() {
 	hvg_unload || { ktap_diag "rmmod failed"; return 1; }
