@@ -353,6 +353,24 @@ struct vmbus_packet_page_buffer {
 	struct hv_page_buffer range[];
 } __packed;
 
+/* One multi-page range: @len bytes from @offset into the first of its pages. */
+struct hv_mpb_range {
+	u32 len;
+	u32 offset;
+	u64 pfn[];
+} __packed;
+
+/*
+ * Header of a VM_PKT_DATA_USING_GPA_DIRECT packet with one multi-page range,
+ * followed by its page numbers (Linux: struct vmbus_packet_mpb_array).
+ */
+struct vmbus_packet_mpb_hdr {
+	struct vmpacket_descriptor desc;
+	u32 reserved;
+	u32 rangecount;
+	struct hv_mpb_range range;
+} __packed;
+
 /* ---- Class and instance GUIDs used by the suite --------------------------- */
 
 /* hvsim's echo test service; not a Hyper-V class. */
@@ -369,6 +387,7 @@ struct hvg_echo_ctrl {
 	u32 subchannels;
 } __packed;
 
+static_assert(sizeof(struct vmbus_packet_mpb_hdr) == 32);
 static_assert(sizeof(struct hv_message) == 256);
 static_assert(sizeof(struct hv_message_page) == 4096);
 static_assert(sizeof(struct hv_event_flags_page) == 4096);
