@@ -128,7 +128,7 @@ void storvsc_srb_done(struct storvsc_dev *sd, struct storvsc_req *req,
 static int storvsc_map_data(struct scsi_cmnd *cmd, struct storvsc_req *req)
 {
 	unsigned int i, nsg = scsi_sg_count(cmd);
-	u32 len = scsi_bufflen(cmd), total = 0, n = 0, need;
+	u32 len = scsi_bufflen(cmd), n = 0, need;
 	struct scatterlist *sg;
 
 	if (!len || !nsg)
@@ -142,17 +142,18 @@ static int storvsc_map_data(struct scsi_cmnd *cmd, struct storvsc_req *req)
 				    (sg->offset >> PAGE_SHIFT);
 		u32 po = offset_in_page(sg->offset), p, pages;
 
-		if ((i && po) ||
-		    (i + 1 < nsg && !PAGE_ALIGNED(po + sg->length)))
-			return -EINVAL;
+		if (n == need)
+			break;
 		pages = DIV_ROUND_UP(po + sg->length, PAGE_SIZE);
-		if (pages > need - n)
+		/* A hole between this segment and its neighbours? */
+		if ((i && po) ||
+		    (n + pages < need && !PAGE_ALIGNED(po + sg->length)))
 			return -EINVAL;
+		pages = min(pages, need - n);
 		for (p = 0; p < pages; p++)
 			req->pfns[n++] = pfn + p;
-		total += sg->length;
 	}
-	return n == need && total == len ? n : -EINVAL;
+	return n == need ? n : -EINVAL;
 }
 
 static void storvsc_build_srb(struct Scsi_Host *host, struct scsi_cmnd *cmd,
