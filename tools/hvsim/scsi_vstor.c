@@ -141,14 +141,27 @@ static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
 	c->cdb_len = srb->cdb_length;
 	hvsim_scsi_execute(c);
 
+	if (s->pers->nt_status) {
+		/*
+		 * storvsp handle_completion(): a fresh SRB, not the request's:
+		 * its length, CDB length 16, sense length 20 (the buffer),
+		 * the sense data if any.
+		 */
+		memset(srb, 0, sizeof(*srb));
+		srb->length = sizeof(*srb);
+		srb->cdb_length = VSTOR_CDB_MAX;
+		srb->sense_info_length = VSTOR_SENSE_MAX;
+		memcpy(srb->sense_data, c->sense, c->sense_len);
+		p->status = hvsim_vstor_nt_status(c->srb_status);
+	} else {
+		memset(srb->sense_data, 0, sizeof(srb->sense_data));
+		srb->sense_info_length = min_t(u8, c->sense_len,
+					       srb->sense_info_length);
+		memcpy(srb->sense_data, c->sense, srb->sense_info_length);
+	}
 	srb->scsi_status = c->scsi_status;
 	srb->srb_status = c->srb_status;
 	srb->data_transfer_length = c->xfer;
-	if (s->pers->nt_status)
-		p->status = hvsim_vstor_nt_status(c->srb_status);
-	memset(srb->sense_data, 0, sizeof(srb->sense_data));
-	srb->sense_info_length = min_t(u8, c->sense_len, srb->sense_info_length);
-	memcpy(srb->sense_data, c->sense, srb->sense_info_length);
 	if (atomic_add_unless(&s->fault_bad_len, -1, 0)) {
 		pr_info("hvsim: scsi: fault: completion claims %lu extra bytes\n",
 			PAGE_SIZE);
