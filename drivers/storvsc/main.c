@@ -32,6 +32,11 @@ module_param_named(max_hw_queues, storvsc_max_hw_queues, uint, 0444);
 MODULE_PARM_DESC(max_hw_queues,
 		 "Most blk-mq hardware queues, one per channel (default 0: up to 16)");
 
+unsigned int storvsc_host_timeout = 180;
+module_param_named(host_timeout, storvsc_host_timeout, uint, 0644);
+MODULE_PARM_DESC(host_timeout,
+		 "Seconds the host may hold a command before a timeout starts error handling (default 180, as Linux; 0: at the first timeout)");
+
 enum { STORVSC_SCSI, STORVSC_IDE };
 
 static int storvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
@@ -50,6 +55,7 @@ static int storvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id
 	sd->ide = id->driver_data == STORVSC_IDE;
 	mutex_init(&sd->init_lock);
 	mutex_init(&sd->chan_lock);
+	spin_lock_init(&sd->init_reply_lock);
 	init_completion(&sd->init_req.done);
 	INIT_WORK(&sd->rescan_work, storvsc_rescan_work);
 	INIT_WORK(&sd->mq_work, storvsc_mq_work);

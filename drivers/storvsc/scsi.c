@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The SCSI midlayer side of hv_storvsc: commands become SRB packets whose
- * data is described page by page, completions become SCSI results.
+ * data is one range of guest pages, completions become SCSI results.
  */
 #include <linux/blk-mq.h>
 #include <linux/mm.h>
@@ -15,11 +15,6 @@
 #include <hvguest/compat.h>
 
 #include "storvsc.h"
-
-/* Guest-to-host bytes of the largest SRB packet, trailer included. */
-#define STORVSC_MAX_PKT	(sizeof(struct vmbus_packet_page_buffer) +	\
-			 STORVSC_MAX_RANGES * sizeof(struct hv_page_buffer) + \
-			 sizeof(struct vstor_packet) + 8)
 
 static bool storvsc_log(int level)
 {
@@ -121,31 +116,44 @@ void storvsc_srb_done(struct storvsc_dev *sd, struct storvsc_req *req,
 	storvsc_finish(cmd);
 }
 
-/* Describe the data page by page; returns the number of ranges. */
-static int storvsc_map_data(struct scsi_cmnd *cmd, struct hv_page_buffer *pb)
+/*
+ * Describe the data as one range: its length, its offset into the first
+ * page and the list of its pages.  The virtual boundary of the queue makes
+ * every segment but the first start on a page and every one but the last
+ * end on one, so the pages follow each other without holes.
+ *
+ * Return: the number of pages, 0 without data, -EINVAL if the segments do
+ * not form one range.
+ */
+static int storvsc_map_data(struct scsi_cmnd *cmd, struct storvsc_req *req)
 {
+	unsigned int i, nsg = scsi_sg_count(cmd);
+	u32 len = scsi_bufflen(cmd), n = 0, need;
 	struct scatterlist *sg;
-	int i, n = 0;
 
-	scsi_for_each_sg(cmd, sg, scsi_sg_count(cmd), i) {
-		unsigned long pfn = page_to_pfn(sg_page(sg));
-		u32 off = sg->offset, len = sg->length;
+	if (!len || !nsg)
+		return 0;
+	req->data_off = offset_in_page(scsi_sglist(cmd)->offset);
+	need = DIV_ROUND_UP(req->data_off + len, PAGE_SIZE);
+	if (need > STORVSC_MAX_PFNS)
+		return -EINVAL;
+	scsi_for_each_sg(cmd, sg, nsg, i) {
+		unsigned long pfn = page_to_pfn(sg_page(sg)) +
+				    (sg->offset >> PAGE_SHIFT);
+		u32 po = offset_in_page(sg->offset), p, pages;
 
-		while (len) {
-			u32 po = offset_in_page(off);
-			u32 chunk = min_t(u32, len, PAGE_SIZE - po);
-
-			if (n == STORVSC_MAX_RANGES)
-				return -EINVAL;
-			pb[n].pfn = pfn + (off >> PAGE_SHIFT);
-			pb[n].offset = po;
-			pb[n].len = chunk;
-			n++;
-			off += chunk;
-			len -= chunk;
-		}
+		if (n == need)
+			break;
+		pages = DIV_ROUND_UP(po + sg->length, PAGE_SIZE);
+		/* A hole between this segment and its neighbours? */
+		if ((i && po) ||
+		    (n + pages < need && !PAGE_ALIGNED(po + sg->length)))
+			return -EINVAL;
+		pages = min(pages, need - n);
+		for (p = 0; p < pages; p++)
+			req->pfns[n++] = pfn + p;
 	}
-	return n;
+	return n == need ? n : -EINVAL;
 }
 
 static void storvsc_build_srb(struct Scsi_Host *host, struct scsi_cmnd *cmd,
@@ -179,7 +187,7 @@ static void storvsc_build_srb(struct Scsi_Host *host, struct scsi_cmnd *cmd,
 
 /* Send on the channel of the command's hardware queue. */
 static int storvsc_send(struct storvsc_dev *sd, struct storvsc_req *req,
-			int nranges)
+			int npfns)
 {
 	u32 tag = blk_mq_unique_tag(blk_mq_rq_from_pdu(req->cmd));
 	struct storvsc_chan *sc = storvsc_pick_chan(sd, blk_mq_unique_tag_to_hwq(tag));
@@ -187,9 +195,11 @@ static int storvsc_send(struct storvsc_dev *sd, struct storvsc_req *req,
 	int ret;
 
 	atomic_inc(&sc->inflight);
-	if (nranges)
-		ret = hvg_sendpacket_pagebuffer(sc->chan, req->pb, nranges,
-						&req->pkt, sd->pkt_len, cookie);
+	WRITE_ONCE(req->sent, jiffies);
+	if (npfns)
+		ret = hvg_sendpacket_mpb(sc->chan, req->data_off,
+					 scsi_bufflen(req->cmd), req->pfns,
+					 npfns, &req->pkt, sd->pkt_len, cookie);
 	else
 		ret = hvg_sendpacket(sc->chan, &req->pkt, sd->pkt_len, cookie,
 				     VM_PKT_DATA_INBAND,
@@ -219,10 +229,11 @@ static int storvsc_queuecommand(struct Scsi_Host *host, struct scsi_cmnd *cmd)
 	req->pkt.operation = VSTOR_OP_EXECUTE_SRB;
 	req->pkt.flags = VSTOR_FLAG_REQUEST_COMPLETION;
 	storvsc_build_srb(host, cmd, &req->pkt.srb);
-	n = storvsc_map_data(cmd, req->pb);
+	n = storvsc_map_data(cmd, req);
 	if (n < 0) {
-		dev_err_ratelimited(&sd->hdev->dev, "command %#x needs more than %u pages\n",
-				    cmd->cmnd[0], STORVSC_MAX_RANGES);
+		dev_err_ratelimited(&sd->hdev->dev, "command %#x: %u bytes in %u segments are not one range of at most %lu pages\n",
+				    cmd->cmnd[0], scsi_bufflen(cmd),
+				    scsi_sg_count(cmd), STORVSC_MAX_PFNS);
 		storvsc_fail_cmd(cmd, DID_ERROR);
 		return 0;
 	}
@@ -248,6 +259,12 @@ static int storvsc_queuecommand(struct Scsi_Host *host, struct scsi_cmnd *cmd)
  * before it answers.  Completions on the subchannels may still be on their
  * way then; the commands are retried only once every one of them is in, so
  * that a late completion never meets a reused request.
+ *
+ * If the reset fails, is not answered, or the host keeps SRBs after it,
+ * the host may still complete (and write to the pages of) commands the
+ * midlayer is about to finish: the controller is given up first, with
+ * every channel failed, so that none of their request ids is ever taken
+ * again.
  */
 static int storvsc_reset(struct scsi_cmnd *cmd, u32 op, const char *what)
 {
@@ -264,14 +281,14 @@ static int storvsc_reset(struct scsi_cmnd *cmd, u32 op, const char *what)
 	mutex_unlock(&sd->init_lock);
 	if (ret) {
 		dev_err(&sd->hdev->dev, "%s reset failed: %d\n", what, ret);
+		storvsc_give_up(sd, "a reset failed");
 		return FAILED;
 	}
 	if (!wait_event_timeout(sd->drain_wait, storvsc_idle(sd),
 				STORVSC_DRAIN_TIMEOUT)) {
-		/* It holds requests it will not give back: trust it no more. */
 		dev_err(&sd->hdev->dev, "the host kept commands after a %s reset\n",
 			what);
-		hvg_channel_fail(sd->chan, "commands kept across a reset");
+		storvsc_give_up(sd, "commands kept across a reset");
 		return FAILED;
 	}
 	dev_info(&sd->hdev->dev, "%s reset done\n", what);
@@ -286,6 +303,29 @@ static int storvsc_bus_reset(struct scsi_cmnd *cmd)
 static int storvsc_host_reset(struct scsi_cmnd *cmd)
 {
 	return storvsc_reset(cmd, VSTOR_OP_RESET_ADAPTER, "adapter");
+}
+
+/*
+ * The host answers every command it was given (Linux's storvsc_eh_timed_out
+ * relies on it), but its latency may be long: wait up to host_timeout
+ * seconds before the error handler (and so a reset) takes over.  A command
+ * of a controller given up is finished by storvsc_fail_all().
+ */
+static hvg_eh_timeout_ret storvsc_eh_timed_out(struct scsi_cmnd *cmd)
+{
+	struct storvsc_dev *sd = shost_priv(cmd->device->host);
+	struct storvsc_req *req = scsi_cmd_priv(cmd);
+	unsigned long limit = READ_ONCE(storvsc_host_timeout) * HZ;
+
+	if (READ_ONCE(sd->dead) || test_bit(0, &req->completed))
+		return HVG_EH_NOT_HANDLED;
+	if (time_before(jiffies, READ_ONCE(req->sent) + limit)) {
+		dev_warn_ratelimited(&sd->hdev->dev, "cmd %#x: still with the host after %u ms, waiting\n",
+				     cmd->cmnd[0],
+				     jiffies_to_msecs(jiffies - req->sent));
+		return HVG_EH_RESET_TIMER;
+	}
+	return HVG_EH_NOT_HANDLED;
 }
 
 static bool storvsc_fail_one(struct scsi_cmnd *cmd, void *data
@@ -353,19 +393,22 @@ void storvsc_rescan_work(struct work_struct *work)
  * storvsc_set_limits() - size the host from the negotiated properties
  * @sd: the device, connected
  *
- * A request can use at most STORVSC_MAX_RANGES single-page ranges (the
- * limit of hvg_sendpacket_pagebuffer), so transfers are capped at that many
- * pages even if the host takes more.
+ * As Linux does: transfers up to the host's max_transfer_bytes (capped at
+ * STORVSC_MAX_XFER), one page more than that in segments since the data
+ * need not start on a page.  The queue depth is what the outbound ring
+ * holds of the largest SRB packets.
  */
 void storvsc_set_limits(struct storvsc_dev *sd)
 {
 	struct Scsi_Host *host = sd->host;
-	u32 pages = clamp_t(u32, sd->max_xfer >> PAGE_SHIFT, 1,
-			    STORVSC_MAX_RANGES);
-	u32 depth = (storvsc_ring_size - PAGE_SIZE) / STORVSC_MAX_PKT;
+	u32 pages = sd->max_xfer >> PAGE_SHIFT;
+	u32 pkt = sizeof(struct vmbus_packet_mpb_hdr) +
+		  (pages + 1) * sizeof(u64) + sizeof(struct vstor_packet) +
+		  HV_RING_TRAILER_SIZE;
+	u32 depth = (storvsc_ring_size - PAGE_SIZE) / pkt;
 
-	host->sg_tablesize = pages;
-	host->max_sectors = (pages << PAGE_SHIFT) >> SECTOR_SHIFT;
+	host->sg_tablesize = pages + 1;
+	host->max_sectors = sd->max_xfer >> SECTOR_SHIFT;
 	host->can_queue = max_t(u32, depth, 2);
 	host->cmd_per_lun = host->can_queue;
 	host->max_cmd_len = VSTOR_CDB_MAX;
@@ -382,11 +425,11 @@ struct scsi_host_template storvsc_template = {
 	.queuecommand		= storvsc_queuecommand,
 	.eh_bus_reset_handler	= storvsc_bus_reset,
 	.eh_host_reset_handler	= storvsc_host_reset,
+	.eh_timed_out		= storvsc_eh_timed_out,
 	.change_queue_depth	= scsi_change_queue_depth,
 	.this_id		= -1,
 	.can_queue		= 2,
-	.sg_tablesize		= STORVSC_MAX_RANGES,
-	.max_segment_size	= PAGE_SIZE,
-	.dma_boundary		= PAGE_SIZE - 1,
+	.sg_tablesize		= STORVSC_MAX_PFNS,
+	.virt_boundary_mask	= PAGE_SIZE - 1,
 	.cmd_size		= sizeof(struct storvsc_req),
 };

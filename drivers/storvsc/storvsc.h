@@ -17,7 +17,13 @@
 #include <hvguest/compat.h>
 #include <hvguest/vstor_proto.h>
 
-#define STORVSC_MAX_RANGES	32	/* what hvg_sendpacket_pagebuffer takes */
+/*
+ * The most bytes one command moves, whatever the host offers: the page list
+ * of a command lives in its request (no allocation while queueing).
+ */
+#define STORVSC_MAX_XFER	(2 * 1024 * 1024)
+/* Pages of the largest transfer when it does not start on a page boundary */
+#define STORVSC_MAX_PFNS	(STORVSC_MAX_XFER / PAGE_SIZE + 1)
 #define STORVSC_INIT_TIMEOUT	(30 * HZ)
 #define STORVSC_MAX_CHANNELS	16	/* primary + subchannels */
 #define STORVSC_DRAIN_TIMEOUT	(10 * HZ)	/* for the host after a reset */
@@ -30,6 +36,7 @@ extern unsigned int storvsc_ring_size;
 extern int storvsc_logging_level;
 extern unsigned int storvsc_vcpus_per_subchannel;
 extern unsigned int storvsc_max_hw_queues;
+extern unsigned int storvsc_host_timeout;
 
 struct storvsc_dev;
 
@@ -48,7 +55,9 @@ struct storvsc_req {
 	struct completion done;		/* init ops */
 	struct scsi_cmnd *cmd;		/* NULL for init ops */
 	unsigned long completed;	/* bit 0: the command was finished */
-	struct hv_page_buffer pb[STORVSC_MAX_RANGES];
+	unsigned long sent;		/* jiffies when it went to the host */
+	u32 data_off;			/* offset of the data in pfns[0] */
+	u64 pfns[STORVSC_MAX_PFNS];	/* the pages of the data, in order */
 };
 
 struct storvsc_dev {
@@ -60,14 +69,17 @@ struct storvsc_dev {
 	bool removing;		/* no new rescans */
 	u16 version;		/* negotiated VSTOR version */
 	u32 pkt_len;		/* vstor_packet bytes at that version */
-	u32 max_xfer;		/* host's limit */
+	u32 max_xfer;		/* host's limit, capped at STORVSC_MAX_XFER */
 	u16 max_subchannels;
 	bool multi_channel;
 	struct storvsc_chan *chans[STORVSC_MAX_CHANNELS];
 	unsigned int nchans;	/* published with release ordering */
 	struct mutex chan_lock;	/* opening and closing subchannels */
-	struct mutex init_lock;	/* init_req */
+	struct mutex init_lock;	/* init_req, init_seq */
 	struct storvsc_req init_req;
+	u64 init_seq;		/* of the last init/reset op sent */
+	spinlock_t init_reply_lock;	/* init_waiting, the reply in init_req */
+	u64 init_waiting;	/* the op whose reply is awaited, 0: none */
 	struct work_struct rescan_work;
 	struct work_struct mq_work;	/* follow nchans with the hw queues */
 	struct work_struct fail_work;	/* a channel failed */
@@ -83,6 +95,7 @@ struct storvsc_chan *storvsc_chan_open(struct storvsc_dev *sd,
 int storvsc_exec(struct storvsc_dev *sd, u32 op);
 void storvsc_chan_cb(void *ctx);
 void storvsc_fail_work(struct work_struct *work);
+void storvsc_give_up(struct storvsc_dev *sd, const char *why);
 bool storvsc_idle(struct storvsc_dev *sd);
 
 /* subchan.c */

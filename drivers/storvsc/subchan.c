@@ -21,7 +21,8 @@ static void storvsc_subchannel_offered(struct hvg_channel *sub)
 		return;
 	mutex_lock(&sd->chan_lock);
 	n = sd->nchans;
-	if (READ_ONCE(sd->removing) || !n || n >= STORVSC_MAX_CHANNELS) {
+	if (READ_ONCE(sd->removing) || READ_ONCE(sd->dead) || !n ||
+	    n >= STORVSC_MAX_CHANNELS) {
 		mutex_unlock(&sd->chan_lock);
 		return;
 	}

@@ -20,15 +20,32 @@ static struct device *storvsc_dev(struct storvsc_dev *sd)
 	return &sd->hdev->dev;
 }
 
-static void storvsc_init_done(struct storvsc_dev *sd, struct storvsc_req *req,
+/*
+ * Init and reset operations go out with an odd cookie (SRBs with the
+ * address of their request): the sequence number of the operation.  Only
+ * the reply to the operation being waited for is taken; the late reply to
+ * one that timed out is not the answer to the next.
+ */
+#define STORVSC_INIT_COOKIE(seq)	(((seq) << 1) | 1)
+#define STORVSC_COOKIE_IS_INIT(c)	((c) & 1)
+
+static void storvsc_init_done(struct storvsc_dev *sd, u64 cookie,
 			      const struct vstor_packet *resp)
 {
-	if (req != &sd->init_req) {
-		dev_err_ratelimited(storvsc_dev(sd), "completion for an unknown request\n");
-		return;
+	unsigned long flags;
+	bool taken = false;
+
+	spin_lock_irqsave(&sd->init_reply_lock, flags);
+	if (sd->init_waiting && cookie == STORVSC_INIT_COOKIE(sd->init_waiting)) {
+		sd->init_req.pkt = *resp;
+		sd->init_waiting = 0;
+		complete(&sd->init_req.done);
+		taken = true;
 	}
-	req->pkt = *resp;
-	complete(&req->done);
+	spin_unlock_irqrestore(&sd->init_reply_lock, flags);
+	if (!taken)
+		dev_err_ratelimited(storvsc_dev(sd), "late reply to VSTOR operation #%llu, dropped\n",
+				    cookie >> 1);
 }
 
 /* An unsolicited packet: the host tells about a change of its bus. */
@@ -38,7 +55,7 @@ static void storvsc_host_msg(struct storvsc_dev *sd,
 	switch (p->operation) {
 	case VSTOR_OP_ENUMERATE_BUS:
 	case VSTOR_OP_REMOVE_DEVICE:
-		if (!READ_ONCE(sd->removing))
+		if (!READ_ONCE(sd->removing) && !READ_ONCE(sd->dead))
 			schedule_work(&sd->rescan_work);
 		break;
 	default:
@@ -57,13 +74,18 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
 	u64 cookie;
 
 	if (actual < sizeof(*d) || off < sizeof(*d) || off > len ||
-	    len > actual || len - off < VSTOR_HDR_BYTES) {
+	    len > actual) {
 		dev_err_ratelimited(storvsc_dev(sd), "malformed packet from the host, dropped\n");
 		return;
 	}
+	/* Read once; what the host did not send reads as zeroes. */
 	memcpy(&resp, sc->rbuf + off, min_t(u32, len - off, sizeof(resp)));
 	if (d->type == VM_PKT_DATA_INBAND) {
-		storvsc_host_msg(sd, &resp);
+		if (len - off < VSTOR_HDR_BYTES)
+			dev_err_ratelimited(storvsc_dev(sd), "VSTOR message of %u bytes from the host, dropped\n",
+					    len - off);
+		else
+			storvsc_host_msg(sd, &resp);
 		return;
 	}
 	if (d->type != VM_PKT_COMP) {
@@ -71,14 +93,18 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
 				    d->type);
 		return;
 	}
-	/* An unknown id fails the channel inside hv_vmbus. */
+	/*
+	 * An unknown id fails the channel inside hv_vmbus.  A known one is
+	 * taken even if the packet is short: the request then fails (a
+	 * zero operation is no COMPLETE_IO) rather than waiting forever.
+	 */
 	if (hvg_request_complete(sc->chan, d->trans_id, &cookie))
 		return;
-	req = (struct storvsc_req *)(uintptr_t)cookie;
-	if (!req->cmd) {
-		storvsc_init_done(sd, req, &resp);
+	if (STORVSC_COOKIE_IS_INIT(cookie)) {
+		storvsc_init_done(sd, cookie, &resp);
 		return;
 	}
+	req = (struct storvsc_req *)(uintptr_t)cookie;
 	storvsc_srb_done(sd, req, &resp, len - off);
 	/* A reset waits for the last one; the barrier pairs with the wait. */
 	if (atomic_dec_and_test(&sc->inflight) && wq_has_sleeper(&sd->drain_wait))
@@ -103,30 +129,46 @@ bool storvsc_idle(struct storvsc_dev *sd)
 }
 
 /**
+ * storvsc_give_up() - take the controller out of service
+ * @sd: the device
+ * @why: for the log
+ *
+ * The host broke the protocol or may still hold requests it will not give
+ * back: nothing it sends is trusted any more.  Every channel is failed so
+ * that no completion is taken from it (no request id is ever reused while
+ * the host may still complete it), and every command still outstanding is
+ * finished with DID_NO_CONNECT; new commands fail at once.  Sleeps.
+ */
+void storvsc_give_up(struct storvsc_dev *sd, const char *why)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(sd->dead))
+		dev_err(storvsc_dev(sd), "%s: the controller is out of service\n",
+			why);
+	WRITE_ONCE(sd->dead, true);
+	mutex_lock(&sd->chan_lock);
+	for (i = 0; i < sd->nchans; i++)
+		hvg_channel_fail(sd->chans[i]->chan, why);
+	mutex_unlock(&sd->chan_lock);
+	storvsc_fail_all(sd);
+}
+
+/**
  * storvsc_fail_work() - give up a device one of whose channels failed
  * @work: the device's fail_work
  *
  * The host broke the protocol (a completion for a request never issued, a
- * corrupt ring, ...): nothing it sends is trusted any more.  Every channel
- * is failed so that no completion is taken from it, and every command still
- * outstanding is finished with DID_NO_CONNECT; new commands fail at once.
+ * corrupt ring, ...).
  */
 void storvsc_fail_work(struct work_struct *work)
 {
 	struct storvsc_dev *sd = container_of(work, struct storvsc_dev,
 					      fail_work);
-	unsigned int i;
 
 	if (READ_ONCE(sd->removing) || hvg_channel_rescinded(sd->chan))
 		return;		/* remove() does the same */
-	if (!READ_ONCE(sd->dead))
-		dev_err(storvsc_dev(sd), "a channel failed: the controller is out of service\n");
-	WRITE_ONCE(sd->dead, true);
-	mutex_lock(&sd->chan_lock);
-	for (i = 0; i < sd->nchans; i++)
-		hvg_channel_fail(sd->chans[i]->chan, "another channel of the device failed");
-	mutex_unlock(&sd->chan_lock);
-	storvsc_fail_all(sd);
+	storvsc_give_up(sd, "a channel failed");
 }
 
 /**
@@ -165,13 +207,16 @@ void storvsc_chan_cb(void *ctx)
  * @sd: the device
  * @op: VSTOR_OP_*; sd->init_req.pkt holds its arguments
  *
- * Sleeps.  The reply is left in sd->init_req.pkt.
+ * Sleeps.  The reply is left in sd->init_req.pkt; a reply that comes
+ * after the timeout is dropped (storvsc_init_done()).
  *
  * Return: 0, -EIO if the host failed it, -ETIMEDOUT, or a send error.
  */
 int storvsc_exec(struct storvsc_dev *sd, u32 op)
 {
 	struct storvsc_req *req = &sd->init_req;
+	u64 seq = ++sd->init_seq;
+	unsigned long flags;
 	int ret;
 
 	lockdep_assert_held(&sd->init_lock);
@@ -179,15 +224,26 @@ int storvsc_exec(struct storvsc_dev *sd, u32 op)
 	req->pkt.flags = VSTOR_FLAG_REQUEST_COMPLETION;
 	req->cmd = NULL;
 	reinit_completion(&req->done);
+	spin_lock_irqsave(&sd->init_reply_lock, flags);
+	sd->init_waiting = seq;
+	spin_unlock_irqrestore(&sd->init_reply_lock, flags);
 	ret = hvg_sendpacket(sd->chan, &req->pkt, sd->pkt_len,
-			     (u64)(uintptr_t)req, VM_PKT_DATA_INBAND,
+			     STORVSC_INIT_COOKIE(seq), VM_PKT_DATA_INBAND,
 			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	if (!ret && !wait_for_completion_timeout(&req->done,
+						 STORVSC_INIT_TIMEOUT))
+		ret = -ETIMEDOUT;
+	spin_lock_irqsave(&sd->init_reply_lock, flags);
+	sd->init_waiting = 0;
+	spin_unlock_irqrestore(&sd->init_reply_lock, flags);
+	/* The reply may have come in just now: then it counts. */
+	if (ret == -ETIMEDOUT && try_wait_for_completion(&req->done))
+		ret = 0;
+	if (ret == -ETIMEDOUT)
+		dev_err(storvsc_dev(sd), "no reply to VSTOR operation %u (#%llu)\n",
+			op, seq);
 	if (ret)
 		return ret;
-	if (!wait_for_completion_timeout(&req->done, STORVSC_INIT_TIMEOUT)) {
-		dev_err(storvsc_dev(sd), "no reply to VSTOR operation %u\n", op);
-		return -ETIMEDOUT;
-	}
 	if (req->pkt.operation != VSTOR_OP_COMPLETE_IO || req->pkt.status)
 		return -EIO;
 	return 0;
@@ -237,6 +293,9 @@ static int storvsc_handshake(struct storvsc_dev *sd)
 			sd->max_xfer);
 		return -EPROTO;
 	}
+	/* As Linux: whole pages, and no more than a request has room for. */
+	sd->max_xfer = min_t(u32, round_down(sd->max_xfer, PAGE_SIZE),
+			     STORVSC_MAX_XFER);
 	memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));
 	return storvsc_exec(sd, VSTOR_OP_END_INITIALIZATION);
 }

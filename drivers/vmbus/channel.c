@@ -261,6 +261,52 @@ int hvg_sendpacket_pagebuffer(struct hvg_channel *chan,
 }
 EXPORT_SYMBOL_GPL(hvg_sendpacket_pagebuffer);
 
+/**
+ * hvg_sendpacket_mpb() - send a packet that refers to one multi-page range
+ * @chan: an open channel
+ * @offset: byte offset of the data in the first page (below PAGE_SIZE)
+ * @len: bytes of data (not 0)
+ * @pfns: the guest pages holding them, DIV_ROUND_UP(@offset + @len,
+ *	PAGE_SIZE) of them
+ * @npfns: number of @pfns
+ * @buf: in-band payload following the range
+ * @buflen: its length
+ * @rqst: cookie for the completion, which is always requested
+ *
+ * Sends a VM_PKT_DATA_USING_GPA_DIRECT packet with exactly one range (a
+ * byte count, an offset and a page list), the layout Linux's
+ * vmbus_sendpacket_mpb_desc() produces and the one storage hosts take.
+ * Same contexts and return values as hvg_sendpacket().
+ *
+ * Return: 0 or a negative errno.
+ */
+int hvg_sendpacket_mpb(struct hvg_channel *chan, u32 offset, u32 len,
+		       const u64 *pfns, u32 npfns, const void *buf, u32 buflen,
+		       u64 rqst)
+{
+	struct vmbus_packet_mpb_hdr hdr = {
+		.desc.type = VM_PKT_DATA_USING_GPA_DIRECT,
+		.desc.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
+		.rangecount = 1,
+		.range.len = len,
+		.range.offset = offset,
+	};
+	u32 hdrlen = sizeof(hdr) + npfns * sizeof(*pfns);
+	struct kvec kv[4] = {
+		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)pfns, .iov_len = npfns * sizeof(*pfns) },
+		{ .iov_base = (void *)buf, .iov_len = buflen },
+	};
+
+	if (!len || offset >= PAGE_SIZE || !npfns ||
+	    npfns != DIV_ROUND_UP((u64)offset + len, PAGE_SIZE) ||
+	    hdrlen > U16_MAX * 8UL)
+		return -EINVAL;
+	hdr.desc.offset8 = hdrlen >> 3;
+	return hvg_send(chan, kv, 3, &hdr.desc, rqst);
+}
+EXPORT_SYMBOL_GPL(hvg_sendpacket_mpb);
+
 /* ---- Receiving ------------------------------------------------------------ */
 
 /* Publish what was read; wake the host if it waits for that much room. */

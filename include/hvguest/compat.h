@@ -179,6 +179,20 @@ struct scsi_cmnd;
 #define HVG_BUSY_ITER_RESERVED_ARG
 #endif
 
+/*
+ * eh_timed_out returns enum scsi_timeout_action from 6.2 on; before, "let
+ * the error handler have it" was BLK_EH_DONE.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define hvg_eh_timeout_ret		enum scsi_timeout_action
+#define HVG_EH_RESET_TIMER		SCSI_EH_RESET_TIMER
+#define HVG_EH_NOT_HANDLED		SCSI_EH_NOT_HANDLED
+#else
+#define hvg_eh_timeout_ret		enum blk_eh_timer_return
+#define HVG_EH_RESET_TIMER		BLK_EH_RESET_TIMER
+#define HVG_EH_NOT_HANDLED		BLK_EH_DONE
+#endif
+
 /* ---- hyperv_fb (issue 5) ------------------------------------------------- */
 
 /* Only for files that include <linux/fb.h> first. */

@@ -100,6 +100,9 @@ int hvg_sendpacket(struct hvg_channel *chan, const void *buf, u32 len,
 int hvg_sendpacket_pagebuffer(struct hvg_channel *chan,
 			      const struct hv_page_buffer *pb, u32 count,
 			      const void *buf, u32 len, u64 rqst);
+int hvg_sendpacket_mpb(struct hvg_channel *chan, u32 offset, u32 len,
+		       const u64 *pfns, u32 npfns, const void *buf, u32 buflen,
+		       u64 rqst);
 int hvg_recvpacket(struct hvg_channel *chan, void *buf, u32 buflen,
 		   u32 *actual, u64 *trans_id);
 int hvg_recvpacket_raw(struct hvg_channel *chan, void *buf, u32 buflen,

@@ -354,6 +354,24 @@ struct vmbus_packet_page_buffer {
 	struct hv_page_buffer range[];
 } __packed;
 
+/* One multi-page range: @len bytes from @offset into the first of its pages. */
+struct hv_mpb_range {
+	u32 len;
+	u32 offset;
+	u64 pfn[];
+} __packed;
+
+/*
+ * Header of a VM_PKT_DATA_USING_GPA_DIRECT packet with one multi-page range,
+ * followed by its page numbers (Linux: struct vmbus_packet_mpb_array).
+ */
+struct vmbus_packet_mpb_hdr {
+	struct vmpacket_descriptor desc;
+	u32 reserved;
+	u32 rangecount;
+	struct hv_mpb_range range;
+} __packed;
+
 /* ---- Class and instance GUIDs used by the suite --------------------------- */
 
 /* hvsim's echo test service; not a Hyper-V class. */
@@ -380,6 +398,8 @@ struct hvg_echo_ctrl {
 static_assert(sizeof(struct hvg_post_message_input) == 256);	/* TLFS HvPostMessage */
 static_assert(offsetof(struct hvg_post_message_input, payload) == 16);
 static_assert(sizeof(struct hv_message_header) == 16);
+
+static_assert(sizeof(struct vmbus_packet_mpb_hdr) == 32);
 static_assert(sizeof(struct hv_message) == 256);
 static_assert(offsetof(struct hv_message, payload) == 16);
 static_assert(sizeof(struct hv_message_page) == 4096);

@@ -138,7 +138,51 @@ struct vstor_packet {
 
 #define VSTOR_HDR_BYTES		offsetof(struct vstor_packet, buffer)
 
+/*
+ * The wire layout, as Linux's drivers/scsi/storvsc_drv.c (struct
+ * vmscsi_request, vstor_packet, vmstorage_channel_properties,
+ * vmstorage_protocol_version) and OpenVMM's storvsp_protocol (ScsiRequest:
+ * SCSI_REQUEST_LEN_V1 0x24, SCSI_REQUEST_LEN_V2 0x34; Packet;
+ * ChannelProperties; ProtocolVersion) have it.
+ */
+static_assert(offsetof(struct vmscsi_request, length) == 0);
+static_assert(offsetof(struct vmscsi_request, srb_status) == 2);
+static_assert(offsetof(struct vmscsi_request, scsi_status) == 3);
+static_assert(offsetof(struct vmscsi_request, port_number) == 4);
+static_assert(offsetof(struct vmscsi_request, path_id) == 5);
+static_assert(offsetof(struct vmscsi_request, target_id) == 6);
+static_assert(offsetof(struct vmscsi_request, lun) == 7);
+static_assert(offsetof(struct vmscsi_request, cdb_length) == 8);
+static_assert(offsetof(struct vmscsi_request, sense_info_length) == 9);
+static_assert(offsetof(struct vmscsi_request, data_in) == 10);
+static_assert(offsetof(struct vmscsi_request, reserved) == 11);
+static_assert(offsetof(struct vmscsi_request, data_transfer_length) == 12);
+static_assert(offsetof(struct vmscsi_request, cdb) == 16);
+static_assert(offsetof(struct vmscsi_request, sense_data) == 16);
+static_assert(offsetof(struct vmscsi_request, reserve) == 0x24);
+static_assert(offsetof(struct vmscsi_request, queue_tag) == 0x26);
+static_assert(offsetof(struct vmscsi_request, queue_action) == 0x27);
+static_assert(offsetof(struct vmscsi_request, srb_flags) == 0x28);
+static_assert(offsetof(struct vmscsi_request, time_out_value) == 0x2c);
+static_assert(offsetof(struct vmscsi_request, queue_sort_key) == 0x30);
+static_assert(sizeof(struct vmscsi_request) == 0x34);
+static_assert(sizeof(struct vmscsi_request) - VSTOR_WIN8_EXTENSION == 0x24);
 static_assert(sizeof(struct vmscsi_request) == VSTOR_PAYLOAD_BYTES);
+
+static_assert(offsetof(struct vstor_channel_properties, max_channel_cnt) == 4);
+static_assert(offsetof(struct vstor_channel_properties, flags) == 8);
+static_assert(offsetof(struct vstor_channel_properties, max_transfer_bytes) == 12);
+static_assert(sizeof(struct vstor_channel_properties) == 24);
+
+static_assert(offsetof(struct vstor_protocol_version, revision) == 2);
+static_assert(sizeof(struct vstor_protocol_version) == 4);
+
+static_assert(offsetof(struct vstor_packet, operation) == 0);
+static_assert(offsetof(struct vstor_packet, flags) == 4);
+static_assert(offsetof(struct vstor_packet, status) == 8);
+static_assert(offsetof(struct vstor_packet, srb) == 12);
+static_assert(offsetof(struct vstor_packet, sub_channel_count) == 12);
+static_assert(VSTOR_HDR_BYTES == 12);
 static_assert(sizeof(struct vstor_packet) == 64);
 
 #endif /* _HVGUEST_VSTOR_PROTO_H */

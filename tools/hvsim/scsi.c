@@ -10,8 +10,12 @@
  * completions carry a transaction id never issued), fault_busy,
  * fault_queue_full and fault_srb_busy (the next N SRBs end with SCSI BUSY,
  * TASK SET FULL or SRB status BUSY), fault_swallow (the next N SRBs are
- * answered only at the next reset), delay_ms (every SRB takes that long);
- * luns (scsi_luns.c) adds and removes LUNs.
+ * answered only at the next reset), fault_ignore_reset, fault_fail_reset and
+ * fault_stall_reset (the next N resets complete none of the SRBs held; fail
+ * as well; are not answered either), fault_late_reply (the next reply to
+ * that VSTOR operation is held back and sent just before the reply to the
+ * next control operation), delay_ms (every SRB takes that long); luns
+ * (scsi_luns.c) adds and removes LUNs.
  */
 #include <linux/debugfs.h>
 #include <linux/mm.h>
@@ -22,8 +26,65 @@
 #include "scsi.h"
 
 #define HVSIM_SCSI_BUDGET	32
-#define HVSIM_SCSI_DEF_XFER	(512 * 1024)
 #define HVSIM_SCSI_MAX_XFER	(2 * 1024 * 1024)
+
+/*
+ * The storage host of each personality.
+ *
+ * max_version: Linux drivers/scsi/storvsc_drv.c protocol_version[] offers
+ * WIN10 (6.2), then WIN8_1 (6.0), then WIN8 (5.1); WIN8_1 is the newest of
+ * Windows Server 2012 R2, WIN10 that of 2016 and later (the host-to-version
+ * table of Linux's storvsc, vmstor_protocols).  OpenVMM storvsp
+ * (vm/devices/storage/storvsp/src/lib.rs, Version::parse) accepts WIN6,
+ * WIN7, WIN8 and BLUE (6.0) only: THRESHOLD (6.2) is refused with
+ * REVISION_MISMATCH.
+ *
+ * max_xfer: OpenVMM answers QUERY_PROPERTIES with max_transfer_bytes
+ * 0x40000 (storvsp process_primary, InitState::QueryProperties).  What
+ * Hyper-V reports is not in a public source; hvsim keeps 512 KiB there
+ * (max_xfer= on the devices line overrides it).
+ *
+ * reset_flushes: Linux's storvsc_host_reset_handler() expects every SRB
+ * the host holds to be completed once a RESET_BUS is answered; storvsp's
+ * handle_packet() answers the resets with SUCCESS and does nothing else
+ * ("These operations have always been no-ops").
+ *
+ * nt_status: storvsp handle_completion() puts the NTSTATUS made of the SRB
+ * status (convert_srb_status_to_nt_status) into the completion's status;
+ * Linux's storvsc ignores it for SRBs.  hvsim's Hyper-V keeps 0.
+ *
+ * echo_len: storvsp sizes every completion as the request it answers
+ * (send_vmbus_packet, request_size); Hyper-V's are as long as the packet
+ * of the negotiated version (the comment there: Windows guests check it).
+ */
+const struct hvsim_scsi_pers hvsim_scsi_pers[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = {
+		.max_version = VSTOR_VERSION_WIN8_1,
+		.max_xfer = 512 * 1024,
+		.reset_flushes = true,
+	},
+	[HVSIM_PERS_WS2016] = {
+		.max_version = VSTOR_VERSION_WIN10,
+		.max_xfer = 512 * 1024,
+		.reset_flushes = true,
+	},
+	[HVSIM_PERS_WS2019] = {
+		.max_version = VSTOR_VERSION_WIN10,
+		.max_xfer = 512 * 1024,
+		.reset_flushes = true,
+	},
+	[HVSIM_PERS_AZURE] = {
+		.max_version = VSTOR_VERSION_WIN10,
+		.max_xfer = 512 * 1024,
+		.reset_flushes = true,
+	},
+	[HVSIM_PERS_OPENVMM] = {
+		.max_version = VSTOR_VERSION_WIN8_1,
+		.max_xfer = 0x40000,
+		.nt_status = true,
+		.echo_len = true,
+	},
+};
 
 static const char * const hvsim_scsi_discard_names[] = {
 	[HVSIM_DISCARD_UNMAP] = "unmap",
@@ -107,6 +168,14 @@ static void hvsim_scsi_knobs(struct hvsim_dev *dev, struct hvsim_scsi *s)
 				&s->fault_srb_busy);
 	debugfs_create_atomic_t("fault_swallow", 0600, dev->dir,
 				&s->fault_swallow);
+	debugfs_create_atomic_t("fault_ignore_reset", 0600, dev->dir,
+				&s->fault_ignore_reset);
+	debugfs_create_atomic_t("fault_fail_reset", 0600, dev->dir,
+				&s->fault_fail_reset);
+	debugfs_create_atomic_t("fault_stall_reset", 0600, dev->dir,
+				&s->fault_stall_reset);
+	debugfs_create_atomic_t("fault_late_reply", 0600, dev->dir,
+				&s->fault_late_reply);
 	debugfs_create_u32("delay_ms", 0600, dev->dir, &s->delay_ms);
 	hvsim_scsi_luns_init(dev);
 }
@@ -122,8 +191,9 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 	if (!s)
 		return -ENOMEM;
 	s->dev = dev;
-	s->max_version = VSTOR_VERSION_WIN10;
-	s->max_xfer = HVSIM_SCSI_DEF_XFER;
+	s->pers = &hvsim_scsi_pers[dev->pers->id];
+	s->max_version = s->pers->max_version;
+	s->max_xfer = s->pers->max_xfer;
 	ret = hvsim_scsi_parse(s, args, &path, &size);
 	if (!ret && (s->max_xfer < PAGE_SIZE || s->max_xfer > HVSIM_SCSI_MAX_XFER ||
 		     s->subchannels > HVSIM_MAX_SUBCHANNELS ||
@@ -168,13 +238,23 @@ static int hvsim_scsi_open(struct hvsim_chan *chan)
 {
 	struct hvsim_scsi *s = chan->dev->priv;
 
+	if (!chan->subidx) {
+		/* A new connection of the guest: initialization again. */
+		s->state = HVSIM_VSTOR_BEGIN;
+		s->version = 0;
+		s->late.chan = NULL;
+	}
 	chan->priv = kvmalloc(s->max_xfer, GFP_KERNEL);
 	return chan->priv ? 0 : -ENOMEM;
 }
 
 static void hvsim_scsi_close(struct hvsim_chan *chan)
 {
-	hvsim_scsi_drop_held(chan->dev->priv, chan);
+	struct hvsim_scsi *s = chan->dev->priv;
+
+	if (s->late.chan == chan)
+		s->late.chan = NULL;
+	hvsim_scsi_drop_held(s, chan);
 	kvfree(chan->priv);
 	chan->priv = NULL;
 }
@@ -200,8 +280,9 @@ static void hvsim_scsi_show(struct seq_file *sf, struct hvsim_chan *chan)
 
 	for (i = 0; i < HVSIM_SCSI_MAX_LUNS; i++)
 		n += !!s->luns[i];
-	seq_printf(sf, " vstor=%u.%u size=%llu luns=%u srbs=%llu errors=%llu resets=%llu parallel=%d",
-		   s->version >> 8, s->version & 0xff, s->luns[0]->size, n,
+	seq_printf(sf, " vstor=%u.%u max_xfer=%u size=%llu luns=%u srbs=%llu errors=%llu resets=%llu parallel=%d",
+		   s->version >> 8, s->version & 0xff, s->max_xfer,
+		   s->luns[0]->size, n,
 		   atomic64_read(&s->srbs), atomic64_read(&s->errors),
 		   s->resets, atomic_read(&s->running_max));
 }

@@ -15,7 +15,6 @@
 #include <hvguest/vstor_proto.h>
 
 #define HVSIM_SCSI_BLOCK	512
-#define HVSIM_SCSI_MAX_RANGES	256
 #define HVSIM_SCSI_MAX_LUNS	8
 #define HVSIM_SCSI_MAX_HELD	16	/* SRBs swallowed until a reset */
 #define HVSIM_SCSI_MAX_WS	(1U << 18)	/* WRITE SAME blocks: 128 MiB */
@@ -28,6 +27,29 @@ enum hvsim_scsi_discard {
 	HVSIM_DISCARD_WS16,	/* WRITE SAME (16) with the UNMAP bit */
 	HVSIM_DISCARD_WS10,	/* WRITE SAME (10) with the UNMAP bit */
 	HVSIM_DISCARD_NONE,	/* fully provisioned */
+};
+
+/*
+ * What differs between the hosts hvsim plays (scsi.c, hvsim_scsi_pers[],
+ * indexed by enum hvsim_pers_id); the sources are there.
+ */
+struct hvsim_scsi_pers {
+	u32 max_version;	/* newest VSTOR version accepted */
+	u32 max_xfer;		/* max_transfer_bytes of the properties */
+	bool reset_flushes;	/* a reset completes the SRBs held */
+	bool nt_status;		/* SRB completions carry an NTSTATUS */
+	bool echo_len;		/* completions as long as the request */
+};
+
+extern const struct hvsim_scsi_pers hvsim_scsi_pers[HVSIM_NR_PERS];
+
+/* Where the initialization of the primary channel stands. */
+enum hvsim_vstor_state {
+	HVSIM_VSTOR_BEGIN,		/* BEGIN_INITIALIZATION expected */
+	HVSIM_VSTOR_QUERY_VERSION,
+	HVSIM_VSTOR_QUERY_PROPERTIES,
+	HVSIM_VSTOR_END_INIT,		/* [CREATE_SUB_CHANNELS,] END_... */
+	HVSIM_VSTOR_READY,
 };
 
 /* One logical unit and its medium. */
@@ -52,6 +74,9 @@ struct hvsim_scsi_held {
  */
 struct hvsim_scsi {
 	struct hvsim_dev *dev;
+	const struct hvsim_scsi_pers *pers;
+	enum hvsim_vstor_state state;	/* reset when the primary opens */
+	bool sub_requested;	/* CREATE_SUB_CHANNELS done */
 	struct hvsim_scsi_lun *luns[HVSIM_SCSI_MAX_LUNS];	/* NULL: none */
 	u64 lun_size[HVSIM_SCSI_MAX_LUNS];	/* for readers without the lock */
 	u32 max_version;	/* newest VSTOR version accepted */
@@ -72,6 +97,11 @@ struct hvsim_scsi {
 	atomic_t fault_queue_full;	/* ... with SCSI TASK SET FULL */
 	atomic_t fault_srb_busy;	/* ... with SRB status BUSY */
 	atomic_t fault_swallow;	/* next N SRBs get no answer until a reset */
+	atomic_t fault_ignore_reset;	/* next N resets complete nothing */
+	atomic_t fault_fail_reset;	/* next N resets fail */
+	atomic_t fault_stall_reset;	/* next N resets are never answered */
+	atomic_t fault_late_reply;	/* VSTOR op whose next reply is late */
+	struct hvsim_scsi_held late;	/* that reply, if chan is set */
 	u32 delay_ms;		/* every SRB takes that long */
 	atomic64_t srbs;	/* statistics */
 	atomic64_t errors;
@@ -86,8 +116,9 @@ struct hvsim_scsi_cmd {
 	struct hvsim_scsi_lun *lun;
 	const u8 *cdb;
 	u8 cdb_len;
-	const struct hv_page_buffer *ranges;
-	u32 nranges;
+	const u64 *pfns;	/* the pages of the request's one range */
+	u32 npfns;
+	u32 data_off;		/* offset of the data in pfns[0] */
 	u8 *bounce;		/* the channel's, max_xfer bytes */
 	u32 room;		/* bytes the guest offered */
 	u32 xfer;		/* bytes moved */
@@ -113,6 +144,7 @@ void hvsim_scsi_sense(struct hvsim_scsi_cmd *c, u8 key, u8 asc, u8 ascq);
 int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		      bool *signal);
 void hvsim_scsi_drop_held(struct hvsim_scsi *s, struct hvsim_chan *chan);
+void hvsim_scsi_complete_held(struct hvsim_scsi *s);
 
 /* scsi_luns.c */
 void hvsim_scsi_luns_init(struct hvsim_dev *dev);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The SCSI commands hvsim's LUN understands.  Data moves only through the
- * page ranges of the guest's request, never beyond what they cover.
+ * page range of the guest's request, never beyond what it covers.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -28,32 +28,32 @@
 
 #define HVSIM_UNMAP_MAX_DESC	64
 
-/* Copy between @buf and the guest pages, starting @off bytes into them. */
+/*
+ * Copy between @buf and the guest pages of the request's range, starting
+ * @off bytes into it; callers stay within c->room, which the range covers.
+ */
 static void hvsim_scsi_sg_copy(struct hvsim_scsi_cmd *c, u32 off, void *buf,
 			       u32 len, bool to_guest)
 {
+	u64 pos = (u64)c->data_off + off;
 	u8 *p = buf;
-	u32 i;
 
-	for (i = 0; i < c->nranges && len; i++) {
-		const struct hv_page_buffer *r = &c->ranges[i];
-		u32 n;
+	while (len) {
+		u32 i = pos >> PAGE_SHIFT, po = offset_in_page(pos);
+		u32 n = min_t(u32, len, PAGE_SIZE - po);
 		u8 *va;
 
-		if (off >= r->len) {
-			off -= r->len;
-			continue;
-		}
-		n = min(len, r->len - off);
-		va = kmap_local_page(pfn_to_page(r->pfn));
+		if (i >= c->npfns)
+			return;
+		va = kmap_local_page(pfn_to_page(c->pfns[i]));
 		if (to_guest)
-			memcpy(va + r->offset + off, p, n);
+			memcpy(va + po, p, n);
 		else
-			memcpy(p, va + r->offset + off, n);
+			memcpy(p, va + po, n);
 		kunmap_local(va);
 		p += n;
 		len -= n;
-		off = 0;
+		pos += n;
 	}
 }
 

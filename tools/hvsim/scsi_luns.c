@@ -27,6 +27,7 @@ struct hvsim_scsi_luns_cmd {
 	struct work_struct work;
 	unsigned int dev_id;
 	bool add;
+	bool complete_held;	/* not a LUN: complete_held was written */
 	u32 lun;
 	char args[];		/* of add */
 };
@@ -111,6 +112,12 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 
 	down_write(&hvsim.lock);
 	dev = hvsim_scsi_dev_find(cmd->dev_id);
+	if (dev && cmd->complete_held) {
+		hvsim_scsi_complete_held(dev->priv);
+		up_write(&hvsim.lock);
+		kfree(cmd);
+		return;
+	}
 	if (dev && cmd->add)
 		ret = hvsim_scsi_lun_add(dev->priv, cmd->lun, cmd->args);
 	else if (dev)
@@ -203,11 +210,40 @@ static const struct file_operations hvsim_scsi_luns_fops = {
 	.release = hvsim_scsi_luns_release,
 };
 
+/* complete_held: the swallowed SRBs are completed now, late. */
+static ssize_t hvsim_scsi_complete_held_write(struct file *file,
+					      const char __user *ubuf,
+					      size_t count, loff_t *ppos)
+{
+	struct hvsim_dev *dev = file->private_data;
+	struct hvsim_scsi_luns_cmd *cmd = kzalloc(sizeof(*cmd) + 1, GFP_KERNEL);
+
+	if (!cmd)
+		return -ENOMEM;
+	cmd->dev_id = dev->id;
+	cmd->complete_held = true;
+	INIT_WORK(&cmd->work, hvsim_scsi_luns_work);
+	queue_work(hvsim.wq, &cmd->work);
+	return count;
+}
+
+static const struct file_operations hvsim_scsi_complete_held_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = hvsim_scsi_complete_held_write,
+	.llseek = noop_llseek,
+};
+
 /**
- * hvsim_scsi_luns_init() - the luns control file of a storage device
+ * hvsim_scsi_luns_init() - the control files of a storage device
  * @dev: the device, dev->priv set
+ *
+ * luns adds and removes LUNs; complete_held completes the SRBs that
+ * fault_swallow holds, at once (with BUS_RESET, as a reset would).
  */
 void hvsim_scsi_luns_init(struct hvsim_dev *dev)
 {
 	debugfs_create_file("luns", 0600, dev->dir, dev, &hvsim_scsi_luns_fops);
+	debugfs_create_file("complete_held", 0200, dev->dir, dev,
+			    &hvsim_scsi_complete_held_fops);
 }

@@ -9,7 +9,11 @@
 
 #include "scsi.h"
 
-#define HVSIM_VSTOR_FAIL	0xc0000001	/* any non-zero status fails */
+/* NTSTATUS of failed control operations (storvsp_protocol NtStatus) */
+#define HVSIM_VSTOR_FAIL		0xc0000001	/* UNSUCCESSFUL */
+#define HVSIM_VSTOR_INVALID_PARAMETER	0xc000000d
+#define HVSIM_VSTOR_REVISION_MISMATCH	0xc0000059
+#define HVSIM_VSTOR_INVALID_STATE	0xc0000184	/* INVALID_DEVICE_STATE */
 
 static bool hvsim_vstor_version_ok(struct hvsim_scsi *s, u16 v)
 {
@@ -35,18 +39,78 @@ static u32 hvsim_vstor_pkt_len(struct hvsim_scsi *s)
 	return len;
 }
 
-static const char *hvsim_vstor_ranges(const u8 *pkt, u32 len,
-				      struct hvsim_scsi_cmd *c)
+/*
+ * The data of an SRB is exactly one range: a byte count, an offset into
+ * the first page and the page list.  OpenVMM's vmbus_ring (gparange.rs
+ * parse, and a zero range count is a corrupt ring there) refuses an empty
+ * range, an offset past the first page and a page list shorter than offset
+ * + length; storvsp (lib.rs Range::new) refuses a second range and a range
+ * shorter than data_transfer_length, or no range with data to move.  Any of
+ * these ends the channel's worker: it is not serviced any more.
+ */
+static const char *hvsim_vstor_range(const u8 *pkt, u32 len,
+				     struct hvsim_scsi_cmd *c)
 {
-	const struct vmbus_packet_page_buffer *pb = (const void *)pkt;
-	const char *why;
+	const struct vmbus_packet_mpb_hdr *h = (const void *)pkt;
+	u32 off = h->desc.offset8 * 8, npfns, i;
 
-	why = hvsim_gpa_ranges(pb, len, HVSIM_SCSI_MAX_RANGES, &c->room);
-	if (why)
-		return why;
-	c->ranges = pb->range;
-	c->nranges = pb->rangecount;
+	if (len < sizeof(*h) || off < sizeof(*h))
+		return "GPA-direct header does not fit the packet";
+	if (!h->rangecount)
+		return "GPA-direct packet without a range";
+	if (h->rangecount > 1)
+		return "SRB data in more than one GPA range";
+	if (!h->range.len)
+		return "empty GPA range";
+	if (h->range.offset >= PAGE_SIZE)
+		return "GPA range offset beyond its first page";
+	npfns = DIV_ROUND_UP((u64)h->range.offset + h->range.len, PAGE_SIZE);
+	if (npfns > (off - sizeof(*h)) / sizeof(u64))
+		return "GPA range lists fewer pages than it covers";
+	for (i = 0; i < npfns; i++)
+		if (!pfn_valid(h->range.pfn[i]))
+			return "GPA range page is not guest memory";
+	c->pfns = h->range.pfn;
+	c->npfns = npfns;
+	c->data_off = h->range.offset;
+	c->room = h->range.len;
 	return NULL;
+}
+
+/* storvsp Range::new: the data must fit the one range there is. */
+static const char *hvsim_vstor_srb_len(const struct vstor_packet *p, u32 plen,
+				       const struct hvsim_scsi_cmd *c)
+{
+	u32 dtl = p->srb.data_transfer_length;
+
+	if (plen < VSTOR_HDR_BYTES + offsetofend(struct vmscsi_request,
+						 data_transfer_length))
+		return NULL;	/* answered as an invalid request */
+	if (dtl > c->room)
+		return c->npfns ? "data_transfer_length beyond the GPA range" :
+				  "data_transfer_length without a GPA range";
+	return NULL;
+}
+
+/* storvsp convert_srb_status_to_nt_status(), for what hvsim answers. */
+static u32 hvsim_vstor_nt_status(u8 srb_status)
+{
+	switch (VSTOR_SRB_STATUS(srb_status)) {
+	case VSTOR_SRB_SUCCESS:
+		return 0;
+	case VSTOR_SRB_BUSY:
+		return 0x80000011;	/* DEVICE_BUSY */
+	case VSTOR_SRB_INVALID_LUN:
+		return 0xc00000c0;	/* DEVICE_DOES_NOT_EXIST */
+	case VSTOR_SRB_SELECTION_TIMEOUT:
+		return 0xc000009d;	/* DEVICE_NOT_CONNECTED */
+	case VSTOR_SRB_DATA_OVERRUN:
+		return 0x80000005;	/* BUFFER_OVERFLOW */
+	case VSTOR_SRB_ABORTED:
+		return 0xc0000120;	/* CANCELLED */
+	default:
+		return 0xc0000185;	/* IO_DEVICE_ERROR */
+	}
 }
 
 static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
@@ -69,7 +133,7 @@ static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
 	}
 	if (s->delay_ms)
 		msleep(s->delay_ms);
-	c->room = min(c->room, srb->data_transfer_length);
+	c->room = srb->data_transfer_length;	/* within the range */
 	memcpy(cdb, srb->cdb, sizeof(cdb));
 	c->s = s;
 	c->lun = s->luns[srb->lun];
@@ -77,12 +141,27 @@ static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
 	c->cdb_len = srb->cdb_length;
 	hvsim_scsi_execute(c);
 
+	if (s->pers->nt_status) {
+		/*
+		 * storvsp handle_completion(): a fresh SRB, not the request's:
+		 * its length, CDB length 16, sense length 20 (the buffer),
+		 * the sense data if any.
+		 */
+		memset(srb, 0, sizeof(*srb));
+		srb->length = sizeof(*srb);
+		srb->cdb_length = VSTOR_CDB_MAX;
+		srb->sense_info_length = VSTOR_SENSE_MAX;
+		memcpy(srb->sense_data, c->sense, c->sense_len);
+		p->status = hvsim_vstor_nt_status(c->srb_status);
+	} else {
+		memset(srb->sense_data, 0, sizeof(srb->sense_data));
+		srb->sense_info_length = min_t(u8, c->sense_len,
+					       srb->sense_info_length);
+		memcpy(srb->sense_data, c->sense, srb->sense_info_length);
+	}
 	srb->scsi_status = c->scsi_status;
 	srb->srb_status = c->srb_status;
 	srb->data_transfer_length = c->xfer;
-	memset(srb->sense_data, 0, sizeof(srb->sense_data));
-	srb->sense_info_length = min_t(u8, c->sense_len, srb->sense_info_length);
-	memcpy(srb->sense_data, c->sense, srb->sense_info_length);
 	if (atomic_add_unless(&s->fault_bad_len, -1, 0)) {
 		pr_info("hvsim: scsi: fault: completion claims %lu extra bytes\n",
 			PAGE_SIZE);
@@ -118,14 +197,32 @@ static bool hvsim_scsi_hold(struct hvsim_scsi *s, struct hvsim_chan *chan,
 }
 
 /*
- * A reset ends every SRB in progress: the swallowed ones complete with
- * BUS_RESET on their own channels before the reset itself is answered.
+ * A reset ends every SRB in progress where the host does so
+ * (reset_flushes): the swallowed ones complete with BUS_RESET on their own
+ * channels before the reset itself is answered.
  */
 static void hvsim_scsi_reset(struct hvsim_scsi *s)
 {
+	s->resets++;
+	if (!s->pers->reset_flushes)
+		return;
+	if (atomic_add_unless(&s->fault_ignore_reset, -1, 0)) {
+		pr_info("hvsim: scsi: fault: reset completes none of the %u SRBs held\n",
+			s->nheld);
+		return;
+	}
+	hvsim_scsi_complete_held(s);
+}
+
+/**
+ * hvsim_scsi_complete_held() - complete the swallowed SRBs, with BUS_RESET
+ * @s: the device; the host has itself (hvsim.lock held for writing, or the
+ *	exclusive service of the primary channel)
+ */
+void hvsim_scsi_complete_held(struct hvsim_scsi *s)
+{
 	unsigned int i, kept = 0;
 
-	s->resets++;
 	spin_lock(&s->held_lock);
 	for (i = 0; i < s->nheld; i++) {
 		struct hvsim_scsi_held *h = &s->held[i];
@@ -141,7 +238,7 @@ static void hvsim_scsi_reset(struct hvsim_scsi *s)
 			hvsim_signal_guest(h->chan);
 	}
 	if (s->nheld)
-		pr_info("hvsim: scsi: reset: %u swallowed SRBs completed\n",
+		pr_info("hvsim: scsi: %u swallowed SRBs completed\n",
 			s->nheld - kept);
 	s->nheld = kept;
 	spin_unlock(&s->held_lock);
@@ -164,13 +261,109 @@ void hvsim_scsi_drop_held(struct hvsim_scsi *s, struct hvsim_chan *chan)
 	spin_unlock(&s->held_lock);
 }
 
+/*
+ * The properties reply, as storvsp fills it: the subchannels and the
+ * multi-channel flag from WIN8 on only, every reserved field zero.
+ */
 static void hvsim_vstor_props(struct hvsim_scsi *s, struct vstor_packet *p)
 {
+	bool multi = s->version >= VSTOR_VERSION_WIN8;
+
 	memset(&p->props, 0, sizeof(p->props));
 	p->props.max_transfer_bytes = s->max_xfer;
-	p->props.max_channel_cnt = s->subchannels;
-	if (s->subchannels && s->version >= VSTOR_VERSION_WIN8)
+	p->props.max_channel_cnt = multi ? s->subchannels : 0;
+	if (multi)
 		p->props.flags = VSTOR_PROP_MULTI_CHANNEL;
+}
+
+/*
+ * The initialization of the primary channel, in storvsp's order
+ * (process_primary): BEGIN_INITIALIZATION, QUERY_PROTOCOL_VERSION until one
+ * is accepted, QUERY_PROPERTIES, then CREATE_SUB_CHANNELS (once, WIN8 on)
+ * or END_INITIALIZATION.  Anything else meanwhile is answered with
+ * INVALID_DEVICE_STATE and changes nothing.
+ */
+static void hvsim_vstor_init_op(struct hvsim_chan *chan, struct vstor_packet *p)
+{
+	struct hvsim_scsi *s = chan->dev->priv;
+	u32 op = p->operation;
+
+	switch (s->state) {
+	case HVSIM_VSTOR_BEGIN:
+		if (op != VSTOR_OP_BEGIN_INITIALIZATION)
+			break;
+		s->state = HVSIM_VSTOR_QUERY_VERSION;
+		s->sub_requested = false;
+		return;
+	case HVSIM_VSTOR_QUERY_VERSION:
+		if (op != VSTOR_OP_QUERY_PROTOCOL_VERSION)
+			break;
+		if (hvsim_vstor_version_ok(s, p->version.major_minor)) {
+			s->version = p->version.major_minor;
+			s->state = HVSIM_VSTOR_QUERY_PROPERTIES;
+		} else {
+			p->status = HVSIM_VSTOR_REVISION_MISMATCH;
+		}
+		p->version.revision = 0;
+		return;
+	case HVSIM_VSTOR_QUERY_PROPERTIES:
+		if (op != VSTOR_OP_QUERY_PROPERTIES)
+			break;
+		hvsim_vstor_props(s, p);
+		s->state = HVSIM_VSTOR_END_INIT;
+		return;
+	case HVSIM_VSTOR_END_INIT:
+		if (op == VSTOR_OP_END_INITIALIZATION) {
+			s->state = HVSIM_VSTOR_READY;
+			return;
+		}
+		if (op != VSTOR_OP_CREATE_SUB_CHANNELS || s->sub_requested ||
+		    s->version < VSTOR_VERSION_WIN8)
+			break;
+		if (p->sub_channel_count > s->subchannels ||
+		    hvsim_add_subchannels(chan->dev, p->sub_channel_count))
+			p->status = HVSIM_VSTOR_INVALID_PARAMETER;
+		else
+			s->sub_requested = true;
+		return;
+	case HVSIM_VSTOR_READY:
+		break;
+	}
+	pr_err_ratelimited("hvsim: relid %u: VSTOR operation %u out of order\n",
+			   chan->relid, op);
+	p->status = HVSIM_VSTOR_INVALID_STATE;
+}
+
+/* A control operation once initialized (storvsp handle_packet). */
+static void hvsim_vstor_ready_op(struct hvsim_chan *chan,
+				 struct vstor_packet *p)
+{
+	struct hvsim_scsi *s = chan->dev->priv;
+
+	switch (p->operation) {
+	case VSTOR_OP_RESET_LUN:
+	case VSTOR_OP_RESET_ADAPTER:
+	case VSTOR_OP_RESET_BUS:
+		if (atomic_add_unless(&s->fault_fail_reset, -1, 0)) {
+			pr_info("hvsim: scsi: fault: reset fails, %u SRBs kept\n",
+				s->nheld);
+			p->status = HVSIM_VSTOR_FAIL;
+			return;
+		}
+		hvsim_scsi_reset(s);
+		return;
+	case VSTOR_OP_CREATE_SUB_CHANNELS:
+		if (chan->subidx || s->version < VSTOR_VERSION_WIN8)
+			break;
+		/* storvsp: enable_subchannels() with the count asked for */
+		if (p->sub_channel_count > s->subchannels ||
+		    hvsim_add_subchannels(chan->dev, p->sub_channel_count))
+			p->status = HVSIM_VSTOR_INVALID_PARAMETER;
+		return;
+	}
+	pr_err_ratelimited("hvsim: relid %u: VSTOR operation %u once initialized\n",
+			   chan->relid, p->operation);
+	p->status = HVSIM_VSTOR_INVALID_STATE;
 }
 
 static void hvsim_vstor_op(struct hvsim_chan *chan, struct vstor_packet *p,
@@ -179,38 +372,95 @@ static void hvsim_vstor_op(struct hvsim_chan *chan, struct vstor_packet *p,
 	struct hvsim_scsi *s = chan->dev->priv;
 
 	p->status = 0;
-	switch (p->operation) {
+	if (READ_ONCE(s->state) != HVSIM_VSTOR_READY) {
+		if (chan->subidx)	/* storvsp: waits for the primary */
+			p->status = HVSIM_VSTOR_INVALID_STATE;
+		else
+			hvsim_vstor_init_op(chan, p);
+	} else if (p->operation == VSTOR_OP_EXECUTE_SRB) {
+		hvsim_vstor_srb(s, p, c, plen);
+	} else {
+		hvsim_vstor_ready_op(chan, p);
+	}
+	p->operation = VSTOR_OP_COMPLETE_IO;
+	p->flags = 0;
+}
+
+/* The payload bytes each operation reads (storvsp parse_packet). */
+static bool hvsim_vstor_op_len_ok(u32 op, u32 plen)
+{
+	switch (op) {
 	case VSTOR_OP_BEGIN_INITIALIZATION:
 	case VSTOR_OP_END_INITIALIZATION:
-		break;
+	case VSTOR_OP_QUERY_PROPERTIES:
+	case VSTOR_OP_EXECUTE_SRB:
 	case VSTOR_OP_RESET_LUN:
 	case VSTOR_OP_RESET_ADAPTER:
 	case VSTOR_OP_RESET_BUS:
-		hvsim_scsi_reset(s);
-		break;
+		return true;
 	case VSTOR_OP_QUERY_PROTOCOL_VERSION:
-		if (hvsim_vstor_version_ok(s, p->version.major_minor))
-			s->version = p->version.major_minor;
-		else
-			p->status = HVSIM_VSTOR_FAIL;
-		break;
-	case VSTOR_OP_QUERY_PROPERTIES:
-		hvsim_vstor_props(s, p);
-		break;
+		return plen >= VSTOR_HDR_BYTES + sizeof(struct vstor_protocol_version);
 	case VSTOR_OP_CREATE_SUB_CHANNELS:
-		if (chan->subidx || p->sub_channel_count > s->subchannels ||
-		    hvsim_add_subchannels(chan->dev, p->sub_channel_count))
-			p->status = HVSIM_VSTOR_FAIL;
-		break;
-	case VSTOR_OP_EXECUTE_SRB:
-		hvsim_vstor_srb(s, p, c, plen);
-		break;
+		return plen >= VSTOR_HDR_BYTES + sizeof(u16);
 	default:
-		pr_err_ratelimited("hvsim: relid %u: unknown VSTOR operation %u\n",
-				   chan->relid, p->operation);
-		p->status = HVSIM_VSTOR_FAIL;
+		return false;
 	}
-	p->operation = VSTOR_OP_COMPLETE_IO;
+}
+
+/* Send the reply held back by fault_late_reply, if any, first. */
+static void hvsim_vstor_send_late(struct hvsim_scsi *s, bool *signal)
+{
+	struct hvsim_scsi_held *h = &s->late;
+	struct kvec kv = { &h->p, hvsim_vstor_pkt_len(s) };
+
+	if (!h->chan)
+		return;
+	if (!hvsim_chan_send(h->chan, VM_PKT_COMP, 0, h->trans_id, &kv, 1,
+			     signal))
+		pr_info("hvsim: scsi: fault: late reply %#llx sent\n",
+			h->trans_id);
+	h->chan = NULL;
+}
+
+/* Whether the reply to this control operation is to be held back. */
+static bool hvsim_vstor_hold_late(struct hvsim_scsi *s, struct hvsim_chan *chan,
+				  u64 trans_id, struct vstor_packet *p)
+{
+	int op = atomic_read(&s->fault_late_reply);
+
+	if (!op || op != p->operation || s->late.chan)
+		return false;
+	atomic_set(&s->fault_late_reply, 0);
+	s->late.chan = chan;
+	s->late.trans_id = trans_id;
+	s->late.p = *p;
+	s->late.p.operation = VSTOR_OP_COMPLETE_IO;
+	s->late.p.flags = 0;
+	s->late.p.status = HVSIM_VSTOR_FAIL;
+	pr_info("hvsim: scsi: fault: reply to VSTOR operation %u (%#llx) held back\n",
+		p->operation, trans_id);
+	return true;
+}
+
+/* Why the packet stops the channel, as it stops storvsp's worker. */
+static const char *hvsim_vstor_check(const u8 *pkt, u32 len,
+				     struct hvsim_scsi_cmd *c)
+{
+	const struct vmpacket_descriptor *d = (const void *)pkt;
+	u32 plen = len - d->offset8 * 8;
+	const char *why = NULL;
+
+	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT)
+		why = hvsim_vstor_range(pkt, len, c);
+	else if (d->type == VM_PKT_COMP)
+		why = "completion packet from the guest";
+	else if (d->type != VM_PKT_DATA_INBAND)
+		why = "unexpected packet type";
+	if (!why && !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+		why = "VSTOR request without completion requested";
+	if (!why && plen < VSTOR_HDR_BYTES)
+		why = "VSTOR packet too short";
+	return why;
 }
 
 /**
@@ -219,6 +469,9 @@ static void hvsim_vstor_op(struct hvsim_chan *chan, struct vstor_packet *p,
  * @pkt: the packet, descriptor checked by hvsim_chan_service()
  * @len: its length
  * @signal: set when the guest must be signalled
+ *
+ * A packet storvsp would not take stops the channel (it is not serviced
+ * any more), for every personality.
  *
  * Return: 0 (consumed), -ENOSPC (the reply does not fit yet), -EBUSY (not
  * an SRB: again with the host to itself).
@@ -232,36 +485,49 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	u32 off = d->offset8 * 8, plen = len - off;
 	struct vstor_packet p = { 0 };
 	u64 trans_id = d->trans_id;
+	const char *why;
 	struct kvec kv;
-	const char *why = NULL;
 	bool srb;
 
-	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT)
-		why = hvsim_vstor_ranges(pkt, len, &c);
-	else if (d->type != VM_PKT_DATA_INBAND)
-		why = "unexpected packet type";
-	if (!why && plen < VSTOR_HDR_BYTES)
-		why = "VSTOR packet too short";
+	why = hvsim_vstor_check(pkt, len, &c);
+	if (!why) {
+		memcpy(&p, pkt + off, min_t(u32, plen, sizeof(p)));
+		if (!hvsim_vstor_op_len_ok(p.operation, plen))
+			why = "unknown or short VSTOR operation";
+		else if (p.operation == VSTOR_OP_EXECUTE_SRB)
+			why = hvsim_vstor_srb_len(&p, plen, &c);
+	}
 	if (why) {
-		pr_err_ratelimited("hvsim: relid %u: %s, packet skipped\n",
-				   chan->relid, why);
+		hvsim_chan_broken(chan, why);
 		return 0;
 	}
-	memcpy(&p, pkt + off, min_t(u32, plen, sizeof(p)));
 	srb = p.operation == VSTOR_OP_EXECUTE_SRB;
 	if (!srb && !chan->exclusive)
 		return -EBUSY;	/* changes the device: not beside SRBs */
+	if (!srb)
+		hvsim_vstor_send_late(s, signal);
 	if (srb && atomic_add_unless(&s->fault_swallow, -1, 0)) {
 		if (hvsim_scsi_hold(s, chan, trans_id, &p))
 			return 0;
 		atomic_inc(&s->fault_swallow);	/* full: answer this one */
 	}
-	hvsim_vstor_op(chan, &p, &c, plen);
-	if (d->type == VM_PKT_DATA_INBAND &&
-	    !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+	if (!srb && hvsim_vstor_hold_late(s, chan, trans_id, &p))
 		return 0;
+	if ((p.operation == VSTOR_OP_RESET_BUS ||
+	     p.operation == VSTOR_OP_RESET_ADAPTER ||
+	     p.operation == VSTOR_OP_RESET_LUN) &&
+	    atomic_add_unless(&s->fault_stall_reset, -1, 0)) {
+		s->resets++;
+		pr_info("hvsim: scsi: fault: reset %#llx never answered\n",
+			trans_id);
+		return 0;
+	}
+	hvsim_vstor_op(chan, &p, &c, plen);
 	kv.iov_base = &p;
 	kv.iov_len = hvsim_vstor_pkt_len(s);
+	if (s->pers->echo_len)
+		kv.iov_len = VSTOR_HDR_BYTES +
+			     min_t(u32, plen - VSTOR_HDR_BYTES, VSTOR_PAYLOAD_BYTES);
 	if (atomic_add_unless(&s->fault_bad_id, -1, 0)) {
 		trans_id = ~trans_id;
 		pr_info("hvsim: scsi: fault: completion with unknown id %#llx\n",

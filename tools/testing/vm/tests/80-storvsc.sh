@@ -54,12 +54,35 @@ disk_size() {
 	return 1
 }
 
+# The host's max_transfer_bytes (hvsim shows it): as Linux, transfers up
+# to that, in one page more segments than it has pages.
 limits() {
 	_seg=$(cat "/sys/block/$SD/queue/max_segments")
 	_kb=$(cat "/sys/block/$SD/queue/max_hw_sectors_kb")
 	_qd=$(cat "/sys/block/$SD/device/queue_depth")
-	ktap_diag "max_segments $_seg, max_hw_sectors_kb $_kb, queue_depth $_qd"
-	[ "$_seg" -le 32 ] && [ "$_kb" -le 128 ] && [ "$_qd" -gt 1 ]
+	_xfer=$(sed -n "s/^relid=$(cat "$VMBUS/devices/$G/id") .* max_xfer=\([0-9]*\).*/\1/p" \
+		"$HVSIM_DBG/devices")
+	ktap_diag "max_segments $_seg, max_hw_sectors_kb $_kb, queue_depth $_qd, host max transfer $_xfer"
+	[ -n "$_xfer" ] && [ "$_kb" = $((_xfer / 1024)) ] &&
+		[ "$_seg" = $((_xfer / 4096 + 1)) ] && [ "$_qd" -gt 1 ]
+}
+
+# 1 MiB direct I/O over the whole disk: every command carries up to the
+# host's max transfer in one GPA range, which is all a real host takes.
+big_roundtrip() {
+	dd if=/dev/urandom of=$W/big bs=1M count=64 2>/dev/null &&
+		dd if=$W/big of="$DEV" bs=1M oflag=direct 2>$W/dd.err || {
+		ktap_diag "write: $(tail -n 1 $W/dd.err)"
+		return 1
+	}
+	dd if="$DEV" of=$W/big.back bs=1M count=64 iflag=direct 2>$W/dd.err || {
+		ktap_diag "read: $(tail -n 1 $W/dd.err)"
+		return 1
+	}
+	cmp $W/big $W/big.back
+	_rc=$?
+	rm -f $W/big $W/big.back
+	return $_rc
 }
 
 raw_roundtrip() {
@@ -260,7 +283,7 @@ udev_rule() {
 }
 
 mkdir -p $MNT $W
-ktap_plan 15
+ktap_plan 16
 if ! load; then
 	ktap_fail "load hv_vmbus, hvsim, hv_storvsc and add a 64 MiB disk"
 	ktap_done
@@ -274,6 +297,7 @@ else
 	ktap_skip "the packaged udev rule (no udevadm)"
 fi
 ktap_check "raw direct I/O reads back what was written" raw_roundtrip
+ktap_check "1 MiB direct I/O over the whole 64 MiB disk reads back identical" big_roundtrip
 ktap_check "ext4: mkfs, write, fsck clean, read back identical" fs_roundtrip
 if command -v fio >/dev/null; then
 	ktap_check "fio random write with crc32c verify at QD1" fio_verify 1

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # hv_storvsc under a misbehaving host: busy and queue-full answers are
-# requeued, slow completions are waited for, a swallowed request times out
-# and a bus reset recovers it, malformed completions are caught, and a
-# completion for a request never issued takes the controller out of
-# service cleanly.
-# hvg-timeout: 600
+# requeued, slow completions are waited for, a swallowed request times out,
+# gets host_timeout seconds and then a bus reset recovers it, malformed
+# completions are caught, a completion for a request never issued, a failed
+# or unanswered reset take the controller out of service cleanly (no late
+# completion is taken), and a late reply to a timed-out VSTOR operation is
+# not taken as the answer to the next one.
+# hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
 . "$HVG_REPO/tools/testing/vm/tests/storvsc_lib.inc"
@@ -41,12 +43,17 @@ short_completion() {
 	dmesg_has "malformed SRB completion"
 }
 
-# A request the host swallows times out after 2 s; the bus reset makes
-# the host give it back, the command is retried and succeeds.
+# A request the host swallows times out after 2 s, gets the timer reset
+# while within host_timeout (4 s), then the bus reset makes the host give
+# it back, the command is retried and succeeds.
 reset_recovery() {
 	dmesg_mark
 	echo 2 >"/sys/block/$SD/device/timeout"
 	knob fault_swallow 1 && rd || { ktap_diag "read failed"; return 1; }
+	dmesg_has "still with the host after" || {
+		ktap_diag "the timer was not reset while the host held the command"
+		return 1
+	}
 	dmesg_has "resetting the bus" && dmesg_has "bus reset done" || {
 		ktap_diag "no bus reset in dmesg"
 		return 1
@@ -93,13 +100,83 @@ unknown_id() {
 }
 
 storvsc_readd() {
-	/bin/echo "scsi size=16M" >"$HVSIM_DBG/new_device" || return 1
+	/bin/echo "scsi size=16M $1" >"$HVSIM_DBG/new_device" || return 1
 	wait_disk || { ktap_diag "no disk"; return 1; }
 	rd 16
 }
 
-ktap_plan 11
-if ! storvsc_load vcpus_per_subchannel=1 "size=16M subchannels=1"; then
+# The controller is out of service after a reset went wrong: the read
+# failed, later ones fail at once; the host completing the swallowed SRB
+# late changes nothing (its channel is failed, no request is reused).
+given_up() {
+	dmesg_has "$1" && dmesg_has "out of service" || {
+		ktap_diag "no \"$1\" and \"out of service\" in dmesg"
+		return 1
+	}
+	/bin/echo 1 >"$DBG/complete_held"
+	sleep 1
+	if rd; then
+		ktap_diag "a later read succeeded"
+		return 1
+	fi
+	hvsim_del_device "$G" || return 1
+	wait_for "[ ! -e $VMBUS/devices/$G ]" 30 && [ ! -b "$DEV" ]
+}
+
+# Bus and adapter resets fail while the host holds a request.
+failed_reset() {
+	dmesg_mark
+	echo 2 >"/sys/block/$SD/device/timeout"
+	knob fault_fail_reset 2
+	knob fault_swallow 1
+	if rd; then
+		ktap_diag "the read succeeded"
+		return 1
+	fi
+	given_up "a reset failed"
+}
+
+# The bus reset is never answered (the guest waits 30 s for it).
+stalled_reset() {
+	dmesg_mark
+	echo 2 >"/sys/block/$SD/device/timeout"
+	knob fault_stall_reset 1
+	knob fault_swallow 1
+	if rd; then
+		ktap_diag "the read succeeded"
+		return 1
+	fi
+	given_up "no reply to VSTOR operation 6"
+}
+
+# The reply to CREATE_SUB_CHANNELS comes only after the guest gave up on
+# it, just before the reply to the next operation, a bus reset: it is
+# dropped, the reset gets its own answer and recovers the command.
+late_reply() {
+	rmmod hv_storvsc || return 1
+	knob fault_late_reply 13
+	dmesg_mark
+	insmod "$KO_STORVSC" vcpus_per_subchannel=1 host_timeout=4 || return 1
+	wait_for '[ -n "$(lun_disk "$G" 0)" ]' 90 || {
+		ktap_diag "no disk after the reload"
+		return 1
+	}
+	wait_disk || return 1
+	dmesg_has "no reply to VSTOR operation 13" || {
+		ktap_diag "CREATE_SUB_CHANNELS did not time out"
+		return 1
+	}
+	echo 2 >"/sys/block/$SD/device/timeout"
+	knob fault_swallow 1 && rd || { ktap_diag "read failed"; return 1; }
+	dmesg_has "late reply to VSTOR operation" || {
+		ktap_diag "the late reply was not recognized"
+		return 1
+	}
+	dmesg_has "bus reset done" && [ "$(cat "/sys/block/$SD/device/state")" = running ]
+}
+
+ktap_plan 16
+if ! storvsc_load "vcpus_per_subchannel=1 host_timeout=4" "size=16M subchannels=1"; then
 	ktap_fail "load hv_storvsc with two channels"
 	ktap_done
 fi
@@ -113,5 +190,10 @@ ktap_check "a swallowed request times out, a bus reset recovers it" reset_recove
 ktap_check "three swallowed requests under fio QD32: reset, verify passes" reset_under_fio
 ktap_check "an unknown transaction id fails the controller cleanly" unknown_id
 ktap_check "a new controller works after that" storvsc_readd
+ktap_check "failed resets take the controller out of service, a late completion is not taken" failed_reset
+ktap_check "a new controller works after that" storvsc_readd
+ktap_check "an unanswered reset takes the controller out of service" stalled_reset
+ktap_check "a new controller with a subchannel" storvsc_readd subchannels=1
+ktap_check "a late reply to a timed-out operation is not the answer to the next" late_reply
 ktap_check "unload" storvsc_unload
 ktap_done
