@@ -94,9 +94,23 @@ struct icmsg_negotiate {
 
 /* ---- Heartbeat ---------------------------------------------------------- */
 
+/*
+ * Linux's layout (drivers/hv/hv_util.c); only seq_num is sure to be there:
+ * hosts send the 16 bytes of struct hvg_heartbeat_host_msg.
+ */
 struct heartbeat_msg_data {
 	u64 seq_num;
 	u32 reserved[8];
+} __packed;
+
+/* The least heartbeat body a guest can answer: the sequence number. */
+#define HVG_HEARTBEAT_MIN_LEN	sizeof(u64)
+
+/* What hosts send (OpenVMM hyperv_ic_protocol/src/heartbeat.rs). */
+struct hvg_heartbeat_host_msg {
+	u64 seq_num;
+	u32 application_state;
+	u32 reserved;
 } __packed;
 
 /* ---- Shutdown ----------------------------------------------------------- */
@@ -139,6 +153,14 @@ struct ictimesync_ref_data {
 	char stratum;
 	u8 reserved[3];
 } __packed;
+
+/*
+ * The bodies hosts send, reserved tails included (OpenVMM
+ * hyperv_ic_protocol/src/timesync.rs TimesyncMessage: reserved[3],
+ * TimesyncMessageV4: reserved[5]); guests need only the structs above.
+ */
+#define HVG_TIMESYNC_HOST_LEN		28
+#define HVG_TIMESYNC_REF_HOST_LEN	24
 
 /* ---- Key-value pair exchange (KVP) ------------------------------------ */
 
@@ -193,6 +215,14 @@ struct hvg_kvp_delete {
 	u32 key_size;
 	u8 key[HVG_KVP_KEY_SIZE];
 } __packed;
+
+/*
+ * The body of every GET, SET, DELETE and ENUMERATE message a host sends:
+ * the header and the largest of the three bodies, 2 + 2578 bytes (OpenVMM
+ * hyperv_ic_protocol/src/kvp.rs KvpMessage).
+ */
+#define HVG_KVP_HOST_MSG_LEN \
+	(sizeof(struct hvg_kvp_hdr) + sizeof(struct hvg_kvp_enumerate))
 
 /* Address injection (GET/SET_IP_INFO): UTF-16 strings */
 struct hvg_kvp_ip_value {
