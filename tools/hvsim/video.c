@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim synthetic video host (new_device "video [version=10|8|7]
- * [modes=WxH,WxH,...] [default=N]"): the service callbacks and the debugfs
+ * [modes=WxH,WxH,...] [default=N] [vram_mb=N]"): the service callbacks and the debugfs
  * files of dev<N>/: state, frame.ppm (video_frame.c) and the fault knobs
  * fault_bad_size, fault_unknown_type, fault_bad_list, fault_vram_refuse.
  *
  * version is the newest synthvid version the host accepts (WIN10 3.5,
  * WIN8 3.2, WIN7 3.0); modes is the resolution list a WIN10 guest gets,
- * default the index of the default one in it.
+ * default the index of the default one in it, vram_mb the VRAM the offer
+ * asks for (mmio_megabytes, 1 .. 256; only 4 MiB of MMIO space exist).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -71,6 +72,11 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 			ret = hvsim_video_parse_modes(v, val);
 		} else if (!strcmp(tok, "default")) {
 			ret = kstrtouint(val, 0, &v->def_mode);
+		} else if (!strcmp(tok, "vram_mb")) {
+			ret = kstrtouint(val, 0, &v->vram_mb);
+			if (!ret && (!v->vram_mb ||
+				     v->vram_mb > HVSIM_VIDEO_VRAM_MAX_MB))
+				ret = -EINVAL;
 		} else {
 			ret = -EINVAL;
 		}
@@ -78,8 +84,8 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 	if (!ret && v->def_mode >= v->nmodes)
 		ret = -EINVAL;
 	if (ret)
-		pr_err("hvsim: video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX)\n",
-		       SYNTHVID_MAX_RESOLUTIONS);
+		pr_err("hvsim: video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX vram_mb=1..%u)\n",
+		       SYNTHVID_MAX_RESOLUTIONS, HVSIM_VIDEO_VRAM_MAX_MB);
 	return ret;
 }
 
@@ -103,7 +109,8 @@ static int hvsim_video_state_show(struct seq_file *s, void *unused)
 	const struct synthvid_output_situation *o = &v->situ;
 
 	down_write(&hvsim.lock);
-	seq_printf(s, "version: %s\n", hvsim_video_version_str(v->version));
+	seq_printf(s, "version: %s\nvram_mb: %u\n",
+		   hvsim_video_version_str(v->version), v->vram_mb);
 	if (v->vram_gpa)
 		seq_printf(s, "vram: %#llx\n", v->vram_gpa);
 	else
@@ -134,12 +141,14 @@ static int hvsim_video_create(struct hvsim_dev *dev, char *args)
 		return -ENOMEM;
 	v->dev = dev;
 	v->max_version = SYNTHVID_VERSION_WIN10;
+	v->vram_mb = HVSIM_VIDEO_VRAM_MB;
 	ret = hvsim_video_parse(v, args);
 	if (ret) {
 		kfree(v);
 		return ret;
 	}
 	dev->priv = v;
+	dev->mmio_megabytes = v->vram_mb;
 	debugfs_create_file("state", 0400, dev->dir, v, &hvsim_video_state_fops);
 	hvsim_video_frame_files(v);
 	debugfs_create_u32("fault_bad_size", 0600, dev->dir, &v->fault_bad_size);

@@ -18,7 +18,8 @@
 
 #include "hvsim.h"
 
-#define HVSIM_VIDEO_VRAM_MB	4	/* the offer's mmio_megabytes */
+#define HVSIM_VIDEO_VRAM_MB	4	/* the offer's mmio_megabytes by default */
+#define HVSIM_VIDEO_VRAM_MAX_MB	256	/* what hvguest's hyperv_fb accepts */
 #define HVSIM_VIDEO_MAX_DIM	8192
 
 struct hvsim_video {
@@ -26,6 +27,7 @@ struct hvsim_video {
 	struct hvsim_chan *chan;	/* the open channel, or NULL */
 
 	/* Configuration from new_device */
+	u32 vram_mb;			/* the offer's mmio_megabytes */
 	u32 max_version;
 	unsigned int nmodes;
 	unsigned int def_mode;

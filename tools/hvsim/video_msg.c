@@ -133,7 +133,7 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 		.is_ptr_shape_needed = 1,
 		.is_situ_needed = 1,
 	};
-	u64 size = (u64)HVSIM_VIDEO_VRAM_MB << 20;
+	u64 size = (u64)v->vram_mb << 20;
 	u8 *va = NULL;
 	int ret;
 
@@ -180,7 +180,7 @@ static void hvsim_video_situation(struct hvsim_video *v,
 	const struct synthvid_output_situation *o = &u->video_output[0];
 	u32 depth = v->version == SYNTHVID_VERSION_WIN7 ?
 		    SYNTHVID_DEPTH_WIN7 : SYNTHVID_DEPTH_WIN8;
-	u64 size = (u64)HVSIM_VIDEO_VRAM_MB << 20, end;
+	u64 size = (u64)v->vram_mb << 20, end;
 
 	if (!v->vram) {
 		hvsim_video_bad(v, "situation before the VRAM location",

@@ -4,7 +4,8 @@
 # Synthetic video (hyperv_fb) against hvsim's video host: negotiation and
 # the resolution list, mmap() and write() patterns showing pixel for pixel
 # in the host's captured frame, fbcon text, blanking, the resolution
-# parameter, older hosts (WIN8, WIN7 at 16 bpp), rescind while a program
+# parameter, older hosts (WIN8, WIN7 at 16 bpp), a VRAM too small for any
+# mode (vram_mb=1 at 32 bpp), rescind while a program
 # has the framebuffer mapped, and every fault knob of the host.
 # hvg-timeout: 600
 . "$HVG_REPO/tools/testing/vm/lib.sh"
@@ -13,7 +14,7 @@ HVSIM_DBG=/sys/kernel/debug/hvsim
 TOOL="python3 $HVG_REPO/tools/testing/vm/tests/fb_tool.py"
 FBSYS=/sys/class/graphics/fb0
 
-ktap_plan 26
+ktap_plan 28
 
 field() { sed -n "s/^$2: //p" "$1"; }
 dmesg_has() { dmesg | grep -qE "$1"; }
@@ -22,7 +23,7 @@ dmesg_has() { dmesg | grep -qE "$1"; }
 video_new() {
 	echo "video $*" >"$HVSIM_DBG/new_device" || return 1
 	_l=$(dmesg | grep 'hvsim: video device' | tail -n 1)
-	DEV=$(echo "$_l" | sed -n 's/.*video device \([0-9]*\):.*/\1/p')
+	DEV=$(echo "$_l" | sed -n 's/.*video device \([0-9]*\)[ :].*/\1/p')
 	RELID=$(echo "$_l" | sed -n 's/.* relid \([0-9]*\) .*/\1/p')
 	INST=$(echo "$_l" | sed -n 's/.* instance \([0-9a-f-]*\).*/\1/p')
 	STATE=$HVSIM_DBG/dev$DEV/state
@@ -199,6 +200,27 @@ win7() {
 		[ "$(host pitch)" = 2048 ] && unbind_fbcon && $TOOL write 7 && frame_is 7
 }
 ktap_check "a WIN7 host: version 3.0 at 16 bpp (RGB565), pattern shows" win7
+video_del
+
+# 640x480 at 32 bpp needs 1200 KiB: with 1 MiB no mode fits.
+small_vram() {
+	video_new vram_mb=1 && [ "$(host vram_mb)" = 1 ] || return 1
+	wait_for "dmesg | grep -q 'no mode fits: 640x480 does not fit in the VRAM'" 15 || {
+		ktap_diag "no refusal: fb0 $(cat $FBSYS/virtual_size 2>/dev/null)"
+		return 1
+	}
+	sleep 0.5
+	[ ! -e $FBSYS ] && [ "$(host vram)" = none ]
+}
+ktap_check "1 MiB of VRAM at 32 bpp: no mode fits, the probe fails cleanly" small_vram
+video_del
+
+small_win7() {
+	video_new version=7 vram_mb=1 && fb_up &&
+		[ "$(cat $FBSYS/virtual_size)" = 640,480 ] && [ "$(host mode)" = 640x480 ] &&
+		unbind_fbcon && $TOOL write 9 && frame_is 9
+}
+ktap_check "1 MiB of VRAM at 16 bpp (WIN7): 640x480, pattern shows" small_win7
 video_del
 
 # ---- rescind under use ---------------------------------------------------
