@@ -22,6 +22,30 @@
 static const char hvsim_video_default_modes[] =
 	"1024x768,1152x864,1280x720,800x600,640x480,1280x1024,1920x1080";
 
+/*
+ * The hosts' video devices.  Windows: Server 2012 R2 speaks WIN8 3.2,
+ * 2016 and later WIN10 3.5 (Linux drivers/video/fbdev/hyperv_fb.c,
+ * SYNTHVID_VERSION_WIN8/WIN10); their resolution lists are not public
+ * (hvsim's default list); they ask for DIRT (Linux synthvid_recv_sub()
+ * acts on FEATURE_CHANGE).  OpenVMM: vm/devices/uidevices/src/video/mod.rs
+ * (any 3.x accepted with ACCEPTED_WITH_VERSION_EXCHANGE 2; 1024x768 and
+ * 1280x1024 for a request of at least MAXIMUM_RESOLUTIONS_COUNT 64, none
+ * otherwise; no FEATURE_CHANGE: its framebuffer reads the VRAM directly).
+ */
+static const struct hvsim_video_host hvsim_video_hosts[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { SYNTHVID_VERSION_WIN8, false, 1,
+				  hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_WS2016] = { SYNTHVID_VERSION_WIN10, false, 1,
+				hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_WS2019] = { SYNTHVID_VERSION_WIN10, false, 1,
+				hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_AZURE] = { SYNTHVID_VERSION_WIN10, false, 1,
+			       hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_OPENVMM] = { SYNTHVID_VERSION_WIN10, true, 2,
+				 "1024x768,1280x1024", SYNTHVID_MAX_RESOLUTIONS,
+				 false },
+};
+
 static int hvsim_video_parse_modes(struct hvsim_video *v, char *list)
 {
 	char *m;
@@ -48,7 +72,7 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 	char *tok, *val;
 	int ret = 0;
 
-	memcpy(defaults, hvsim_video_default_modes, sizeof(defaults));
+	strscpy(defaults, v->host->modes, sizeof(defaults));
 	hvsim_video_parse_modes(v, defaults);
 	while (args && (tok = strsep(&args, " \t\n")) && !ret) {
 		if (!*tok)
@@ -60,6 +84,7 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 		}
 		*val++ = '\0';
 		if (!strcmp(tok, "version")) {
+			v->any_minor = false;
 			if (!strcmp(val, "10"))
 				v->max_version = SYNTHVID_VERSION_WIN10;
 			else if (!strcmp(val, "8"))
@@ -140,7 +165,9 @@ static int hvsim_video_create(struct hvsim_dev *dev, char *args)
 	if (!v)
 		return -ENOMEM;
 	v->dev = dev;
-	v->max_version = SYNTHVID_VERSION_WIN10;
+	v->host = &hvsim_video_hosts[dev->pers->id];
+	v->max_version = v->host->max_version;
+	v->any_minor = v->host->any_minor;
 	v->vram_mb = HVSIM_VIDEO_VRAM_MB;
 	ret = hvsim_video_parse(v, args);
 	if (ret) {

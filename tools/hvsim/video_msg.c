@@ -76,9 +76,10 @@ static int hvsim_video_version(struct hvsim_video *v, struct hvsim_chan *chan,
 	};
 
 	/* All are major 3: the minor orders them. */
-	if (hvsim_video_known(req->version) &&
-	    SYNTHVID_MINOR(req->version) <= SYNTHVID_MINOR(v->max_version)) {
-		resp.is_accepted = 1;
+	if ((v->any_minor && SYNTHVID_MAJOR(req->version) == 3) ||
+	    (hvsim_video_known(req->version) &&
+	     SYNTHVID_MINOR(req->version) <= SYNTHVID_MINOR(v->max_version))) {
+		resp.is_accepted = v->host->accepted;
 		v->version = req->version;
 	}
 	return hvsim_video_send(v, chan, SYNTHVID_VERSION_RESPONSE, &resp,
@@ -101,6 +102,8 @@ static int hvsim_video_modes(struct hvsim_video *v, struct hvsim_chan *chan,
 	if (!resp)
 		return -ENOMEM;
 	resp->resolution_count = min_t(u32, v->nmodes, req->maximum_resolution_count);
+	if (req->maximum_resolution_count < v->host->min_request)
+		resp->resolution_count = 0;
 	resp->default_resolution_index = v->def_mode;
 	memcpy(resp->supported_resolution, v->modes,
 	       resp->resolution_count * sizeof(v->modes[0]));
@@ -167,7 +170,7 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 	v->vram = va;
 	ret = hvsim_video_send(v, chan, SYNTHVID_VRAM_LOCATION_ACK, &ack,
 			       sizeof(ack), signal);
-	if (ret)
+	if (ret || !v->host->feature_change)
 		return ret;
 	/* Ask for everything, as Hyper-V does once the VRAM is known. */
 	return hvsim_video_send(v, chan, SYNTHVID_FEATURE_CHANGE, &feat,
