@@ -176,9 +176,10 @@ struct hvg_kbd_keystroke {
 #define HVG_KBD_LEDS		(HVG_KBD_LED_SCROLL | HVG_KBD_LED_NUM | HVG_KBD_LED_CAPS)
 
 /*
- * Padded to 8 bytes: hosts read a u16 and 2 bytes of padding after the
- * header and refuse less (OpenVMM uidevices/src/keyboard/protocol.rs
- * MessageLedIndicatorsState, keyboard/mod.rs recv_packet).
+ * 8 bytes: hosts read a u16 and 2 bytes of padding after the header and
+ * refuse less (OpenVMM uidevices/src/keyboard/protocol.rs
+ * MessageLedIndicatorsState, keyboard/mod.rs recv_packet).  A 6-byte
+ * message arrives as 8 all the same: the ring pads packets to 8 bytes.
  */
 struct hvg_kbd_set_leds {
 	struct hvg_kbd_hdr hdr;
