@@ -22,43 +22,53 @@ module_param(resolution, charp, 0444);
 MODULE_PARM_DESC(resolution,
 		 "Screen size WIDTHxHEIGHT; must fit the VRAM and, on WIN10 hosts, be one the host supports (default: the host's default, else 1024x768)");
 
-static void hvfb_pick_mode(struct hvfb *fb, u32 *width, u32 *height)
+/*
+ * The host's default mode, else the first fallback that fits the VRAM and
+ * the host's list, then resolution= if that fits too.
+ * Return: 0, or -ENOSPC when no mode fits (the VRAM is too small).
+ */
+static int hvfb_pick_mode(struct hvfb *fb, u32 *width, u32 *height)
 {
 	static const struct synthvid_screen fallback[] = {
 		{ HVFB_DEFAULT_WIDTH, HVFB_DEFAULT_HEIGHT },
 		{ HVFB_MIN_WIDTH, HVFB_MIN_HEIGHT },
 	};
-	const char *why;
+	const char *why = "no mode";
 	unsigned int i;
 	u32 w, h;
 	char c;
 
-	*width = fallback[0].width;
-	*height = fallback[0].height;
 	if (fb->nmodes) {
 		*width = fb->modes[fb->def_mode].width;
 		*height = fb->modes[fb->def_mode].height;
+		why = hvfb_mode_check(fb, *width, *height);
 	}
-	for (i = 0; hvfb_mode_check(fb, *width, *height) &&
-		    i < ARRAY_SIZE(fallback); i++) {
+	for (i = 0; why && i < ARRAY_SIZE(fallback); i++) {
 		*width = fallback[i].width;
 		*height = fallback[i].height;
+		why = hvfb_mode_check(fb, *width, *height);
+	}
+	if (why) {
+		dev_err(&fb->hdev->dev, "no mode fits: %ux%u %s (%u MiB of VRAM, %u bpp)\n",
+			*width, *height, why, fb->vram_size >> 20, fb->depth);
+		return -ENOSPC;
 	}
 	if (!resolution || !*resolution)
-		return;
+		return 0;
 	if (sscanf(resolution, "%ux%u%c", &w, &h, &c) != 2) {
 		dev_err(&fb->hdev->dev, "resolution=%s is not WIDTHxHEIGHT; using %ux%u\n",
 			resolution, *width, *height);
-		return;
+		return 0;
 	}
 	why = hvfb_mode_check(fb, w, h);
 	if (why) {
 		dev_err(&fb->hdev->dev, "resolution=%s refused: %s; using %ux%u\n",
 			resolution, why, *width, *height);
-		return;
+		return 0;
 	}
 	*width = w;
 	*height = h;
+	return 0;
 }
 
 static int hvfb_map_vram(struct hvfb *fb)
@@ -114,7 +124,9 @@ static int hvfb_start(struct hvfb *fb)
 	ret = hvfb_map_vram(fb);
 	if (ret)
 		return ret;
-	hvfb_pick_mode(fb, &width, &height);
+	ret = hvfb_pick_mode(fb, &width, &height);
+	if (ret)
+		return ret;
 	hvfb_init_var(fb, width, height);
 	info->screen_buffer = fb->shadow;
 	info->screen_size = fb->vram_size;

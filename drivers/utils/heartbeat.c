@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Heartbeat: the host sends sequence numbers; answering seq + 1 tells it
- * the guest is alive.
+ * the guest is alive.  Only the sequence number is required: hosts send
+ * 16 bytes, not the 40 of struct heartbeat_msg_data.
  */
 #include <linux/device.h>
 #include <linux/seq_file.h>
@@ -17,9 +18,9 @@ static void util_heartbeat_handle(struct util_dev *ud, struct icmsg_hdr *hdr,
 {
 	struct heartbeat_msg_data *hb = (void *)body;
 
-	if (len < sizeof(*hb)) {
+	if (len < HVG_HEARTBEAT_MIN_LEN) {
 		dev_err_ratelimited(&ud->hdev->dev, "heartbeat: message of %u bytes, need %zu\n",
-				    len, sizeof(*hb));
+				    len, HVG_HEARTBEAT_MIN_LEN);
 		hdr->status = HVG_IC_E_FAIL;
 		return;
 	}

@@ -133,6 +133,8 @@ static void util_packet(struct util_dev *ud, u32 len, u64 trans_id)
 	type = hdr->icmsgtype;
 	ud->trans_id = trans_id;
 	len = util_request(ud, len);
+	/* The pipe header of the answer covers what follows it. */
+	((struct vmbuspipe_hdr *)ud->buf)->msgsize = len - sizeof(struct vmbuspipe_hdr);
 	if (ud->deferred) {
 		ud->deferred = false;
 		return;

@@ -11,6 +11,7 @@
 #define _HVGUEST_IC_PROTO_H
 
 #include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 
@@ -94,9 +95,23 @@ struct icmsg_negotiate {
 
 /* ---- Heartbeat ---------------------------------------------------------- */
 
+/*
+ * Linux's layout (drivers/hv/hv_util.c); only seq_num is sure to be there:
+ * hosts send the 16 bytes of struct hvg_heartbeat_host_msg.
+ */
 struct heartbeat_msg_data {
 	u64 seq_num;
 	u32 reserved[8];
+} __packed;
+
+/* The least heartbeat body a guest can answer: the sequence number. */
+#define HVG_HEARTBEAT_MIN_LEN	sizeof(u64)
+
+/* What hosts send (OpenVMM hyperv_ic_protocol/src/heartbeat.rs). */
+struct hvg_heartbeat_host_msg {
+	u64 seq_num;
+	u32 application_state;
+	u32 reserved;
 } __packed;
 
 /* ---- Shutdown ----------------------------------------------------------- */
@@ -139,6 +154,14 @@ struct ictimesync_ref_data {
 	char stratum;
 	u8 reserved[3];
 } __packed;
+
+/*
+ * The bodies hosts send, reserved tails included (OpenVMM
+ * hyperv_ic_protocol/src/timesync.rs TimesyncMessage: reserved[3],
+ * TimesyncMessageV4: reserved[5]); guests need only the structs above.
+ */
+#define HVG_TIMESYNC_HOST_LEN		28
+#define HVG_TIMESYNC_REF_HOST_LEN	24
 
 /* ---- Key-value pair exchange (KVP) ------------------------------------ */
 
@@ -194,6 +217,14 @@ struct hvg_kvp_delete {
 	u8 key[HVG_KVP_KEY_SIZE];
 } __packed;
 
+/*
+ * The body of every GET, SET, DELETE and ENUMERATE message a host sends:
+ * the header and the largest of the three bodies, 2 + 2578 bytes (OpenVMM
+ * hyperv_ic_protocol/src/kvp.rs KvpMessage).
+ */
+#define HVG_KVP_HOST_MSG_LEN \
+	(sizeof(struct hvg_kvp_hdr) + sizeof(struct hvg_kvp_enumerate))
+
 /* Address injection (GET/SET_IP_INFO): UTF-16 strings */
 struct hvg_kvp_ip_value {
 	u16 adapter_id[128];
@@ -212,17 +243,64 @@ struct hvg_kvp_ip_msg {
 	struct hvg_kvp_ip_value ip;
 } __packed;
 
+/*
+ * Sizes and offsets: Linux include/linux/hyperv.h (vmbuspipe_hdr,
+ * icmsg_hdr, icmsg_negotiate, shutdown_msg_data, heartbeat_msg_data,
+ * ictimesync_data, ictimesync_ref_data), include/uapi/linux/hyperv.h
+ * (hv_kvp_*), and OpenVMM vm/devices/hyperv_ic_protocol/src/ (lib.rs
+ * Header, NegotiateMessage; heartbeat.rs; shutdown.rs; timesync.rs;
+ * kvp.rs Value, MessageDelete, MessageEnumerate, KvpMessage, KvpMessage2).
+ */
 static_assert(sizeof(struct vmbuspipe_hdr) == 8);
+static_assert(offsetof(struct vmbuspipe_hdr, msgsize) == 4);
+static_assert(sizeof(struct ic_version) == 4);
 static_assert(sizeof(struct icmsg_hdr) == 20);
+static_assert(offsetof(struct icmsg_hdr, icmsgtype) == 4);
+static_assert(offsetof(struct icmsg_hdr, icvermsg) == 6);
+static_assert(offsetof(struct icmsg_hdr, icmsgsize) == 10);
+static_assert(offsetof(struct icmsg_hdr, status) == 12);
+static_assert(offsetof(struct icmsg_hdr, ictransaction_id) == 16);
+static_assert(offsetof(struct icmsg_hdr, icflags) == 17);
 static_assert(sizeof(struct icmsg_negotiate) == 8);
+static_assert(offsetof(struct icmsg_negotiate, icmsg_vercnt) == 2);
+static_assert(offsetof(struct icmsg_negotiate, icversion_data) == 8);
+static_assert(HVG_IC_NEGOTIATE_ANSWER_LEN == 16);
 static_assert(sizeof(struct heartbeat_msg_data) == 40);
+static_assert(sizeof(struct hvg_heartbeat_host_msg) == 16);
+static_assert(offsetof(struct hvg_heartbeat_host_msg, application_state) == 8);
+static_assert(HVG_HEARTBEAT_MIN_LEN == 8);
 static_assert(sizeof(struct shutdown_msg_data) == 2060);
+static_assert(offsetof(struct shutdown_msg_data, timeout_seconds) == 4);
+static_assert(offsetof(struct shutdown_msg_data, flags) == 8);
+static_assert(offsetof(struct shutdown_msg_data, display_message) == 12);
 static_assert(sizeof(struct ictimesync_data) == 25);
+static_assert(offsetof(struct ictimesync_data, childtime) == 8);
+static_assert(offsetof(struct ictimesync_data, roundtriptime) == 16);
+static_assert(offsetof(struct ictimesync_data, flags) == 24);
 static_assert(sizeof(struct ictimesync_ref_data) == 22);
+static_assert(offsetof(struct ictimesync_ref_data, vmreferencetime) == 8);
+static_assert(offsetof(struct ictimesync_ref_data, flags) == 16);
+static_assert(offsetof(struct ictimesync_ref_data, leapflags) == 17);
+static_assert(offsetof(struct ictimesync_ref_data, stratum) == 18);
+static_assert(sizeof(struct ictimesync_data) <= HVG_TIMESYNC_HOST_LEN);
+static_assert(sizeof(struct ictimesync_ref_data) <= HVG_TIMESYNC_REF_HOST_LEN);
 static_assert(sizeof(struct hvg_kvp_hdr) == 4);
 static_assert(sizeof(struct hvg_kvp_value) == 2572);
+static_assert(offsetof(struct hvg_kvp_value, key_size) == 4);
+static_assert(offsetof(struct hvg_kvp_value, value_size) == 8);
+static_assert(offsetof(struct hvg_kvp_value, key) == 12);
+static_assert(offsetof(struct hvg_kvp_value, value) == 524);
 static_assert(sizeof(struct hvg_kvp_enumerate) == 2576);
+static_assert(offsetof(struct hvg_kvp_enumerate, data) == 4);
 static_assert(sizeof(struct hvg_kvp_delete) == 516);
+static_assert(offsetof(struct hvg_kvp_delete, key) == 4);
+static_assert(HVG_KVP_HOST_MSG_LEN == 2580);
 static_assert(sizeof(struct hvg_kvp_ip_msg) == 7428);
+static_assert(offsetof(struct hvg_kvp_ip_msg, ip) == 2);
+static_assert(offsetof(struct hvg_kvp_ip_value, addr_family) == 256);
+static_assert(offsetof(struct hvg_kvp_ip_value, ip_addr) == 258);
+static_assert(offsetof(struct hvg_kvp_ip_value, sub_net) == 2306);
+static_assert(offsetof(struct hvg_kvp_ip_value, gate_way) == 4354);
+static_assert(offsetof(struct hvg_kvp_ip_value, dns_addr) == 5378);
 
 #endif /* _HVGUEST_IC_PROTO_H */

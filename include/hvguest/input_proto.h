@@ -22,6 +22,7 @@
 #define _HVGUEST_INPUT_PROTO_H
 
 #include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 
@@ -104,8 +105,28 @@ struct synthhid_device_info_ack {
 /* SYNTHHID_INPUT_REPORT: the header, then hdr.size bytes of report. */
 #define HVG_SYNTHHID_MAX_REPORT	16
 
+/*
+ * Sizes and offsets: Linux drivers/hid/hid-hyperv.c (synthhid_*,
+ * hv_input_dev_info) and OpenVMM vm/devices/uidevices/src/mouse/protocol.rs
+ * (MessageHeader, HidAttributes, HidDescriptor, MessageProtocolResponse).
+ */
+static_assert(sizeof(struct hvg_pipe_hdr) == 8);
+static_assert(sizeof(struct synthhid_hdr) == 8);
+static_assert(offsetof(struct synthhid_hdr, size) == 4);
+static_assert(sizeof(struct synthhid_protocol_request) == 8 + 4);
+static_assert(sizeof(struct synthhid_protocol_response) == 8 + 5);
+static_assert(offsetof(struct synthhid_protocol_response, approved) == 12);
+static_assert(sizeof(struct synthhid_dev_info) == 32);
+static_assert(offsetof(struct synthhid_dev_info, vendor) == 4);
+static_assert(offsetof(struct synthhid_dev_info, product) == 6);
+static_assert(offsetof(struct synthhid_dev_info, version) == 8);
 static_assert(sizeof(struct synthhid_hid_desc) == 9);
+static_assert(offsetof(struct synthhid_hid_desc, ndescs) == 5);
+static_assert(offsetof(struct synthhid_hid_desc, rpt_type) == 6);
+static_assert(offsetof(struct synthhid_hid_desc, rpt_length) == 7);
 static_assert(sizeof(struct synthhid_device_info) == 8 + 32 + 9);
+static_assert(offsetof(struct synthhid_device_info, desc) == 8 + 32);
+static_assert(sizeof(struct synthhid_device_info_ack) == 8 + 1);
 
 /* ---- Keyboard -------------------------------------------------------------- */
 
@@ -154,14 +175,32 @@ struct hvg_kbd_keystroke {
 #define HVG_KBD_LED_CAPS	BIT(2)
 #define HVG_KBD_LEDS		(HVG_KBD_LED_SCROLL | HVG_KBD_LED_NUM | HVG_KBD_LED_CAPS)
 
+/*
+ * 8 bytes: hosts read a u16 and 2 bytes of padding after the header and
+ * refuse less (OpenVMM uidevices/src/keyboard/protocol.rs
+ * MessageLedIndicatorsState, keyboard/mod.rs recv_packet).  A 6-byte
+ * message arrives as 8 all the same: the ring pads packets to 8 bytes.
+ */
 struct hvg_kbd_set_leds {
 	struct hvg_kbd_hdr hdr;
 	__le16 flags;
+	__le16 padding;
 } __packed;
 
 /* The largest keyboard message either side sends */
 #define HVG_KBD_MAX_MSG		256
 
+/*
+ * Sizes and offsets: Linux drivers/input/serio/hyperv-keyboard.c and OpenVMM
+ * vm/devices/uidevices/src/keyboard/protocol.rs.
+ */
+static_assert(sizeof(struct hvg_kbd_hdr) == 4);
+static_assert(sizeof(struct hvg_kbd_protocol_request) == 8);
+static_assert(sizeof(struct hvg_kbd_protocol_response) == 8);
 static_assert(sizeof(struct hvg_kbd_keystroke) == 12);
+static_assert(offsetof(struct hvg_kbd_keystroke, make_code) == 4);
+static_assert(offsetof(struct hvg_kbd_keystroke, info) == 8);
+static_assert(sizeof(struct hvg_kbd_set_leds) == 8);
+static_assert(offsetof(struct hvg_kbd_set_leds, flags) == 4);
 
 #endif /* _HVGUEST_INPUT_PROTO_H */

@@ -10,6 +10,7 @@
 #define _HVGUEST_SYNTHVID_PROTO_H
 
 #include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 
@@ -161,10 +162,48 @@ struct synthvid_dirt {
 #define SYNTHVID_HDRS_LEN \
 	(sizeof(struct synthvid_pipe_hdr) + sizeof(struct synthvid_hdr))
 
+/*
+ * Sizes and offsets: Linux drivers/video/fbdev/hyperv_fb.c (the synthvid_*
+ * structs) and OpenVMM vm/devices/uidevices/src/video/protocol.rs.
+ */
+static_assert(sizeof(struct synthvid_pipe_hdr) == 8);
+static_assert(sizeof(struct synthvid_hdr) == 8);
+static_assert(offsetof(struct synthvid_hdr, size) == 4);
+static_assert(sizeof(struct synthvid_version_req) == 4);
+static_assert(sizeof(struct synthvid_version_resp) == 6);
+static_assert(offsetof(struct synthvid_version_resp, is_accepted) == 4);
+static_assert(offsetof(struct synthvid_version_resp, max_video_outputs) == 5);
+static_assert(sizeof(struct synthvid_resolution_req) == 1);
+static_assert(sizeof(struct synthvid_screen) == 4);
 static_assert(sizeof(struct synthvid_resolution_resp) == 387);
+static_assert(offsetof(struct synthvid_resolution_resp, resolution_count) == 128);
+static_assert(offsetof(struct synthvid_resolution_resp, default_resolution_index) == 129);
+static_assert(offsetof(struct synthvid_resolution_resp, is_standard) == 130);
+static_assert(offsetof(struct synthvid_resolution_resp, supported_resolution) == 131);
 static_assert(sizeof(struct synthvid_vram_location) == 17);
+static_assert(offsetof(struct synthvid_vram_location, is_vram_gpa_specified) == 8);
+static_assert(offsetof(struct synthvid_vram_location, vram_gpa) == 9);
+static_assert(sizeof(struct synthvid_vram_location_ack) == 8);
+static_assert(sizeof(struct synthvid_output_situation) == 18);
+static_assert(offsetof(struct synthvid_output_situation, vram_offset) == 1);
+static_assert(offsetof(struct synthvid_output_situation, depth_bits) == 5);
+static_assert(offsetof(struct synthvid_output_situation, width_pixels) == 6);
+static_assert(offsetof(struct synthvid_output_situation, height_pixels) == 10);
+static_assert(offsetof(struct synthvid_output_situation, pitch_bytes) == 14);
 static_assert(sizeof(struct synthvid_situation_update) == 27);
+static_assert(offsetof(struct synthvid_situation_update, video_output_count) == 8);
+static_assert(offsetof(struct synthvid_situation_update, video_output) == 9);
+static_assert(sizeof(struct synthvid_situation_update_ack) == 8);
+static_assert(sizeof(struct synthvid_pointer_position) == 10);
+static_assert(offsetof(struct synthvid_pointer_position, image_x) == 2);
+static_assert(offsetof(struct synthvid_pointer_position, image_y) == 6);
 static_assert(sizeof(struct synthvid_pointer_shape) == 18);
+static_assert(offsetof(struct synthvid_pointer_shape, width) == 2);
+static_assert(offsetof(struct synthvid_pointer_shape, hot_x) == 10);
+static_assert(offsetof(struct synthvid_pointer_shape, data) == 18);
+static_assert(sizeof(struct synthvid_feature_change) == 4);
 static_assert(sizeof(struct synthvid_rect) == 16);
+static_assert(sizeof(struct synthvid_dirt) == 2);
+static_assert(offsetof(struct synthvid_dirt, rect) == 2);
 
 #endif /* _HVGUEST_SYNTHVID_PROTO_H */

@@ -14,6 +14,14 @@
 #define KVPD_KEY_BYTES		HVG_KVP_REC_KEY_BYTES
 #define KVPD_VALUE_BYTES	HVG_KVP_REC_VALUE_BYTES
 
+/*
+ * Pairs a pool holds at most.  Linux's tools/hv/hv_kvp_daemon.c has no
+ * bound (kvp_key_add_or_modify() grows a pool by ENTRIES_PER_BLOCK, 50,
+ * for as long as realloc() succeeds); this one keeps a pool's memory and
+ * file under 4 MiB whatever the host sets.
+ */
+#define KVPD_POOL_MAX		1024
+
 struct kvpd_pair {
 	char key[KVPD_KEY_BYTES];
 	char value[KVPD_VALUE_BYTES];

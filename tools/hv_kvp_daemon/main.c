@@ -111,9 +111,15 @@ static void kvpd_handle(const char *dir, struct hvg_kvp_record *r,
 		p->n--;
 	} else if (pair) {
 		snprintf(pair->value, sizeof(pair->value), "%s", r->value);
-	} else if (kvpd_pool_add(p, r->key, r->value)) {
-		r->status = HVG_KVP_REC_FAIL;
-		return;
+	} else {
+		ret = kvpd_pool_add(p, r->key, r->value);
+		if (ret == -ENOSPC)
+			kvpd_log("set refused: the %s pool holds %u pairs already",
+				 kvpd_pool_names[r->pool], KVPD_POOL_MAX);
+		if (ret) {
+			r->status = HVG_KVP_REC_FAIL;
+			return;
+		}
 	}
 	ret = kvpd_pool_save(dir, r->pool, p);
 	if (ret) {

@@ -2,10 +2,11 @@
 /*
  * The pool files: DIR/<pool name>, one "KEY=VALUE" pair per line, in
  * order.  In keys and values a backslash escapes: "\\" is a backslash,
- * "\n" a newline, "\=" an equals sign (needed in keys only).  Empty lines
- * and lines starting with '#' are skipped; so are lines without '=' or
- * with a key or value too long for KVP (with a warning).  A file is
- * rewritten whole (a temporary file renamed over it).
+ * "\n" a newline, "\=" an equals sign (needed in keys only), "\#" a '#'
+ * (written for a key's first character only).  Empty lines and lines
+ * starting with '#' are skipped; so are lines without '=' or with a key or
+ * value too long for KVP, and lines past KVPD_POOL_MAX pairs (with a
+ * warning).  A file is rewritten whole (a temporary file renamed over it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@ int kvpd_pool_add(struct kvpd_pool *p, const char *key, const char *value)
 
 	if (strlen(key) >= KVPD_KEY_BYTES || strlen(value) >= KVPD_VALUE_BYTES)
 		return -EINVAL;
+	if (p->n >= KVPD_POOL_MAX)
+		return -ENOSPC;
 	if (p->n == p->room) {
 		size_t room = p->room ? 2 * p->room : 16;
 
@@ -85,6 +88,11 @@ static const char *kvpd_unescape(const char *s, char stop, char *out,
 
 static void kvpd_escape(FILE *f, const char *s, int is_key)
 {
+	/* A line starting with '#' is a comment. */
+	if (is_key && *s == '#') {
+		fputs("\\#", f);
+		s++;
+	}
 	for (; *s; s++) {
 		if (*s == '\\')
 			fputs("\\\\", f);
@@ -142,6 +150,11 @@ int kvpd_pool_load(const char *dir, unsigned int pool, struct kvpd_pool *p)
 		if (kvpd_pool_find(p, pair.key)) {
 			kvpd_log("%s:%u: key repeated, skipped", path, lineno);
 			continue;
+		}
+		if (p->n >= KVPD_POOL_MAX) {
+			kvpd_log("%s:%u: more than %u pairs, the rest skipped",
+				 path, lineno, KVPD_POOL_MAX);
+			break;
 		}
 		ret = kvpd_pool_add(p, pair.key, pair.value);
 	}

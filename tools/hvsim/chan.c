@@ -202,7 +202,8 @@ void hvsim_chan_offer(struct hvsim_chan *chan)
 		.offer.if_type = chan->dev->class_id,
 		.offer.if_instance = chan->dev->instance,
 		.offer.sub_channel_index = chan->subidx,
-		.offer.mmio_megabytes = chan->dev->svc->mmio_megabytes,
+		.offer.mmio_megabytes = chan->dev->mmio_megabytes ?:
+					chan->dev->svc->mmio_megabytes,
 		.child_relid = chan->relid,
 		.connection_id = chan->conn_id,
 	};

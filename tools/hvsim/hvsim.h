@@ -110,6 +110,7 @@ struct hvsim_dev {
 	struct list_head node;		/* in hvsim.devs */
 	const struct hvsim_service *svc;
 	const struct hvsim_personality *pers;	/* the host it plays */
+	u16 mmio_megabytes;		/* the offer's; 0: the service's */
 	void *priv;			/* the service's */
 	struct dentry *dir;		/* debugfs hvsim/dev<id>/, for the service */
 	unsigned int id;

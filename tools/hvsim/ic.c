@@ -18,6 +18,43 @@
 #define HVSIM_IC_BUDGET		16
 #define HVSIM_IC_RETRY		msecs_to_jiffies(10)
 
+static const u32 hvsim_ic_fw_hyperv[] = { HVG_IC_FW_3_0, HVG_IC_FW_1_0 };
+static const u32 hvsim_ic_fw_openvmm[] = { HVG_IC_FW_1_0, HVG_IC_FW_3_0 };
+
+/*
+ * How each host runs the IC framework.  Hyper-V's own framework code is not
+ * public: its hosts offer the two framework versions Linux's hv_util.c
+ * knows (UTIL_FW_VERSION 3.0, UTIL_WS2K8_FW_VERSION 1.0) and keep serving
+ * after an answer they cannot use.  OpenVMM: vm/devices/hyperv_ic/src/
+ * common.rs (FRAMEWORK_VERSIONS, IcPipe::negotiate, write_message,
+ * read_message), vm/devices/vmbus/vmbus_async/src/pipe.rs
+ * (try_write_message: transaction id 0, no completion requested).
+ */
+static const struct hvsim_ic_host hvsim_ic_hosts[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { { hvsim_ic_fw_hyperv, ARRAY_SIZE(hvsim_ic_fw_hyperv) },
+				  true, true, false },
+	[HVSIM_PERS_WS2016] = { { hvsim_ic_fw_hyperv, ARRAY_SIZE(hvsim_ic_fw_hyperv) },
+				true, true, false },
+	[HVSIM_PERS_WS2019] = { { hvsim_ic_fw_hyperv, ARRAY_SIZE(hvsim_ic_fw_hyperv) },
+				true, true, false },
+	[HVSIM_PERS_AZURE] = { { hvsim_ic_fw_hyperv, ARRAY_SIZE(hvsim_ic_fw_hyperv) },
+			       true, true, false },
+	/* Versions 0.0 in a negotiate header, transaction id 0, gives up. */
+	[HVSIM_PERS_OPENVMM] = { { hvsim_ic_fw_openvmm, ARRAY_SIZE(hvsim_ic_fw_openvmm) },
+				 false, false, true },
+};
+
+/**
+ * hvsim_ic_host() - how the host of an IC device runs the framework
+ * @ic: the component
+ *
+ * Return: the entry of its device's personality.
+ */
+const struct hvsim_ic_host *hvsim_ic_host(struct hvsim_ic *ic)
+{
+	return &hvsim_ic_hosts[ic->dev->pers->id];
+}
+
 static void hvsim_ic_set(struct ic_version *v, u32 version)
 {
 	v->major = HVG_IC_MAJOR(version);
@@ -46,6 +83,7 @@ static int hvsim_ic_send(struct hvsim_ic *ic, u8 *buf, bool negotiate)
 {
 	struct vmbuspipe_hdr *pipe = (void *)buf;
 	struct icmsg_hdr *hdr = (void *)(pipe + 1);
+	const struct hvsim_ic_host *host = hvsim_ic_host(ic);
 	u8 *body = buf + HVG_IC_HDR_LEN;
 	enum hvsim_ic_fault fault;
 	struct kvec kv;
@@ -58,9 +96,14 @@ static int hvsim_ic_send(struct hvsim_ic *ic, u8 *buf, bool negotiate)
 	spin_unlock_irq(&ic->lock);
 
 	memset(buf, 0, HVSIM_IC_BUF_BYTES);
-	hvsim_ic_set(&hdr->icverframe, ic->fw_version ? ic->fw_version : ic->fw[0]);
-	hvsim_ic_set(&hdr->icvermsg, ic->srv_version ? ic->srv_version : ic->ver[0]);
+	if (!negotiate || host->neg_hdr_versions) {
+		hvsim_ic_set(&hdr->icverframe,
+			     ic->fw_version ? ic->fw_version : ic->fw[0]);
+		hvsim_ic_set(&hdr->icvermsg,
+			     ic->srv_version ? ic->srv_version : ic->ver[0]);
+	}
 	hdr->icflags = ICMSGHDRFLAG_TRANSACTION | ICMSGHDRFLAG_REQUEST;
+	pipe->flags = HVSIM_IC_PIPE_DATA;
 	if (negotiate) {
 		hdr->icmsgtype = ICMSGTYPE_NEGOTIATE;
 		len = hvsim_ic_negotiate_body(ic, body, fault);
@@ -80,7 +123,8 @@ static int hvsim_ic_send(struct hvsim_ic *ic, u8 *buf, bool negotiate)
 
 	kv.iov_base = buf;
 	kv.iov_len = len;
-	ret = hvsim_chan_send(ic->chan, VM_PKT_DATA_INBAND, 0, ++ic->trans_id,
+	ic->trans_id = host->trans_ids ? ic->trans_id + 1 : 0;
+	ret = hvsim_chan_send(ic->chan, VM_PKT_DATA_INBAND, 0, ic->trans_id,
 			      &kv, 1, &signal);
 	if (signal)
 		hvsim_signal_guest(ic->chan);
@@ -134,7 +178,7 @@ static void hvsim_ic_tx(struct work_struct *work)
 		return;
 	}
 	if (hvsim.dead || !ic->chan || ic->chan->state != HVSIM_CHAN_OPEN ||
-	    ic->chan->broken)
+	    ic->chan->broken || ic->dead)
 		goto out;
 	if (ic->interval_ms && ic->srv_version) {
 		if (time_after_eq(jiffies, ic->next_auto)) {
@@ -235,21 +279,39 @@ static const char *hvsim_ic_negotiated(struct hvsim_ic *ic, const u8 *body,
 	return NULL;
 }
 
+/*
+ * Every host's checks of an answer, as OpenVMM makes them (the strictest
+ * public host): vm/devices/vmbus/vmbus_async/src/pipe.rs (a data pipe
+ * packet whose length fits the packet), vm/devices/hyperv_ic/src/common.rs
+ * read_message (transaction and response flags, the request's IC
+ * transaction id, icmsgsize bytes of body present).
+ */
 static const char *hvsim_ic_answer(struct hvsim_ic *ic, const u8 *pkt, u32 len)
 {
 	const struct vmpacket_descriptor *d = (const void *)pkt;
 	u32 off = d->offset8 * 8;
-	const struct icmsg_hdr *hdr = (const void *)(pkt + off +
-						     sizeof(struct vmbuspipe_hdr));
+	const struct vmbuspipe_hdr *pipe = (const void *)(pkt + off);
+	const struct icmsg_hdr *hdr = (const void *)(pipe + 1);
 	const u8 *body = pkt + off + HVG_IC_HDR_LEN;
 
 	if (d->type != VM_PKT_DATA_INBAND)
 		return "answer is not an in-band packet";
 	if (len - off < HVG_IC_HDR_LEN)
 		return "answer shorter than the IC header";
-	len -= off + HVG_IC_HDR_LEN;
-	if (!(hdr->icflags & ICMSGHDRFLAG_RESPONSE))
-		return "answer without the response flag";
+	if (pipe->flags != HVSIM_IC_PIPE_DATA)
+		return "answer is not a pipe data message";
+	if (pipe->msgsize > len - off - sizeof(*pipe) ||
+	    pipe->msgsize < sizeof(*hdr))
+		return "pipe message size does not fit the packet";
+	len = pipe->msgsize - sizeof(*hdr);
+	if (!(hdr->icflags & ICMSGHDRFLAG_RESPONSE) ||
+	    !(hdr->icflags & ICMSGHDRFLAG_TRANSACTION))
+		return "answer without the transaction and response flags";
+	if (hdr->ictransaction_id)
+		return "answer with another IC transaction id";
+	if (hdr->icmsgsize > len)
+		return "answer's icmsgsize is beyond the packet";
+	len = hdr->icmsgsize;
 	ic->last_status = hdr->status;
 	if (hdr->status != HVG_IC_S_OK) {
 		ic->failed++;
@@ -278,10 +340,18 @@ static int hvsim_ic_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 
 	if (chan->subidx)
 		return 0;
+	if (ic->dead)
+		return 0;
 	why = hvsim_ic_answer(ic, pkt, len);
 	if (why) {
 		ic->malformed++;
 		pr_err_ratelimited("hvsim: dev%u: %s, ignored\n", ic->dev->id, why);
+	}
+	/* OpenVMM ends the channel's task on any error, refusals included. */
+	if ((why || ic->refused) && hvsim_ic_host(ic)->give_up) {
+		ic->dead = true;
+		pr_err("hvsim: dev%u: %s host gives up the channel\n", ic->dev->id,
+		       ic->dev->pers->name);
 	}
 	return 0;
 }
@@ -302,6 +372,8 @@ int hvsim_ic_open(struct hvsim_chan *chan)
 	ic->chan = chan;
 	ic->fw_version = 0;
 	ic->srv_version = 0;
+	ic->dead = false;
+	ic->refused = false;
 	spin_lock_irq(&ic->lock);
 	ic->pending |= HVSIM_IC_PEND_NEGOTIATE;
 	spin_unlock_irq(&ic->lock);

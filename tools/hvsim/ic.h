@@ -12,17 +12,32 @@
 #include <hvguest/ic_proto.h>
 
 #include "hvsim.h"
+#include "personality.h"
 
 #define HVSIM_IC_MAX_VERSIONS	16
 #define HVSIM_IC_BUF_BYTES	8192	/* the longest request, headers included */
 
+/* vmbuspipe_hdr.flags of every IC message: a data packet */
+#define HVSIM_IC_PIPE_DATA	1
+
 struct hvsim_ic;
+
+/**
+ * struct hvsim_ic_versions - the versions a host offers, in the order it
+ *	lists them in its negotiate message
+ * @list: the versions
+ * @n: their number
+ */
+struct hvsim_ic_versions {
+	const u32 *list;
+	unsigned int n;
+};
 
 /**
  * struct hvsim_ic_ops - what makes one integration component
  * @msgtype: ICMSGTYPE_* of its requests
- * @versions: service versions offered by default, newest first
- * @nversions: their number
+ * @versions: service versions each host offers, [enum hvsim_pers_id];
+ *	an entry with no versions: that host has no such component
  * @interval_ms: default period of automatic requests, 0 for none
  * @create: optional; add control files to ic->dev->dir, set ic->priv
  * @destroy: optional; free ic->priv
@@ -35,8 +50,7 @@ struct hvsim_ic;
  */
 struct hvsim_ic_ops {
 	u16 msgtype;
-	const u32 *versions;
-	unsigned int nversions;
+	const struct hvsim_ic_versions *versions;
 	unsigned int interval_ms;
 	int (*create)(struct hvsim_ic *ic);
 	void (*destroy)(struct hvsim_ic *ic);
@@ -44,6 +58,21 @@ struct hvsim_ic_ops {
 	void (*answer)(struct hvsim_ic *ic, const u8 *body, u32 len);
 	void (*failed)(struct hvsim_ic *ic, u32 status);
 	void (*show)(struct seq_file *s, struct hvsim_ic *ic);
+};
+
+/**
+ * struct hvsim_ic_host - how one host runs the IC framework
+ * @fw: framework versions it offers
+ * @neg_hdr_versions: its negotiate message carries versions in the IC
+ *	header (else 0.0)
+ * @trans_ids: its packets carry increasing VMBus transaction ids (else 0)
+ * @give_up: an answer it cannot use ends its service of the channel
+ */
+struct hvsim_ic_host {
+	struct hvsim_ic_versions fw;
+	bool neg_hdr_versions;
+	bool trans_ids;
+	bool give_up;
 };
 
 enum hvsim_ic_fault {
@@ -74,6 +103,8 @@ enum hvsim_ic_fault {
  * @fw_version: negotiated framework version, 0 if none
  * @srv_version: negotiated service version, 0 if none
  * @refused: the guest answered the last negotiation with no version
+ * @dead: the host gave up on the channel after a bad answer (as OpenVMM
+ *	does); nothing more is sent until the guest reopens it
  * @trans_id: transaction id of the last request
  * @sent: requests sent (negotiations included)
  * @answers: well-formed answers with status S_OK
@@ -101,6 +132,7 @@ struct hvsim_ic {
 	u32 fw_version;
 	u32 srv_version;
 	bool refused;
+	bool dead;
 	u64 trans_id;
 	u64 sent;
 	u64 answers;
@@ -113,6 +145,7 @@ struct hvsim_ic {
 #define HVSIM_IC_PEND_NEGOTIATE	BIT(0)
 #define HVSIM_IC_PEND_REQUEST	BIT(1)
 
+const struct hvsim_ic_host *hvsim_ic_host(struct hvsim_ic *ic);
 int hvsim_ic_create(struct hvsim_dev *dev, char *args,
 		    const struct hvsim_ic_ops *ops);
 void hvsim_ic_destroy(struct hvsim_dev *dev);

@@ -16,8 +16,6 @@
 
 #include "ic.h"
 
-static const u32 hvsim_ic_fw_default[] = { HVG_IC_FW_3_0, HVG_IC_FW_1_0 };
-
 static const char *const hvsim_ic_fault_names[] = {
 	[HVSIM_IC_FAULT_NONE] = "none",
 	[HVSIM_IC_FAULT_SHORT] = "short",
@@ -80,9 +78,9 @@ static int hvsim_ic_state_show(struct seq_file *s, void *unused)
 	struct hvsim_ic *ic = s->private;
 	u32 fw = READ_ONCE(ic->fw_version), ver = READ_ONCE(ic->srv_version);
 
-	seq_printf(s, "framework: %u.%u\nversion: %u.%u\nrefused: %d\n",
+	seq_printf(s, "framework: %u.%u\nversion: %u.%u\nrefused: %d\ndead: %d\n",
 		   HVG_IC_MAJOR(fw), HVG_IC_MINOR(fw), HVG_IC_MAJOR(ver),
-		   HVG_IC_MINOR(ver), READ_ONCE(ic->refused));
+		   HVG_IC_MINOR(ver), READ_ONCE(ic->refused), READ_ONCE(ic->dead));
 	seq_printf(s, "sent: %llu\nanswers: %llu\nfailed: %llu\nmalformed: %llu\nlast_status: %#x\n",
 		   READ_ONCE(ic->sent), READ_ONCE(ic->answers),
 		   READ_ONCE(ic->failed), READ_ONCE(ic->malformed),
@@ -178,19 +176,28 @@ static const struct file_operations hvsim_ic_fault_fops = {
 int hvsim_ic_create(struct hvsim_dev *dev, char *args,
 		    const struct hvsim_ic_ops *ops)
 {
-	struct hvsim_ic *ic = kzalloc(sizeof(*ic), GFP_KERNEL);
+	const struct hvsim_ic_versions *ver = &ops->versions[dev->pers->id];
+	const struct hvsim_ic_host *host;
+	struct hvsim_ic *ic;
 	int ret;
 
+	if (!ver->n) {
+		pr_err("hvsim: %s offers no %s integration component\n",
+		       dev->pers->what, dev->svc->name);
+		return -EOPNOTSUPP;
+	}
+	ic = kzalloc(sizeof(*ic), GFP_KERNEL);
 	if (!ic)
 		return -ENOMEM;
 	ic->dev = dev;
 	ic->ops = ops;
 	spin_lock_init(&ic->lock);
 	hvsim_ic_init_tx(ic);
-	memcpy(ic->fw, hvsim_ic_fw_default, sizeof(hvsim_ic_fw_default));
-	ic->nfw = ARRAY_SIZE(hvsim_ic_fw_default);
-	memcpy(ic->ver, ops->versions, ops->nversions * sizeof(u32));
-	ic->nver = ops->nversions;
+	host = hvsim_ic_host(ic);
+	memcpy(ic->fw, host->fw.list, host->fw.n * sizeof(u32));
+	ic->nfw = host->fw.n;
+	memcpy(ic->ver, ver->list, ver->n * sizeof(u32));
+	ic->nver = ver->n;
 	ic->interval_ms = ops->interval_ms;
 	ret = hvsim_ic_parse(ic, args);
 	if (!ret && ops->create)

@@ -88,8 +88,25 @@ struct hvsim_kvp {
 	struct hvsim_kvp_req last;
 };
 
-static const u32 hvsim_kvp_versions[] = {
+static const u32 hvsim_kvp_hyperv[] = {
 	HVG_IC_VERSION(4, 0), HVG_IC_VERSION(3, 0),
+};
+
+static const u32 hvsim_kvp_openvmm[] = {
+	HVG_IC_VERSION(3, 0), HVG_IC_VERSION(4, 0), HVG_IC_VERSION(5, 0),
+};
+
+/*
+ * Hyper-V: the versions Linux's hv_kvp.c knows from Windows 7 on
+ * (WIN8_SRV_VERSION 4.0, WIN7_SRV_VERSION 3.0).  OpenVMM:
+ * vm/devices/hyperv_ic/src/kvp.rs KVP_VERSIONS, in that order.
+ */
+static const struct hvsim_ic_versions hvsim_kvp_versions[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { hvsim_kvp_hyperv, ARRAY_SIZE(hvsim_kvp_hyperv) },
+	[HVSIM_PERS_WS2016] = { hvsim_kvp_hyperv, ARRAY_SIZE(hvsim_kvp_hyperv) },
+	[HVSIM_PERS_WS2019] = { hvsim_kvp_hyperv, ARRAY_SIZE(hvsim_kvp_hyperv) },
+	[HVSIM_PERS_AZURE] = { hvsim_kvp_hyperv, ARRAY_SIZE(hvsim_kvp_hyperv) },
+	[HVSIM_PERS_OPENVMM] = { hvsim_kvp_openvmm, ARRAY_SIZE(hvsim_kvp_openvmm) },
 };
 
 /* UTF-8 @s into the UTF-16LE @field of @max bytes; its size, terminator included. */
@@ -170,7 +187,7 @@ static u32 hvsim_kvp_request(struct hvsim_ic *ic, u8 *body, u32 room)
 						      r->value);
 		}
 		hvsim_kvp_fault_value(v, f);
-		len += sizeof(*v);
+		len = HVG_KVP_HOST_MSG_LEN;
 		break;
 	}
 	case HVG_KVP_OP_DELETE: {
@@ -178,12 +195,12 @@ static u32 hvsim_kvp_request(struct hvsim_ic *ic, u8 *body, u32 room)
 
 		d->key_size = hvsim_kvp_put(d->key, HVG_KVP_KEY_SIZE, r->key);
 		hvsim_kvp_fault_key(d->key, &d->key_size, f);
-		len += sizeof(*d);
+		len = HVG_KVP_HOST_MSG_LEN;
 		break;
 	}
 	case HVG_KVP_OP_ENUMERATE:
 		((struct hvg_kvp_enumerate *)msg)->index = r->index;
-		len += sizeof(struct hvg_kvp_enumerate);
+		len = HVG_KVP_HOST_MSG_LEN;
 		break;
 	default: {
 		struct hvg_kvp_ip_msg *ip = (void *)body;
@@ -358,6 +375,13 @@ static ssize_t hvsim_kvp_request_write(struct file *file, const char __user *ubu
 		return PTR_ERR(buf);
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
 	ret = r ? hvsim_kvp_parse(buf, r) : -ENOMEM;
+	/*
+	 * OpenVMM sends address requests only in the binary form of version
+	 * 5.0 (kvp.rs prepare_get_ip_info), which hvsim does not emulate.
+	 */
+	if (!ret && r->op >= HVG_KVP_OP_GET_IP_INFO &&
+	    ic->dev->pers->id == HVSIM_PERS_OPENVMM)
+		ret = -EOPNOTSUPP;
 	if (!ret) {
 		mutex_lock(&kvp->lock);
 		kvp->next = *r;
@@ -436,7 +460,6 @@ static void hvsim_kvp_destroy(struct hvsim_ic *ic)
 static const struct hvsim_ic_ops hvsim_kvp_ops = {
 	.msgtype = ICMSGTYPE_KVPEXCHANGE,
 	.versions = hvsim_kvp_versions,
-	.nversions = ARRAY_SIZE(hvsim_kvp_versions),
 	.create = hvsim_kvp_create,
 	.destroy = hvsim_kvp_destroy,
 	.request = hvsim_kvp_request,

@@ -10,10 +10,31 @@
 
 #include "ic.h"
 
-static const u32 hvsim_sd_versions[] = {
+static const u32 hvsim_sd_hyperv[] = {
 	HVG_IC_VERSION(3, 2), HVG_IC_VERSION(3, 1), HVG_IC_VERSION(3, 0),
 	HVG_IC_VERSION(1, 0),
 };
+
+static const u32 hvsim_sd_openvmm[] = {
+	HVG_IC_VERSION(1, 0), HVG_IC_VERSION(3, 0), HVG_IC_VERSION(3, 1),
+	HVG_IC_VERSION(3, 2),
+};
+
+/*
+ * Hyper-V: the versions Linux's hv_util.c knows (SD_VERSION_3_2 ..
+ * SD_VERSION_1).  OpenVMM: vm/devices/hyperv_ic/src/shutdown.rs
+ * SHUTDOWN_VERSIONS, in that order.
+ */
+static const struct hvsim_ic_versions hvsim_sd_versions[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { hvsim_sd_hyperv, ARRAY_SIZE(hvsim_sd_hyperv) },
+	[HVSIM_PERS_WS2016] = { hvsim_sd_hyperv, ARRAY_SIZE(hvsim_sd_hyperv) },
+	[HVSIM_PERS_WS2019] = { hvsim_sd_hyperv, ARRAY_SIZE(hvsim_sd_hyperv) },
+	[HVSIM_PERS_AZURE] = { hvsim_sd_hyperv, ARRAY_SIZE(hvsim_sd_hyperv) },
+	[HVSIM_PERS_OPENVMM] = { hvsim_sd_openvmm, ARRAY_SIZE(hvsim_sd_openvmm) },
+};
+
+/* The reason OpenVMM gives (shutdown.rs: SHTDN_REASON_FLAG_PLANNED). */
+#define HVSIM_SD_REASON_PLANNED	0x80000000
 
 static u32 hvsim_sd_request(struct hvsim_ic *ic, u8 *body, u32 room)
 {
@@ -22,8 +43,13 @@ static u32 hvsim_sd_request(struct hvsim_ic *ic, u8 *body, u32 room)
 	s64 unused;
 
 	hvsim_ic_take_args(ic, &unused, &msg->flags);
-	msg->timeout_seconds = 60;
-	memcpy(msg->display_message, text, sizeof(text));
+	if (ic->dev->pers->id == HVSIM_PERS_OPENVMM) {
+		/* A planned shutdown, timeout 0, no text: shutdown.rs. */
+		msg->reason_code = HVSIM_SD_REASON_PLANNED;
+	} else {
+		msg->timeout_seconds = 60;
+		memcpy(msg->display_message, text, sizeof(text));
+	}
 	return sizeof(*msg);
 }
 
@@ -93,7 +119,6 @@ static int hvsim_sd_create(struct hvsim_ic *ic)
 static const struct hvsim_ic_ops hvsim_sd_ops = {
 	.msgtype = ICMSGTYPE_SHUTDOWN,
 	.versions = hvsim_sd_versions,
-	.nversions = ARRAY_SIZE(hvsim_sd_versions),
 	.create = hvsim_sd_create,
 	.request = hvsim_sd_request,
 	.answer = hvsim_sd_answer,

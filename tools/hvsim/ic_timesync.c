@@ -3,7 +3,10 @@
  * Time sync host (new_device "timesync").  Control file in dev<N>/:
  * sample (write "OFFSET_S [sync|sample|probe|FLAGS]"): send the host's
  * time shifted by OFFSET_S seconds, flagged SYNC by default.  Versions
- * from 4.0 on use struct ictimesync_ref_data, older ones ictimesync_data.
+ * from 4.0 on use struct ictimesync_ref_data, older ones ictimesync_data;
+ * the host sends them with their reserved tails: 24 and 28 bytes (OpenVMM
+ * vm/devices/hyperv_ic_protocol/src/timesync.rs TimesyncMessageV4,
+ * TimesyncMessage), more than Linux's packed structs (22, 25 bytes).
  */
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
@@ -13,8 +16,23 @@
 
 #include "ic.h"
 
-static const u32 hvsim_ts_versions[] = {
+static const u32 hvsim_ts_hyperv[] = {
 	HVG_IC_VERSION(4, 0), HVG_IC_VERSION(3, 0), HVG_IC_VERSION(1, 0),
+};
+
+static const u32 hvsim_ts_openvmm[] = { HVG_IC_VERSION(4, 0) };
+
+/*
+ * Hyper-V: the versions Linux's hv_util.c knows (TS_VERSION 4.0,
+ * TS_VERSION_3, TS_VERSION_1).  OpenVMM offers 4.0 alone:
+ * vm/devices/hyperv_ic/src/timesync.rs TIMESYNC_VERSIONS.
+ */
+static const struct hvsim_ic_versions hvsim_ts_versions[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { hvsim_ts_hyperv, ARRAY_SIZE(hvsim_ts_hyperv) },
+	[HVSIM_PERS_WS2016] = { hvsim_ts_hyperv, ARRAY_SIZE(hvsim_ts_hyperv) },
+	[HVSIM_PERS_WS2019] = { hvsim_ts_hyperv, ARRAY_SIZE(hvsim_ts_hyperv) },
+	[HVSIM_PERS_AZURE] = { hvsim_ts_hyperv, ARRAY_SIZE(hvsim_ts_hyperv) },
+	[HVSIM_PERS_OPENVMM] = { hvsim_ts_openvmm, ARRAY_SIZE(hvsim_ts_openvmm) },
 };
 
 /* Now plus @offset_s seconds, in 100 ns units since 1601. */
@@ -36,11 +54,11 @@ static u32 hvsim_ts_request(struct hvsim_ic *ic, u8 *body, u32 room)
 
 		ref->parenttime = hvsim_ts_now(offset);
 		ref->flags = flags;
-		return sizeof(*ref);
+		return HVG_TIMESYNC_REF_HOST_LEN;
 	}
 	msg->parenttime = hvsim_ts_now(offset);
 	msg->flags = flags;
-	return sizeof(*msg);
+	return HVG_TIMESYNC_HOST_LEN;
 }
 
 static void hvsim_ts_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
@@ -95,7 +113,6 @@ static int hvsim_ts_create(struct hvsim_ic *ic)
 static const struct hvsim_ic_ops hvsim_ts_ops = {
 	.msgtype = ICMSGTYPE_TIMESYNC,
 	.versions = hvsim_ts_versions,
-	.nversions = ARRAY_SIZE(hvsim_ts_versions),
 	.create = hvsim_ts_create,
 	.request = hvsim_ts_request,
 	.answer = hvsim_ts_answer,

@@ -11,7 +11,8 @@
  *   button N down|up  button N (1 .. 5)
  *   wheel D           wheel by D detents (-127 .. 127)
  *
- * each sent as one 6-byte input report: buttons, X, Y (16 bits each), wheel.
+ * each sent as one input report: buttons, X, Y (16 bits each), wheel (8
+ * bits for Windows hosts, 16 for OpenVMM).
  */
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -22,7 +23,7 @@
 
 #define HVSIM_MOUSE_VENDOR	0x045e
 #define HVSIM_MOUSE_PRODUCT	0x0621
-#define HVSIM_MOUSE_REPORT	6
+#define HVSIM_MOUSE_REPORT_MAX	7
 #define HVSIM_MOUSE_AXIS_MAX	32767
 #define HVSIM_MOUSE_BUTTONS	5
 #define HVSIM_MOUSE_OVERSIZE	6144	/* beyond HID_MAX_DESCRIPTOR_SIZE */
@@ -61,6 +62,66 @@ static const u8 hvsim_mouse_rdesc[] = {
 	0xc0,			/*  End Collection */
 	0xc0,			/* End Collection */
 };
+
+/*
+ * OpenVMM's descriptor (vm/devices/uidevices/src/mouse/protocol.rs
+ * REPORT_DESCRIPTOR): Usage Maximum in its place and a 16-bit wheel.
+ */
+static const u8 hvsim_mouse_rdesc_openvmm[] = {
+	0x05, 0x01, 0x09, 0x02, 0xa1, 0x01,	/* Generic Desktop, Mouse, Application */
+	0x09, 0x01, 0xa1, 0x00,			/*  Pointer, Physical */
+	0x05, 0x09, 0x19, 0x01, 0x29, 0x05,	/*   Buttons 1 .. 5 */
+	0x15, 0x00, 0x25, 0x01,			/*   Logical 0 .. 1 */
+	0x95, 0x05, 0x75, 0x01, 0x81, 0x02,	/*   5 x 1 bit, Input (Data, Var, Abs) */
+	0x95, 0x01, 0x75, 0x03, 0x81, 0x01,	/*   1 x 3 bits, Input (Constant) */
+	0x05, 0x01, 0x09, 0x30, 0x09, 0x31,	/*   Generic Desktop, X, Y */
+	0x15, 0x00, 0x26, 0xff, 0x7f,		/*   Logical 0 .. 32767 */
+	0x75, 0x10, 0x95, 0x02, 0x81, 0x02,	/*   2 x 16 bits, Input (Data, Var, Abs) */
+	0x05, 0x01, 0x09, 0x38,			/*   Generic Desktop, Wheel */
+	0x16, 0x01, 0x80, 0x26, 0xff, 0x7f,	/*   Logical -32767 .. 32767 */
+	0x75, 0x10, 0x95, 0x01, 0x81, 0x06,	/*   1 x 16 bits, Input (Data, Var, Rel) */
+	0xc0, 0xc0,				/*  End Collection x 2 */
+};
+
+/**
+ * struct hvsim_mouse_host - what one host's mouse sends
+ * @rdesc: its report descriptor
+ * @rdesc_len: its length, what the HID descriptor and the synthetic HID
+ *	header announce
+ * @rdesc_field: bytes the device info carries for it (zero-padded)
+ * @report: bytes of an input report (the wheel is @report - 5 bytes)
+ */
+struct hvsim_mouse_host {
+	const u8 *rdesc;
+	u32 rdesc_len;
+	u32 rdesc_field;
+	u32 report;
+};
+
+/*
+ * Windows hosts: the layout above (Linux drivers/hid/hid-hyperv.c fixes
+ * nothing of it; the descriptor is what Hyper-V's guests see).  OpenVMM:
+ * mouse/protocol.rs MessageDeviceInfo (a 128-byte descriptor field,
+ * 67 bytes used; mod.rs MSG_DEVICE_INFO_LENGTH counts only those) and
+ * MessageInputReport (7 bytes).
+ */
+static const struct hvsim_mouse_host hvsim_mouse_hosts[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { hvsim_mouse_rdesc, sizeof(hvsim_mouse_rdesc),
+				  sizeof(hvsim_mouse_rdesc), 6 },
+	[HVSIM_PERS_WS2016] = { hvsim_mouse_rdesc, sizeof(hvsim_mouse_rdesc),
+				sizeof(hvsim_mouse_rdesc), 6 },
+	[HVSIM_PERS_WS2019] = { hvsim_mouse_rdesc, sizeof(hvsim_mouse_rdesc),
+				sizeof(hvsim_mouse_rdesc), 6 },
+	[HVSIM_PERS_AZURE] = { hvsim_mouse_rdesc, sizeof(hvsim_mouse_rdesc),
+			       sizeof(hvsim_mouse_rdesc), 6 },
+	[HVSIM_PERS_OPENVMM] = { hvsim_mouse_rdesc_openvmm,
+				 sizeof(hvsim_mouse_rdesc_openvmm), 128, 7 },
+};
+
+static const struct hvsim_mouse_host *hvsim_mouse_host(struct hvsim_input *in)
+{
+	return &hvsim_mouse_hosts[in->dev->pers->id];
+}
 
 /* Fill the pipe and synthetic HID headers of a message with @body bytes. */
 static void hvsim_mouse_hdrs(void *msg, u32 type, u32 body)
@@ -142,23 +203,28 @@ static int hvsim_mouse_request(struct hvsim_input *in, const u8 *msg, u32 len,
 /* The device info, sent once the protocol is approved. */
 static int hvsim_mouse_greet(struct hvsim_input *in, bool *signal)
 {
-	u32 rlen = sizeof(hvsim_mouse_rdesc), claimed, len;
+	const struct hvsim_mouse_host *host = hvsim_mouse_host(in);
+	u32 rlen = host->rdesc_len, field = host->rdesc_field, claimed, len;
 	struct synthhid_device_info *di;
 	u8 *msg;
 	int ret;
 
-	if (hvsim_input_fault(in, HVSIM_INPUT_FAULT_DESC_OVERSIZE))
+	if (hvsim_input_fault(in, HVSIM_INPUT_FAULT_DESC_OVERSIZE)) {
 		rlen = HVSIM_MOUSE_OVERSIZE;
+		field = rlen;
+	}
 	claimed = rlen;
 	if (hvsim_input_fault(in, HVSIM_INPUT_FAULT_DESC_OVERRUN))
-		claimed += 64;
-	len = sizeof(struct hvg_pipe_hdr) + sizeof(*di) + rlen;
+		claimed = field + 64;
+	len = sizeof(struct hvg_pipe_hdr) + sizeof(*di) + field;
 	msg = kzalloc(len, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	di = (void *)(msg + sizeof(struct hvg_pipe_hdr));
 	hvsim_mouse_hdrs(msg, SYNTHHID_INITIAL_DEVICE_INFO,
-			 sizeof(*di) - sizeof(di->hdr) + rlen);
+			 sizeof(*di) - sizeof(di->hdr) + field);
+	/* The synthetic HID size counts the descriptor, not its field. */
+	di->hdr.size = cpu_to_le32(sizeof(*di) - sizeof(di->hdr) + rlen);
 	di->info.size = cpu_to_le32(sizeof(di->info));
 	di->info.vendor = cpu_to_le16(HVSIM_MOUSE_VENDOR);
 	di->info.product = cpu_to_le16(HVSIM_MOUSE_PRODUCT);
@@ -169,7 +235,7 @@ static int hvsim_mouse_greet(struct hvsim_input *in, bool *signal)
 	di->desc.ndescs = 1;
 	di->desc.rpt_type = HVG_HID_DT_REPORT;
 	di->desc.rpt_length = cpu_to_le16(claimed);
-	memcpy(di + 1, hvsim_mouse_rdesc, sizeof(hvsim_mouse_rdesc));
+	memcpy(di + 1, host->rdesc, host->rdesc_len);
 	ret = hvsim_input_send(in, msg, len, signal);
 	kfree(msg);
 	return ret;
@@ -178,23 +244,27 @@ static int hvsim_mouse_greet(struct hvsim_input *in, bool *signal)
 /* Queue one input report with the current state and @wheel. */
 static int hvsim_mouse_report(struct hvsim_input *in, s8 wheel)
 {
+	u32 report = hvsim_mouse_host(in)->report;
 	struct {
 		struct hvg_pipe_hdr pipe;
 		struct synthhid_hdr hdr;
-		u8 report[HVSIM_MOUSE_REPORT];
-	} __packed msg;
-	u32 len = sizeof(msg);
+		u8 report[HVSIM_MOUSE_REPORT_MAX];
+	} __packed msg = { };
+	u32 len = sizeof(msg.pipe) + sizeof(msg.hdr) + report;
 
-	hvsim_mouse_hdrs(&msg, SYNTHHID_INPUT_REPORT, HVSIM_MOUSE_REPORT);
+	hvsim_mouse_hdrs(&msg, SYNTHHID_INPUT_REPORT, report);
 	msg.report[0] = in->buttons;
 	put_unaligned_le16(in->x, &msg.report[1]);
 	put_unaligned_le16(in->y, &msg.report[3]);
-	msg.report[5] = wheel;
+	if (report == 7)
+		put_unaligned_le16((s16)wheel, &msg.report[5]);
+	else
+		msg.report[5] = wheel;
 	if (hvsim_input_fault(in, HVSIM_INPUT_FAULT_BAD_TYPE))
 		msg.hdr.type = cpu_to_le32(0x42);
 	if (hvsim_input_fault(in, HVSIM_INPUT_FAULT_SHORT)) {
-		/* The report claims 6 bytes; the message carries 3. */
-		len -= 3;
+		/* The report claims its full size; the message carries 3. */
+		len -= report - 3;
 		msg.pipe.size = cpu_to_le32(sizeof(msg.hdr) + 3);
 	}
 	return hvsim_input_queue(in, &msg, len);

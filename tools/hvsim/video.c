@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim synthetic video host (new_device "video [version=10|8|7]
- * [modes=WxH,WxH,...] [default=N]"): the service callbacks and the debugfs
+ * [modes=WxH,WxH,...] [default=N] [vram_mb=N]"): the service callbacks and the debugfs
  * files of dev<N>/: state, frame.ppm (video_frame.c) and the fault knobs
  * fault_bad_size, fault_unknown_type, fault_bad_list, fault_vram_refuse.
  *
  * version is the newest synthvid version the host accepts (WIN10 3.5,
  * WIN8 3.2, WIN7 3.0); modes is the resolution list a WIN10 guest gets,
- * default the index of the default one in it.
+ * default the index of the default one in it, vram_mb the VRAM the offer
+ * asks for (mmio_megabytes, 1 .. 256; only 4 MiB of MMIO space exist).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -20,6 +21,30 @@
 
 static const char hvsim_video_default_modes[] =
 	"1024x768,1152x864,1280x720,800x600,640x480,1280x1024,1920x1080";
+
+/*
+ * The hosts' video devices.  Windows: Server 2012 R2 speaks WIN8 3.2,
+ * 2016 and later WIN10 3.5 (Linux drivers/video/fbdev/hyperv_fb.c,
+ * SYNTHVID_VERSION_WIN8/WIN10); their resolution lists are not public
+ * (hvsim's default list); they ask for DIRT (Linux synthvid_recv_sub()
+ * acts on FEATURE_CHANGE).  OpenVMM: vm/devices/uidevices/src/video/mod.rs
+ * (any 3.x accepted with ACCEPTED_WITH_VERSION_EXCHANGE 2; 1024x768 and
+ * 1280x1024 for a request of at least MAXIMUM_RESOLUTIONS_COUNT 64, none
+ * otherwise; no FEATURE_CHANGE: its framebuffer reads the VRAM directly).
+ */
+static const struct hvsim_video_host hvsim_video_hosts[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = { SYNTHVID_VERSION_WIN8, false, 1,
+				  hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_WS2016] = { SYNTHVID_VERSION_WIN10, false, 1,
+				hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_WS2019] = { SYNTHVID_VERSION_WIN10, false, 1,
+				hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_AZURE] = { SYNTHVID_VERSION_WIN10, false, 1,
+			       hvsim_video_default_modes, 0, true },
+	[HVSIM_PERS_OPENVMM] = { SYNTHVID_VERSION_WIN10, true, 2,
+				 "1024x768,1280x1024", SYNTHVID_MAX_RESOLUTIONS,
+				 false },
+};
 
 static int hvsim_video_parse_modes(struct hvsim_video *v, char *list)
 {
@@ -47,7 +72,7 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 	char *tok, *val;
 	int ret = 0;
 
-	memcpy(defaults, hvsim_video_default_modes, sizeof(defaults));
+	strscpy(defaults, v->host->modes, sizeof(defaults));
 	hvsim_video_parse_modes(v, defaults);
 	while (args && (tok = strsep(&args, " \t\n")) && !ret) {
 		if (!*tok)
@@ -59,6 +84,7 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 		}
 		*val++ = '\0';
 		if (!strcmp(tok, "version")) {
+			v->any_minor = false;
 			if (!strcmp(val, "10"))
 				v->max_version = SYNTHVID_VERSION_WIN10;
 			else if (!strcmp(val, "8"))
@@ -71,6 +97,11 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 			ret = hvsim_video_parse_modes(v, val);
 		} else if (!strcmp(tok, "default")) {
 			ret = kstrtouint(val, 0, &v->def_mode);
+		} else if (!strcmp(tok, "vram_mb")) {
+			ret = kstrtouint(val, 0, &v->vram_mb);
+			if (!ret && (!v->vram_mb ||
+				     v->vram_mb > HVSIM_VIDEO_VRAM_MAX_MB))
+				ret = -EINVAL;
 		} else {
 			ret = -EINVAL;
 		}
@@ -78,8 +109,8 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 	if (!ret && v->def_mode >= v->nmodes)
 		ret = -EINVAL;
 	if (ret)
-		pr_err("hvsim: video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX)\n",
-		       SYNTHVID_MAX_RESOLUTIONS);
+		pr_err("hvsim: video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX vram_mb=1..%u)\n",
+		       SYNTHVID_MAX_RESOLUTIONS, HVSIM_VIDEO_VRAM_MAX_MB);
 	return ret;
 }
 
@@ -103,7 +134,8 @@ static int hvsim_video_state_show(struct seq_file *s, void *unused)
 	const struct synthvid_output_situation *o = &v->situ;
 
 	down_write(&hvsim.lock);
-	seq_printf(s, "version: %s\n", hvsim_video_version_str(v->version));
+	seq_printf(s, "version: %s\nvram_mb: %u\n",
+		   hvsim_video_version_str(v->version), v->vram_mb);
 	if (v->vram_gpa)
 		seq_printf(s, "vram: %#llx\n", v->vram_gpa);
 	else
@@ -133,13 +165,17 @@ static int hvsim_video_create(struct hvsim_dev *dev, char *args)
 	if (!v)
 		return -ENOMEM;
 	v->dev = dev;
-	v->max_version = SYNTHVID_VERSION_WIN10;
+	v->host = &hvsim_video_hosts[dev->pers->id];
+	v->max_version = v->host->max_version;
+	v->any_minor = v->host->any_minor;
+	v->vram_mb = HVSIM_VIDEO_VRAM_MB;
 	ret = hvsim_video_parse(v, args);
 	if (ret) {
 		kfree(v);
 		return ret;
 	}
 	dev->priv = v;
+	dev->mmio_megabytes = v->vram_mb;
 	debugfs_create_file("state", 0400, dev->dir, v, &hvsim_video_state_fops);
 	hvsim_video_frame_files(v);
 	debugfs_create_u32("fault_bad_size", 0600, dev->dir, &v->fault_bad_size);

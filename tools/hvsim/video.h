@@ -18,14 +18,38 @@
 
 #include "hvsim.h"
 
-#define HVSIM_VIDEO_VRAM_MB	4	/* the offer's mmio_megabytes */
+#define HVSIM_VIDEO_VRAM_MB	4	/* the offer's mmio_megabytes by default */
+#define HVSIM_VIDEO_VRAM_MAX_MB	256	/* what hvguest's hyperv_fb accepts */
 #define HVSIM_VIDEO_MAX_DIM	8192
+
+/**
+ * struct hvsim_video_host - what one host's video device does
+ * @max_version: the newest synthvid version it accepts
+ * @any_minor: it accepts every version of major 3 and echoes it
+ * @accepted: the is_accepted value of an acceptance
+ * @modes: its resolution list (WIN10)
+ * @min_request: a resolution request for fewer entries gets an empty
+ *	list (0: no such rule)
+ * @feature_change: it asks for dirty rectangles (FEATURE_CHANGE) once it
+ *	has the VRAM; without, it reads the VRAM itself whenever it shows it
+ */
+struct hvsim_video_host {
+	u32 max_version;
+	bool any_minor;
+	u8 accepted;
+	const char *modes;
+	u8 min_request;
+	bool feature_change;
+};
 
 struct hvsim_video {
 	struct hvsim_dev *dev;
+	const struct hvsim_video_host *host;	/* of the device's personality */
+	bool any_minor;			/* host->any_minor unless version= */
 	struct hvsim_chan *chan;	/* the open channel, or NULL */
 
 	/* Configuration from new_device */
+	u32 vram_mb;			/* the offer's mmio_megabytes */
 	u32 max_version;
 	unsigned int nmodes;
 	unsigned int def_mode;

@@ -107,6 +107,12 @@ static int hvsim_video_ppm_open(struct inode *inode, struct file *file)
 		goto out;
 	}
 	memcpy(ppm->data, hdr, hlen);
+	/* A host that gets no DIRT shows the VRAM as it is now. */
+	if (!v->host->feature_change && v->vram) {
+		struct synthvid_rect all = { 0, 0, v->frame_w, v->frame_h };
+
+		hvsim_video_frame_apply(v, &all);
+	}
 	if (v->situ.active)
 		memcpy(ppm->data + hlen, v->frame, pixels);
 	else

@@ -76,9 +76,10 @@ static int hvsim_video_version(struct hvsim_video *v, struct hvsim_chan *chan,
 	};
 
 	/* All are major 3: the minor orders them. */
-	if (hvsim_video_known(req->version) &&
-	    SYNTHVID_MINOR(req->version) <= SYNTHVID_MINOR(v->max_version)) {
-		resp.is_accepted = 1;
+	if ((v->any_minor && SYNTHVID_MAJOR(req->version) == 3) ||
+	    (hvsim_video_known(req->version) &&
+	     SYNTHVID_MINOR(req->version) <= SYNTHVID_MINOR(v->max_version))) {
+		resp.is_accepted = v->host->accepted;
 		v->version = req->version;
 	}
 	return hvsim_video_send(v, chan, SYNTHVID_VERSION_RESPONSE, &resp,
@@ -101,6 +102,8 @@ static int hvsim_video_modes(struct hvsim_video *v, struct hvsim_chan *chan,
 	if (!resp)
 		return -ENOMEM;
 	resp->resolution_count = min_t(u32, v->nmodes, req->maximum_resolution_count);
+	if (req->maximum_resolution_count < v->host->min_request)
+		resp->resolution_count = 0;
 	resp->default_resolution_index = v->def_mode;
 	memcpy(resp->supported_resolution, v->modes,
 	       resp->resolution_count * sizeof(v->modes[0]));
@@ -133,7 +136,7 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 		.is_ptr_shape_needed = 1,
 		.is_situ_needed = 1,
 	};
-	u64 size = (u64)HVSIM_VIDEO_VRAM_MB << 20;
+	u64 size = (u64)v->vram_mb << 20;
 	u8 *va = NULL;
 	int ret;
 
@@ -167,7 +170,7 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 	v->vram = va;
 	ret = hvsim_video_send(v, chan, SYNTHVID_VRAM_LOCATION_ACK, &ack,
 			       sizeof(ack), signal);
-	if (ret)
+	if (ret || !v->host->feature_change)
 		return ret;
 	/* Ask for everything, as Hyper-V does once the VRAM is known. */
 	return hvsim_video_send(v, chan, SYNTHVID_FEATURE_CHANGE, &feat,
@@ -180,7 +183,7 @@ static void hvsim_video_situation(struct hvsim_video *v,
 	const struct synthvid_output_situation *o = &u->video_output[0];
 	u32 depth = v->version == SYNTHVID_VERSION_WIN7 ?
 		    SYNTHVID_DEPTH_WIN7 : SYNTHVID_DEPTH_WIN8;
-	u64 size = (u64)HVSIM_VIDEO_VRAM_MB << 20, end;
+	u64 size = (u64)v->vram_mb << 20, end;
 
 	if (!v->vram) {
 		hvsim_video_bad(v, "situation before the VRAM location",

@@ -17,12 +17,12 @@ ktap_plan 26
 # dev_new SERVICE: create a device on the host, print its number.
 dev_new() {
 	echo "$1" >"$HVSIM_DBG/new_device" || return 1
-	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\): .*/\1/p" | tail -n 1
+	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\)[ :].*/\1/p" | tail -n 1
 }
 
 # relid_of DEV: the relid of host device DEV.
 relid_of() {
-	dmesg | sed -n "s/.*hvsim: [a-z]* device $1: relid \([0-9]*\) .*/\1/p" | tail -n 1
+	dmesg | sed -n "s/.*hvsim: [a-z]* device $1[ :].*relid \([0-9]*\) .*/\1/p" | tail -n 1
 }
 
 field() {	# FILE KEY

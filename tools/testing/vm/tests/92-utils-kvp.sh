@@ -4,7 +4,8 @@
 # Key-value pair exchange: hv_utils relays hvsim's KVP requests through
 # /dev/hvguest/kvp to tools/hv_kvp_daemon (built here into /tmp).  The host
 # enumerates the guest's facts (auto pool), sets, gets, deletes and
-# enumerates pairs the guest sees in its pool files; requests time out
+# enumerates pairs the guest sees in its pool files (keys starting with
+# '#' too; a full pool refuses new keys); requests time out
 # with a clear error when no daemon runs or it does not answer; address
 # injection is "not supported"; malformed host fields (every KVP fault
 # knob) and malformed daemon answers are refused with clear errors.
@@ -12,7 +13,7 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/utils_lib.inc"
 
-ktap_plan 37
+ktap_plan 39
 
 KVPD_DIR=/tmp/hvg-kvpd
 KVPD=$KVPD_DIR/hv_kvp_daemon
@@ -49,7 +50,7 @@ ktap_check "$DEV is a character device" test -c "$DEV"
 kvp() {
 	_done=$(field "$KA" "done")
 	echo "$*" >"$HVSIM_DBG/dev$kv/request" || return 1
-	wait_more "$KA" "done" "$_done" 10 || {
+	wait_more "$KA" "done" "$_done" 25 || {
 		ktap_diag "no answer to '$*'"
 		return 1
 	}
@@ -190,6 +191,34 @@ delete() {
 		kvp_is 0x80070103 enumerate external 1
 }
 ktap_check "delete removes the pair; deleting it again answers S_CONT" delete
+
+# A '#' starts a comment line in a pool file: such a key is escaped.
+hash_key() {
+	kvp_is 0x0 set external "#tag" "x y" && kvp_gets external "#tag" "x y" &&
+		grep -qx '\\#tag=x y' "$POOLS/external" &&
+		kvp_is 0x0 delete external "#tag"
+}
+ktap_check "a key starting with '#' is saved escaped and read back" hash_key
+
+# 1024 pairs at most: a new key is refused with E_FAIL, known ones change.
+full_pool() {
+	_i=0
+	while [ $_i -lt 1024 ]; do
+		echo "K$_i=v"
+		_i=$((_i + 1))
+	done >"$POOLS/auto_external"
+	# The daemon reads and writes 1024 pairs per request: slow under TCG.
+	echo 20 >/sys/module/hv_utils/parameters/kvp_timeout
+	kvp_is 0x80004005 set auto_external New x &&
+		grep -q "set refused: the auto_external pool holds 1024 pairs already" "$KVPD_LOG" &&
+		kvp_is 0x0 set auto_external K5 w && kvp_gets auto_external K5 w &&
+		[ "$(wc -l <"$POOLS/auto_external")" = 1024 ]
+	_rc=$?
+	echo 2 >/sys/module/hv_utils/parameters/kvp_timeout
+	rm -f "$POOLS/auto_external"
+	return $_rc
+}
+ktap_check "a full pool (1024 pairs) refuses a new key, changes a known one" full_pool
 
 ip_info() {
 	kvp_is 0x80070032 getip && kvp_is 0x80070032 setip &&
