@@ -9,6 +9,11 @@
 # buy isolation (a script that crashes or taints the kernel cannot spoil the
 # next one), so no batching.
 #
+# Every VM boots with the kernel's memory-error detectors on (vm.sh
+# --memdebug: slub_debug, page poisoning, KFENCE where built in); a SLUB,
+# page poison, KFENCE or list corruption report is a splat and fails the
+# script.  HVG_MEMDEBUG=0 boots without them.
+#
 # Counting: every top-level "ok N" / "not ok N" line is a test case ("# SKIP"
 # counts as skipped, "not ok N - ... # TODO WHY" is a known bug's expected
 # failure, reported but not counted as failed); a script that runs fewer cases than its plan, exits
@@ -44,6 +49,8 @@ else
 	tests=("$here"/tests/*.sh)
 fi
 mkdir -p "$logdir"
+vmopts_all=()
+[ "${HVG_MEMDEBUG:-1}" = 0 ] || vmopts_all+=(--memdebug)
 
 total_pass=0 total_fail=0 total_skip=0 total_xfail=0
 
@@ -56,7 +63,7 @@ run_one() {
 	t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
 	out=$logdir/$name.out err=$logdir/$name.err
 	lim=$(sed -n 's/^# hvg-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
-	vmopts=()
+	vmopts=("${vmopts_all[@]}")
 	! grep -q '^# hvg-vm: installed' "$t" || vmopts+=(--installed)
 
 	start=$(date +%s)
