@@ -32,6 +32,13 @@
 #             tests plus the bus (30-sysfs) and network (70-netvsc) tests on
 #             the other kernels; one case per cell, then the table
 # The last line is "N passed, N failed"; exit status 1 if anything failed.
+#
+# Time on 2 dedicated cores (QEMU/TCG): about 25 min before the memory-error
+# detectors and the personalities step.  The detectors add about 5 s of CPU
+# a boot and 10-25% to a script's CPU time (measured: vm.sh), about 5 min
+# over the vm and matrix steps; the personalities step runs 6 scripts
+# (~10-12 min) for each of 4 hosts, about 45 min: about 75 min in all, within
+# CI's 90.  HVG_PERSONALITY_TESTS and HVG_PERSONALITIES trim it.
 # Logs: $HVG_CACHE (default <repo>/.cache)/check/.
 set -uo pipefail
 
