@@ -37,8 +37,9 @@
 # detectors and the personalities step.  The detectors add about 5 s of CPU
 # a boot and 10-25% to a script's CPU time (measured: vm.sh), about 5 min
 # over the vm and matrix steps; the personalities step runs 6 scripts
-# (~10-12 min) for each of 4 hosts, about 45 min: about 75 min in all, within
-# CI's 90.  HVG_PERSONALITY_TESTS and HVG_PERSONALITIES trim it.
+# (8-14 min, measured on a shared machine) for each of 4 hosts, 32-55 min:
+# about 65-85 min in all, within CI's 90.  HVG_PERSONALITY_TESTS and
+# HVG_PERSONALITIES trim it.
 # Logs: $HVG_CACHE (default <repo>/.cache)/check/.
 set -uo pipefail
 
