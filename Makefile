@@ -18,7 +18,9 @@
 #                       rebuilt on kernel updates); make dkms-remove undoes it
 #
 # Variables: KDIR, HVG_KERNEL (6.1, 5.10, 6.12: kernel to fetch and boot),
-# HVSIM_PARAMS (hvsim module parameters for `make run`), CMD, W, C.
+# HVSIM_PARAMS (hvsim module parameters for `make run`), CMD, W, C; `make
+# check` also reads HVG_PERSONALITIES, HVG_PERSONALITY_TESTS, HVG_MATRIX and
+# HVG_MEMDEBUG from the environment or the command line (see check.sh).
 
 HVG_KERNEL	?= 6.1
 HVSIM_PARAMS	?=

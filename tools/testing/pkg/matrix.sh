@@ -8,7 +8,9 @@
 # (under $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of
 # the main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
 # $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 40-echo
-# 70-netvsc: the load/unload, bus and network tests) on it.
+# 70-netvsc: the load/unload, bus and network tests) on it, with that
+# kernel's memory-error detectors on as everywhere (run-tests.sh, vm.sh
+# --memdebug: 5.10 has slub_debug and page poisoning, 6.12 also KFENCE).
 #
 # Cells: build  make succeeded, no compiler or modpost warning
 #        sparse no sparse diagnostic in our files

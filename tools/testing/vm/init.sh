@@ -8,7 +8,8 @@
 # usual pseudo file systems in it, runs /hvg/cmd chrooted there (batch mode:
 # output to ttyS1, exit status reported on the console as HVG-EXIT=<n>;
 # shell mode: interactive on ttyS0), dumps the kernel log to the console and
-# powers the machine off.
+# powers the machine off.  Booted with slub_debug, it validates every slab
+# cache before the dump (validate_slabs).
 #
 # /hvg/env (sourced) sets HVG_MODE, HVG_KVER, HVG_MODDIR, HVG_REPO, HVG_CWD.
 
@@ -94,7 +95,19 @@ else
 	log "setting up the root file system failed"
 fi
 
+# With slub_debug, check the red zones and the poison of every object of
+# every slab cache now: SLUB looks at a free object only when it hands it
+# out again, so a write after free that the command's run did not trip over
+# would go unreported.  Reports go to the console like any other.
+validate_slabs() {
+	grep -q 'slub_debug=' /proc/cmdline || return 0
+	for c in /sys/kernel/slab/*; do
+		[ -L "$c" ] || echo 1 >"$c/validate" 2>/dev/null
+	done
+}
+
 # The host scans the kernel log for splats (batch mode only).
+[ "$HVG_MODE" = shell ] || validate_slabs
 {
 	echo "HVG-EXIT=$rc"
 	if [ "$HVG_MODE" != shell ]; then

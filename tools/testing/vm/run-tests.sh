@@ -1,13 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# run-tests.sh [--kernel SERIES] [--timeout S] [--logdir DIR] [TEST.sh...]
+# run-tests.sh [--kernel SERIES] [--personality NAME] [--timeout S] [--logdir DIR]
+#              [TEST.sh...]
 #
 # Runs the KTAP/TAP scripts tools/testing/vm/tests/*.sh (or the ones named),
 # each in its own freshly booted VM (vm.sh).  One VM per script: a boot takes
 # about 3 s of guest time and 7-10 s of wall time under TCG, cheap enough to
 # buy isolation (a script that crashes or taints the kernel cannot spoil the
 # next one), so no batching.
+#
+# Every VM boots with the kernel's memory-error detectors on (vm.sh
+# --memdebug: slub_debug, page poisoning, KFENCE where built in); a SLUB,
+# page poison, KFENCE or list corruption report is a splat and fails the
+# script.  HVG_MEMDEBUG=0 boots without them.
+#
+# --personality NAME (or HVG_PERSONALITY=NAME in the environment) makes hvsim
+# play that host in every script (ws2012r2, ws2016, ws2019, azure, openvmm;
+# lib.sh hands it to every hvsim load); the logs then go to
+# <default logdir>-NAME unless --logdir is given.
 #
 # Counting: every top-level "ok N" / "not ok N" line is a test case ("# SKIP"
 # counts as skipped, "not ok N - ... # TODO WHY" is a known bug's expected
@@ -26,11 +37,13 @@ repo=$(cd "$here/../../.." && pwd)
 cache=${HVG_CACHE:-$repo/.cache}
 kernel=${HVG_KERNEL:-6.1}
 timeout=${HVG_TEST_TIMEOUT:-300}
-logdir=$cache/vm/logs
+logdir=
+personality=${HVG_PERSONALITY:-}
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel)	kernel=$2; shift 2 ;;
+	--personality)	personality=$2; shift 2 ;;
 	--timeout)	timeout=$2; shift 2 ;;
 	--logdir)	logdir=$2; shift 2 ;;
 	--)		shift; break ;;
@@ -43,7 +56,22 @@ if [ $# -gt 0 ]; then
 else
 	tests=("$here"/tests/*.sh)
 fi
+case $personality in
+''|ws2012r2|ws2016|ws2019|ws2022|azure|openvmm) ;;
+*)	echo "run-tests.sh: unknown personality '$personality'" \
+		"(ws2012r2, ws2016, ws2019, azure, openvmm)" >&2
+	exit 2 ;;
+esac
+if [ -n "$personality" ]; then
+	export HVG_PERSONALITY=$personality
+	echo "run-tests.sh: host personality $personality"
+else
+	unset HVG_PERSONALITY
+fi
+[ -n "$logdir" ] || logdir=$cache/vm/logs${personality:+-$personality}
 mkdir -p "$logdir"
+vmopts_all=()
+[ "${HVG_MEMDEBUG:-1}" = 0 ] || vmopts_all+=(--memdebug)
 
 total_pass=0 total_fail=0 total_skip=0 total_xfail=0
 
@@ -56,7 +84,7 @@ run_one() {
 	t=$(cd "$(dirname "$t")" && pwd)/$(basename "$t")
 	out=$logdir/$name.out err=$logdir/$name.err
 	lim=$(sed -n 's/^# hvg-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
-	vmopts=()
+	vmopts=("${vmopts_all[@]}")
 	! grep -q '^# hvg-vm: installed' "$t" || vmopts+=(--installed)
 
 	start=$(date +%s)

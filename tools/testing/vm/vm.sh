@@ -3,8 +3,9 @@
 #
 # vm.sh - run a command (or a shell) in a throw-away QEMU/TCG guest.
 #
-#   vm.sh [--kernel SERIES|host] [--installed] [--timeout S] [--log FILE] [--verbose] -- CMD...
-#   vm.sh [--kernel SERIES|host] [--installed] --shell [-- CMD...]
+#   vm.sh [--kernel SERIES|host] [--installed] [--memdebug] [--timeout S] [--log FILE]
+#         [--verbose] -- CMD...
+#   vm.sh [--kernel SERIES|host] [--installed] [--memdebug] --shell [-- CMD...]
 #
 # The guest boots a Debian kernel (see kernel.sh; "host" boots the running
 # kernel from /boot and /lib/modules) with the host's / shared read-only over
@@ -18,14 +19,20 @@
 # With --installed, the guest's /lib/modules/<release> has the built modules
 # in updates/hvguest and a depmod over them (install-tree.sh), so modprobe
 # and modalias autoloading find them as on an installed guest.
+# With --memdebug (run-tests.sh passes it), the kernel boots with the
+# memory-error detectors its config offers (see memdebug_options below):
+# slab red zones, poisoning and consistency checks, page poisoning, KFENCE;
+# list debugging is built into every Debian kernel.  Not the default:
+# benchmarks use vm.sh too, and these options cost time.
 #
 # Environment: HVG_KERNEL (default series, 6.1), HVG_TIMEOUT (default 600 s),
 # HVG_APPEND (extra kernel command line), HVG_CPU (QEMU -cpu model, default
 # max without ERMS and FSRM, see below), HVG_CACHE (cache dir).
 #
 # Exit status: CMD's status; 123 if CMD succeeded but the kernel log shows a
-# splat (Oops, BUG, WARNING, hung task, ...; reported on stderr as
-# "HVG-SPLAT: ..."), 124 on timeout, 125 if the guest died without
+# splat (Oops, BUG, WARNING, hung task, a SLUB, page poison, KFENCE, list
+# corruption, refcount_t or UBSAN report, ...; see splats below; reported on
+# stderr as "HVG-SPLAT: ..."), 124 on timeout, 125 if the guest died without
 # reporting a status, 2 on usage errors.
 set -euo pipefail
 
@@ -39,9 +46,10 @@ log=
 mode='batch'
 verbose=0
 installed=0
+memdebug=0
 
 usage() {
-	sed -n '4,7s/^# \{0,1\}//p' "$0" >&2
+	sed -n '4,8s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -52,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--log)		log=$2; shift 2 ;;
 	--shell)	mode=shell; shift ;;
 	--installed)	installed=1; shift ;;
+	--memdebug)	memdebug=1; shift ;;
 	--verbose|-v)	verbose=1; shift ;;
 	--)		shift; break ;;
 	-h|--help)	usage ;;
@@ -193,13 +202,70 @@ EOF
 
 (cd "$initrd" && find . | cpio -o -H newc -R 0:0 --quiet) >"$tmp/initrd.cpio"
 
+# --- memory-error detection ------------------------------------------------
+# memdebug_options CONFIG: the kernel command line words that turn on the
+# memory-error detectors the kernel built from CONFIG has (Debian's 5.10,
+# 6.1 and 6.12 configs as of this writing):
+#  - slub_debug=FZPU (CONFIG_SLUB_DEBUG=y in all three; SLUB_DEBUG_ON is
+#    not): F consistency checks on every alloc and free, Z red zones around
+#    each object (overruns reported as "Redzone overwritten" at free), P
+#    poisoning of free objects (writes after free reported as "Poison
+#    overwritten" when the object is handed out again or the cache is
+#    validated; init.sh validates every cache after the command), U the
+#    alloc/free call sites in each report.  No cache merging then.
+#  - page_poison=1 (CONFIG_PAGE_POISONING=y in all three): freed pages are
+#    filled with 0xaa and checked when allocated again ("pagealloc: memory
+#    corruption").  It takes precedence over init_on_alloc/init_on_free
+#    (the kernel turns both off with it: mm/page_alloc.c), and slub_debug=P
+#    makes slab objects skip init_on_free anyway, so init_on_free=1 is only
+#    passed when a kernel lacks page poisoning
+#    (CONFIG_INIT_ON_FREE_DEFAULT_ON is off in all three).
+#  - kfence.sample_interval=10 (CONFIG_KFENCE=y only in 6.12, where
+#    CONFIG_KFENCE_SAMPLE_INTERVAL=0 leaves it off; 6.1's config lacks it and
+#    5.10 predates it): one slab allocation every 10 ms is placed on a guard
+#    page, an access out of it or after its free is reported at once
+#    ("BUG: KFENCE: ...").
+# CONFIG_DEBUG_LIST and CONFIG_BUG_ON_DATA_CORRUPTION are built in (list
+# corruption is a BUG) in all three.  Missing from all three, and not to be
+# had without building our own kernel: KASAN, UBSAN, DEBUG_PAGEALLOC,
+# DEBUG_OBJECTS, DEBUG_VM, DEBUG_KMEMLEAK, PROVE_LOCKING/lockdep,
+# DEBUG_ATOMIC_SLEEP, DEBUG_SG.
+# Cost, measured as QEMU's CPU time (user+sys) on 6.1: a boot to an empty
+# command 4.5 s -> 10 s (slub_debug's U, the call-site stacks, about 3 s of
+# that; page_poison 1.5 s, mostly the host backing all of the guest's
+# memory at once as the kernel poisons it; F, Z and P together under 1 s);
+# 73-netvsc-traffic 46 -> 57 s, 80-storvsc 47 -> 60 s, 40-echo 119 -> 128
+# s.  All kept: the whole CI stays well within its budget.
+memdebug_options() {
+	local config=$1
+	has() { grep -q "^CONFIG_$1=y" "$config"; }
+	if [ ! -r "$config" ]; then
+		echo "vm.sh: no $config, booting without memory debugging" >&2
+		return 0
+	fi
+	! has SLUB_DEBUG || printf ' slub_debug=FZPU'
+	if has PAGE_POISONING; then
+		printf ' page_poison=1'
+	else
+		printf ' init_on_free=1'
+	fi
+	! has KFENCE || printf ' kfence.sample_interval=10'
+}
+
 # --- boot -----------------------------------------------------------------
 # loglevel=5: warnings and worse reach the console log as they happen; the
 # whole log is dumped at the end anyway.  No panic on oops or warning: the
 # host side fails the run, and the command still gets to report.
 append="console=ttyS0,115200 loglevel=5 panic=-1 mitigations=off"
 append+=" nmi_watchdog=0 softlockup_all_cpu_backtrace=1"
-append+=" sysctl.kernel.hung_task_timeout_secs=30 i8042.noaux ${HVG_APPEND:-}"
+append+=" sysctl.kernel.hung_task_timeout_secs=30 i8042.noaux"
+# no_timer_check: on a busy host the emulated CPU can miss the few timer
+# ticks the kernel's IO-APIC timer check waits for, and the kernel then
+# panics at boot ("IO-APIC + timer doesn't work!"), seen with a load of 20
+# on 2 cores.  The timer works; the check only measures the host's load.
+append+=" no_timer_check"
+[ "$memdebug" = 0 ] || append+=$(memdebug_options "${VMLINUZ%/*}/config-$KVER")
+append+=" ${HVG_APPEND:-}"
 # The CPU: QEMU's TCG executes `rep movsb` one byte per step, so with ERMS
 # (and FSRM) the kernel's memcpy() and copy_to_user() run at about a tenth
 # of the speed of the `rep movsq` the kernel uses without them: every copy
@@ -239,7 +305,15 @@ marker() { grep -ao "$1[0-9.]*" "$tmp/console.log" | tail -n1 | cut -d= -f2 || t
 status=$(marker 'HVG-EXIT=')
 booted=$(marker 'HVG-BOOTED uptime=')
 
-splats='Oops|BUG:|WARNING:|lockdep|possible recursive locking|INFO: task .* blocked for more than|general protection fault|KASAN|UBSAN|Call Trace|detected stall|Kernel panic'
+# Kernel messages that fail a run.  Besides oopses and warnings: SLUB's
+# reports ("BUG <cache> (<taint>): <what>" and its "FIX <cache>: ..."
+# repairs: red zone, poison, padding, free pointer, double free, objects
+# left in a destroyed cache), page poisoning's, KFENCE's ("BUG: KFENCE:"),
+# list debugging's (also a "kernel BUG at lib/list_debug.c"), refcount_t's
+# saturation warnings, UBSAN and KASAN (should a kernel have them).
+splats='Oops|BUG:|kernel BUG at|WARNING:|lockdep|possible recursive locking|INFO: task .* blocked for more than|general protection fault|KASAN|UBSAN|Call Trace|detected stall|Kernel panic'
+splats+='|(^|\] )BUG [^ ]+ \(|(^|\] )FIX [^ ]+: |Redzone|Poison overwritten|Object padding|Freepointer corrupt|Object already free'
+splats+='|pagealloc: (memory corruption|single bit error)|list_(add|del) corruption|refcount_t: '
 splat_lines=$(tr -d '\r' <"$tmp/console.log" | grep -aE "$splats" |
 	awk '!seen[$0]++' | head -n 20 || true)
 
