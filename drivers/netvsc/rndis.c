@@ -547,8 +547,10 @@ static bool netvsc_rx_ppis(const u8 *area, u32 len, struct netvsc_rx_info *ri)
 		if (len < sizeof(ppi))
 			return false;
 		memcpy(&ppi, area, sizeof(ppi));
-		if (ppi.size > len || ppi.ppi_offset < sizeof(ppi) ||
-		    ppi.size < ppi.ppi_offset + sizeof(u32))
+		/* Each bound on its own: no sum of host values may wrap. */
+		if (ppi.size > len || ppi.size < RNDIS_PPI_LEN ||
+		    ppi.ppi_offset < sizeof(ppi) ||
+		    ppi.ppi_offset > ppi.size - sizeof(u32))
 			return false;
 		memcpy(&val, area + ppi.ppi_offset, sizeof(val));
 		switch (ppi.type) {

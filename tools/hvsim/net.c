@@ -6,8 +6,9 @@
  * dev<N>/: link (write 0/1 to flap the carrier; the guest gets a status
  * indication), fault_bad_offset, fault_bad_section and fault_bad_rndis
  * (spoil the next N receive packets), fault_bad_rsc (the next N coalesced
- * frames lack their last fragment), fault_comp_storm (send N completions
- * the guest never asked for), fault_early_xfer (a transfer-page packet
+ * frames lack their last fragment), fault_bad_ppi (the next N frames'
+ * first per-packet info has an offset that wraps), fault_comp_storm (send
+ * N completions the guest never asked for), fault_early_xfer (a transfer-page packet
  * before the reply to the guest's next NVSP INIT), fault_ctrl_late
  * (write an NVSP message type: the completion of the next such control
  * request is withheld, and sent late, just before the guest's following
@@ -254,6 +255,7 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_comp_storm", 0600, dev->dir, &n->fault_comp_storm);
 	debugfs_create_u32("fault_bad_rsc", 0600, dev->dir, &n->fault_bad_rsc);
 	debugfs_create_u32("fault_early_xfer", 0600, dev->dir, &n->fault_early_xfer);
+	debugfs_create_u32("fault_bad_ppi", 0600, dev->dir, &n->fault_bad_ppi);
 	debugfs_create_u32("fault_ctrl_late", 0600, dev->dir, &n->fault_ctrl_late);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	return 0;
@@ -434,6 +436,15 @@ static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 
 	if (plen == U32_MAX)
 		return false;
+	if (n->fault_bad_ppi && plen) {
+		struct rndis_ppi *ppi = (void *)(q->hdrs[i] + RNDIS_PKT_HDR_LEN);
+
+		/* An offset that wraps when the value's size is added */
+		n->fault_bad_ppi--;
+		ppi->ppi_offset = U32_MAX;
+		pr_info("hvsim: fault: net%u per-packet info offset %#x\n",
+			n->dev->id, ppi->ppi_offset);
+	}
 	hvsim_net_msg(q, i, plen, skb, 0, skb->len);
 	return true;
 }

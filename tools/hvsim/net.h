@@ -143,6 +143,7 @@ struct hvsim_net {
 	u32 fault_bad_slot;
 	u32 fault_bad_section;		/* receive range in a section never given */
 	u32 fault_comp_storm;		/* completions with unknown/duplicate ids */
+	u32 fault_bad_ppi;		/* per-packet info offsets that wrap */
 	u32 fault_early_xfer;		/* a transfer-page packet before INIT's reply */
 	u32 fault_ctrl_late;		/* NVSP type whose next completion is late */
 	bool late_held;			/* a completion withheld (late_id, late_msg) */

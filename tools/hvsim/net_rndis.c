@@ -39,9 +39,10 @@ static bool hvsim_net_ppis(const u8 *area, u32 len, u32 *csum, u32 *lso,
 		const struct rndis_ppi *ppi = (const void *)area;
 		u32 val;
 
+		/* Each bound on its own: no sum of guest values may wrap. */
 		if (len < sizeof(*ppi) || ppi->size > len ||
-		    ppi->ppi_offset < sizeof(*ppi) ||
-		    ppi->size < ppi->ppi_offset + sizeof(u32))
+		    ppi->size < RNDIS_PPI_LEN || ppi->ppi_offset < sizeof(*ppi) ||
+		    ppi->ppi_offset > ppi->size - sizeof(u32))
 			return false;
 		memcpy(&val, area + ppi->ppi_offset, sizeof(val));
 		if (ppi->type == RNDIS_PPI_CSUM)
