@@ -77,11 +77,10 @@ tcp_ok() {
 	ktap_diag "TCP guest->host: $(grep receiver /tmp/iperf.out | awk '{print $7, $8}')"
 }
 
-# LRO as the host offers it
-LRO=on
-pers_rsc || LRO="off [fixed]"
-
 defaults() {
+	# LRO as the host offers it
+	LRO=on
+	pers_rsc || LRO="off [fixed]"
 	expect tx-checksum-ipv4 on tx-checksum-ipv6 on tx-tcp-segmentation on \
 		tx-tcp6-segmentation on rx-checksumming on receive-hashing on \
 		rx-vlan-offload on tx-vlan-offload on large-receive-offload "$LRO" || return 1

@@ -201,9 +201,9 @@ ktap_check "receive range outside the buffer: counted, logged, recovers" \
 	rx_fault fault_bad_offset "receive range outside the receive buffer"
 ktap_check "RNDIS message longer than its range: counted, logged, recovers" \
 	rx_fault fault_bad_rndis "does not fit its range"
+ktap_check "late completion of a timed-out request: dropped, one channel, works" ctrl_late
 ktap_check "transfer-page packet before the receive buffer: counted, logged, recovers" \
 	early_xfer
-ktap_check "late completion of a timed-out request: dropped, one channel, works" ctrl_late
 ktap_check "iperf3 TCP guest -> host and host -> guest" iperf_both
 ktap_check "host with NVSP 4 only: NVSP 4.0 negotiated" nvsp_version
 ktap_check "rescind during TCP traffic: both netdevs go away" rescind_traffic

@@ -6,7 +6,8 @@
 # a VLAN subinterface, the RSS hash, MAC address changes refused or taken
 # by the host, a second NIC hot-added next to the first, and the receive
 # faults: ranges in no receive buffer or wrapping around, completion
-# storms with unknown ids; receive segment coalescing (LRO on the guest,
+# storms with unknown ids, per-packet info whose offset wraps around when
+# its value's size is added; receive segment coalescing (LRO on the guest,
 # RSC on the host) on and off, and coalesced frames that never end (both
 # skipped where the host personality offers no RSC).
 # hvg-timeout: 900
@@ -164,7 +165,7 @@ rx_fault() {
 	iperf_run $NS $H4 -R -n 1M
 }
 
-ktap_plan 13
+ktap_plan 14
 netvsc_start
 ktap_check "receive checksum: negotiated, host marks, guest trusts" rx_csum_on
 ktap_check "ethtool -K rx off: host stops marking, guest verifies" rx_csum_off
@@ -181,6 +182,8 @@ ktap_check "MAC change refused by the host: error, address kept" mac_refused
 ktap_check "second NIC hot-added; MAC change allowed there; both work" second_nic
 ktap_check "receive ranges in an unknown buffer or wrapping: counted, recovers" \
 	rx_fault fault_bad_section 2 2 "outside the receive buffer\|unknown buffer"
+ktap_check "per-packet info offset that wraps: frame dropped, counted, recovers" \
+	rx_fault fault_bad_ppi 2 2 "malformed RNDIS data message"
 ktap_check "completion storm with unknown ids: channel failed, device reset, recovers" \
 	rx_fault fault_comp_storm 400 1 "resetting the device"
 _n=$(dmesg | grep -c "transaction id\|transaction ID")
