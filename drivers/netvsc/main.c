@@ -4,6 +4,7 @@
  * operations and the module parameters.
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rtnetlink.h>
@@ -106,7 +107,8 @@ static netdev_features_t netvsc_features_check(struct sk_buff *skb,
 
 	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_segs < READ_ONCE(nd->lso_minsg))
 		feats &= ~NETIF_F_GSO_MASK;
-	return feats;
+	/* What the stack checks for drivers without this callback */
+	return vlan_features_check(skb, feats);
 }
 
 static int netvsc_set_mac(struct net_device *ndev, void *p)
