@@ -104,6 +104,12 @@ int netvsc_subchannels_request(struct netvsc_dev *nd)
 	mutex_lock(&nd->ctrl_lock);
 	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
 	mutex_unlock(&nd->ctrl_lock);
+	if (ret == -ETIMEDOUT) {
+		/* As refused; its completion, if late, is dropped. */
+		dev_warn(netvsc_dev(nd), "subchannel request timed out: one channel\n");
+		netvsc_close_subchannels(nd);
+		return 0;
+	}
 	if (ret)
 		return ret;
 	if (m.type != NVSP_MSG5_SUBCHANNEL ||

@@ -24,7 +24,7 @@ static void netvsc_get_drvinfo(struct net_device *ndev,
 }
 
 static const char netvsc_stat_names[][ETH_GSTRING_LEN] = {
-	"tx_busy", "tx_inflight", "send_sections", "recv_pending",
+	"tx_busy", "tx_inflight", "send_sections", "recv_pending", "send_tables",
 };
 
 static const char netvsc_queue_stat_names[][ETH_GSTRING_LEN] = {
@@ -95,6 +95,7 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev,
 	data[1] = inflight;
 	data[2] = nd->nsend;
 	data[3] = pending;
+	data[4] = atomic_read(&nd->send_itabs);
 }
 
 static void netvsc_get_channels(struct net_device *ndev,

@@ -4,6 +4,7 @@
  * operations and the module parameters.
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rtnetlink.h>
@@ -94,6 +95,22 @@ static int netvsc_set_features(struct net_device *ndev,
 	return netvsc_rndis_set_offload(nd, feats);
 }
 
+/*
+ * A large send the host would cut into fewer segments than its minimum
+ * is segmented here instead (the stack's gso_min_segs, which is gone).
+ */
+static netdev_features_t netvsc_features_check(struct sk_buff *skb,
+					       struct net_device *ndev,
+					       netdev_features_t feats)
+{
+	struct netvsc_dev *nd = netdev_priv(ndev);
+
+	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_segs < READ_ONCE(nd->lso_minsg))
+		feats &= ~NETIF_F_GSO_MASK;
+	/* What the stack checks for drivers without this callback */
+	return vlan_features_check(skb, feats);
+}
+
 static int netvsc_set_mac(struct net_device *ndev, void *p)
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
@@ -150,6 +167,7 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_start_xmit = netvsc_xmit,
 	.ndo_change_mtu = netvsc_change_mtu,
 	.ndo_set_features = netvsc_set_features,
+	.ndo_features_check = netvsc_features_check,
 	.ndo_get_stats64 = netvsc_get_stats64,
 	.ndo_set_mac_address = netvsc_set_mac,
 	.ndo_validate_addr = eth_validate_addr,
@@ -305,6 +323,8 @@ int netvsc_reattach(struct netvsc_dev *nd)
 	ret = netvsc_connect(nd);
 	if (!ret)
 		ret = netvsc_subchannels_finish(nd, true);
+	if (!ret)
+		hvg_set_tso_max_size(ndev, nd->lso_max);
 	if (!ret && !ether_addr_equal(ndev->dev_addr, nd->mac))
 		ret = netvsc_rndis_set_mac(nd, ndev->dev_addr);
 	if (!ret)
@@ -339,6 +359,7 @@ static void netvsc_setup_netdev(struct netvsc_dev *nd)
 	if (nd->rsc)
 		ndev->hw_features |= NETIF_F_LRO;
 	ndev->features = ndev->hw_features;
+	hvg_set_tso_max_size(ndev, nd->lso_max);
 	eth_hw_addr_set(ndev, nd->mac);
 	netif_set_real_num_tx_queues(ndev, 1);
 	netif_set_real_num_rx_queues(ndev, 1);

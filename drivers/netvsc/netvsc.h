@@ -38,6 +38,14 @@
 #define NETVSC_RX_LINEAR_MAX	2048	/* larger frames go into pool pages */
 #define NETVSC_RX_HEAD		256	/* of those, bytes copied to skb->data */
 #define NETVSC_RX_POOL_PAGES	1024	/* pages a channel's pool keeps */
+#define NETVSC_GSO_MAX		SZ_64K	/* largest TSO frame the stack builds */
+#define NETVSC_LSO_MIN		SZ_16K	/* smaller host LSO maximum: no TSO */
+#define NETVSC_LSO_MAX_MINSG	16	/* larger minimum segment count: no TSO */
+/* Checksum and LSO capabilities the offloads need (as Linux's netvsc) */
+#define NETVSC_TXCSUM4	(NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_TCP4OPT | NDIS_TXCSUM_UDP4)
+#define NETVSC_TXCSUM6	(NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_TCP6OPT | NDIS_TXCSUM_IP6EXT | \
+			 NDIS_TXCSUM_UDP6)
+#define NETVSC_LSOV2_IP6 (NDIS_LSOV2_IP6EXT | NDIS_LSOV2_TCP6OPT)
 
 /* Completion cookies: an skb pointer (8-aligned) or a tagged value. */
 #define NETVSC_CK_SECTION	1
@@ -119,6 +127,8 @@ struct netvsc_dev {
 	netdev_features_t offloads;	/* what the host offers and we may use */
 	bool rx_csum;			/* host offers receive checksum offload */
 	bool rsc;			/* host coalesces receives on request (LRO) */
+	u32 lso_max;			/* largest large send the host takes */
+	u32 lso_minsg;			/* fewest segments of a large send */
 
 	/* Channels: chans[0] is the primary */
 	struct netvsc_chan chans[NETVSC_MAX_CHANNELS];
@@ -144,8 +154,11 @@ struct netvsc_dev {
 	struct mutex chan_lock;		/* opening and closing subchannels */
 	struct completion ctrl_done;	/* NVSP completion of the request */
 	struct nvsp_msg ctrl_reply;
+	u64 ctrl_seq;			/* the latest request's number */
+	u32 ctrl_expect;		/* the completion type it is answered with */
+	bool ctrl_wait;			/* its completion is still awaited */
 	struct completion rndis_done;	/* RNDIS reply of the request */
-	spinlock_t rndis_lock;		/* rndis_req_id, rndis_reply* */
+	spinlock_t rndis_lock;		/* ctrl_seq..ctrl_wait, rndis_req_id, rndis_reply* */
 	u32 rndis_req_id;		/* 0: no reply awaited */
 	u32 rndis_next_id;
 	u8 rndis_reply[NETVSC_RNDIS_REPLY_MAX];
@@ -155,7 +168,7 @@ struct netvsc_dev {
 	/* Shared buffers; sizes from ethtool -G, module parameters */
 	u32 recv_want, send_want;
 	void *recv_buf;
-	u32 recv_size;
+	u32 recv_size;			/* 0 until the host took recv_buf (release) */
 	struct hvg_gpadl recv_gpadl;
 	void *send_buf;
 	u32 send_size;
@@ -165,6 +178,8 @@ struct netvsc_dev {
 	struct hvg_gpadl send_gpadl;
 	bool bufs_sent;
 	u32 recv_slots;			/* receive areas the host has */
+	u32 send_itab[NVSP_SEND_ITAB_SIZE];	/* host's send table (not used) */
+	atomic_t send_itabs;		/* send tables the host sent */
 
 	struct sk_buff_head tx_pending;	/* sent from their pages, not completed */
 	atomic_long_t tx_dropped, tx_errors, rx_dropped, rx_errors;
@@ -194,7 +209,7 @@ int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
 int netvsc_nvsp_connect(struct netvsc_dev *nd);
 void netvsc_nvsp_revoke(struct netvsc_dev *nd);
 void netvsc_nvsp_disconnect(struct netvsc_dev *nd);
-void netvsc_ctrl_complete(struct netvsc_dev *nd, const void *data, u32 len);
+void netvsc_ctrl_complete(struct netvsc_dev *nd, u64 seq, const void *data, u32 len);
 
 /* rndis.c */
 int netvsc_rndis_init(struct netvsc_dev *nd);

@@ -14,12 +14,52 @@ static const u32 netvsc_versions[] = {
 	NVSP_VERSION_2, NVSP_VERSION_1,
 };
 
-/* The host completed the pending control request (NAPI context). */
-void netvsc_ctrl_complete(struct netvsc_dev *nd, const void *data, u32 len)
+/* The completion type the host answers an NVSP request of @type with. */
+static u32 netvsc_ctrl_reply_type(u32 type)
 {
-	memset(&nd->ctrl_reply, 0, sizeof(nd->ctrl_reply));
-	memcpy(&nd->ctrl_reply, data, min_t(u32, len, sizeof(nd->ctrl_reply)));
-	complete(&nd->ctrl_done);
+	switch (type) {
+	case NVSP_MSG_INIT:
+		return NVSP_MSG_INIT_COMPLETE;
+	case NVSP_MSG1_SEND_RECV_BUF:
+		return NVSP_MSG1_SEND_RECV_BUF_COMPLETE;
+	case NVSP_MSG1_SEND_SEND_BUF:
+		return NVSP_MSG1_SEND_SEND_BUF_COMPLETE;
+	case NVSP_MSG1_SEND_RNDIS_PKT:
+		return NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE;
+	case NVSP_MSG5_SUBCHANNEL:
+		return NVSP_MSG5_SUBCHANNEL;
+	}
+	return 0;
+}
+
+/**
+ * netvsc_ctrl_complete() - the host completed a control request
+ * @nd: the device
+ * @seq: the request's sequence number, from its completion cookie
+ * @data: the completion's NVSP message
+ * @len: its length
+ *
+ * NAPI context.  Only the completion of the request being waited for, of
+ * the type that request is answered with, is taken: a late completion of
+ * a request that timed out (or one of the wrong type) is dropped.
+ */
+void netvsc_ctrl_complete(struct netvsc_dev *nd, u64 seq, const void *data, u32 len)
+{
+	struct nvsp_msg m = {};
+	bool taken = false;
+
+	memcpy(&m, data, min_t(u32, len, sizeof(m)));
+	spin_lock(&nd->rndis_lock);
+	if (nd->ctrl_wait && seq == nd->ctrl_seq && m.type == nd->ctrl_expect) {
+		nd->ctrl_reply = m;
+		nd->ctrl_wait = false;
+		complete(&nd->ctrl_done);
+		taken = true;
+	}
+	spin_unlock(&nd->rndis_lock);
+	if (!taken)
+		dev_err_ratelimited(netvsc_dev(nd), "stale NVSP completion (type %u, request %llu) dropped\n",
+				    m.type, seq);
 }
 
 /**
@@ -29,16 +69,25 @@ void netvsc_ctrl_complete(struct netvsc_dev *nd, const void *data, u32 len)
  * @pb: page ranges to send with it (GPA direct), or NULL
  * @npb: their number
  *
+ * Each request has a sequence number in its completion cookie; only its
+ * own completion, of the type it is answered with, ends the wait.
+ *
  * Caller holds ctrl_lock.  Return: 0, -ETIMEDOUT, -ENODEV or another errno.
  */
 int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
 			const struct hv_page_buffer *pb, u32 npb)
 {
-	u64 ck = NETVSC_CK(NETVSC_CK_CTRL, 0);
+	u64 seq, ck;
 	int ret;
 
 	lockdep_assert_held(&nd->ctrl_lock);
+	spin_lock_bh(&nd->rndis_lock);
+	seq = ++nd->ctrl_seq;
+	nd->ctrl_expect = netvsc_ctrl_reply_type(msg->type);
+	nd->ctrl_wait = true;
 	reinit_completion(&nd->ctrl_done);
+	spin_unlock_bh(&nd->rndis_lock);
+	ck = NETVSC_CK(NETVSC_CK_CTRL, seq);
 	if (pb)
 		ret = hvg_sendpacket_pagebuffer(nd->chan, pb, npb, msg,
 						sizeof(*msg), ck);
@@ -46,17 +95,20 @@ int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
 		ret = hvg_sendpacket(nd->chan, msg, sizeof(*msg), ck,
 				     VM_PKT_DATA_INBAND,
 				     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
-	if (ret)
-		return ret;
-	if (!wait_for_completion_timeout(&nd->ctrl_done, NETVSC_CTRL_TIMEOUT)) {
+	if (!ret && !wait_for_completion_timeout(&nd->ctrl_done, NETVSC_CTRL_TIMEOUT)) {
+		ret = -ETIMEDOUT;
 		if (hvg_channel_rescinded(nd->chan))
-			return -ENODEV;
-		dev_err(netvsc_dev(nd), "no completion for NVSP message %u\n",
-			msg->type);
-		return -ETIMEDOUT;
+			ret = -ENODEV;
+		else
+			dev_err(netvsc_dev(nd), "no completion for NVSP message %u\n",
+				msg->type);
 	}
-	*msg = nd->ctrl_reply;
-	return 0;
+	spin_lock_bh(&nd->rndis_lock);
+	nd->ctrl_wait = false;
+	if (!ret)
+		*msg = nd->ctrl_reply;
+	spin_unlock_bh(&nd->rndis_lock);
+	return ret;
 }
 
 static int netvsc_post(struct netvsc_dev *nd, const struct nvsp_msg *msg)
@@ -119,11 +171,10 @@ static int netvsc_recv_buf(struct netvsc_dev *nd)
 	const struct nvsp_recv_section *s = &m.recv_buf_complete.section;
 	int ret;
 
-	nd->recv_size = nd->recv_want;
-	nd->recv_buf = vzalloc(nd->recv_size);
+	nd->recv_buf = vzalloc(nd->recv_want);
 	if (!nd->recv_buf)
 		return -ENOMEM;
-	ret = hvg_gpadl_establish(nd->chan, nd->recv_buf, nd->recv_size,
+	ret = hvg_gpadl_establish(nd->chan, nd->recv_buf, nd->recv_want,
 				  &nd->recv_gpadl);
 	if (ret)
 		return ret;
@@ -135,12 +186,21 @@ static int netvsc_recv_buf(struct netvsc_dev *nd)
 	if (m.type != NVSP_MSG1_SEND_RECV_BUF_COMPLETE ||
 	    m.recv_buf_complete.status != NVSP_STAT_SUCCESS ||
 	    m.recv_buf_complete.num_sections != 1 ||
-	    s->end_offset > nd->recv_size || !s->num_sub_allocs) {
+	    s->end_offset > nd->recv_want || !s->num_sub_allocs) {
 		dev_err(netvsc_dev(nd), "host refused the receive buffer\n");
 		return -EIO;
 	}
-	nd->recv_slots = min_t(u32, s->num_sub_allocs, nd->recv_size / 64);
-	return netvsc_rx_pend_alloc(&nd->chans[0], nd->recv_slots);
+	nd->recv_slots = min_t(u32, s->num_sub_allocs, nd->recv_want / 64);
+	ret = netvsc_rx_pend_alloc(&nd->chans[0], nd->recv_slots);
+	if (ret)
+		return ret;
+	/*
+	 * Only now may the receive path use it: a transfer-page packet
+	 * before this (NAPI runs from the channel's open on) finds no
+	 * receive buffer, never a stale size with no buffer behind it.
+	 */
+	smp_store_release(&nd->recv_size, nd->recv_want);
+	return 0;
 }
 
 static int netvsc_send_buf(struct netvsc_dev *nd)
@@ -212,6 +272,7 @@ static void netvsc_free_buf(struct netvsc_dev *nd, struct hvg_gpadl *g,
 /* Before the channel closes: take the buffers back. */
 void netvsc_nvsp_disconnect(struct netvsc_dev *nd)
 {
+	WRITE_ONCE(nd->recv_size, 0);
 	if (nd->recv_buf)
 		netvsc_free_buf(nd, &nd->recv_gpadl, &nd->recv_buf);
 	if (nd->send_buf)

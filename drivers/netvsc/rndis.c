@@ -178,13 +178,20 @@ static u8 netvsc_lso_param(netdev_features_t feats, netdev_features_t f)
 	return feats & f ? NDIS_OFFLOAD_LSO_ON : NDIS_OFFLOAD_LSO_OFF;
 }
 
-/* Caller holds ctrl_lock. */
+/*
+ * Caller holds ctrl_lock.  Revision 3 (with the RSC fields) from NVSP 5
+ * on, as the host's capabilities are NDIS 6.30 there; revision 2 before.
+ * Each revision is sent with at least its NDIS size: a host refuses a
+ * shorter object.
+ */
 static int netvsc_set_offload_locked(struct netvsc_dev *nd, netdev_features_t feats)
 {
+	bool rev3 = nd->nvsp >= NVSP_VERSION_5;
 	struct ndis_offload_params p = {
 		.header = { .type = NDIS_OBJECT_TYPE_DEFAULT,
-			    .revision = nd->rsc ? NDIS_OFFLOAD_PARAMS_REV3 : 2,
-			    .size = sizeof(p) },
+			    .revision = rev3 ? NDIS_OFFLOAD_PARAMS_REV3 :
+					       NDIS_OFFLOAD_PARAMS_REV2,
+			    .size = rev3 ? sizeof(p) : NDIS_OFFLOAD_PARAMS_SIZE_REV2 },
 		.tcp4_csum = netvsc_csum_param(feats, NETIF_F_IP_CSUM),
 		.udp4_csum = netvsc_csum_param(feats, NETIF_F_IP_CSUM),
 		.tcp6_csum = netvsc_csum_param(feats, NETIF_F_IPV6_CSUM),
@@ -193,12 +200,12 @@ static int netvsc_set_offload_locked(struct netvsc_dev *nd, netdev_features_t fe
 		.lsov2_ip6 = netvsc_lso_param(feats, NETIF_F_TSO6),
 	};
 
-	if (nd->rsc) {
+	if (rev3 && nd->rsc) {
 		p.rsc_ip4 = feats & NETIF_F_LRO ? NDIS_OFFLOAD_RSC_ON : NDIS_OFFLOAD_RSC_OFF;
 		p.rsc_ip6 = p.rsc_ip4;
 	}
 
-	return netvsc_rndis_set(nd, RNDIS_OID_OFFLOAD_PARAMS, &p, sizeof(p));
+	return netvsc_rndis_set(nd, RNDIS_OID_OFFLOAD_PARAMS, &p, p.header.size);
 }
 
 /**
@@ -228,30 +235,49 @@ int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats)
 /* Which offloads the host offers, limited by the module parameters. */
 static void netvsc_offload_caps(struct netvsc_dev *nd)
 {
+	u32 lso_max = NETVSC_GSO_MAX, minsg = 1;
 	struct ndis_offload_caps c = {};
 	netdev_features_t f = 0;
 	int ret;
 
 	nd->offloads = 0;
 	nd->rsc = false;
+	nd->lso_max = NETVSC_GSO_MAX;
+	nd->lso_minsg = 1;
 	ret = netvsc_rndis_query(nd, RNDIS_OID_OFFLOAD_HW_CAPS, &c, sizeof(c));
-	if (ret < (int)offsetof(struct ndis_offload_caps, flags) ||
-	    c.header.type != NDIS_OBJECT_TYPE_OFFLOAD) {
+	if (ret < (int)NDIS_OFFLOAD_CAPS_SIZE_6_0 ||
+	    c.header.type != NDIS_OBJECT_TYPE_OFFLOAD || !c.header.revision ||
+	    c.header.size < NDIS_OFFLOAD_CAPS_SIZE_6_0 || c.header.size > ret) {
 		dev_info(netvsc_dev(nd), "host offers no offloads\n");
 		return;
 	}
-	if ((c.ip4_txcsum & (NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4)) ==
-	    (NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4))
+	if ((c.ip4_txcsum & NETVSC_TXCSUM4) == NETVSC_TXCSUM4)
 		f |= NETIF_F_IP_CSUM;
-	if ((c.ip6_txcsum & (NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6)) ==
-	    (NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6))
+	if ((c.ip6_txcsum & NETVSC_TXCSUM6) == NETVSC_TXCSUM6)
 		f |= NETIF_F_IPV6_CSUM;
-	if (c.lso_ip4_encap & NDIS_OFFLOAD_ENCAP_8023 && c.lso_ip4_maxsz >= 65536 &&
-	    c.lso_ip4_minsg <= 2 && (f & NETIF_F_IP_CSUM))
+	/*
+	 * LSOv2 up to the host's maximum (vmswitch and OpenVMM: 62780 bytes)
+	 * and from its minimum segment count on, as Linux's
+	 * rndis_netdev_set_hwcaps(); IPv6 also needs extension headers and
+	 * TCP options.
+	 */
+	if (c.lso_ip4_encap & NDIS_OFFLOAD_ENCAP_8023 &&
+	    c.lso_ip4_maxsz >= NETVSC_LSO_MIN && c.lso_ip4_minsg <= NETVSC_LSO_MAX_MINSG &&
+	    (f & NETIF_F_IP_CSUM)) {
 		f |= NETIF_F_TSO;
-	if (c.lso_ip6_encap & NDIS_OFFLOAD_ENCAP_8023 && c.lso_ip6_maxsz >= 65536 &&
-	    c.lso_ip6_minsg <= 2 && (f & NETIF_F_IPV6_CSUM))
+		lso_max = c.lso_ip4_maxsz;
+		minsg = max_t(u32, c.lso_ip4_minsg, 1);
+	}
+	if (c.lso_ip6_encap & NDIS_OFFLOAD_ENCAP_8023 &&
+	    c.lso_ip6_maxsz >= NETVSC_LSO_MIN && c.lso_ip6_minsg <= NETVSC_LSO_MAX_MINSG &&
+	    (c.lso_ip6_opts & NETVSC_LSOV2_IP6) == NETVSC_LSOV2_IP6 &&
+	    (f & NETIF_F_IPV6_CSUM)) {
 		f |= NETIF_F_TSO6;
+		lso_max = min(lso_max, c.lso_ip6_maxsz);
+		minsg = max(minsg, c.lso_ip6_minsg);
+	}
+	nd->lso_max = min_t(u32, lso_max, NETVSC_GSO_MAX);
+	nd->lso_minsg = minsg;
 	if (!netvsc_csum)
 		f = 0;
 	if (!netvsc_tso)
@@ -264,9 +290,12 @@ static void netvsc_offload_caps(struct netvsc_dev *nd)
 		(NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6);
 	if (nd->rx_csum)
 		f |= NETIF_F_RXCSUM;
-	/* RSC: NDIS 6.30 capabilities, and our NDIS config said we take it. */
+	/*
+	 * RSC: NDIS 6.30 capabilities (only as far as the header's size says
+	 * the host wrote them), and our NDIS config said we take it.
+	 */
 	nd->rsc = netvsc_lro && nd->nvsp >= NVSP_VERSION_61 &&
-		  ret >= (int)offsetof(struct ndis_offload_caps, pad) &&
+		  c.header.size >= offsetof(struct ndis_offload_caps, pad) &&
 		  c.header.revision >= NDIS_OFFLOAD_CAPS_REV3 && c.rsc_ip4 && c.rsc_ip6;
 	if (nd->rsc)
 		f |= NETIF_F_LRO;
@@ -518,8 +547,10 @@ static bool netvsc_rx_ppis(const u8 *area, u32 len, struct netvsc_rx_info *ri)
 		if (len < sizeof(ppi))
 			return false;
 		memcpy(&ppi, area, sizeof(ppi));
-		if (ppi.size > len || ppi.ppi_offset < sizeof(ppi) ||
-		    ppi.size < ppi.ppi_offset + sizeof(u32))
+		/* Each bound on its own: no sum of host values may wrap. */
+		if (ppi.size > len || ppi.size < RNDIS_PPI_LEN ||
+		    ppi.ppi_offset < sizeof(ppi) ||
+		    ppi.ppi_offset > ppi.size - sizeof(u32))
 			return false;
 		memcpy(&val, area + ppi.ppi_offset, sizeof(val));
 		switch (ppi.type) {

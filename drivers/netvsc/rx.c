@@ -72,8 +72,14 @@ static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 	const struct vmxfer_page_header *h = (const void *)pkt;
 	const struct vmxfer_page_range *r;
 	const struct nvsp_msg *m;
-	u32 i, n;
+	u32 i, n, size;
 
+	/* Pairs with the release once the host took the buffer. */
+	size = smp_load_acquire(&nd->recv_size);
+	if (!size) {
+		netvsc_bad(nd, "transfer-page packet before the receive buffer was shared");
+		goto done;
+	}
 	if (len < sizeof(*h) || h->xfer_pageset_id != NVSP_RECV_BUF_ID) {
 		netvsc_bad(nd, "transfer-page packet for an unknown buffer");
 		goto done;
@@ -91,7 +97,7 @@ static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 	for (i = 0; i < n; i++) {
 		u32 o = r[i].byte_offset, c = r[i].byte_count;
 
-		if (o >= nd->recv_size || c > nd->recv_size - o) {
+		if (o >= size || c > size - o) {
 			netvsc_bad(nd, "receive range outside the receive buffer");
 			continue;
 		}
@@ -116,10 +122,67 @@ static void netvsc_comp(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 		if (ch->idx)
 			netvsc_bad(nd, "control completion on a subchannel");
 		else
-			netvsc_ctrl_complete(nd, pkt + off, len - off);
+			netvsc_ctrl_complete(nd, ck >> 2, pkt + off, len - off);
 	} else {
 		netvsc_tx_complete(ch, ck, pkt + off, len - off);
 	}
+}
+
+/*
+ * NVSP 5's send indirection table (Linux netvsc_send_table()): 16
+ * channel numbers at an offset from the message's start.  Hosts up to
+ * NVSP 6 put it behind a whole NVSP message and get the offset wrong: it
+ * is taken from there when the message is that long.  Kept, checked, not
+ * used (the stack picks transmit queues).
+ */
+static void netvsc_send_table(struct netvsc_chan *ch, const u8 *msg, u32 len)
+{
+	struct netvsc_dev *nd = ch->nd;
+	const u32 tlen = NVSP_SEND_ITAB_SIZE * sizeof(u32);
+	const u32 fields = sizeof(u32) + sizeof(struct nvsp_send_itab);
+	struct nvsp_send_itab t;
+	u32 tab[NVSP_SEND_ITAB_SIZE], i;
+
+	if (ch->idx || len < fields) {
+		netvsc_bad(nd, "send table on a subchannel or too short");
+		return;
+	}
+	memcpy(&t, msg + sizeof(u32), sizeof(t));
+	if (nd->nvsp <= NVSP_VERSION_6 && len >= NVSP_MSG_SIZE_V61 + tlen)
+		t.offset = NVSP_MSG_SIZE_V61;
+	if (t.count != NVSP_SEND_ITAB_SIZE || len < tlen || t.offset < fields ||
+	    t.offset > len - tlen) {
+		netvsc_bad(nd, "send table of bad size or offset");
+		return;
+	}
+	memcpy(tab, msg + t.offset, tlen);
+	for (i = 0; i < NVSP_SEND_ITAB_SIZE; i++) {
+		if (tab[i] >= NETVSC_MAX_CHANNELS) {
+			netvsc_bad(nd, "send table names a channel beyond the maximum");
+			return;
+		}
+	}
+	memcpy(nd->send_itab, tab, tlen);
+	atomic_inc(&nd->send_itabs);
+}
+
+/* A message the host sent on its own. */
+static void netvsc_inband(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
+{
+	u32 type;
+
+	if (len - off < sizeof(type)) {
+		netvsc_bad(ch->nd, "runt in-band message");
+		return;
+	}
+	memcpy(&type, pkt + off, sizeof(type));
+	if (type == NVSP_MSG5_SEND_INDIRECTION_TABLE && ch->nd->nvsp >= NVSP_VERSION_5) {
+		netvsc_send_table(ch, pkt + off, len - off);
+		return;
+	}
+	/* VF association, data path switch: no VF here. */
+	dev_dbg_ratelimited(netvsc_dev(ch->nd), "NVSP message %u from the host ignored\n",
+			    type);
 }
 
 /* One packet; false when the channel can't be used any more. */
@@ -145,6 +208,9 @@ static bool netvsc_packet(struct netvsc_chan *ch, u32 actual)
 		return !hvg_channel_failed(ch->chan);
 	case VM_PKT_DATA_USING_XFER_PAGES:
 		netvsc_xfer(ch, ch->pkt, off, len);
+		return true;
+	case VM_PKT_DATA_INBAND:
+		netvsc_inband(ch, ch->pkt, off, len);
 		return true;
 	}
 	netvsc_bad(nd, "unexpected packet type");

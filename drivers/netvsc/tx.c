@@ -310,6 +310,9 @@ void netvsc_tx_complete(struct netvsc_chan *ch, u64 cookie, const void *data,
 
 		if (idx < nd->nsend)
 			clear_bit(idx, nd->send_map);
+		else
+			net_err_ratelimited("%s: completion for send section %llu of %u\n",
+					    nd->ndev->name, idx, nd->nsend);
 	} else {
 		struct sk_buff *skb = (struct sk_buff *)(uintptr_t)cookie;
 

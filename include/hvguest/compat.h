@@ -82,6 +82,13 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #define hvg_napi_add(ndev, napi, poll) netif_napi_add(ndev, napi, poll)
 #endif
 
+/* The device's TSO limit: netif_set_tso_max_size() from 6.0 on. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)
+#define hvg_set_tso_max_size(ndev, size) netif_set_gso_max_size(ndev, size)
+#else
+#define hvg_set_tso_max_size(ndev, size) netif_set_tso_max_size(ndev, size)
+#endif
+
 /* netif_rx() works from any context from 5.18 on. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
 #define hvg_netif_rx(skb) netif_rx_ni(skb)

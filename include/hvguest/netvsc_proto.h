@@ -26,6 +26,8 @@
 #define NVSP_VERSION_5		0x50000
 #define NVSP_VERSION_6		0x60000
 #define NVSP_VERSION_61		0x60001
+#define NVSP_MSG_SIZE_V1	0x1c	/* OpenVMM protocol.rs PACKET_SIZE_V1 */
+#define NVSP_MSG_SIZE_V61	0x28	/* PACKET_SIZE_V61: what NVSP 6.1 sends */
 
 enum nvsp_msg_type {
 	NVSP_MSG_INIT			= 1,
@@ -133,6 +135,18 @@ struct nvsp_subchannel_complete {
 	u32 num_subchannels;	/* allocated */
 } __packed;
 
+/*
+ * NVSP 5, host to guest, in-band without completion: which channel the
+ * guest should send each hash bucket's traffic on.  @offset counts from
+ * the start of the NVSP message (its type field).
+ */
+struct nvsp_send_itab {
+	u32 count;		/* NVSP_SEND_ITAB_SIZE */
+	u32 offset;
+} __packed;
+
+#define NVSP_SEND_ITAB_SIZE	16	/* Linux VRSS_SEND_TAB_SIZE */
+
 /* Every NVSP message: the type, then a body padded to a fixed size. */
 struct nvsp_msg {
 	u32 type;
@@ -149,11 +163,29 @@ struct nvsp_msg {
 		struct nvsp_ndis_config ndis_config;
 		struct nvsp_subchannel_req subchan;
 		struct nvsp_subchannel_complete subchan_complete;
+		struct nvsp_send_itab send_itab;
 		u8 pad[36];
 	};
 } __packed;
 
-static_assert(sizeof(struct nvsp_msg) == 40);
+static_assert(sizeof(struct nvsp_msg) == NVSP_MSG_SIZE_V61);
+/* Sizes and offsets as in Linux hyperv_net.h (struct nvsp_message). */
+static_assert(sizeof(struct nvsp_init) == 8);
+static_assert(sizeof(struct nvsp_init_complete) == 12);
+static_assert(sizeof(struct nvsp_ndis_version) == 8);
+static_assert(sizeof(struct nvsp_send_buf) == 6);
+static_assert(sizeof(struct nvsp_recv_section) == 16);
+static_assert(sizeof(struct nvsp_recv_buf_complete) == 24);
+static_assert(sizeof(struct nvsp_send_buf_complete) == 8);
+static_assert(sizeof(struct nvsp_revoke_buf) == 2);
+static_assert(sizeof(struct nvsp_rndis_pkt) == 12);
+static_assert(sizeof(struct nvsp_rndis_pkt_complete) == 4);
+static_assert(sizeof(struct nvsp_ndis_config) == 16);
+static_assert(sizeof(struct nvsp_subchannel_req) == 8);
+static_assert(sizeof(struct nvsp_subchannel_complete) == 8);
+static_assert(sizeof(struct nvsp_send_itab) == 8);
+static_assert(offsetof(struct nvsp_msg, init) == 4);
+static_assert(offsetof(struct nvsp_ndis_config, capability) == 8);
 
 /* ---- Transfer-page packets (host to guest receive) -------------------------- */
 
@@ -170,6 +202,10 @@ struct vmxfer_page_header {
 	u32 range_cnt;
 	/* range_cnt struct vmxfer_page_range follow */
 } __packed;
+
+static_assert(sizeof(struct vmxfer_page_range) == 8);
+static_assert(sizeof(struct vmxfer_page_header) == 24);
+static_assert(offsetof(struct vmxfer_page_header, range_cnt) == 20);
 
 /* ---- RNDIS --------------------------------------------------------------- */
 
@@ -189,6 +225,7 @@ struct vmxfer_page_header {
 #define RNDIS_STATUS_NETWORK_CHANGE	0x40010018
 #define RNDIS_STATUS_FAILURE		0xc0000001
 #define RNDIS_STATUS_NOT_SUPPORTED	0xc00000bb
+#define RNDIS_STATUS_INVALID_LENGTH	0xc0010014
 #define RNDIS_STATUS_INVALID_DATA	0xc0010015
 
 #define RNDIS_OID_GEN_MAXIMUM_FRAME_SIZE	0x00010106
@@ -315,6 +352,19 @@ struct rndis_pktinfo_id {
 	u16 pkt_id;
 } __packed;
 
+static_assert(sizeof(struct rndis_hdr) == 8);
+static_assert(sizeof(struct rndis_init_req) == 16);
+static_assert(sizeof(struct rndis_init_cmplt) == 44);
+static_assert(sizeof(struct rndis_oid_req) == 20);
+static_assert(sizeof(struct rndis_query_cmplt) == 16);
+static_assert(sizeof(struct rndis_status_cmplt) == 8);
+static_assert(sizeof(struct rndis_indicate) == 12);
+static_assert(sizeof(struct rndis_config_param) == 20);
+static_assert(sizeof(struct rndis_packet) == 36);
+static_assert(RNDIS_PKT_HDR_LEN == 44);
+static_assert(sizeof(struct rndis_ppi) == 12);
+static_assert(sizeof(struct rndis_pktinfo_id) == 4);
+
 #define RNDIS_PKTINFO_ID_V1	1
 #define RNDIS_PKTINFO_SUBALLOC	BIT(0)
 #define RNDIS_PKTINFO_1ST_FRAG	BIT(1)
@@ -360,11 +410,22 @@ struct ndis_object_header {
 	u16 size;
 } __packed;
 
+static_assert(sizeof(struct ndis_object_header) == 4);
+
+/* Checksum capability flags, 2 bits each (1: supported) */
+#define NDIS_TXCSUM_IP4OPT	0x001
+#define NDIS_TXCSUM_TCP4OPT	0x004
 #define NDIS_TXCSUM_TCP4	0x010
 #define NDIS_TXCSUM_UDP4	0x040
+#define NDIS_TXCSUM_IP4		0x100
+#define NDIS_TXCSUM_IP6EXT	0x001
+#define NDIS_TXCSUM_TCP6OPT	0x004
 #define NDIS_TXCSUM_TCP6	0x010
 #define NDIS_TXCSUM_UDP6	0x040
 #define NDIS_OFFLOAD_ENCAP_8023	0x0002
+/* LSOv2 IPv6 options (lso_ip6_opts): extension headers, TCP options */
+#define NDIS_LSOV2_IP6EXT	0x001
+#define NDIS_LSOV2_TCP6OPT	0x004
 
 /* OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, up to the NDIS 6.0 size */
 struct ndis_offload_caps {
@@ -389,6 +450,8 @@ struct ndis_offload_caps {
 static_assert(NDIS_OFFLOAD_CAPS_SIZE_6_0 == 112);
 static_assert(offsetof(struct ndis_offload_caps, rsc_ip4) == 144);
 static_assert(sizeof(struct ndis_offload_caps) == 156);
+static_assert(offsetof(struct ndis_offload_caps, lso_ip4_encap) == 80);
+static_assert(offsetof(struct ndis_offload_caps, flags) == 108);
 
 #define NDIS_OFFLOAD_NO_CHANGE		0
 #define NDIS_OFFLOAD_CSUM_OFF		1
@@ -399,9 +462,17 @@ static_assert(sizeof(struct ndis_offload_caps) == 156);
 #define NDIS_OFFLOAD_LSO_ON		2
 #define NDIS_OFFLOAD_RSC_OFF		1
 #define NDIS_OFFLOAD_RSC_ON		2
+#define NDIS_OFFLOAD_PARAMS_REV1	1
+#define NDIS_OFFLOAD_PARAMS_REV2	2
 #define NDIS_OFFLOAD_PARAMS_REV3	3	/* has the RSC fields */
 
-/* OID_TCP_OFFLOAD_PARAMETERS (revision 2 layout) */
+/*
+ * OID_TCP_OFFLOAD_PARAMETERS, revision 3 (NDIS 6.30), laid out as Linux's
+ * struct ndis_offload_params (28 bytes with its tail padding).  A host
+ * takes an object only as long as its revision's size (ntddndis.h
+ * NDIS_SIZEOF_OFFLOAD_PARAMETERS_REVISION_x): through flags (1),
+ * ipsecv2_ip4 (2), encap_types (3).
+ */
 struct ndis_offload_params {
 	struct ndis_object_header header;
 	u8 ip4_csum;
@@ -421,9 +492,19 @@ struct ndis_offload_params {
 	u8 ipsecv2_ip4;
 	u8 rsc_ip4;
 	u8 rsc_ip6;
+	u8 encap_offload;
+	u8 encap_types;
+	u16 pad2;
 } __packed;
 
-static_assert(sizeof(struct ndis_offload_params) == 24);
+#define NDIS_OFFLOAD_PARAMS_SIZE_REV1	offsetof(struct ndis_offload_params, ipsecv2)
+#define NDIS_OFFLOAD_PARAMS_SIZE_REV2	offsetof(struct ndis_offload_params, rsc_ip4)
+#define NDIS_OFFLOAD_PARAMS_SIZE_REV3	offsetof(struct ndis_offload_params, pad2)
+static_assert(NDIS_OFFLOAD_PARAMS_SIZE_REV1 == 20);	/* OpenVMM rndisprot.rs */
+static_assert(NDIS_OFFLOAD_PARAMS_SIZE_REV2 == 22);	/* Linux VERSION_4_OFFLOAD_SIZE */
+static_assert(NDIS_OFFLOAD_PARAMS_SIZE_REV3 == 26);
+static_assert(offsetof(struct ndis_offload_params, flags) == 16);
+static_assert(sizeof(struct ndis_offload_params) == 28);	/* Linux's sizeof */
 
 /* ---- Receive-side scaling (NDIS 6.30 revision 2 layouts) ------------------ */
 
@@ -469,5 +550,7 @@ struct ndis_rss_params {
 } __packed;
 
 static_assert(sizeof(struct ndis_rss_params) == 40);
+static_assert(offsetof(struct ndis_rss_params, itab_offset) == 16);
+static_assert(offsetof(struct ndis_rss_params, key_offset) == 24);
 
 #endif /* _HVGUEST_NETVSC_PROTO_H */

@@ -2,12 +2,17 @@
 /*
  * hvsim network host (new_device "net [nvsp=6.1|6|5|4|2|1] [mtu=N]
  * [link=0|1] [offload=0|1] [channels=1..17] [mac_change=0|1]"): the
- * service callbacks and the debugfs knobs of dev<N>/: link (write 0/1 to
- * flap the carrier; the guest gets a status indication),
- * fault_bad_offset, fault_bad_section and fault_bad_rndis (spoil the next
- * N receive packets), fault_bad_rsc (the next N coalesced frames lack
- * their last fragment), fault_comp_storm (send N completions the guest
- * never asked for), stats.
+ * per-personality facts, the service callbacks and the debugfs knobs of
+ * dev<N>/: link (write 0/1 to flap the carrier; the guest gets a status
+ * indication), fault_bad_offset, fault_bad_section and fault_bad_rndis
+ * (spoil the next N receive packets), fault_bad_rsc (the next N coalesced
+ * frames lack their last fragment), fault_bad_ppi (the next N frames'
+ * first per-packet info has an offset that wraps), fault_comp_storm (send
+ * N completions the guest never asked for), fault_early_xfer (a transfer-page packet
+ * before the reply to the guest's next NVSP INIT), fault_ctrl_late
+ * (write an NVSP message type: the completion of the next such control
+ * request is withheld, and sent late, just before the guest's following
+ * control request is served), stats.
  */
 #include <linux/debugfs.h>
 #include <linux/tcp.h>
@@ -18,6 +23,49 @@
 #include <hvguest/compat.h>
 
 #include "net.h"
+
+/*
+ * What each real host's network service offers.  NVSP versions: Linux
+ * netvsc.c negotiate_nvsp_ver()/netvsc_connect_vsp() tries 6.1, 6, 5, 4,
+ * 2, 1 (NVSP 5 came with Windows Server 2012 R2, 6 with 2016, 6.1 with
+ * 2019); OpenVMM netvsp lib.rs SUPPORTED_VERSIONS ends at V61.  LSOv2:
+ * OpenVMM rndisprot.rs LSO_MAX_OFFLOAD_SIZE 0xF53C (62780) and
+ * LSO_MIN_SEGMENT_COUNT 2, "the same maximum/minimum as vmswitch".  RSC:
+ * Linux commit "hv_netvsc: Add support for LRO/RSC in the vSwitch" (RSC in
+ * the vSwitch from Windows Server 2019, NVSP 6.1); OpenVMM's
+ * OffloadConfig::ndis_offload() leaves the rsc field zero.  Offload
+ * capabilities: OpenVMM always answers revision 3 with
+ * NDIS_SIZEOF_NDIS_OFFLOAD_REVISION_3 (156) bytes; Hyper-V answers the
+ * layout the NVSP version implies (Linux rndis_query_hwcaps() asks for
+ * revision 3/156 from NVSP 5 on, 1/112 before).  Send table offset: Linux
+ * netvsc_send_table(), "if negotiated version <= NVSP_PROTOCOL_VERSION_6,
+ * the offset may be wrong due to a host bug": those hosts put the table
+ * after a whole 40-byte NVSP message.  Receive queues: no public source
+ * gives vmswitch's number; 8 is Linux's VRSS_CHANNEL_DEFAULT; OpenVMM's is
+ * the VMM's configuration (max_queues, at most 64 per vNIC).
+ */
+const struct hvsim_net_pers hvsim_net_pers_tab[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = {
+		.max_nvsp = NVSP_VERSION_5, .lso_max = 62780, .lso_minsg = 2,
+		.queues = 8, .itab_bad_offset = true,
+	},
+	[HVSIM_PERS_WS2016] = {
+		.max_nvsp = NVSP_VERSION_6, .lso_max = 62780, .lso_minsg = 2,
+		.queues = 8, .itab_bad_offset = true,
+	},
+	[HVSIM_PERS_WS2019] = {
+		.max_nvsp = NVSP_VERSION_61, .lso_max = 62780, .lso_minsg = 2,
+		.queues = 8, .rsc = true,
+	},
+	[HVSIM_PERS_AZURE] = {
+		.max_nvsp = NVSP_VERSION_61, .lso_max = 62780, .lso_minsg = 2,
+		.queues = 8, .rsc = true,
+	},
+	[HVSIM_PERS_OPENVMM] = {
+		.max_nvsp = NVSP_VERSION_61, .lso_max = 62780, .lso_minsg = 2,
+		.queues = 8, .caps_rev3 = true,
+	},
+};
 
 static int hvsim_net_parse_nvsp(const char *v, u32 *out)
 {
@@ -64,6 +112,8 @@ static int hvsim_net_parse(struct hvsim_net *n, char *args)
 		else
 			ret = -EINVAL;
 	}
+	/* A host offers no NVSP version newer than its own. */
+	n->max_nvsp = min(n->max_nvsp, n->pers->max_nvsp);
 	if (!ret && (n->mtu < ETH_MIN_MTU || n->mtu > HVSIM_NET_MAX_MTU ||
 		     !n->queues || n->queues > HVSIM_NET_MAX_QUEUES))
 		ret = -EINVAL;
@@ -141,6 +191,9 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 		   n->st.csum_unset);
 	seq_printf(s, "rx_csum %#x\ncsum_marked %llu\nvlan_rx %llu\nvlan_tx %llu\n",
 		   n->rx_csum, n->st.csum_marked, n->st.vlan_rx, n->st.vlan_tx);
+	seq_printf(s, "lso_max %u\nlso_frames %llu\nparams_refused %llu\nitab_sent %llu\n",
+		   n->pers->lso_max, n->st.lso_frames, n->st.params_refused,
+		   n->st.itab_sent);
 	seq_printf(s, "mac %pM\nsubchannels %u\nrss %d", n->mac, n->subs, n->rss);
 	if (n->rss) {
 		seq_printf(s, " key %*phN itab", NDIS_RSS_KEY_LEN, n->rss_key);
@@ -170,11 +223,12 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	if (!n)
 		return -ENOMEM;
 	n->dev = dev;
-	n->max_nvsp = NVSP_VERSION_61;
+	n->pers = &hvsim_net_pers_tab[dev->pers->id];
+	n->max_nvsp = n->pers->max_nvsp;
 	n->mtu = HVSIM_NET_MAX_MTU;
 	n->link = true;
 	n->offload = true;
-	n->queues = HVSIM_NET_DEF_QUEUES;
+	n->queues = n->pers->queues;
 	spin_lock_init(&n->lock);
 	for (i = 0; i < HVSIM_NET_MAX_QUEUES; i++)
 		skb_queue_head_init(&n->q[i].rxq);
@@ -200,6 +254,9 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_bad_section", 0600, dev->dir, &n->fault_bad_section);
 	debugfs_create_u32("fault_comp_storm", 0600, dev->dir, &n->fault_comp_storm);
 	debugfs_create_u32("fault_bad_rsc", 0600, dev->dir, &n->fault_bad_rsc);
+	debugfs_create_u32("fault_early_xfer", 0600, dev->dir, &n->fault_early_xfer);
+	debugfs_create_u32("fault_bad_ppi", 0600, dev->dir, &n->fault_bad_ppi);
+	debugfs_create_u32("fault_ctrl_late", 0600, dev->dir, &n->fault_ctrl_late);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	return 0;
 err:
@@ -241,8 +298,15 @@ static int hvsim_net_open(struct hvsim_chan *chan)
 	spin_lock_irq(&n->lock);
 	n->q[chan->subidx].chan = chan;
 	spin_unlock_irq(&n->lock);
-	if (!chan->subidx)
+	if (!chan->subidx) {
 		hvsim_net_dev_carrier(n);
+		return 0;
+	}
+	/* All the subchannels asked for are open: the send table follows. */
+	if (chan->subidx <= n->subs && ++n->subs_open == n->subs) {
+		n->itab_pending = true;
+		hvsim_chan_queue(n->q[0].chan);
+	}
 	return 0;
 }
 
@@ -258,8 +322,11 @@ static void hvsim_net_close(struct hvsim_chan *chan)
 	spin_unlock_irq(&n->lock);
 	skb_queue_purge(&q->rxq);
 	chan->priv = NULL;
-	if (chan->subidx)
+	if (chan->subidx) {
+		if (chan->subidx <= n->subs && n->subs_open)
+			n->subs_open--;
 		return;
+	}
 	/* The guest's next session must not inherit these subchannels. */
 	n->stale_subs = n->subs || chan->dev->nsub;
 	hvsim_net_reset(n);
@@ -369,6 +436,15 @@ static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 
 	if (plen == U32_MAX)
 		return false;
+	if (n->fault_bad_ppi && plen) {
+		struct rndis_ppi *ppi = (void *)(q->hdrs[i] + RNDIS_PKT_HDR_LEN);
+
+		/* An offset that wraps when the value's size is added */
+		n->fault_bad_ppi--;
+		ppi->ppi_offset = U32_MAX;
+		pr_info("hvsim: fault: net%u per-packet info offset %#x\n",
+			n->dev->id, ppi->ppi_offset);
+	}
 	hvsim_net_msg(q, i, plen, skb, 0, skb->len);
 	return true;
 }
@@ -558,6 +634,8 @@ static bool hvsim_net_service(struct hvsim_chan *chan)
 		return false;
 	if (n->fault_comp_storm)
 		more |= hvsim_net_comp_storm(n, chan, &signal) == -ENOSPC;
+	if (!chan->subidx && n->itab_pending)
+		more |= hvsim_net_send_itab(n, chan, &signal) == -ENOSPC;
 	if (chan->subidx || hvsim_net_indicate(n, chan, &signal) == 0)
 		more |= hvsim_net_drain(n, chan, &signal);
 	if (chan->broken) {

@@ -25,7 +25,7 @@
 #define HVSIM_NET_RXQ_MAX	1024	/* host frames waiting for the guest */
 #define HVSIM_NET_SEND_SECTION	6144	/* send-buffer section size */
 #define HVSIM_NET_MAX_MTU	9000
-#define HVSIM_NET_LSO_MAX	65536	/* largest large-send frame */
+#define HVSIM_NET_LSO_MAX	65536	/* largest large send any host takes */
 #define HVSIM_NET_SKB_HEAD	256	/* frame bytes at least in skb->data */
 #define HVSIM_NET_POOL_PAGES	1024	/* pages the NIC's pool keeps */
 #define HVSIM_NET_BUDGET	64
@@ -48,7 +48,24 @@ struct hvsim_net_stats {
 	u64 csum_marked;	/* frames delivered with checksum verified */
 	u64 csum_unset;		/* of those, RSC frames whose checksum was never computed */
 	u64 vlan_rx, vlan_tx;	/* frames with a VLAN tag, each way */
+	u64 lso_frames;		/* large sends from the guest */
+	u64 params_refused;	/* OID_TCP_OFFLOAD_PARAMETERS objects refused */
+	u64 itab_sent;		/* send indirection tables sent */
 	u64 q_to_guest[HVSIM_NET_MAX_QUEUES];
+};
+
+/*
+ * What one real host's network service offers and does (net.c,
+ * hvsim_net_pers_tab[], each fact with its source).
+ */
+struct hvsim_net_pers {
+	u32 max_nvsp;		/* newest NVSP version it grants */
+	u32 lso_max;		/* LSOv2 maximum offload size, bytes */
+	u32 lso_minsg;		/* LSOv2 minimum segment count */
+	u32 queues;		/* channels offered (RSS receive queues) */
+	bool rsc;		/* offers receive segment coalescing (NVSP 6.1) */
+	bool caps_rev3;		/* offload capabilities always revision 3 */
+	bool itab_bad_offset;	/* send table's offset field wrong */
 };
 
 /* One RNDIS message for the guest's receive buffer: header, then data */
@@ -73,6 +90,7 @@ struct hvsim_net_queue {
 
 struct hvsim_net {
 	struct hvsim_dev *dev;
+	const struct hvsim_net_pers *pers;	/* the host it plays */
 	struct net_device *ndev;	/* host side: hvsim<id> */
 	struct page_pool *pool;		/* pages of large guest frames (hvsim.lock) */
 
@@ -107,6 +125,8 @@ struct hvsim_net {
 	bool rsc_cap;			/* the guest's NDIS config takes RSC */
 	bool rsc4, rsc6;		/* coalesce TCP frames for the guest */
 	u32 subs;			/* subchannels allocated */
+	u32 subs_open;			/* of those, open */
+	bool itab_pending;		/* send table to send (all subchannels open) */
 	u8 *slot_queue;			/* the queue each busy slot went to */
 	u32 *slot_next;			/* next slot of the same packet, or U32_MAX */
 	unsigned long *slot_head;	/* first slot of a packet: its trans_id */
@@ -123,6 +143,14 @@ struct hvsim_net {
 	u32 fault_bad_slot;
 	u32 fault_bad_section;		/* receive range in a section never given */
 	u32 fault_comp_storm;		/* completions with unknown/duplicate ids */
+	u32 fault_bad_ppi;		/* per-packet info offsets that wrap */
+	u32 fault_early_xfer;		/* a transfer-page packet before INIT's reply */
+	u32 fault_ctrl_late;		/* NVSP type whose next completion is late */
+	bool late_held;			/* a completion withheld (late_id, late_msg) */
+	bool late_sent;			/* sent: the next request waits a little */
+	unsigned long late_until;	/* jiffies: until then */
+	u64 late_id;
+	struct nvsp_msg late_msg;
 
 	struct hvsim_net_stats st;
 };
@@ -159,6 +187,8 @@ struct hvsim_net_src {
 	u32 len;
 };
 
+extern const struct hvsim_net_pers hvsim_net_pers_tab[HVSIM_NR_PERS];
+
 /* net_dev.c: the host-side netdev */
 int hvsim_net_dev_create(struct hvsim_net *n);
 void hvsim_net_dev_destroy(struct hvsim_net *n);
@@ -175,6 +205,8 @@ u32 hvsim_net_free_slots_for_data(const struct hvsim_net *n);
 void hvsim_net_reset(struct hvsim_net *n);
 int hvsim_net_comp_storm(struct hvsim_net *n, struct hvsim_chan *chan,
 			 bool *signal);
+int hvsim_net_send_itab(struct hvsim_net *n, struct hvsim_chan *chan,
+			bool *signal);
 
 /* net_rss.c: the guest's receive-side scaling */
 u32 hvsim_net_rss_hash(const struct hvsim_net *n, struct sk_buff *skb,

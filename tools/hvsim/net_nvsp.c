@@ -21,6 +21,11 @@
 #define HVSIM_NET_MAX_SLOTS	65536
 /* Room for a completion plus a transfer-page reply, with trailers. */
 #define HVSIM_NET_REPLY_ROOM	256
+/* fault_early_xfer: the transaction ID and range of its packet */
+#define HVSIM_NET_EARLY_ID	0xea51ea51ea51ULL
+#define HVSIM_NET_EARLY_OFF	0x10000
+/* fault_ctrl_late: how long the request after the late completion waits */
+#define HVSIM_NET_LATE_WAIT	(HZ / 10)
 
 static const u32 hvsim_nvsp_versions[] = {
 	NVSP_VERSION_61, NVSP_VERSION_6, NVSP_VERSION_5, NVSP_VERSION_4,
@@ -77,6 +82,10 @@ void hvsim_net_reset(struct hvsim_net *n)
 	n->rsc4 = false;
 	n->rsc6 = false;
 	n->subs = 0;
+	n->subs_open = 0;
+	n->itab_pending = false;
+	n->late_held = false;
+	n->late_sent = false;
 	ether_addr_copy(n->mac, n->perm_mac);
 	spin_lock_irq(&n->lock);
 	n->rss = false;
@@ -230,6 +239,40 @@ static void hvsim_net_subchannels(struct hvsim_net *n, struct hvsim_chan *chan,
 	out->subchan_complete.num_subchannels = n->subs;
 }
 
+/*
+ * Fault: a transfer-page packet before the guest has a receive buffer
+ * (sent ahead of INIT's reply), one range well inside where a previous
+ * buffer was.  Its completion is taken without complaint.
+ */
+static void hvsim_net_early_xfer(struct hvsim_net *n, struct hvsim_chan *chan,
+				 bool *signal)
+{
+	struct vmxfer_page_range r = { .byte_count = 64,
+				       .byte_offset = HVSIM_NET_EARLY_OFF };
+	struct vmxfer_page_header h = {};
+	struct nvsp_msg m = {
+		.type = NVSP_MSG1_SEND_RNDIS_PKT,
+		.rndis = { .channel_type = NVSP_CHANNEL_DATA,
+			   .section_index = NVSP_NO_SECTION },
+	};
+	struct kvec kv[3] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = &r, .iov_len = sizeof(r) },
+		{ .iov_base = &m, .iov_len = sizeof(m) },
+	};
+
+	h.desc.type = VM_PKT_DATA_USING_XFER_PAGES;
+	h.desc.offset8 = (sizeof(h) + sizeof(r)) / 8;
+	h.desc.len8 = (sizeof(h) + sizeof(r) + sizeof(m)) / 8;
+	h.desc.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED;
+	h.desc.trans_id = HVSIM_NET_EARLY_ID;
+	h.xfer_pageset_id = NVSP_RECV_BUF_ID;
+	h.range_cnt = 1;
+	if (!hvsim_ring_write(&chan->out, kv, ARRAY_SIZE(kv), signal))
+		pr_info("hvsim: fault: net%u transfer-page packet before INIT completed\n",
+			n->dev->id);
+}
+
 /* Handle an in-band NVSP message; fills @out if it has a reply. */
 static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 			  const struct nvsp_msg *m, u32 len,
@@ -250,6 +293,10 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		if (n->stale_subs) {
 			hvsim_rescind_subchannels(chan->dev);
 			n->stale_subs = false;
+		}
+		if (n->fault_early_xfer) {
+			n->fault_early_xfer--;
+			hvsim_net_early_xfer(n, chan, signal);
 		}
 		hvsim_net_init(n, &m->init, out);
 		return 0;
@@ -285,7 +332,8 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		n->send_handle = 0;
 		return 0;
 	case NVSP_MSG2_SEND_NDIS_CONFIG:
-		n->rsc_cap = n->nvsp >= NVSP_VERSION_61 &&
+		/* Only a host that coalesces takes the guest's word for it. */
+		n->rsc_cap = n->pers->rsc && n->nvsp >= NVSP_VERSION_61 &&
 			     (m->ndis_config.capability & NVSP_NDIS_CAP_RSC);
 		return 0;
 	case NVSP_MSG1_SEND_RNDIS_PKT:
@@ -343,6 +391,8 @@ static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 {
 	u32 slot = trans_id, i;
 
+	if (trans_id == HVSIM_NET_EARLY_ID)
+		return;		/* fault_early_xfer's packet */
 	if (trans_id >= n->nslots || !test_bit(trans_id, n->slot_head)) {
 		hvsim_net_bad(n, chan, "receive completion for a packet not in flight");
 		return;
@@ -373,6 +423,94 @@ static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 	}
 }
 
+/*
+ * The NVSP type of a control request on the primary channel that wants a
+ * completion (anything but data), or 0.
+ */
+static u32 hvsim_net_ctrl_type(struct hvsim_chan *chan, const u8 *pkt, u32 len)
+{
+	const struct vmpacket_descriptor *d = (const void *)pkt;
+	u32 off = d->offset8 * 8;
+	struct nvsp_msg m = {};
+
+	if (chan->subidx || !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED) ||
+	    (d->type != VM_PKT_DATA_INBAND && d->type != VM_PKT_DATA_USING_GPA_DIRECT) ||
+	    len - off < offsetof(struct nvsp_msg, rndis) + sizeof(m.rndis))
+		return 0;
+	memcpy(&m, pkt + off, offsetof(struct nvsp_msg, rndis) + sizeof(m.rndis));
+	if (m.type == NVSP_MSG1_SEND_RNDIS_PKT && m.rndis.channel_type != NVSP_CHANNEL_CONTROL)
+		return 0;
+	return m.type;
+}
+
+/*
+ * fault_ctrl_late: before serving a control request, send the completion
+ * held back, then let the guest see it alone for a while.  Return: 0 to
+ * go on, -ENOMEM to be called again with the same request.
+ */
+static int hvsim_net_late(struct hvsim_net *n, struct hvsim_chan *chan,
+			  bool *signal)
+{
+	int ret;
+
+	if (n->late_held) {
+		ret = hvsim_net_reply(chan, n->late_id, &n->late_msg, signal);
+		if (ret)
+			return ret;
+		n->late_held = false;
+		n->late_sent = true;
+		n->late_until = jiffies + HVSIM_NET_LATE_WAIT;
+		pr_info("hvsim: fault: net%u late completion of NVSP message %u sent\n",
+			n->dev->id, n->late_msg.type);
+		return -ENOMEM;
+	}
+	if (n->late_sent && time_before(jiffies, n->late_until))
+		return -ENOMEM;
+	n->late_sent = false;
+	return 0;
+}
+
+/**
+ * hvsim_net_send_itab() - send the guest the send indirection table
+ * @n: the NIC
+ * @chan: its primary channel
+ * @signal: set when the guest must be signalled
+ *
+ * NVSP 5 hosts send it, in-band and wanting no completion, once every
+ * subchannel the guest asked for is open: entry i names channel
+ * i % channels (OpenVMM lib.rs guest_send_indirection_table()).  Hosts
+ * up to NVSP 6 put it behind a whole NVSP message and leave the offset
+ * field wrong (Linux netvsc_send_table()).
+ *
+ * Return: 0, or -ENOSPC to retry.
+ */
+int hvsim_net_send_itab(struct hvsim_net *n, struct hvsim_chan *chan,
+			bool *signal)
+{
+	u32 msg[(NVSP_MSG_SIZE_V61 + NVSP_SEND_ITAB_SIZE * sizeof(u32)) / sizeof(u32)] = {};
+	const u32 fields = sizeof(u32) + sizeof(struct nvsp_send_itab);
+	u32 at = n->pers->itab_bad_offset ? NVSP_MSG_SIZE_V61 : fields, i;
+	struct kvec kv = { .iov_base = msg, .iov_len = at + NVSP_SEND_ITAB_SIZE * sizeof(u32) };
+	int ret;
+
+	if (n->nvsp < NVSP_VERSION_5 || !n->subs) {
+		n->itab_pending = false;
+		return 0;
+	}
+	msg[0] = NVSP_MSG5_SEND_INDIRECTION_TABLE;
+	msg[1] = NVSP_SEND_ITAB_SIZE;
+	msg[2] = fields;	/* right only where the table follows */
+	for (i = 0; i < NVSP_SEND_ITAB_SIZE; i++)
+		msg[at / sizeof(u32) + i] = i % (n->subs + 1);
+	ret = hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, &kv, 1, signal);
+	if (ret == -ENOSPC)
+		return ret;
+	n->itab_pending = false;
+	if (!ret)
+		n->st.itab_sent++;
+	return 0;
+}
+
 /**
  * hvsim_net_packet() - handle one packet from the guest
  * @chan: the channel
@@ -390,6 +528,7 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	u32 off = d->offset8 * 8;
 	struct nvsp_msg out = {};
 	struct nvsp_msg m = {};
+	u32 ctype;
 	int ret;
 
 	if (d->type == VM_PKT_COMP) {
@@ -400,6 +539,10 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	ret = hvsim_ring_room(&chan->out, HVSIM_NET_REPLY_ROOM);
 	if (ret == -EIO)
 		chan->out.err = "guest corrupted its receive ring";
+	if (ret)
+		return ret;
+	ctype = hvsim_net_ctrl_type(chan, pkt, len);
+	ret = ctype ? hvsim_net_late(n, chan, signal) : 0;
 	if (ret)
 		return ret;
 
@@ -414,9 +557,18 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		hvsim_net_bad(n, chan, "packet type not used by the network class");
 		return 0;
 	}
-	if (out.type && (d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
-		return hvsim_net_reply(chan, d->trans_id, &out, signal);
-	return 0;
+	if (!out.type || !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+		return 0;
+	if (ctype && ctype == n->fault_ctrl_late) {
+		n->fault_ctrl_late = 0;
+		n->late_held = true;
+		n->late_id = d->trans_id;
+		n->late_msg = out;
+		pr_info("hvsim: fault: net%u completion of NVSP message %u withheld\n",
+			n->dev->id, ctype);
+		return 0;
+	}
+	return hvsim_net_reply(chan, d->trans_id, &out, signal);
 }
 
 static void hvsim_net_fault(struct hvsim_net *n, struct vmxfer_page_header *h,

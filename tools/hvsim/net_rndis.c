@@ -39,9 +39,10 @@ static bool hvsim_net_ppis(const u8 *area, u32 len, u32 *csum, u32 *lso,
 		const struct rndis_ppi *ppi = (const void *)area;
 		u32 val;
 
+		/* Each bound on its own: no sum of guest values may wrap. */
 		if (len < sizeof(*ppi) || ppi->size > len ||
-		    ppi->ppi_offset < sizeof(*ppi) ||
-		    ppi->size < ppi->ppi_offset + sizeof(u32))
+		    ppi->size < RNDIS_PPI_LEN || ppi->ppi_offset < sizeof(*ppi) ||
+		    ppi->ppi_offset > ppi->size - sizeof(u32))
 			return false;
 		memcpy(&val, area + ppi->ppi_offset, sizeof(val));
 		if (ppi->type == RNDIS_PPI_CSUM)
@@ -119,8 +120,9 @@ static u32 hvsim_net_data(struct hvsim_net *n, struct hvsim_chan *chan,
 	if (why)
 		return hvsim_net_bad_rndis(n, chan, why);
 	if (p->data_len < ETH_HLEN ||
-	    p->data_len > VLAN_ETH_HLEN + (lso ? HVSIM_NET_LSO_MAX : n->mtu))
+	    p->data_len > (lso ? n->pers->lso_max : VLAN_ETH_HLEN + n->mtu))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS packet with a bad frame length");
+	n->st.lso_frames += !!lso;
 	hvsim_net_dev_rx(n, src, sizeof(struct rndis_hdr) + p->data_offset,
 			 p->data_len, &meta);
 	n->st.from_guest++;
@@ -171,32 +173,44 @@ static u32 hvsim_net_init_msg(struct hvsim_net *n, struct hvsim_chan *chan,
 	return NVSP_STAT_SUCCESS;
 }
 
-/* The NDIS 6.0 layout, or 6.30 (with RSC) from NVSP 5 on; its size. */
+/*
+ * The NDIS 6.0 layout, or 6.30 (with RSC) from NVSP 5 on, or always for
+ * a host that answers only that (OpenVMM); its size.  The flags are
+ * OpenVMM's OffloadConfig::ndis_offload(): options and extension headers
+ * with every checksum; LSOv2 at the host's maximum and minimum segment
+ * count; RSC only from a host that coalesces, once the guest said it takes
+ * coalesced frames.
+ */
 static u32 hvsim_net_caps(const struct hvsim_net *n, struct ndis_offload_caps *caps)
 {
-	u32 size = n->nvsp >= NVSP_VERSION_5 ? sizeof(*caps) : NDIS_OFFLOAD_CAPS_SIZE_6_0;
+	bool rev3 = n->pers->caps_rev3 || n->nvsp >= NVSP_VERSION_5;
+	u32 size = rev3 ? sizeof(*caps) : NDIS_OFFLOAD_CAPS_SIZE_6_0;
+	const u32 csum4 = NDIS_TXCSUM_IP4OPT | NDIS_TXCSUM_TCP4OPT | NDIS_TXCSUM_TCP4 |
+			  NDIS_TXCSUM_UDP4 | NDIS_TXCSUM_IP4;
+	const u32 csum6 = NDIS_TXCSUM_IP6EXT | NDIS_TXCSUM_TCP6OPT | NDIS_TXCSUM_TCP6 |
+			  NDIS_TXCSUM_UDP6;
 
 	memset(caps, 0, sizeof(*caps));
 	caps->header.type = NDIS_OBJECT_TYPE_OFFLOAD;
-	caps->header.revision = n->nvsp >= NVSP_VERSION_5 ? NDIS_OFFLOAD_CAPS_REV3 : 1;
+	caps->header.revision = rev3 ? NDIS_OFFLOAD_CAPS_REV3 : 1;
 	caps->header.size = size;
-	/* Coalescing needs the guest to have said it takes fragments. */
-	caps->rsc_ip4 = n->rsc_cap;
-	caps->rsc_ip6 = n->rsc_cap;
+	caps->rsc_ip4 = n->pers->rsc && n->rsc_cap;
+	caps->rsc_ip6 = caps->rsc_ip4;
 	caps->ip4_txenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->ip4_txcsum = NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4;
+	caps->ip4_txcsum = csum4;
 	caps->ip4_rxenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->ip4_rxcsum = NDIS_TXCSUM_TCP4 | NDIS_TXCSUM_UDP4;
+	caps->ip4_rxcsum = csum4;
 	caps->ip6_rxenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->ip6_rxcsum = NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6;
+	caps->ip6_rxcsum = csum6;
 	caps->ip6_txenc = NDIS_OFFLOAD_ENCAP_8023;
-	caps->ip6_txcsum = NDIS_TXCSUM_TCP6 | NDIS_TXCSUM_UDP6;
+	caps->ip6_txcsum = csum6;
 	caps->lso_ip4_encap = NDIS_OFFLOAD_ENCAP_8023;
-	caps->lso_ip4_maxsz = HVSIM_NET_LSO_MAX;
-	caps->lso_ip4_minsg = 2;
+	caps->lso_ip4_maxsz = n->pers->lso_max;
+	caps->lso_ip4_minsg = n->pers->lso_minsg;
 	caps->lso_ip6_encap = NDIS_OFFLOAD_ENCAP_8023;
-	caps->lso_ip6_maxsz = HVSIM_NET_LSO_MAX;
-	caps->lso_ip6_minsg = 2;
+	caps->lso_ip6_maxsz = n->pers->lso_max;
+	caps->lso_ip6_minsg = n->pers->lso_minsg;
+	caps->lso_ip6_opts = NDIS_LSOV2_IP6EXT | NDIS_LSOV2_TCP6OPT;
 	return size;
 }
 
@@ -221,22 +235,40 @@ static void hvsim_net_lso_param(bool *on, u8 v)
 		*on = v == NDIS_OFFLOAD_LSO_ON;
 }
 
+/*
+ * OID_TCP_OFFLOAD_PARAMETERS.  The object header is checked as every host
+ * does: the default type, a revision, a size within what was sent
+ * (OpenVMM lib.rs validate_ndis_object_header()) and at least its
+ * revision's NDIS size (ntddndis.h NDIS_SIZEOF_OFFLOAD_PARAMETERS_REVISION_x;
+ * Windows' NetAdapterCx refuses a revision 3 object shorter than 26 bytes).
+ * Only fields the revision has are read; LSOv1 is refused (OpenVMM).
+ */
 static u32 hvsim_net_params(struct hvsim_net *n, const u8 *info, u32 len)
 {
 	struct ndis_offload_params p = {};
+	struct ndis_object_header h;
+	u32 min;
 
-	if (!n->offload || len < offsetof(struct ndis_offload_params, tcp_conn_ip4))
+	if (!n->offload)
 		return RNDIS_STATUS_NOT_SUPPORTED;
-	memcpy(&p, info, min_t(u32, len, sizeof(p)));
-	if (p.tcp4_csum > NDIS_OFFLOAD_CSUM_TXRX || p.udp4_csum > NDIS_OFFLOAD_CSUM_TXRX ||
-	    p.tcp6_csum > NDIS_OFFLOAD_CSUM_TXRX || p.udp6_csum > NDIS_OFFLOAD_CSUM_TXRX)
+	if (len < sizeof(h))
+		goto short_obj;
+	memcpy(&h, info, sizeof(h));
+	if (h.type != NDIS_OBJECT_TYPE_DEFAULT || !h.revision) {
+		n->st.params_refused++;
 		return RNDIS_STATUS_INVALID_DATA;
-	hvsim_net_csum_param(n, p.tcp4_csum, NDIS_CSUM_TX_TCP);
-	hvsim_net_csum_param(n, p.udp4_csum, NDIS_CSUM_TX_UDP);
-	hvsim_net_csum_param(n, p.tcp6_csum, NDIS_CSUM_TX_TCP << 8);
-	hvsim_net_csum_param(n, p.udp6_csum, NDIS_CSUM_TX_UDP << 8);
-	if (p.header.revision >= NDIS_OFFLOAD_PARAMS_REV3 && len >= sizeof(p) &&
-	    (p.rsc_ip4 || p.rsc_ip6)) {
+	}
+	min = h.revision >= NDIS_OFFLOAD_PARAMS_REV3 ? NDIS_OFFLOAD_PARAMS_SIZE_REV3 :
+	      h.revision == NDIS_OFFLOAD_PARAMS_REV2 ? NDIS_OFFLOAD_PARAMS_SIZE_REV2 :
+						       NDIS_OFFLOAD_PARAMS_SIZE_REV1;
+	if (h.size > len || h.size < min)
+		goto short_obj;
+	memcpy(&p, info, min_t(u32, min, sizeof(p)));
+	if (p.tcp4_csum > NDIS_OFFLOAD_CSUM_TXRX || p.udp4_csum > NDIS_OFFLOAD_CSUM_TXRX ||
+	    p.tcp6_csum > NDIS_OFFLOAD_CSUM_TXRX || p.udp6_csum > NDIS_OFFLOAD_CSUM_TXRX ||
+	    p.lsov1 == NDIS_OFFLOAD_LSO_ON)
+		return RNDIS_STATUS_INVALID_DATA;
+	if (p.rsc_ip4 || p.rsc_ip6) {
 		if (!n->rsc_cap || p.rsc_ip4 > NDIS_OFFLOAD_RSC_ON ||
 		    p.rsc_ip6 > NDIS_OFFLOAD_RSC_ON)
 			return RNDIS_STATUS_INVALID_DATA;
@@ -245,9 +277,20 @@ static u32 hvsim_net_params(struct hvsim_net *n, const u8 *info, u32 len)
 		if (p.rsc_ip6)
 			n->rsc6 = p.rsc_ip6 == NDIS_OFFLOAD_RSC_ON;
 	}
+	hvsim_net_csum_param(n, p.tcp4_csum, NDIS_CSUM_TX_TCP);
+	hvsim_net_csum_param(n, p.udp4_csum, NDIS_CSUM_TX_UDP);
+	hvsim_net_csum_param(n, p.tcp6_csum, NDIS_CSUM_TX_TCP << 8);
+	hvsim_net_csum_param(n, p.udp6_csum, NDIS_CSUM_TX_UDP << 8);
 	hvsim_net_lso_param(&n->lso4, p.lsov2_ip4);
 	hvsim_net_lso_param(&n->lso6, p.lsov2_ip6);
 	return RNDIS_STATUS_SUCCESS;
+
+short_obj:
+	n->st.params_refused++;
+	pr_info_ratelimited("hvsim: net%u: offload parameters of %u bytes refused (revision %u, size %u)\n",
+			    n->dev->id, len, len >= sizeof(h) ? h.revision : 0,
+			    len >= sizeof(h) ? h.size : 0);
+	return RNDIS_STATUS_INVALID_LENGTH;
 }
 
 static u32 hvsim_net_query(struct hvsim_net *n, struct hvsim_chan *chan,

@@ -5,9 +5,13 @@
 # (transmit and receive), TSO and LRO (the host's RSC) are enabled only
 # when the host offers them and the module parameters (csum=, tso=,
 # rx_csum=, lro=) allow; `ethtool -k` tells the truth; `ethtool -K`
-# renegotiates at runtime; TCP flows in every combination.
+# renegotiates at runtime; TCP flows in every combination.  TSO is on
+# with the LSO maximum real hosts report (62780, below 64 KiB) and large
+# sends stay within it; the offload parameters reach the host at their
+# revision's full size.  LRO is expected only where the host offers RSC.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
 
 HVSIM_DBG=/sys/kernel/debug/hvsim
 VMBUS=/sys/bus/vmbus
@@ -74,11 +78,35 @@ tcp_ok() {
 }
 
 defaults() {
+	# LRO as the host offers it
+	LRO=on
+	pers_rsc || LRO="off [fixed]"
 	expect tx-checksum-ipv4 on tx-checksum-ipv6 on tx-tcp-segmentation on \
 		tx-tcp6-segmentation on rx-checksumming on receive-hashing on \
-		rx-vlan-offload on tx-vlan-offload on large-receive-offload on || return 1
+		rx-vlan-offload on tx-vlan-offload on large-receive-offload "$LRO" || return 1
 	[ "$(host_offload)" = "tx_csum 0xc0c lso4 1 lso6 1" ] ||
 		{ ktap_diag "host: $(host_offload)"; return 1; }
+}
+
+# TSO as Linux's netvsc has it: the netdev's limit is the host's LSO
+# maximum; the guest's large sends reach the host, none refused.
+tso_limit() {
+	_max=$(hstat lso_max)
+	_gso=$(ip -d link show "$GIF" | sed -n 's/.* gso_max_size \([0-9]*\).*/\1/p' | head -1)
+	ktap_diag "host LSO maximum $_max, guest gso_max_size $_gso"
+	[ "$_max" = 62780 ] && [ "$_gso" = "$_max" ] || return 1
+	_l0=$(hstat lso_frames) _b0=$(hstat bad_msgs)
+	tcp_ok || return 1
+	ktap_diag "large sends: $(($(hstat lso_frames) - _l0)), refused $(($(hstat bad_msgs) - _b0))"
+	[ $(($(hstat lso_frames) - _l0)) -gt 0 ] && [ "$(hstat bad_msgs)" = "$_b0" ]
+}
+
+# The host checks the offload parameters' revision and size; ours pass.
+params_taken() {
+	[ "$(hstat params_refused)" = 0 ] ||
+		{ ktap_diag "host refused $(hstat params_refused) offload parameter objects"; return 1; }
+	! dmesg | grep -q "host refused the offload parameters" ||
+		{ ktap_diag "guest: host refused the offload parameters"; return 1; }
 }
 
 toggle() {
@@ -104,7 +132,7 @@ with_params() {
 	return $_rc
 }
 
-ktap_plan 11
+ktap_plan 13
 if ! hvg_load || ! insmod "$KO"; then
 	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
 	ktap_done
@@ -112,6 +140,8 @@ fi
 ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
 new_net || { ktap_fail "a NIC comes up"; ktap_done; }
 ktap_check "defaults: checksum and TSO on, both sides agree" defaults
+ktap_check "offload parameters at their revision's size: the host takes them" params_taken
+ktap_check "TSO limited to the host's LSO maximum (62780); large sends taken" tso_limit
 ktap_check "TCP with checksum offload and TSO" tcp_ok
 ktap_check "ethtool -K renegotiates with the host, TCP still flows" toggle
 del_net

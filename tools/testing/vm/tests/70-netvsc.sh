@@ -4,10 +4,13 @@
 # hv_netvsc against hvsim's network host: the guest NIC in the root
 # namespace, the host-side netdev hvsim<N> in namespace "hvh".  Ping both
 # ways over IPv4 and IPv6, jumbo frames (GPA-direct transmit), NVSP
-# version negotiation, link flap, receive faults, TCP with iperf3, and a
-# rescind while traffic runs.
+# version negotiation (the newest the host personality grants), link
+# flap, receive faults, a transfer-page packet before the receive buffer
+# is shared again (ethtool -G), a control completion that comes after its
+# request timed out, TCP with iperf3, and a rescind while traffic runs.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
 
 HVSIM_DBG=/sys/kernel/debug/hvsim
 VMBUS=/sys/bus/vmbus
@@ -64,7 +67,7 @@ probe_ok() {
 	00:15:5d:ee:*) ;;
 	*) ktap_diag "MAC $_mac is not the host's"; return 1 ;;
 	esac
-	ethtool -i "$GIF" | grep -q "firmware-version: NVSP 6.1" ||
+	ethtool -i "$GIF" | grep -q "firmware-version: NVSP $(pers_nvsp)" ||
 		{ ktap_diag "$(ethtool -i "$GIF" | tr '\n' ' ')"; return 1; }
 }
 
@@ -102,6 +105,36 @@ rx_fault() {
 	[ $((_e1 - _e0)) -ge 2 ] || { ktap_diag "rx_errors $_e0 -> $_e1"; return 1; }
 	dmesg | grep -q "$2" || { ktap_diag "no '$2' in the log"; return 1; }
 	wait_for "ping4 $H4 2" 20 || ping_diag
+}
+
+# The host sends a transfer-page packet before its INIT reply while the
+# device renegotiates (ethtool -G): no receive buffer to read from yet.
+early_xfer() {
+	_e0=$(rx_errors)
+	/bin/echo 1 >"$HVSIM_DBG/dev$DEV/fault_early_xfer"
+	ethtool -G "$GIF" rx 512 || { ktap_diag "ethtool -G rx 512 failed"; return 1; }
+	ktap_diag "rx_errors $_e0 -> $(rx_errors)"
+	[ $(($(rx_errors) - _e0)) -ge 1 ] || return 1
+	dmesg | grep -q "before the receive buffer was shared" ||
+		{ ktap_diag "nothing logged"; return 1; }
+	wait_for "ping4 $H4 1" 20 || ping_diag || return 1
+	ethtool -G "$GIF" rx 1024 && wait_for "ping4 $H4 1" 20 || ping_diag
+}
+
+# The host answers the subchannel request only after the guest gave up
+# (10 s), just before its next control request: the guest goes on with
+# one channel and takes that request's own completion, not the late one.
+ctrl_late() {
+	ethtool -L "$GIF" combined 1 || { ktap_diag "ethtool -L combined 1 failed"; return 1; }
+	/bin/echo 133 >"$HVSIM_DBG/dev$DEV/fault_ctrl_late"
+	timeout 60 ethtool -L "$GIF" combined 2 ||
+		{ ktap_diag "ethtool -L combined 2 failed"; return 1; }
+	ktap_diag "channels $(nchans) after the subchannel request timed out"
+	[ "$(nchans)" = 1 ] || return 1
+	dmesg | grep -q "stale NVSP completion (type 133" ||
+		{ ktap_diag "late completion not recognized"; return 1; }
+	wait_for "ping4 $H4 1" 20 || ping_diag || return 1
+	ethtool -L "$GIF" combined "$(nproc)" && wait_for "ping4 $H4 1" 20 || ping_diag
 }
 
 iperf_tcp() {
@@ -147,7 +180,7 @@ pkill_own_iperf() {
 ping_both4() { ping4 $H4 || ping_diag || return 1; hping4 $G4 || ping_diag; }
 ping_both6() { ping6 $H6 || ping_diag || return 1; hping6 $G6 || ping_diag; }
 
-ktap_plan 13
+ktap_plan 15
 if ! hvg_load || ! insmod "$KO"; then
 	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
 	ktap_done
@@ -158,7 +191,7 @@ if ! new_net; then
 	ktap_done
 fi
 ktap_ok "a net device binds and gets a netdev ($GIF, host side $HIF)"
-ktap_check "NVSP 6.1 negotiated, MAC from the host" probe_ok
+ktap_check "NVSP $(pers_nvsp) negotiated (host $(pers)), MAC from the host" probe_ok
 ktap_check "namespace and addresses set up" setup_ns
 ktap_check "IPv4 ping both ways" ping_both4
 ktap_check "IPv6 ping both ways" ping_both6
@@ -168,6 +201,9 @@ ktap_check "receive range outside the buffer: counted, logged, recovers" \
 	rx_fault fault_bad_offset "receive range outside the receive buffer"
 ktap_check "RNDIS message longer than its range: counted, logged, recovers" \
 	rx_fault fault_bad_rndis "does not fit its range"
+ktap_check "late completion of a timed-out request: dropped, one channel, works" ctrl_late
+ktap_check "transfer-page packet before the receive buffer: counted, logged, recovers" \
+	early_xfer
 ktap_check "iperf3 TCP guest -> host and host -> guest" iperf_both
 ktap_check "host with NVSP 4 only: NVSP 4.0 negotiated" nvsp_version
 ktap_check "rescind during TCP traffic: both netdevs go away" rescind_traffic
