@@ -82,12 +82,14 @@ struct fz_chan {
 
 struct fz_rng {
 	u64 s;
+	u64 idx;	/* the message's position in its class's stream */
 };
 
 /* Hooks active: set once the fuzzer was first enabled. */
 bool hvsim_fuzz_enabled;
 
 static bool fz_mutating;	/* the `enable` file */
+static bool fz_log;		/* the `log` file: each mutation in dmesg */
 static bool fz_stopped;		/* module exit */
 static u64 fz_seed = 1;
 static u32 fz_rate = 100;
@@ -158,6 +160,7 @@ static bool fz_decide(unsigned int cls, struct fz_rng *rng, enum fz_kind *kind)
 	idx = atomic64_inc_return(&fz_st[cls].seen) - 1;
 	if (!rate || !(READ_ONCE(fz_classes) & BIT(cls)))
 		return false;
+	rng->idx = idx;
 	rng->s = fz_mix(READ_ONCE(fz_seed) ^ fz_mix(((u64)cls << 56) ^ idx));
 	if (fz_next(rng) % rate)
 		return false;
@@ -178,10 +181,14 @@ static bool fz_decide(unsigned int cls, struct fz_rng *rng, enum fz_kind *kind)
 	return true;
 }
 
-static void fz_count(unsigned int cls, enum fz_kind kind)
+static void fz_count(unsigned int cls, enum fz_kind kind,
+		     const struct fz_rng *rng)
 {
 	atomic64_inc(&fz_st[cls].mutated);
 	atomic64_inc(&fz_st[cls].kind[kind]);
+	if (READ_ONCE(fz_log))
+		pr_info("hvsim: fuzz: %s #%llu %s\n", fz_class_name(cls),
+			rng->idx, fz_kind_names[kind]);
 }
 
 /* ---- Mutations ------------------------------------------------------------ */
@@ -461,7 +468,7 @@ void hvsim_fuzz_msg(struct hvsim_msg *m, void (*queue)(struct hvsim_msg *m))
 	if (READ_ONCE(fz_mutating))
 		memcpy(&fz_old_msg[cls], m, sizeof(*m));
 	if (mut) {
-		fz_count(cls, kind);
+		fz_count(cls, kind, &rng);
 		fz_mutate_msg(&rng, kind, m, off);
 		if (kind == FZ_DUP)
 			extra = kmemdup(m, sizeof(*m), GFP_ATOMIC);
@@ -597,7 +604,7 @@ int hvsim_fuzz_ring_write(struct hvsim_ring *r, const struct kvec *kv,
 		ret = hvsim_ring_write_raw(r, kv, nkv, signal);
 		goto out;
 	}
-	fz_count(cls, kind);
+	fz_count(cls, kind, &rng);
 	if (kind == FZ_REORDER) {
 		fz_after_write(fc, r, kv, nkv, len, signal);
 		fc->held = buf;
@@ -653,7 +660,7 @@ void hvsim_fuzz_shared(struct hvsim_chan *chan, void *buf, u32 len)
 	default:
 		return;
 	}
-	fz_count(cls, kind);
+	fz_count(cls, kind, &rng);
 }
 
 /* ---- Control -------------------------------------------------------------- */
@@ -766,6 +773,7 @@ void hvsim_fuzz_init(struct dentry *parent)
 	debugfs_create_u32("rate", 0600, dir, &fz_rate);
 	debugfs_create_x32("classes", 0600, dir, &fz_classes);
 	debugfs_create_x32("kinds", 0600, dir, &fz_kinds);
+	debugfs_create_bool("log", 0600, dir, &fz_log);
 	debugfs_create_file("enable", 0600, dir, NULL, &fz_enable_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &fz_stats_fops);
 }

@@ -15,7 +15,9 @@
 # HVG_FUZZ_KINDS (mask of mutation kinds, default all but rescind; see
 # tools/hvsim/README.rst), HVG_FUZZ_ROUNDS (default 2), or instead
 # HVG_FUZZ_SECONDS / HVG_FUZZ_MESSAGES (rounds until that much time or that
-# many mutations; make soak), HVG_FUZZ_QUIET=1 (no per-class diagnostics).
+# many mutations; make soak), HVG_FUZZ_QUIET=1 (no per-class diagnostics),
+# HVG_FUZZ_LOG=0 (no dmesg line per mutation; with it the log shows the
+# mutations just before a splat).
 # hvg-timeout: 600
 # hvg-vm: installed
 . "$HVG_REPO/tools/testing/vm/lib.sh"
@@ -183,7 +185,8 @@ done
 ktap_ok "every class up (hvg_demo) in $(elapsed)"
 
 if [ -d "$FZ" ] && echo "$SEED" >"$FZ/seed" && echo "$RATE" >"$FZ/rate" &&
-	echo "$KINDS" >"$FZ/kinds" && echo 1 >"$FZ/enable"; then
+	echo "$KINDS" >"$FZ/kinds" && echo "${HVG_FUZZ_LOG:-1}" >"$FZ/log" &&
+	echo 1 >"$FZ/enable"; then
 	ktap_ok "fuzzer enabled"
 else
 	ktap_fail "fuzzer enabled"
