@@ -66,19 +66,21 @@ while :; do
 	base=$logs/seed-$seed
 	t0=$(date +%s)
 	(cd "$repo" && env "${fenv[@]}" tools/testing/vm/vm.sh --kernel "$kernel" \
-		--installed --timeout $((left_s + 400)) --log "$base.log" -- \
+		--installed --timeout $((left_s + 900)) --log "$base.log" -- \
 		sh tools/testing/vm/tests/95-fuzz.sh) >"$base.out" 2>"$base.err"
 	rc=$?
 	vms=$((vms + 1))
 
-	# The stats table the script prints: "# CLASS SEEN MUTATED KINDS..."
+	# The stats tables the script prints, "# CLASS SEEN MUTATED KINDS...":
+	# the last one counts.
 	vm_mut=0
 	while read -r c s m; do
 		seen[$c]=$((seen[$c] + s)) mut[$c]=$((mut[$c] + m))
 		vm_mut=$((vm_mut + m))
-	done < <(awk -v cl=" $classes " '$1 == "#" && index(cl, " " $2 " ") && NF > 4 { print $2, $3, $4 }' "$base.out")
+	done < <(awk -v cl=" $classes " '$1 == "#" && index(cl, " " $2 " ") && NF > 4 { s[$2] = $3; m[$2] = $4 }
+		END { for (c in s) print c, s[c], m[c] }' "$base.out")
 	total=$((total + vm_mut))
-	r=$(awk '$1 == "#" && $2 == "rescinded" { print $3 }' "$base.out")
+	r=$(awk '$1 == "#" && $2 == "rescinded" { r = $3 } END { print r + 0 }' "$base.out")
 	rescinds=$((rescinds + ${r:-0}))
 
 	log=$(tr -d '\r' <"$base.log")
@@ -91,7 +93,7 @@ while :; do
 	failed=$((failed + f))
 	f=$(grep -acE 'resetting the device|reset(ting)? the (channel|adapter|host)|recovered' <<<"$log" || true)
 	resets=$((resets + f))
-	s=$(grep -acE "$splat_re" <<<"$log" || true)
+	s=$(grep -aE "$splat_re" <<<"$log" | grep -avc 'SLUB: HWalign' || true)
 	grep -q 'HVG-SPLAT' "$base.err" && [ "$s" -eq 0 ] && s=1
 	splats=$((splats + s))
 	summary=$(grep -aE '^(ok|not ok) ' "$base.out" | grep -c '^not ok' || true)
@@ -101,14 +103,15 @@ while :; do
 		crash_seeds+=" $seed"
 		echo "soak: seed $seed FAILED; reproduce with:"
 		echo "  HVG_FUZZ_SEED=$seed HVG_FUZZ_RATE=$rate HVG_FUZZ_RATE_DENSE=${HVG_FUZZ_RATE_DENSE:-4} HVG_FUZZ_KINDS=${HVG_FUZZ_KINDS:-0x1ff} tools/testing/vm/run-tests.sh tools/testing/vm/tests/95-fuzz.sh"
-		grep -aE "$splat_re" <<<"$log" | head -5 | sed 's/^/    /'
+		grep -aE "$splat_re" <<<"$log" | grep -av 'SLUB: HWalign' | head -5 | sed 's/^/    /'
 	fi
 	seed=$((seed + 1))
 done
 
 el=$(($(date +%s) - start))
 echo
-echo "soak: $vms VM(s), $el s wall time, $total host messages mutated ($((total / (el > 0 ? el : 1))) per second)"
+per_s=$((total / (el > 0 ? el : 1)))
+echo "soak: $vms VMs, $el s wall time, $total host messages mutated, $per_s per second"
 printf '  %-10s %12s %10s\n' class seen mutated
 for c in $classes; do
 	printf '  %-10s %12s %10s\n' "$c" "${seen[$c]}" "${mut[$c]}"
