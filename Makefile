@@ -12,6 +12,8 @@
 #                       and one simulated device of every class (its drivers
 #                       load by modalias); a shell, or run CMD and power off
 #   make bench          tools/testing/bench/run.sh
+#   make soak           the host fuzzer's scenario VM after VM (tools/testing/
+#                       soak.sh; SOAK_MESSAGES=N or SOAK_SECONDS=S, SOAK_SEED)
 #   make install        build the drivers only (no hvsim, no test modules)
 #                       and install them into /lib/modules/<ver>/updates
 #   make dkms-install   the same through DKMS (sources in /usr/src/hvguest-<v>,
@@ -75,6 +77,9 @@ bench: modules
 	@if [ -x tools/testing/bench/run.sh ]; then tools/testing/bench/run.sh; \
 	else echo "no tools/testing/bench/run.sh yet" >&2; exit 1; fi
 
+soak: modules
+	HVG_KERNEL=$(HVG_KERNEL) tools/testing/soak.sh
+
 # On a real guest: the drivers only, into updates/ so that they take
 # precedence over in-tree modules of the same names.
 install:
@@ -102,5 +107,5 @@ dkms-remove:
 	$(DKMS) remove $(DKMS_MOD) --all
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all modules clean clean-modules check run bench install
+.PHONY: all modules clean clean-modules check run bench soak install
 .PHONY: dkms-install dkms-remove

@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
+#include "fuzz.h"
 #include "hvsim.h"
 
 struct hvsim hvsim;
@@ -130,6 +131,7 @@ static int hvsim_add_devices(void)
 /* Everything but the backend registration, in an order safe with traffic. */
 static void hvsim_teardown(void)
 {
+	hvsim_fuzz_stop();
 	hvsim_control_exit();
 	hvsim_synic_stop();
 	drain_workqueue(hvsim.wq);
@@ -142,6 +144,7 @@ static void hvsim_teardown(void)
 	flush_work(&hvsim.reap_work);
 	destroy_workqueue(hvsim.par_wq);
 	destroy_workqueue(hvsim.wq);
+	hvsim_fuzz_free();
 	hvsim_mmio_exit();
 }
 
@@ -165,6 +168,7 @@ static int __init hvsim_init(void)
 		return ret;
 	}
 	hvsim_control_init();
+	hvsim_fuzz_init(hvsim.debugfs);
 	ret = hvsim_add_devices();
 	if (ret)
 		goto err;

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <hvguest/compat.h>
 
+#include "fuzz.h"
 #include "net.h"
 
 #define HVSIM_NET_MAX_RANGES	64
@@ -686,6 +687,7 @@ int hvsim_net_deliver(struct hvsim_net *n, struct hvsim_chan *chan,
 	m.rndis.channel_type = msgs[0].dlen ? NVSP_CHANNEL_DATA : NVSP_CHANNEL_CONTROL;
 	m.rndis.section_index = NVSP_NO_SECTION;
 	hvsim_net_fault(n, &h, &r[0], (u8 *)g->va + slots[0] * n->slot_size);
+	hvsim_fuzz_shared(chan, (u8 *)g->va + slots[0] * n->slot_size, r[0].byte_count);
 	ret = hvsim_ring_write(&chan->out, kv, ARRAY_SIZE(kv), signal);
 	if (ret)
 		return ret;

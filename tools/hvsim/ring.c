@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 
+#include "fuzz.h"
 #include "hvsim.h"
 
 static bool hvsim_index_ok(const struct hvsim_ring *r, u32 idx)
@@ -242,15 +243,34 @@ out:
 
 /**
  * hvsim_ring_write() - write one packet, zero-padded to 8 bytes
- * @r: the host->guest ring
+ * @r: the host->guest ring of a channel (chan->out)
  * @kv: the packet's pieces, starting with its descriptor
  * @nkv: number of pieces
  * @signal: set to true if the guest must be signalled
+ *
+ * Through the host fuzzer while that is on.
  *
  * Return: 0, -ENOSPC, -E2BIG or -EIO as for hvsim_ring_room().
  */
 int hvsim_ring_write(struct hvsim_ring *r, const struct kvec *kv,
 		     unsigned int nkv, bool *signal)
+{
+	if (hvsim_fuzz_on())
+		return hvsim_fuzz_ring_write(r, kv, nkv, signal);
+	return hvsim_ring_write_raw(r, kv, nkv, signal);
+}
+
+/**
+ * hvsim_ring_write_raw() - hvsim_ring_write() without the fuzzer
+ * @r: the host->guest ring
+ * @kv: the packet's pieces, starting with its descriptor
+ * @nkv: number of pieces
+ * @signal: set to true if the guest must be signalled
+ *
+ * Return: as hvsim_ring_write().
+ */
+int hvsim_ring_write_raw(struct hvsim_ring *r, const struct kvec *kv,
+			 unsigned int nkv, bool *signal)
 {
 	static const u8 zeros[8];
 	u32 len = 0, old = r->priv, pos = r->priv;

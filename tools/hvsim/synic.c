@@ -21,6 +21,7 @@
 #include <linux/smp.h>
 #include <hvguest/compat.h>
 
+#include "fuzz.h"
 #include "hvsim.h"
 
 struct hvsim_cpu {
@@ -246,7 +247,10 @@ void hvsim_send(const void *msg, u32 size)
 		dup = kmemdup(m, sizeof(*m), GFP_KERNEL);
 		pr_info("hvsim: fault: duplicating next message\n");
 	}
-	hvsim_queue_out(m);
+	if (hvsim_fuzz_on())
+		hvsim_fuzz_msg(m, hvsim_queue_out);
+	else
+		hvsim_queue_out(m);
 	if (dup)
 		hvsim_queue_out(dup);
 }

@@ -1,0 +1,237 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The host fuzzer (hvsim/fuzz/): one device of every class, traffic on all
+# of them while hvsim mutates one host message in HVG_FUZZ_RATE (a fixed
+# seed), then the classes of few messages (all but net and scsi) again under
+# a denser fuzzer (one in HVG_FUZZ_RATE_DENSE), the video driver rebound
+# (its handshake is all its traffic), then:
+# every class had messages mutated, the guest survived (vm.sh fails the
+# script on any splat), and every module unloads.  The seed is printed:
+# HVG_FUZZ_SEED=N reruns the same mutation positions.
+#
+# Environment: HVG_FUZZ_SEED, HVG_FUZZ_RATE (1 in N, default 100),
+# HVG_FUZZ_RATE_DENSE (default 4),
+# HVG_FUZZ_KINDS (mask of mutation kinds, default all but rescind; see
+# tools/hvsim/README.rst), HVG_FUZZ_ROUNDS (default 2), or instead
+# HVG_FUZZ_SECONDS / HVG_FUZZ_MESSAGES (rounds until that much time or that
+# many mutations; make soak), HVG_FUZZ_QUIET=1 (no per-class diagnostics),
+# HVG_FUZZ_LOG=0 (no dmesg line per mutation; with it the log shows the
+# mutations just before a splat).
+# hvg-timeout: 600
+# hvg-vm: installed
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
+
+SEED=${HVG_FUZZ_SEED:-20261204}
+RATE=${HVG_FUZZ_RATE:-100}
+RATE_DENSE=${HVG_FUZZ_RATE_DENSE:-4}
+KINDS=${HVG_FUZZ_KINDS:-0x1ff}
+ROUNDS=${HVG_FUZZ_ROUNDS:-1}
+FZ=$HVSIM_DBG/fuzz
+CLASSES="echo heartbeat shutdown timesync kvp scsi net video mouse keyboard"
+
+ktap_plan 6
+ktap_diag "fuzz seed $SEED rate 1/$RATE, 1/$RATE_DENSE in the dense phase, kinds $KINDS (rerun: HVG_FUZZ_SEED=$SEED HVG_FUZZ_RATE=$RATE HVG_FUZZ_RATE_DENSE=$RATE_DENSE HVG_FUZZ_KINDS=$KINDS)"
+
+# dev_of SERVICE: the hvsim device number of the (newest) device of SERVICE
+dev_of() {
+	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\) .*/\1/p" | tail -n 1
+}
+
+guest_nic() {
+	# shellcheck disable=SC2010 # interface names are plain
+	ls /sys/bus/vmbus/drivers/hv_netvsc/*/net 2>/dev/null | grep -m1 .
+}
+
+disk() {
+	for _b in /sys/block/sd*; do
+		[ -e "$_b" ] && { echo "/dev/${_b##*/}"; return 0; }
+	done
+	return 1
+}
+
+# Traffic on every class, each step bounded: under the fuzzer a request may
+# fail or a channel stop; only the guest's survival counts.
+traffic() {
+	_g=$(guest_nic)
+	[ -n "$_g" ] && ip addr add 10.99.0.2/24 dev "$_g" 2>/dev/null
+	[ -n "$_g" ] && ip link set "$_g" up 2>/dev/null
+	timeout 10 ping -q -c 20 -i 0.05 -W 1 10.99.0.1 >/dev/null 2>&1
+	ip netns exec host timeout 15 iperf3 -s -1 -B 10.99.0.1 >/dev/null 2>&1 &
+	_srv=$!
+	sleep 0.5
+	timeout 12 iperf3 -c 10.99.0.1 -t 3 >/dev/null 2>&1
+	wait $_srv
+	ip netns exec host timeout 8 iperf3 -s -1 -B 10.99.0.1 >/dev/null 2>&1 &
+	_srv=$!
+	sleep 0.5
+	timeout 5 iperf3 -c 10.99.0.1 -u -b 10M -t 1 >/dev/null 2>&1
+	wait $_srv
+	_d=$(disk) && {
+		timeout 20 dd if="$_d" of=/dev/null bs=64k count=128 iflag=direct 2>/dev/null
+		timeout 20 dd if=/dev/urandom of="$_d" bs=16k count=64 seek=8 oflag=direct 2>/dev/null
+		timeout 20 dd if="$_d" of=/dev/null bs=4k count=256 skip=1000 iflag=direct 2>/dev/null
+	}
+	small_traffic
+	sleep 1
+}
+
+# Traffic on the classes of few messages: fb, input, integration
+# components, echo.
+small_traffic() {
+	[ -c /dev/fb0 ] && timeout 10 dd if=/dev/urandom of=/dev/fb0 bs=4k count=64 2>/dev/null
+	for _i in 1 2 3 4 5; do
+		_m=$(dev_of mouse) _k=$(dev_of keyboard)
+		echo "move $((_i * 100)) $((_i * 50))" >"$HVSIM_DBG/dev$_m/inject" 2>/dev/null
+		echo "button 1 down" >"$HVSIM_DBG/dev$_m/inject" 2>/dev/null
+		echo "button 1 up" >"$HVSIM_DBG/dev$_m/inject" 2>/dev/null
+		echo "key 30 down" >"$HVSIM_DBG/dev$_k/inject" 2>/dev/null
+		echo "key 30 up" >"$HVSIM_DBG/dev$_k/inject" 2>/dev/null
+		echo 1 >"$HVSIM_DBG/dev$(dev_of heartbeat)/beat" 2>/dev/null
+		echo sample >"$HVSIM_DBG/dev$(dev_of timesync)/sample" 2>/dev/null
+		# No KVP daemon runs: a request costs the guest's 10 s timeout.
+		[ "$_i" -gt 1 ] ||
+			echo "get 0 HostName" >"$HVSIM_DBG/dev$(dev_of kvp)/request" 2>/dev/null
+		sleep 0.1
+	done
+	for _s in heartbeat shutdown timesync kvp; do
+		echo 1 >"$HVSIM_DBG/dev$(dev_of $_s)/negotiate" 2>/dev/null
+	done
+	for _e in $(echo_devices); do
+		[ -e "$ECHO_DBG/$_e/run" ] || continue
+		echo_run "$_e" 300 16 512 mixed
+		echo_run "$_e" 100 1024 8192 gpa
+	done
+}
+
+# dense: the classes of few messages (all but net and scsi) under a denser
+# fuzzer: their traffic again, more negotiations, and the video device's
+# driver unbound and bound again (its handshake is all its host traffic).
+dense() {
+	echo "$RATE_DENSE" >"$FZ/rate"
+	echo 0x79f >"$FZ/classes"
+	small_traffic
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+		echo 1 >"$HVSIM_DBG/dev$(dev_of shutdown)/negotiate" 2>/dev/null
+		echo 1 >"$HVSIM_DBG/dev$(dev_of timesync)/negotiate" 2>/dev/null
+		echo 1 >"$HVSIM_DBG/dev$(dev_of kvp)/negotiate" 2>/dev/null
+	done
+	unbind_fbcon
+	for _d in /sys/bus/vmbus/drivers/hyperv_fb/*-*; do
+		[ -e "$_d" ] || continue
+		_id=${_d##*/}
+		echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/unbind
+		echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/bind 2>/dev/null
+	done
+	echo "$RATE" >"$FZ/rate"
+	echo 0x7ff >"$FZ/classes"
+}
+
+unbind_fbcon() {
+	for _v in /sys/class/vtconsole/vtcon*; do
+		grep -q "frame buffer" "$_v/name" 2>/dev/null && echo 0 >"$_v/bind"
+	done
+	return 0
+}
+
+# mutated CLASS: mutations of CLASS so far
+mutated() {
+	awk -v c="$1" '$1 == c { print $3 }' "$FZ/stats"
+}
+
+all_mutated() {
+	_ok=0
+	for _c in $CLASSES; do
+		_n=$(mutated "$_c")
+		[ "${_n:-0}" -gt 0 ] || { ktap_diag "class $_c: nothing mutated"; _ok=1; }
+	done
+	return $_ok
+}
+
+unload_all() {
+	unbind_fbcon
+	for _m in hyperv_fb hid_hyperv hyperv_keyboard hv_utils hv_netvsc \
+		  hv_storvsc vmbus_echo; do
+		[ -d "/sys/module/$_m" ] || continue
+		timeout 60 rmmod "$_m" || { ktap_diag "rmmod $_m failed"; return 1; }
+	done
+	ip netns del host 2>/dev/null
+	timeout 60 rmmod hvsim || { ktap_diag "rmmod hvsim failed"; return 1; }
+	timeout 60 rmmod hv_vmbus || { ktap_diag "rmmod hv_vmbus failed"; return 1; }
+}
+
+# hvg_demo without what costs minutes of TCG and is not host traffic: the
+# KVP daemon's build and the udev rules' run.
+_hvg_demo_kvpd() { return 0; }
+hvg_udev_apply() { return 0; }
+
+t0=$(date +%s)
+elapsed() { echo "$(($(date +%s) - t0)) s"; }
+
+if ! hvg_demo; then
+	ktap_fail "every class up (hvg_demo)"
+	ktap_done
+fi
+echo 3000 >/sys/module/vmbus_echo/parameters/timeout_ms 2>/dev/null
+# The VM's uevent helper loads VMBus drivers only: the disk driver too.
+modprobe sd_mod
+wait_for 'disk' 30 || ktap_diag "no disk appeared"
+wait_for "[ -b $(disk) ]" 10
+# A lost completion costs a SCSI timeout and error handling: keep it short.
+for _t in /sys/block/sd*/device/timeout; do
+	[ -e "$_t" ] && echo 5 >"$_t"
+done
+for _t in /sys/block/sd*/device/eh_timeout; do
+	[ -e "$_t" ] && echo 5 >"$_t"
+done
+ktap_ok "every class up (hvg_demo) in $(elapsed)"
+
+if [ -d "$FZ" ] && echo "$SEED" >"$FZ/seed" && echo "$RATE" >"$FZ/rate" &&
+	echo "$KINDS" >"$FZ/kinds" && echo "${HVG_FUZZ_LOG:-1}" >"$FZ/log" &&
+	echo 1 >"$FZ/enable"; then
+	ktap_ok "fuzzer enabled"
+else
+	ktap_fail "fuzzer enabled"
+	ktap_done
+fi
+
+# more: another round? ROUNDS, or the soak's budget of seconds/mutations.
+more() {
+	if [ -n "${HVG_FUZZ_SECONDS:-}${HVG_FUZZ_MESSAGES:-}" ]; then
+		[ -z "${HVG_FUZZ_SECONDS:-}" ] ||
+			[ $(($(date +%s) - start)) -lt "$HVG_FUZZ_SECONDS" ] || return 1
+		[ -z "${HVG_FUZZ_MESSAGES:-}" ] ||
+			[ "$(awk '$1 == "total" { print $3 }' "$FZ/stats")" -lt "$HVG_FUZZ_MESSAGES" ] ||
+			return 1
+		return 0
+	fi
+	[ $r -lt "$ROUNDS" ]
+}
+
+start=$(date +%s)
+r=0
+while more; do
+	traffic
+	ktap_diag "traffic done at $(elapsed)"
+	[ "$r" -eq 0 ] || more || break
+	dense
+	ktap_diag "dense phase done at $(elapsed)"
+	r=$((r + 1))
+	# The figures so far, for a soak whose VM may not get to the end.
+	[ "${HVG_FUZZ_QUIET:-0}" = 1 ] || sed 's/^/# /' "$FZ/stats"
+done
+ktap_ok "traffic under the fuzzer done in $(($(date +%s) - start)) s"
+
+[ "${HVG_FUZZ_QUIET:-0}" = 1 ] || sed 's/^/# /' "$FZ/stats"
+ktap_check "messages of every class mutated" all_mutated
+
+echo 0 >"$FZ/enable"
+# The guest's drivers said what they refused (their lines, not hvsim's).
+errors=$(dmesg | grep -E 'hv_vmbus|hv_netvsc|hv_storvsc|hv_utils|hyperv_fb|hid_hyperv|hyperv_keyboard|vmbus_echo|eth[0-9]' |
+	grep -vc 'hvsim')
+ktap_diag "guest error lines: $errors"
+ktap_check "the guest reported bad host input" [ "$errors" -gt 0 ]
+
+ktap_check "every module unloads after fuzzing" unload_all
+ktap_done
