@@ -8,10 +8,19 @@
 #                       into .cache by tools/testing/vm/kernel.sh)
 #   make clean          (clean-modules: only the kernel modules)
 #   make check          the whole suite (tools/testing/check.sh)
+#   make deps           install the Debian packages the build and tests need
+#                       (as root; else name the missing ones)
 #   make run [CMD=...]  boot a test VM with the suite installed, hvsim loaded
 #                       and one simulated device of every class (its drivers
 #                       load by modalias); a shell, or run CMD and power off
-#   make bench          tools/testing/bench/run.sh
+#   make bench [ROUNDS=N] [RECORD=1]  tools/testing/bench/run.sh: every
+#                       comparison N times by turns (default 5), medians with
+#                       min-max, perf breakdowns, goals; RECORD=1 appends to
+#                       Documentation/bench/*.csv (Documentation/bench.rst)
+#   make bench-curves [ROUNDS=N] [RECORD=1]  the scaling curves, plotted
+#   make bench-ab BASE=REV [ROUNDS=N]  the echo channel with REV's hv_vmbus
+#                       and hvsim against this tree's, by turns in one VM:
+#                       what a change costs (tools/testing/bench/ab.sh)
 #   make soak           the host fuzzer's scenario VM after VM (tools/testing/
 #                       soak.sh; SOAK_MESSAGES=N or SOAK_SECONDS=S, SOAK_SEED)
 #   make install        build the drivers only (no hvsim, no test modules)
@@ -65,17 +74,31 @@ clean-modules:
 check:
 	HVG_KERNEL=$(HVG_KERNEL) tools/testing/check.sh
 
+# The packages the build and the VM need (tools/testing/vm/deps.sh): as
+# root it installs what is missing, otherwise it names what is missing and
+# fails.  `make check` runs it as its first step.
+deps:
+	tools/testing/vm/deps.sh
+
 # The guest runs: install the modules, offer the devices (hvg_demo in
 # tools/testing/vm/lib.sh), then CMD (from the environment, so that it needs
-# no quoting here) or lsvmbus and an interactive shell.
-run: modules
-	HVG_RUN_CMD='$(subst ','\'',$(CMD))' $(VM) --kernel $(VM_KERNEL) --installed \
-		$(if $(CMD),,--shell) -- \
-		'. tools/testing/vm/lib.sh && hvg_demo $(HVSIM_PARAMS) && $(if $(CMD),eval "$$HVG_RUN_CMD",lsvmbus)'
+# no quoting here) or lsvmbus and an interactive shell.  CMD is taken as
+# written ($(value ...)): make would otherwise expand every $ in it.
+RUN_CMD		:= $(value CMD)
+
+run: deps
+	$(MAKE) modules
+	HVG_RUN_CMD='$(subst ','\'',$(RUN_CMD))' $(VM) --kernel $(VM_KERNEL) --installed \
+		$(if $(RUN_CMD),,--shell) -- \
+		'. tools/testing/vm/lib.sh && hvg_demo $(HVSIM_PARAMS) && $(if $(RUN_CMD),eval "$$HVG_RUN_CMD",lsvmbus)'
+
+BENCH_ENV = $(if $(ROUNDS),HVG_BENCH_ROUNDS=$(ROUNDS)) $(if $(RECORD),HVG_BENCH_RECORD=$(RECORD))
 
 bench: modules
-	@if [ -x tools/testing/bench/run.sh ]; then tools/testing/bench/run.sh; \
-	else echo "no tools/testing/bench/run.sh yet" >&2; exit 1; fi
+	$(BENCH_ENV) tools/testing/bench/run.sh
+
+bench-curves: modules
+	$(BENCH_ENV) tools/testing/bench/run.sh --curves
 
 soak: modules
 	HVG_KERNEL=$(HVG_KERNEL) tools/testing/soak.sh
@@ -107,5 +130,9 @@ dkms-remove:
 	$(DKMS) remove $(DKMS_MOD) --all
 	rm -rf $(DKMS_SRC)
 
-.PHONY: all modules clean clean-modules check run bench soak install
+bench-ab:
+	@test -n "$(BASE)" || { echo "usage: make bench-ab BASE=REV [ROUNDS=N]" >&2; exit 1; }
+	KDIR=$(KDIR) tools/testing/bench/ab.sh $(BASE) $(or $(ROUNDS),5)
+
+.PHONY: all modules clean clean-modules check deps run bench bench-curves bench-ab soak install
 .PHONY: dkms-install dkms-remove

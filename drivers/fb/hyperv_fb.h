@@ -27,6 +27,8 @@
 #include <hvguest/synthvid_proto.h>
 #include <hvguest/vmbus.h>
 
+#include "parse.h"
+
 #define HVFB_RING_BYTES		(64 * 1024)
 #define HVFB_MIN_WIDTH		640
 #define HVFB_MIN_HEIGHT		480

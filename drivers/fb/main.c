@@ -167,7 +167,7 @@ static void hvfb_free(struct hvfb *fb)
 	framebuffer_release(fb->info);
 }
 
-static int hvfb_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int hvfb_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	struct fb_info *info;
 	struct hvfb *fb;
@@ -233,10 +233,11 @@ static void hvfb_remove(struct hvg_device *hdev)
 	unregister_framebuffer(fb->info);
 }
 
-static const struct hvg_device_id hvfb_ids[] = {
+static const struct hv_vmbus_device_id hvfb_ids[] = {
 	{ .guid = HVG_SYNTHVID_CLASS_GUID },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, hvfb_ids);
 
 static struct hvg_driver hvfb_driver = {
 	.name = "hyperv_fb",
@@ -246,8 +247,6 @@ static struct hvg_driver hvfb_driver = {
 };
 module_hvg_driver(hvfb_driver);
 
-/* da0a7802-e377-4aac-8e77-0558eb1073f8 in memory order */
-HVG_MODULE_ALIAS("02780ada77e3ac4a8e770558eb1073f8");
 MODULE_DESCRIPTION("hvguest synthetic video framebuffer");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

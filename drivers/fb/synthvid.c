@@ -66,25 +66,6 @@ static int hvfb_request(struct hvfb *fb, u32 type, const void *payload,
 	return ret;
 }
 
-static u32 hvfb_payload_min(u32 type)
-{
-	switch (type) {
-	case SYNTHVID_VERSION_RESPONSE:
-		return sizeof(struct synthvid_version_resp);
-	case SYNTHVID_VRAM_LOCATION_ACK:
-		return sizeof(struct synthvid_vram_location_ack);
-	case SYNTHVID_RESOLUTION_RESPONSE:
-		/* resolution_count and what precedes it */
-		return offsetof(struct synthvid_resolution_resp, supported_resolution);
-	case SYNTHVID_FEATURE_CHANGE:
-		return sizeof(struct synthvid_feature_change);
-	case SYNTHVID_SITUATION_UPDATE_ACK:
-		return sizeof(struct synthvid_situation_update_ack);
-	default:
-		return U32_MAX;
-	}
-}
-
 static void hvfb_malformed(struct hvfb *fb, u32 type, const char *why)
 {
 	dev_err_ratelimited(&fb->hdev->dev,
@@ -109,45 +90,14 @@ static void hvfb_feature(struct hvfb *fb, const struct synthvid_feature_change *
 		schedule_work(&fb->state_work);
 }
 
-/*
- * Check a packet payload from the host.  Return: NULL, or what is wrong;
- * *type is the message type, U32_MAX if the packet is too short for one.
- */
-static const char *hvfb_check(const u8 *buf, u32 len, u32 *type, u32 *plen)
-{
-	const struct synthvid_pipe_hdr *pipe = (const void *)buf;
-	const struct synthvid_hdr *hdr = (const void *)(pipe + 1);
-	const struct synthvid_resolution_resp *r = (const void *)(hdr + 1);
-	u32 min;
-
-	*type = U32_MAX;
-	if (len < SYNTHVID_HDRS_LEN)
-		return "shorter than its headers";
-	*type = hdr->type;
-	if (pipe->type != PIPE_MSG_DATA)
-		return "not a pipe data message";
-	min = hvfb_payload_min(hdr->type);
-	if (min == U32_MAX)
-		return "unknown message type";
-	if (pipe->size > len - sizeof(*pipe) || hdr->size > pipe->size ||
-	    hdr->size < sizeof(*hdr))
-		return "sizes disagree with the packet";
-	*plen = hdr->size - sizeof(*hdr);
-	if (*plen < min)
-		return "payload too short";
-	if (*type == SYNTHVID_RESOLUTION_RESPONSE &&
-	    (r->resolution_count > SYNTHVID_MAX_RESOLUTIONS ||
-	     *plen < min + r->resolution_count * sizeof(r->supported_resolution[0])))
-		return "resolution count exceeds the payload";
-	return NULL;
-}
-
 /* One packet payload from the host; called with fb->lock held. */
 static void hvfb_message(struct hvfb *fb, const u8 *buf, u32 len)
 {
 	const u8 *payload = buf + SYNTHVID_HDRS_LEN;
 	const char *why;
 	u32 type, plen;
+
+	lockdep_assert_held(&fb->lock);
 
 	why = hvfb_check(buf, len, &type, &plen);
 	if (why) {

@@ -22,12 +22,10 @@
 #include <hvguest/input_proto.h>
 #include <hvguest/vmbus.h>
 
+#include "kbd_parse.h"
+
 #define KBD_RING_BYTES		(10 * PAGE_SIZE)	/* each way, header page included */
 #define KBD_HANDSHAKE_TIMEOUT	(5 * HZ)
-
-#define KBD_XT_E0		0xe0
-#define KBD_XT_E1		0xe1
-#define KBD_XT_BREAK		0x80
 
 /* The PS/2 keyboard commands answered beyond an acknowledgement */
 #define KBD_PS2_SETLEDS		0xed	/* LED mask follows */
@@ -86,18 +84,19 @@ static void kbd_malformed(struct kbd_dev *kd, const char *what, u32 a, u32 b)
 
 static void kbd_on_response(struct kbd_dev *kd, const void *msg, u32 len)
 {
-	const struct hvg_kbd_protocol_response *r = msg;
+	int ret;
 
 	if (kd->state != KBD_HANDSHAKE) {
 		kbd_malformed(kd, "protocol response out of turn", kd->state, len);
 		return;
 	}
-	if (len < sizeof(*r)) {
+	ret = kbd_parse_response(msg, len);
+	if (ret == -EMSGSIZE) {
 		dev_err_ratelimited(&kd->hdev->dev,
 				    "protocol response of %u bytes is too short\n", len);
 		kd->malformed++;
 		kd->state = KBD_FAILED;
-	} else if (!(le32_to_cpu(r->status) & HVG_KBD_ACCEPTED)) {
+	} else if (ret) {
 		dev_err(&kd->hdev->dev, "the host refused keyboard protocol %u.%u\n",
 			HVG_KBD_VERSION_1_0 >> 16, HVG_KBD_VERSION_1_0 & 0xffff);
 		kd->state = KBD_REFUSED;
@@ -110,21 +109,21 @@ static void kbd_on_response(struct kbd_dev *kd, const void *msg, u32 len)
 static void kbd_on_keystroke(struct kbd_dev *kd, const void *msg, u32 len)
 {
 	const struct hvg_kbd_keystroke *k = msg;
-	u16 code;
-	u32 info;
+	u8 bytes[3];
+	int i, n;
 
-	if (len < sizeof(*k)) {
+	n = kbd_parse_keystroke(msg, len, bytes);
+	if (n == -EMSGSIZE) {
 		kbd_malformed(kd, "keystroke message too short", len, (u32)sizeof(*k));
 		return;
 	}
-	code = le16_to_cpu(k->make_code);
-	info = le32_to_cpu(k->info);
-	if (info & HVG_KBD_UNICODE) {
+	if (!n) {
 		kd->unicode++;
 		return;
 	}
-	if (code >= KBD_XT_BREAK || (info & HVG_KBD_E0 && info & HVG_KBD_E1)) {
-		kbd_malformed(kd, "invalid keystroke: code, info", code, info);
+	if (n < 0) {
+		kbd_malformed(kd, "invalid keystroke: code, info",
+			      le16_to_cpu(k->make_code), le32_to_cpu(k->info));
 		return;
 	}
 	if (kd->state != KBD_ACCEPTED || !kd->started) {
@@ -132,22 +131,20 @@ static void kbd_on_keystroke(struct kbd_dev *kd, const void *msg, u32 len)
 		return;
 	}
 	kd->keys++;
-	if (info & HVG_KBD_E0)
-		serio_interrupt(kd->serio, KBD_XT_E0, 0);
-	if (info & HVG_KBD_E1)
-		serio_interrupt(kd->serio, KBD_XT_E1, 0);
-	serio_interrupt(kd->serio, code | (info & HVG_KBD_BREAK ? KBD_XT_BREAK : 0), 0);
+	for (i = 0; i < n; i++)
+		serio_interrupt(kd->serio, bytes[i], 0);
 }
 
 static void kbd_on_message(struct kbd_dev *kd, const u8 *msg, u32 len)
 {
-	const struct hvg_kbd_hdr *h = (const void *)msg;
+	u32 type;
 
-	if (len < sizeof(*h)) {
-		kbd_malformed(kd, "message shorter than its header", len, (u32)sizeof(*h));
+	if (kbd_parse_msg(msg, len, &type)) {
+		kbd_malformed(kd, "message shorter than its header", len,
+			      (u32)sizeof(struct hvg_kbd_hdr));
 		return;
 	}
-	switch (le32_to_cpu(h->type)) {
+	switch (type) {
 	case HVG_KBD_PROTOCOL_RESPONSE:
 		kbd_on_response(kd, msg, len);
 		break;
@@ -155,7 +152,7 @@ static void kbd_on_message(struct kbd_dev *kd, const u8 *msg, u32 len)
 		kbd_on_keystroke(kd, msg, len);
 		break;
 	default:
-		kbd_malformed(kd, "unknown message type, length", le32_to_cpu(h->type), len);
+		kbd_malformed(kd, "unknown message type, length", type, len);
 	}
 }
 
@@ -246,6 +243,8 @@ static void kbd_set_leds(struct kbd_dev *kd, u8 mask)
 	};
 	int ret;
 
+	lockdep_assert_held(&kd->lock);
+
 	ret = hvg_sendpacket(kd->hdev->channel, &msg, sizeof(msg), 0,
 			     VM_PKT_DATA_INBAND, 0);
 	if (ret)
@@ -309,7 +308,7 @@ static struct serio *kbd_serio_alloc(struct kbd_dev *kd)
 	return serio;
 }
 
-static int kbd_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int kbd_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	struct kbd_dev *kd;
 	int ret;
@@ -367,10 +366,11 @@ static void kbd_remove(struct hvg_device *hdev)
 	kfree(kd);
 }
 
-static const struct hvg_device_id kbd_ids[] = {
+static const struct hv_vmbus_device_id kbd_ids[] = {
 	{ .guid = HVG_KBD_CLASS_GUID },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, kbd_ids);
 
 static struct hvg_driver kbd_driver = {
 	.name = "hyperv_keyboard",
@@ -380,8 +380,6 @@ static struct hvg_driver kbd_driver = {
 };
 module_hvg_driver(kbd_driver);
 
-/* The class GUID's bytes in memory order */
-HVG_MODULE_ALIAS("6dad12f9172bea48bd65f927a61c7684");
 MODULE_DESCRIPTION("Hyper-V synthetic keyboard");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

@@ -28,10 +28,14 @@ static const char *const mouse_state_names[] = {
 /* lock held */
 static void mouse_fail_locked(struct mouse_dev *md, int err)
 {
+	lockdep_assert_held(&md->lock);
+
 	md->state = MOUSE_FAILED;
 	md->err = err;
 	wake_up(&md->wait);
 }
+
+static_assert(SYNTHHID_RDESC_MAX == HID_MAX_DESCRIPTOR_SIZE);
 
 static void mouse_malformed(struct mouse_dev *md, const char *what, u32 a,
 			    u32 b)
@@ -43,20 +47,21 @@ static void mouse_malformed(struct mouse_dev *md, const char *what, u32 a,
 static void mouse_on_response(struct mouse_dev *md,
 			      const struct synthhid_hdr *h, u32 body)
 {
-	const struct synthhid_protocol_response *r = (const void *)h;
+	int ret;
 
 	if (md->state != MOUSE_HANDSHAKE) {
 		mouse_malformed(md, "protocol response out of turn", md->state, body);
 		return;
 	}
-	if (body < sizeof(*r) - sizeof(*h)) {
+	ret = synthhid_parse_response(h, body);
+	if (ret == -EMSGSIZE) {
 		dev_err_ratelimited(&md->hdev->dev,
 				    "protocol response of %u bytes is too short\n", body);
 		md->malformed++;
 		mouse_fail_locked(md, -EPROTO);
 		return;
 	}
-	if (!r->approved) {
+	if (ret) {
 		dev_err(&md->hdev->dev, "the host refused synthetic HID version %u.%u\n",
 			HVG_SYNTHHID_VERSION_2_0 >> 16, HVG_SYNTHHID_VERSION_2_0 & 0xffff);
 		mouse_fail_locked(md, -ENODEV);
@@ -64,28 +69,6 @@ static void mouse_on_response(struct mouse_dev *md,
 	}
 	md->state = MOUSE_AWAIT_INFO;
 	wake_up(&md->wait);
-}
-
-/* The checks of the device info; return NULL or what is wrong with it. */
-static const char *mouse_check_info(const struct synthhid_device_info *di,
-				    u32 body, u32 *rlen)
-{
-	const u32 fixed = offsetof(struct synthhid_device_info, desc) - sizeof(di->hdr);
-	u32 rest;
-
-	if (body < sizeof(*di) - sizeof(di->hdr))
-		return "device info shorter than its fixed part";
-	rest = body - fixed;		/* HID descriptor and report descriptor */
-	if (di->desc.length < sizeof(di->desc) || di->desc.length > rest)
-		return "HID descriptor length out of range";
-	*rlen = le16_to_cpu(di->desc.rpt_length);
-	if (!*rlen)
-		return "empty report descriptor";
-	if (*rlen > HID_MAX_DESCRIPTOR_SIZE)
-		return "report descriptor larger than HID_MAX_DESCRIPTOR_SIZE";
-	if (*rlen > rest - di->desc.length)
-		return "report descriptor runs past the message";
-	return NULL;
 }
 
 static void mouse_on_info(struct mouse_dev *md, const struct synthhid_hdr *h,
@@ -99,7 +82,7 @@ static void mouse_on_info(struct mouse_dev *md, const struct synthhid_hdr *h,
 		mouse_malformed(md, "device info out of turn", md->state, len);
 		return;
 	}
-	why = mouse_check_info(di, len, &rlen);
+	why = synthhid_check_info(di, len, &rlen);
 	if (why) {
 		md->malformed++;
 		dev_err_ratelimited(&md->hdev->dev,
@@ -125,11 +108,12 @@ static void mouse_on_report(struct mouse_dev *md, const struct synthhid_hdr *h,
 			    u32 len)
 {
 	u8 *body = (u8 *)(h + 1);
-	u32 size = le32_to_cpu(h->size);
+	int size;
 
-	if (!size || size > len || size > HVG_SYNTHHID_MAX_REPORT) {
+	size = synthhid_parse_report(h, len);
+	if (size < 0) {
 		mouse_malformed(md, "input report size does not fit the message",
-				size, len);
+				le32_to_cpu(h->size), len);
 		return;
 	}
 	if (md->state != MOUSE_RUNNING) {
@@ -145,27 +129,23 @@ static void mouse_on_message(struct mouse_dev *md, u8 *msg, u32 len)
 {
 	const struct hvg_pipe_hdr *pipe = (const void *)msg;
 	struct synthhid_hdr *h = (void *)(pipe + 1);
-	u32 size, body;
+	u32 type, body;
+	int ret;
 
-	if (len < sizeof(*pipe) + sizeof(*h)) {
+	lockdep_assert_held(&md->lock);
+
+	ret = synthhid_parse_msg(msg, len, &type, &body);
+	if (ret == -EMSGSIZE) {
 		mouse_malformed(md, "message shorter than its headers", len,
 				(u32)(sizeof(*pipe) + sizeof(*h)));
 		return;
 	}
-	size = le32_to_cpu(pipe->size);
-	if (le32_to_cpu(pipe->type) != HVG_PIPE_MSG_DATA ||
-	    size < sizeof(*h) || size > len - sizeof(*pipe)) {
+	if (ret) {
 		mouse_malformed(md, "bad pipe header: type, size",
-				le32_to_cpu(pipe->type), size);
+				le32_to_cpu(pipe->type), le32_to_cpu(pipe->size));
 		return;
 	}
-	/*
-	 * The pipe header bounds the message; the HID header's size is
-	 * relied on for input reports only, as the host's other messages
-	 * are known by their type.
-	 */
-	body = size - sizeof(*h);
-	switch (le32_to_cpu(h->type)) {
+	switch (type) {
 	case SYNTHHID_PROTOCOL_RESPONSE:
 		mouse_on_response(md, h, body);
 		break;
@@ -176,8 +156,7 @@ static void mouse_on_message(struct mouse_dev *md, u8 *msg, u32 len)
 		mouse_on_report(md, h, body);
 		break;
 	default:
-		mouse_malformed(md, "unknown message type, size",
-				le32_to_cpu(h->type), body);
+		mouse_malformed(md, "unknown message type, size", type, body);
 	}
 }
 
@@ -278,7 +257,7 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(stats);
 
-static int mouse_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int mouse_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	struct mouse_dev *md;
 	int ret;
@@ -341,10 +320,11 @@ static void mouse_remove(struct hvg_device *hdev)
 	kfree(md);
 }
 
-static const struct hvg_device_id mouse_ids[] = {
+static const struct hv_vmbus_device_id mouse_ids[] = {
 	{ .guid = HVG_MOUSE_CLASS_GUID },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, mouse_ids);
 
 static struct hvg_driver mouse_driver = {
 	.name = "hid_hyperv",
@@ -373,8 +353,6 @@ static void __exit mouse_exit(void)
 }
 module_exit(mouse_exit);
 
-/* The class GUID's bytes in memory order */
-HVG_MODULE_ALIAS("9eb6a8cf4a5bc04cb98b8ba1a1f3f95a");
 MODULE_DESCRIPTION("Hyper-V synthetic mouse (synthetic HID over VMBus)");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

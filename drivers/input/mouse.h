@@ -13,6 +13,8 @@
 #include <hvguest/input_proto.h>
 #include <hvguest/vmbus.h>
 
+#include "mouse_parse.h"
+
 #define MOUSE_RING_BYTES	(10 * PAGE_SIZE)	/* each way, header page included */
 #define MOUSE_BUF_BYTES		(2 * PAGE_SIZE)		/* the largest packet taken */
 

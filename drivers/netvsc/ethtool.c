@@ -25,6 +25,8 @@ static void netvsc_get_drvinfo(struct net_device *ndev,
 
 static const char netvsc_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_busy", "tx_inflight", "send_sections", "recv_pending", "send_tables",
+	"vf_rx_packets", "vf_rx_bytes", "vf_tx_packets", "vf_tx_bytes", "vf_tx_dropped",
+	"vf_data_path", "vf_switches",
 };
 
 static const char netvsc_queue_stat_names[][ETH_GSTRING_LEN] = {
@@ -96,6 +98,13 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev,
 	data[2] = nd->nsend;
 	data[3] = pending;
 	data[4] = atomic_read(&nd->send_itabs);
+	data[5] = atomic64_read(&nd->vf_rx_packets);
+	data[6] = atomic64_read(&nd->vf_rx_bytes);
+	data[7] = atomic64_read(&nd->vf_tx_packets);
+	data[8] = atomic64_read(&nd->vf_tx_bytes);
+	data[9] = atomic64_read(&nd->vf_tx_dropped);
+	data[10] = READ_ONCE(nd->dp_vf);
+	data[11] = atomic_read(&nd->vf_switches);
 }
 
 static void netvsc_get_channels(struct net_device *ndev,

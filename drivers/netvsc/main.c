@@ -3,6 +3,8 @@
  * hv_netvsc: the synthetic network driver.  Probe and remove, the netdev
  * operations and the module parameters.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/module.h>
@@ -40,12 +42,17 @@ unsigned int netvsc_channels;
 module_param_named(channels, netvsc_channels, uint, 0444);
 MODULE_PARM_DESC(channels, "Channels (queues) per NIC, up to what the host offers and 16 (default 0: one per online CPU)");
 
+bool netvsc_vf_enable = true;
+module_param_named(vf, netvsc_vf_enable, bool, 0444);
+MODULE_PARM_DESC(vf, "Use the SR-IOV virtual function (accelerated networking) the host associates with a NIC (default on)");
+
 #define NETVSC_FILTER_UP (RNDIS_FILTER_DIRECTED | RNDIS_FILTER_MULTICAST | \
 			  RNDIS_FILTER_ALL_MULTICAST | RNDIS_FILTER_BROADCAST)
 
 static int netvsc_open(struct net_device *ndev)
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
+	struct net_device *vf;
 	int ret;
 
 	if (nd->detached)
@@ -56,10 +63,16 @@ static int netvsc_open(struct net_device *ndev)
 		return ret;
 	}
 	netif_tx_start_all_queues(ndev);
+	vf = rtnl_dereference(nd->vf);
+	if (vf) {
+		ret = dev_open(vf, NULL);
+		if (ret)
+			netdev_warn(ndev, "cannot open VF %s: %d\n", vf->name, ret);
+	}
 	return 0;
 }
 
-static bool netvsc_alive(struct netvsc_dev *nd)
+bool netvsc_alive(struct netvsc_dev *nd)
 {
 	return nd->chans[0].chan && !hvg_channel_rescinded(nd->chan) &&
 	       !hvg_channel_failed(nd->chan);
@@ -68,7 +81,11 @@ static bool netvsc_alive(struct netvsc_dev *nd)
 static int netvsc_stop(struct net_device *ndev)
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
+	struct net_device *vf = rtnl_dereference(nd->vf);
 
+	/* Its going down switches the data path back to synthetic. */
+	if (vf)
+		dev_close(vf);
 	netif_tx_disable(ndev);
 	if (netvsc_alive(nd))
 		netvsc_rndis_set_filter(nd, 0);
@@ -77,7 +94,18 @@ static int netvsc_stop(struct net_device *ndev)
 
 static int netvsc_change_mtu(struct net_device *ndev, int mtu)
 {
+	struct netvsc_dev *nd = netdev_priv(ndev);
+	struct net_device *vf = rtnl_dereference(nd->vf);
+	int ret;
+
 	/* The core checked min_mtu..max_mtu, the host's maximum. */
+	if (vf) {
+		ret = dev_set_mtu(vf, mtu);
+		if (ret) {
+			netdev_err(ndev, "VF %s refuses MTU %d: %d\n", vf->name, mtu, ret);
+			return ret;
+		}
+	}
 	WRITE_ONCE(ndev->mtu, mtu);
 	return 0;
 }
@@ -86,7 +114,12 @@ static int netvsc_set_features(struct net_device *ndev,
 			       netdev_features_t feats)
 {
 	struct netvsc_dev *nd = netdev_priv(ndev);
+	struct net_device *vf = rtnl_dereference(nd->vf);
 
+	if (vf) {
+		vf->wanted_features = feats;
+		netdev_update_features(vf);
+	}
 	if (!((ndev->features ^ feats) &
 	      (NETVSC_OFFLOADS | NETIF_F_RXCSUM | NETIF_F_LRO)))
 		return 0;
@@ -159,6 +192,41 @@ static void netvsc_get_stats64(struct net_device *ndev,
 	st->tx_errors = atomic_long_read(&nd->tx_errors);
 	st->rx_dropped = atomic_long_read(&nd->rx_dropped);
 	st->rx_errors = atomic_long_read(&nd->rx_errors);
+	/* What went by the VF counts too: one interface for the user */
+	st->rx_packets += atomic64_read(&nd->vf_rx_packets);
+	st->rx_bytes += atomic64_read(&nd->vf_rx_bytes);
+	st->tx_packets += atomic64_read(&nd->vf_tx_packets);
+	st->tx_bytes += atomic64_read(&nd->vf_tx_bytes);
+	st->tx_dropped += atomic64_read(&nd->vf_tx_dropped);
+}
+
+/* Promiscuous and all-multicast follow to the VF (RTNL). */
+static void netvsc_change_rx_flags(struct net_device *ndev, int change)
+{
+	struct netvsc_dev *nd = netdev_priv(ndev);
+	struct net_device *vf = rtnl_dereference(nd->vf);
+
+	if (!vf)
+		return;
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(vf, ndev->flags & IFF_PROMISC ? 1 : -1);
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(vf, ndev->flags & IFF_ALLMULTI ? 1 : -1);
+}
+
+/* The address lists follow to the VF (address lock held). */
+static void netvsc_set_rx_mode(struct net_device *ndev)
+{
+	struct netvsc_dev *nd = netdev_priv(ndev);
+	struct net_device *vf;
+
+	rcu_read_lock();
+	vf = rcu_dereference(nd->vf);
+	if (vf) {
+		dev_uc_sync(vf, ndev);
+		dev_mc_sync(vf, ndev);
+	}
+	rcu_read_unlock();
 }
 
 static const struct net_device_ops netvsc_netdev_ops = {
@@ -171,7 +239,20 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_get_stats64 = netvsc_get_stats64,
 	.ndo_set_mac_address = netvsc_set_mac,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_change_rx_flags = netvsc_change_rx_flags,
+	.ndo_set_rx_mode = netvsc_set_rx_mode,
 };
+
+/**
+ * netvsc_is_netvsc() - whether @ndev is one of our NICs
+ * @ndev: a netdev
+ *
+ * Return: true if hv_netvsc drives it.
+ */
+bool netvsc_is_netvsc(const struct net_device *ndev)
+{
+	return ndev->netdev_ops == &netvsc_netdev_ops;
+}
 
 static void netvsc_reset_work(struct work_struct *work)
 {
@@ -222,6 +303,7 @@ static struct netvsc_dev *netvsc_alloc(struct hvg_device *hdev)
 	INIT_WORK(&nd->subchan_work, netvsc_subchan_work);
 	INIT_WORK(&nd->reset_work, netvsc_reset_work);
 	skb_queue_head_init(&nd->tx_pending);
+	netvsc_vf_init(nd);
 	nd->recv_want = netvsc_recv_buf_size;
 	nd->send_want = netvsc_send_buf_size;
 	nd->want_chans = clamp_t(u32, netvsc_channels ? : num_online_cpus(), 1,
@@ -317,6 +399,7 @@ int netvsc_reattach(struct netvsc_dev *nd)
 
 	ASSERT_RTNL();
 	nd->subchan_pending = false;
+	netvsc_vf_reset(nd);
 	netif_device_detach(ndev);
 	netif_tx_disable(ndev);
 	netvsc_shutdown(nd);
@@ -338,6 +421,7 @@ int netvsc_reattach(struct netvsc_dev *nd)
 		return ret;
 	}
 	netif_device_attach(ndev);
+	/* The new session's association puts the data path back on the VF. */
 	return 0;
 }
 
@@ -365,7 +449,7 @@ static void netvsc_setup_netdev(struct netvsc_dev *nd)
 	netif_set_real_num_rx_queues(ndev, 1);
 }
 
-static int netvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int netvsc_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	struct netvsc_dev *nd = netvsc_alloc(hdev);
 	int ret;
@@ -383,6 +467,9 @@ static int netvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
 		goto err;
 	nd->subchan_pending = true;
 	schedule_work(&nd->subchan_work);
+	rtnl_lock();
+	netvsc_vf_attach(nd);
+	rtnl_unlock();
 	netdev_info(nd->ndev, "NVSP %u.%u, MAC %pM, MTU up to %u, %u send sections, up to %u channels\n",
 		    nd->nvsp >> 16, nd->nvsp & 0xffff, nd->mac, nd->max_mtu,
 		    nd->nsend, nd->max_chans);
@@ -404,16 +491,22 @@ static void netvsc_remove(struct hvg_device *hdev)
 	wake_up(&nd->subs_wait);
 	cancel_work_sync(&nd->subchan_work);
 	cancel_work_sync(&nd->reset_work);
-	unregister_netdev(nd->ndev);
+	cancel_work_sync(&nd->vf_work);
+	rtnl_lock();
+	netvsc_vf_detach(nd);
+	unregister_netdevice(nd->ndev);
+	rtnl_unlock();
 	netvsc_shutdown(nd);
+	cancel_work_sync(&nd->vf_work);
 	dev_set_drvdata(&hdev->dev, NULL);
 	netvsc_free(nd);
 }
 
-static const struct hvg_device_id netvsc_ids[] = {
+static const struct hv_vmbus_device_id netvsc_ids[] = {
 	{ .guid = HVG_NET_CLASS_GUID },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, netvsc_ids);
 
 static struct hvg_driver netvsc_driver = {
 	.name = "hv_netvsc",
@@ -433,23 +526,30 @@ static bool netvsc_param_ok(const char *name, unsigned int v, unsigned int lo,
 
 static int __init netvsc_init(void)
 {
+	int ret;
+
 	if (!netvsc_param_ok("recv_buf_size", netvsc_recv_buf_size, NETVSC_RECV_MIN,
 			     NETVSC_RECV_MAX) ||
 	    !netvsc_param_ok("send_buf_size", netvsc_send_buf_size, NETVSC_SEND_MIN,
 			     NETVSC_SEND_MAX))
 		return -EINVAL;
-	return hvg_driver_register(&netvsc_driver);
+	ret = netvsc_vf_register_notifier();
+	if (ret)
+		return ret;
+	ret = hvg_driver_register(&netvsc_driver);
+	if (ret)
+		netvsc_vf_unregister_notifier();
+	return ret;
 }
 module_init(netvsc_init);
 
 static void __exit netvsc_exit(void)
 {
 	hvg_driver_unregister(&netvsc_driver);
+	netvsc_vf_unregister_notifier();
 }
 module_exit(netvsc_exit);
 
-/* HVG_NET_CLASS_GUID's bytes in memory order */
-HVG_MODULE_ALIAS("635161f83edfc546913ff2d2f965ed0e");
 MODULE_DESCRIPTION("Hyper-V synthetic network driver (hvguest)");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

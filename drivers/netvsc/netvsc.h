@@ -27,13 +27,12 @@
 
 #include <hvguest/netvsc_proto.h>
 
+#include "parse.h"
+
 #define NETVSC_RING_BYTES	(128 * 1024)
 #define NETVSC_CTRL_TIMEOUT	(10 * HZ)
 #define NETVSC_MAX_PAGES	32	/* ranges in one GPA-direct packet */
-#define NETVSC_RNDIS_REPLY_MAX	256
-#define NETVSC_MAX_CHANNELS	16
 #define NETVSC_SUBCHAN_TIMEOUT	(10 * HZ)
-#define NETVSC_MAX_RANGES	562	/* per transfer-page packet, with RSC */
 #define NETVSC_RSC_MAX_LEN	(SZ_64K + VLAN_ETH_HLEN)	/* a coalesced frame */
 #define NETVSC_RX_LINEAR_MAX	2048	/* larger frames go into pool pages */
 #define NETVSC_RX_HEAD		256	/* of those, bytes copied to skb->data */
@@ -60,6 +59,7 @@ extern bool netvsc_csum;
 extern bool netvsc_rx_csum;
 extern bool netvsc_lro;
 extern unsigned int netvsc_channels;
+extern bool netvsc_vf_enable;
 
 /* ethtool -G units: pages of the receive and send buffers */
 #define NETVSC_RECV_MIN		SZ_256K
@@ -81,13 +81,6 @@ struct netvsc_stats {
 struct netvsc_dev;
 
 /* One channel: its NAPI context, receive state and transmit queue. */
-/* What the host tells about a received frame in its per-packet info. */
-struct netvsc_rx_info {
-	u32 csum, vlan, hash;
-	bool has_vlan, has_hash;
-	u8 frag;		/* RNDIS_PKTINFO_*: a fragment of a coalesced frame */
-};
-
 /* One fragment of a coalesced frame, in the receive buffer. */
 struct netvsc_frag {
 	const u8 *data;
@@ -181,6 +174,24 @@ struct netvsc_dev {
 	u32 send_itab[NVSP_SEND_ITAB_SIZE];	/* host's send table (not used) */
 	atomic_t send_itabs;		/* send tables the host sent */
 
+	/*
+	 * Accelerated networking (vf.c): the VF joined to this NIC and the
+	 * data path; vf and dp_vf change under RTNL (xmit reads them), the
+	 * association under vf_lock.
+	 */
+	struct list_head vf_node;	/* netvsc_vf_devs, under RTNL */
+	struct net_device __rcu *vf;
+	bool dp_vf;			/* the host sends to and we send by the VF */
+	bool vf_alloc;			/* the host associated a VF */
+	bool host_synth;		/* the host switched back to synthetic */
+	u32 vf_serial;			/* its vPCI serial */
+	spinlock_t vf_lock;
+	struct work_struct vf_work;	/* the association changed */
+	struct delayed_work vf_setup;	/* bring a joined VF in line */
+	atomic64_t vf_rx_packets, vf_rx_bytes, vf_tx_packets, vf_tx_bytes;
+	atomic64_t vf_tx_dropped;
+	atomic_t vf_switches;		/* data path switches the host completed */
+
 	struct sk_buff_head tx_pending;	/* sent from their pages, not completed */
 	atomic_long_t tx_dropped, tx_errors, rx_dropped, rx_errors;
 	atomic_long_t tx_busy;			/* requeued: ring or sections full */
@@ -194,6 +205,22 @@ static inline struct device *netvsc_dev(struct netvsc_dev *nd)
 /* main.c */
 int netvsc_reattach(struct netvsc_dev *nd);
 void netvsc_chan_failed(struct netvsc_dev *nd);
+
+bool netvsc_is_netvsc(const struct net_device *ndev);
+bool netvsc_alive(struct netvsc_dev *nd);
+
+/* vf.c */
+void netvsc_vf_init(struct netvsc_dev *nd);
+void netvsc_vf_attach(struct netvsc_dev *nd);
+void netvsc_vf_detach(struct netvsc_dev *nd);
+void netvsc_vf_update(struct netvsc_dev *nd, bool going);
+void netvsc_vf_reset(struct netvsc_dev *nd);
+void netvsc_vf_assoc(struct netvsc_dev *nd, const u8 *msg, u32 len);
+void netvsc_vf_host_switch(struct netvsc_dev *nd, const u8 *msg, u32 len);
+netdev_tx_t netvsc_vf_xmit(struct netvsc_dev *nd, struct net_device *vf,
+			   struct sk_buff *skb);
+int netvsc_vf_register_notifier(void);
+void netvsc_vf_unregister_notifier(void);
 
 /* chan.c */
 int netvsc_chan_open(struct netvsc_chan *ch, struct hvg_channel *chan);
@@ -218,8 +245,6 @@ void netvsc_rndis_halt(struct netvsc_dev *nd);
 int netvsc_rndis_set_offload(struct netvsc_dev *nd, netdev_features_t feats);
 int netvsc_rndis_set_rss(struct netvsc_dev *nd, u32 nchans, bool keep);
 int netvsc_rndis_set_mac(struct netvsc_dev *nd, const u8 *mac);
-void netvsc_rndis_recv(struct netvsc_chan *ch, const u8 *msg, u32 len);
-void netvsc_rx_frags_end(struct netvsc_chan *ch);
 
 /* rx.c */
 void netvsc_channel_cb(void *ctx);

@@ -28,6 +28,8 @@ static u32 netvsc_ctrl_reply_type(u32 type)
 		return NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE;
 	case NVSP_MSG5_SUBCHANNEL:
 		return NVSP_MSG5_SUBCHANNEL;
+	case NVSP_MSG4_SWITCH_DATA_PATH:
+		return 0;	/* a completion without payload */
 	}
 	return 0;
 }
@@ -162,13 +164,15 @@ static int netvsc_negotiate(struct netvsc_dev *nd)
 	m.ndis_config.mtu = ETH_DATA_LEN + ETH_HLEN;
 	if (nd->nvsp >= NVSP_VERSION_61 && netvsc_lro)
 		m.ndis_config.capability = NVSP_NDIS_CAP_RSC;
+	/* Without it hosts offer no VF (OpenVMM lib.rs guest_vf_is_available()) */
+	if (nd->nvsp >= NVSP_VERSION_5 && netvsc_vf_enable)
+		m.ndis_config.capability |= NVSP_NDIS_CAP_SRIOV;
 	return netvsc_post(nd, &m);
 }
 
 static int netvsc_recv_buf(struct netvsc_dev *nd)
 {
 	struct nvsp_msg m = { .type = NVSP_MSG1_SEND_RECV_BUF };
-	const struct nvsp_recv_section *s = &m.recv_buf_complete.section;
 	int ret;
 
 	nd->recv_buf = vzalloc(nd->recv_want);
@@ -183,14 +187,10 @@ static int netvsc_recv_buf(struct netvsc_dev *nd)
 	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
 	if (ret)
 		return ret;
-	if (m.type != NVSP_MSG1_SEND_RECV_BUF_COMPLETE ||
-	    m.recv_buf_complete.status != NVSP_STAT_SUCCESS ||
-	    m.recv_buf_complete.num_sections != 1 ||
-	    s->end_offset > nd->recv_want || !s->num_sub_allocs) {
+	if (netvsc_parse_recv_buf(&m, nd->recv_want, &nd->recv_slots)) {
 		dev_err(netvsc_dev(nd), "host refused the receive buffer\n");
 		return -EIO;
 	}
-	nd->recv_slots = min_t(u32, s->num_sub_allocs, nd->recv_want / 64);
 	ret = netvsc_rx_pend_alloc(&nd->chans[0], nd->recv_slots);
 	if (ret)
 		return ret;
@@ -222,13 +222,12 @@ static int netvsc_send_buf(struct netvsc_dev *nd)
 	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
 	if (ret)
 		return ret;
-	sec = m.send_buf_complete.section_size;
-	if (m.type != NVSP_MSG1_SEND_SEND_BUF_COMPLETE ||
-	    m.send_buf_complete.status != NVSP_STAT_SUCCESS ||
-	    sec < RNDIS_PKT_HDR_LEN + ETH_ZLEN || sec > nd->send_size) {
+	ret = netvsc_parse_send_buf(&m, nd->send_size);
+	if (ret < 0) {
 		dev_err(netvsc_dev(nd), "host refused the send buffer\n");
-		return -EIO;
+		return ret;
 	}
+	sec = ret;
 	nd->send_section = sec;
 	nd->nsend = nd->send_size / sec;
 	nd->send_map = bitmap_zalloc(nd->nsend, GFP_KERNEL);

@@ -1,15 +1,283 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hv_netvsc: the NAPI poll, one per channel.  Drains the channel:
- * completions of what the guest sent, and transfer-page packets whose
- * ranges hold RNDIS messages in the (shared) receive buffer.  Every transfer-page packet is completed so the
- * host can reuse its area; completions the ring has no room for wait in
- * a small queue and go first on the next poll.
+ * hv_netvsc: the receive path.  The NAPI poll, one per channel, drains
+ * the channel: completions of what the guest sent, and transfer-page
+ * packets whose ranges hold RNDIS messages in the (shared) receive
+ * buffer: control replies, status indications and data messages, each
+ * decoded by parse.c before use.  Frames go to the stack by GRO.  Every
+ * transfer-page packet is completed so the host can reuse its area;
+ * completions the ring has no room for wait in a small queue and go
+ * first on the next poll.
  */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "netvsc.h"
+
+/* ---- RNDIS messages from the receive buffer ----------------------------- */
+
+static void netvsc_rndis_reply(struct netvsc_dev *nd, const u8 *msg, u32 len)
+{
+	u32 req_id;
+
+	if (netvsc_rndis_parse_reply(msg, len, &req_id)) {
+		dev_err_ratelimited(netvsc_dev(nd), "RNDIS reply of bad length %u\n", len);
+		return;
+	}
+	spin_lock(&nd->rndis_lock);
+	if (req_id && req_id == nd->rndis_req_id && !nd->rndis_reply_len) {
+		memcpy(nd->rndis_reply, msg, len);
+		nd->rndis_reply_len = len;
+		complete(&nd->rndis_done);
+		req_id = 0;
+	}
+	spin_unlock(&nd->rndis_lock);
+	if (req_id)
+		dev_err_ratelimited(netvsc_dev(nd), "unexpected RNDIS reply id %u\n",
+				    req_id);
+}
+
+static void netvsc_rndis_status(struct netvsc_dev *nd, const u8 *msg, u32 len)
+{
+	u32 status;
+
+	if (netvsc_rndis_parse_indicate(msg, len, &status)) {
+		dev_err_ratelimited(netvsc_dev(nd), "short RNDIS indication\n");
+		return;
+	}
+	switch (status) {
+	case RNDIS_STATUS_MEDIA_CONNECT:
+		netdev_info(nd->ndev, "link up\n");
+		netif_carrier_on(nd->ndev);
+		break;
+	case RNDIS_STATUS_MEDIA_DISCONNECT:
+		netdev_info(nd->ndev, "link down\n");
+		netif_carrier_off(nd->ndev);
+		break;
+	case RNDIS_STATUS_NETWORK_CHANGE:
+		/* Make the stack renew addresses: a short carrier drop. */
+		netif_carrier_off(nd->ndev);
+		netif_carrier_on(nd->ndev);
+		break;
+	default:
+		netdev_dbg(nd->ndev, "RNDIS status %#x ignored\n", status);
+	}
+}
+
+static void netvsc_rx_apply(struct netvsc_chan *ch, struct sk_buff *skb,
+			    const struct netvsc_rx_info *ri)
+{
+	struct net_device *ndev = ch->nd->ndev;
+	u32 ok = ri->csum & (NDIS_CSUM_RX_TCP_OK | NDIS_CSUM_RX_UDP_OK);
+	u32 bad = ri->csum & (NDIS_CSUM_RX_TCP_BAD | NDIS_CSUM_RX_UDP_BAD |
+			      NDIS_CSUM_RX_IP_BAD);
+
+	/*
+	 * A coalesced frame may also say the field holds no valid value
+	 * (NDIS_CSUM_RX_*_VALUE_INVALID): its data was checked all the same.
+	 */
+	if ((ndev->features & NETIF_F_RXCSUM) && ok && !bad) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		ch->rx_stats.csum_ok++;
+	}
+	if (ri->has_hash && (ndev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, ri->hash, PKT_HASH_TYPE_L4);
+	if (ri->has_vlan && (ndev->features & NETIF_F_HW_VLAN_CTAG_RX)) {
+		u16 vid = (ri->vlan >> NDIS_VLAN_ID_SHIFT) & NDIS_VLAN_ID_MASK;
+		u16 pri = ri->vlan & NDIS_VLAN_PRI_MASK;
+
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+				       vid | pri << VLAN_PRIO_SHIFT);
+	}
+}
+
+/* Copy @len bytes of a frame's pieces to @dst, from where @frag/@off point. */
+static void netvsc_rx_copy(const struct netvsc_frag **frag, u32 *off, u8 *dst,
+			   u32 len)
+{
+	while (len) {
+		u32 n = min(len, (*frag)->len - *off);
+
+		memcpy(dst, (*frag)->data + *off, n);
+		dst += n;
+		len -= n;
+		*off += n;
+		if (*off == (*frag)->len) {
+			(*frag)++;
+			*off = 0;
+		}
+	}
+}
+
+/*
+ * The skb of a frame of @len bytes in @frag: small ones in skb->data; the
+ * headers of large ones there and the rest in pages of the channel's pool.
+ * Those come back to the pool when the stack is done, so a large frame
+ * costs no new (and, with init_on_alloc, zeroed) 64 KiB buffer.
+ */
+static struct sk_buff *netvsc_rx_skb(struct netvsc_chan *ch,
+				     const struct netvsc_frag *frag, u32 len)
+{
+	u32 off = 0, head = len, i, n;
+	struct sk_buff *skb;
+	struct page *page;
+
+	if (len > NETVSC_RX_LINEAR_MAX &&
+	    DIV_ROUND_UP(len - NETVSC_RX_HEAD, PAGE_SIZE) <= MAX_SKB_FRAGS)
+		head = NETVSC_RX_HEAD;
+	skb = napi_alloc_skb(&ch->napi, head);
+	if (!skb)
+		return NULL;
+	netvsc_rx_copy(&frag, &off, skb_put(skb, head), head);
+	for (i = 0, len -= head; len; i++, len -= n) {
+		page = page_pool_dev_alloc_pages(ch->pool);
+		if (!page) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		n = min_t(u32, len, PAGE_SIZE);
+		netvsc_rx_copy(&frag, &off, page_address(page), n);
+		skb_add_rx_frag(skb, i, page, 0, n, PAGE_SIZE);
+		hvg_skb_pool_page(ch->pool, skb, page);
+	}
+	return skb;
+}
+
+/* Hand a frame to the stack: @nfrag pieces, @len bytes in all. */
+static void netvsc_rx_frame(struct netvsc_chan *ch, const struct netvsc_frag *frag,
+			    u32 nfrag, u32 len, const struct netvsc_rx_info *ri)
+{
+	struct netvsc_dev *nd = ch->nd;
+	struct sk_buff *skb;
+
+	skb = netvsc_rx_skb(ch, frag, len);
+	if (!skb) {
+		atomic_long_inc(&nd->rx_dropped);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, nd->ndev);
+	skb_record_rx_queue(skb, ch->idx);
+	u64_stats_update_begin(&ch->rx_stats.syncp);
+	netvsc_rx_apply(ch, skb, ri);
+	ch->rx_stats.packets++;
+	ch->rx_stats.bytes += len;
+	ch->rx_stats.rsc += nfrag > 1;
+	u64_stats_update_end(&ch->rx_stats.syncp);
+	napi_gro_receive(&ch->napi, skb);
+}
+
+/*
+ * No more fragments of the open coalesced frame.  Called when the transfer-page packet ends and when another frame
+ * starts.  A coalesced frame still open then is malformed: its fragments
+ * are dropped (their ranges go back to the host with the packet).
+ */
+static void netvsc_rx_frags_end(struct netvsc_chan *ch)
+{
+	if (!ch->nfrags)
+		return;
+	ch->nfrags = 0;
+	atomic_long_inc(&ch->nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(ch->nd), "coalesced frame without its last fragment dropped\n");
+}
+
+/*
+ * A fragment of a frame the host coalesced (RSC): gathered until the last
+ * one, all within one transfer-page packet (netvsc_rx_frags_end()).  The
+ * first fragment's per-packet info is the frame's.  False if malformed.
+ */
+static bool netvsc_rx_frag(struct netvsc_chan *ch, const u8 *data, u32 len,
+			   const struct netvsc_rx_info *ri)
+{
+	if (!ch->nd->rsc)
+		return false;		/* never asked for */
+	if (ri->frag & RNDIS_PKTINFO_1ST_FRAG) {
+		netvsc_rx_frags_end(ch);	/* the previous frame never ended */
+		ch->frags_ri = *ri;
+		ch->frags_len = 0;
+	} else if (!ch->nfrags) {
+		return false;		/* a continuation without a start */
+	}
+	if (ch->nfrags == NETVSC_MAX_RANGES ||
+	    len > NETVSC_RSC_MAX_LEN - ch->frags_len)
+		return false;
+	ch->frags[ch->nfrags].data = data;
+	ch->frags[ch->nfrags].len = len;
+	ch->nfrags++;
+	ch->frags_len += len;
+	if (!(ri->frag & RNDIS_PKTINFO_LAST_FRAG))
+		return true;
+	if (ch->frags_len < ETH_HLEN)
+		return false;
+	netvsc_rx_frame(ch, ch->frags, ch->nfrags, ch->frags_len, &ch->frags_ri);
+	ch->nfrags = 0;
+	return true;
+}
+
+static void netvsc_rndis_data(struct netvsc_chan *ch, const u8 *msg, u32 len)
+{
+	struct netvsc_dev *nd = ch->nd;
+	struct netvsc_rx_info ri = {};
+	struct netvsc_frag f;
+	u32 off;
+
+	if (netvsc_rndis_parse_packet(msg, len, &ri, &off, &f.len))
+		goto bad;
+	f.data = msg + off;
+	if (ri.frag) {
+		if (!netvsc_rx_frag(ch, f.data, f.len, &ri))
+			goto bad_frag;
+		return;
+	}
+	netvsc_rx_frags_end(ch);	/* a coalesced frame left open */
+	if (f.len < ETH_HLEN || f.len > VLAN_ETH_HLEN + nd->ndev->mtu)
+		goto bad;
+	netvsc_rx_frame(ch, &f, 1, f.len, &ri);
+	return;
+bad_frag:
+	ch->nfrags = 0;
+	atomic_long_inc(&nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(nd), "malformed fragment of a coalesced frame dropped\n");
+	return;
+bad:
+	ch->nfrags = 0;
+	atomic_long_inc(&nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(nd), "malformed RNDIS data message dropped\n");
+}
+
+/* One RNDIS message from the receive buffer, @len bytes the range gave it. */
+static void netvsc_rndis_recv(struct netvsc_chan *ch, const u8 *msg, u32 len)
+{
+	struct netvsc_dev *nd = ch->nd;
+	struct rndis_hdr h;
+
+	if (netvsc_rndis_parse_hdr(msg, len, &h))
+		goto bad;
+	switch (h.type) {
+	case RNDIS_MSG_PACKET:
+		netvsc_rndis_data(ch, msg, h.len);
+		return;
+	case RNDIS_MSG_INDICATE:
+		netvsc_rndis_status(nd, msg, h.len);
+		return;
+	case RNDIS_MSG_INIT | RNDIS_MSG_COMPLETION:
+	case RNDIS_MSG_QUERY | RNDIS_MSG_COMPLETION:
+	case RNDIS_MSG_SET | RNDIS_MSG_COMPLETION:
+	case RNDIS_MSG_KEEPALIVE | RNDIS_MSG_COMPLETION:
+		netvsc_rndis_reply(nd, msg, h.len);
+		return;
+	}
+	dev_err_ratelimited(netvsc_dev(nd), "unknown RNDIS message %#x\n", h.type);
+	atomic_long_inc(&nd->rx_errors);
+	return;
+bad:
+	atomic_long_inc(&nd->rx_errors);
+	dev_err_ratelimited(netvsc_dev(nd), "RNDIS message length %u does not fit its range\n",
+			    len);
+}
+
+/* ---- The channel --------------------------------------------------------- */
 
 /* Softirq: the host signalled the channel. */
 void netvsc_channel_cb(void *ctx)
@@ -71,8 +339,8 @@ static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 	struct netvsc_dev *nd = ch->nd;
 	const struct vmxfer_page_header *h = (const void *)pkt;
 	const struct vmxfer_page_range *r;
-	const struct nvsp_msg *m;
 	u32 i, n, size;
+	int ret;
 
 	/* Pairs with the release once the host took the buffer. */
 	size = smp_load_acquire(&nd->recv_size);
@@ -80,18 +348,13 @@ static void netvsc_xfer(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 		netvsc_bad(nd, "transfer-page packet before the receive buffer was shared");
 		goto done;
 	}
-	if (len < sizeof(*h) || h->xfer_pageset_id != NVSP_RECV_BUF_ID) {
-		netvsc_bad(nd, "transfer-page packet for an unknown buffer");
+	ret = netvsc_parse_xfer(pkt, off, len);
+	if (ret < 0) {
+		netvsc_bad(nd, ret == -ENOENT ? "transfer-page packet for an unknown buffer" :
+			   "malformed transfer-page packet");
 		goto done;
 	}
-	n = h->range_cnt;
-	m = (const void *)(pkt + off);
-	if (!n || n > NETVSC_MAX_RANGES || off < sizeof(*h) + n * sizeof(*r) ||
-	    len - off < offsetof(struct nvsp_msg, rndis) + sizeof(m->rndis) ||
-	    m->type != NVSP_MSG1_SEND_RNDIS_PKT) {
-		netvsc_bad(nd, "malformed transfer-page packet");
-		goto done;
-	}
+	n = ret;
 	r = (const void *)(h + 1);
 	ch->nfrags = 0;
 	for (i = 0; i < n; i++) {
@@ -129,40 +392,23 @@ static void netvsc_comp(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 len)
 }
 
 /*
- * NVSP 5's send indirection table (Linux netvsc_send_table()): 16
- * channel numbers at an offset from the message's start.  Hosts up to
- * NVSP 6 put it behind a whole NVSP message and get the offset wrong: it
- * is taken from there when the message is that long.  Kept, checked, not
- * used (the stack picks transmit queues).
+ * NVSP 5's send indirection table (netvsc_parse_send_table()): kept,
+ * checked, not used (the stack picks transmit queues).
  */
 static void netvsc_send_table(struct netvsc_chan *ch, const u8 *msg, u32 len)
 {
 	struct netvsc_dev *nd = ch->nd;
-	const u32 tlen = NVSP_SEND_ITAB_SIZE * sizeof(u32);
-	const u32 fields = sizeof(u32) + sizeof(struct nvsp_send_itab);
-	struct nvsp_send_itab t;
-	u32 tab[NVSP_SEND_ITAB_SIZE], i;
+	u32 tab[NVSP_SEND_ITAB_SIZE];
+	int ret;
 
-	if (ch->idx || len < fields) {
-		netvsc_bad(nd, "send table on a subchannel or too short");
+	ret = ch->idx ? -EMSGSIZE : netvsc_parse_send_table(msg, len, nd->nvsp, tab);
+	if (ret) {
+		netvsc_bad(nd, ret == -EMSGSIZE ? "send table on a subchannel or too short" :
+			   ret == -EBADMSG ? "send table of bad size or offset" :
+			   "send table names a channel beyond the maximum");
 		return;
 	}
-	memcpy(&t, msg + sizeof(u32), sizeof(t));
-	if (nd->nvsp <= NVSP_VERSION_6 && len >= NVSP_MSG_SIZE_V61 + tlen)
-		t.offset = NVSP_MSG_SIZE_V61;
-	if (t.count != NVSP_SEND_ITAB_SIZE || len < tlen || t.offset < fields ||
-	    t.offset > len - tlen) {
-		netvsc_bad(nd, "send table of bad size or offset");
-		return;
-	}
-	memcpy(tab, msg + t.offset, tlen);
-	for (i = 0; i < NVSP_SEND_ITAB_SIZE; i++) {
-		if (tab[i] >= NETVSC_MAX_CHANNELS) {
-			netvsc_bad(nd, "send table names a channel beyond the maximum");
-			return;
-		}
-	}
-	memcpy(nd->send_itab, tab, tlen);
+	memcpy(nd->send_itab, tab, sizeof(tab));
 	atomic_inc(&nd->send_itabs);
 }
 
@@ -180,7 +426,16 @@ static void netvsc_inband(struct netvsc_chan *ch, const u8 *pkt, u32 off, u32 le
 		netvsc_send_table(ch, pkt + off, len - off);
 		return;
 	}
-	/* VF association, data path switch: no VF here. */
+	if (type == NVSP_MSG4_SEND_VF_ASSOCIATION && ch->nd->nvsp >= NVSP_VERSION_4 &&
+	    !ch->idx) {
+		netvsc_vf_assoc(ch->nd, pkt + off, len - off);
+		return;
+	}
+	if (type == NVSP_MSG4_SWITCH_DATA_PATH && ch->nd->nvsp >= NVSP_VERSION_4 &&
+	    !ch->idx) {
+		netvsc_vf_host_switch(ch->nd, pkt + off, len - off);
+		return;
+	}
 	dev_dbg_ratelimited(netvsc_dev(ch->nd), "NVSP message %u from the host ignored\n",
 			    type);
 }
@@ -191,15 +446,11 @@ static bool netvsc_packet(struct netvsc_chan *ch, u32 actual)
 	const struct vmpacket_descriptor *d = (const void *)ch->pkt;
 	struct netvsc_dev *nd = ch->nd;
 	u32 off, len;
+	int ret;
 
-	if (actual < sizeof(*d)) {
-		netvsc_bad(nd, "runt packet");
-		return true;
-	}
-	off = d->offset8 * 8;
-	len = d->len8 * 8;
-	if (off < sizeof(*d) || off > len || len > actual) {
-		netvsc_bad(nd, "bad packet descriptor");
+	ret = netvsc_parse_desc(ch->pkt, actual, &off, &len);
+	if (ret) {
+		netvsc_bad(nd, ret == -EMSGSIZE ? "runt packet" : "bad packet descriptor");
 		return true;
 	}
 	switch (d->type) {

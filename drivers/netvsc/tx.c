@@ -12,6 +12,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/mm.h>
+#include <linux/netpoll.h>
 
 #include "netvsc.h"
 
@@ -245,9 +246,15 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	struct netvsc_chan *ch;
 	struct netvsc_txhdr th;
 	u32 len = skb->len;
+	struct net_device *vf;
 	bool copy;
 	int ret;
 
+	if (READ_ONCE(nd->dp_vf)) {
+		vf = rcu_dereference_bh(nd->vf);
+		if (vf && netif_running(vf) && !netpoll_tx_running(ndev))
+			return netvsc_vf_xmit(nd, vf, skb);
+	}
 	/* A queue without its channel only while the channels change */
 	ch = q < READ_ONCE(nd->nchans) ? &nd->chans[q] : NULL;
 	txq = netdev_get_tx_queue(ndev, q);

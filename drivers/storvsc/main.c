@@ -3,6 +3,8 @@
  * hv_storvsc: binds to synthetic SCSI controllers (and IDE accelerators),
  * registers a SCSI host for each and tears it down on removal or rescind.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
@@ -39,7 +41,7 @@ MODULE_PARM_DESC(host_timeout,
 
 enum { STORVSC_SCSI, STORVSC_IDE };
 
-static int storvsc_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int storvsc_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	struct Scsi_Host *host;
 	struct storvsc_dev *sd;
@@ -112,11 +114,12 @@ static void storvsc_remove(struct hvg_device *hdev)
 	scsi_host_put(host);
 }
 
-static const struct hvg_device_id storvsc_ids[] = {
+static const struct hv_vmbus_device_id storvsc_ids[] = {
 	{ .guid = VSTOR_SCSI_CLASS_GUID, .driver_data = STORVSC_SCSI },
 	{ .guid = VSTOR_IDE_CLASS_GUID, .driver_data = STORVSC_IDE },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, storvsc_ids);
 
 static struct hvg_driver storvsc_driver = {
 	.name = "hv_storvsc",
@@ -129,7 +132,7 @@ static int __init storvsc_init(void)
 {
 	if (storvsc_ring_size < 4 * PAGE_SIZE || storvsc_ring_size > SZ_16M ||
 	    !PAGE_ALIGNED(storvsc_ring_size)) {
-		pr_err("hv_storvsc: ring_size=%u: must be a page multiple from 16 KiB to 16 MiB\n",
+		pr_err("ring_size=%u: must be a page multiple from 16 KiB to 16 MiB\n",
 		       storvsc_ring_size);
 		return -EINVAL;
 	}
@@ -143,9 +146,6 @@ static void __exit storvsc_exit(void)
 }
 module_exit(storvsc_exit);
 
-/* The SCSI and IDE class GUIDs' bytes in memory order */
-HVG_MODULE_ALIAS("d96361baa104294db60572e2ffb1dc7f");
-HVG_MODULE_ALIAS("32264132cb86a2449b5c50d1417354f5");
 MODULE_DESCRIPTION("Hyper-V synthetic SCSI storage driver");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

@@ -37,52 +37,17 @@ static void storvsc_fail_cmd(struct scsi_cmnd *cmd, int host_byte)
 	storvsc_finish(cmd);
 }
 
-/* Map SRB status and data length; returns the bytes really moved. */
-static u32 storvsc_map_status(struct storvsc_dev *sd, struct scsi_cmnd *cmd,
-			      const struct vmscsi_request *srb)
-{
-	u32 xfer = srb->data_transfer_length;
+static_assert(STORVSC_SAM_CHECK_CONDITION == SAM_STAT_CHECK_CONDITION);
 
-	cmd->result = srb->scsi_status;
-	if ((srb->srb_status & VSTOR_SRB_AUTOSENSE_VALID) &&
-	    srb->scsi_status == SAM_STAT_CHECK_CONDITION)
-		memcpy(cmd->sense_buffer, srb->sense_data,
-		       min3((u32)srb->sense_info_length, (u32)VSTOR_SENSE_MAX,
-			    (u32)SCSI_SENSE_BUFFERSIZE));
-
-	switch (VSTOR_SRB_STATUS(srb->srb_status)) {
-	case VSTOR_SRB_SUCCESS:
-	case VSTOR_SRB_DATA_OVERRUN:
-		return xfer;
-	case VSTOR_SRB_ERROR:
-		if (!srb->scsi_status)
-			set_host_byte(cmd, DID_ERROR);
-		break;
-	case VSTOR_SRB_BUSY:
-		set_host_byte(cmd, DID_REQUEUE);
-		break;
-	case VSTOR_SRB_BUS_RESET:
-		set_host_byte(cmd, DID_RESET);
-		break;
-	case VSTOR_SRB_INVALID_LUN:
-	case VSTOR_SRB_SELECTION_TIMEOUT:
-		/*
-		 * A LUN in use went away: find out which devices are left.
-		 * (While scanning, the device is not running yet.)
-		 */
-		set_host_byte(cmd, DID_NO_CONNECT);
-		if (cmd->device->sdev_state == SDEV_RUNNING &&
-		    !READ_ONCE(sd->removing))
-			schedule_work(&sd->rescan_work);
-		break;
-	default:
-		set_host_byte(cmd, DID_ERROR);
-	}
-	if (storvsc_log(STORVSC_LOG_WARN))
-		dev_warn_ratelimited(&sd->hdev->dev, "cmd %#x: srb status %#x scsi status %#x\n",
-				     cmd->cmnd[0], srb->srb_status, srb->scsi_status);
-	return 0;
-}
+/* The host bytes of the verdicts of storvsc_parse_srb(). */
+static const u8 storvsc_host_byte[] = {
+	[STORVSC_SRB_DONE] = DID_OK,
+	[STORVSC_SRB_STATUS] = DID_OK,
+	[STORVSC_SRB_ERROR] = DID_ERROR,
+	[STORVSC_SRB_REQUEUE] = DID_REQUEUE,
+	[STORVSC_SRB_RESET] = DID_RESET,
+	[STORVSC_SRB_GONE] = DID_NO_CONNECT,
+};
 
 /**
  * storvsc_srb_done() - finish a command with the host's completion
@@ -94,25 +59,37 @@ static u32 storvsc_map_status(struct storvsc_dev *sd, struct scsi_cmnd *cmd,
 void storvsc_srb_done(struct storvsc_dev *sd, struct storvsc_req *req,
 		      const struct vstor_packet *resp, u32 len)
 {
+	const struct vmscsi_request *srb = &resp->srb;
 	struct scsi_cmnd *cmd = req->cmd;
-	u32 bufflen = scsi_bufflen(cmd), xfer;
+	u32 bufflen = scsi_bufflen(cmd);
+	struct storvsc_srb_result r;
 
-	if (resp->operation != VSTOR_OP_COMPLETE_IO ||
-	    len < VSTOR_HDR_BYTES + sizeof(resp->srb) - VSTOR_WIN8_EXTENSION) {
+	if (storvsc_parse_srb(resp, len, bufflen, SCSI_SENSE_BUFFERSIZE, &r)) {
 		dev_err_ratelimited(&sd->hdev->dev, "malformed SRB completion (op %u, %u bytes)\n",
 				    resp->operation, len);
 		storvsc_fail_cmd(cmd, DID_ERROR);
 		return;
 	}
-	xfer = storvsc_map_status(sd, cmd, &resp->srb);
-	if (xfer > bufflen) {
+	cmd->result = srb->scsi_status;
+	memcpy(cmd->sense_buffer, srb->sense_data, r.sense_len);
+	if (r.verdict != STORVSC_SRB_STATUS && r.verdict != STORVSC_SRB_DONE)
+		set_host_byte(cmd, storvsc_host_byte[r.verdict]);
+	/*
+	 * A LUN in use went away: find out which devices are left.  (While
+	 * scanning, the device is not running yet.)
+	 */
+	if (r.verdict == STORVSC_SRB_GONE &&
+	    cmd->device->sdev_state == SDEV_RUNNING && !READ_ONCE(sd->removing))
+		schedule_work(&sd->rescan_work);
+	if (r.overrun) {
 		if (storvsc_log(STORVSC_LOG_ERROR))
 			dev_err_ratelimited(&sd->hdev->dev, "host claims %u bytes moved for a %u byte command %#x\n",
-					    xfer, bufflen, cmd->cmnd[0]);
-		set_host_byte(cmd, DID_ERROR);
-		xfer = 0;
+					    srb->data_transfer_length, bufflen, cmd->cmnd[0]);
+	} else if (r.verdict != STORVSC_SRB_DONE && storvsc_log(STORVSC_LOG_WARN)) {
+		dev_warn_ratelimited(&sd->hdev->dev, "cmd %#x: srb status %#x scsi status %#x\n",
+				     cmd->cmnd[0], srb->srb_status, srb->scsi_status);
 	}
-	scsi_set_resid(cmd, bufflen - xfer);
+	scsi_set_resid(cmd, bufflen - r.xfer);
 	storvsc_finish(cmd);
 }
 
@@ -209,7 +186,8 @@ static int storvsc_send(struct storvsc_dev *sd, struct storvsc_req *req,
 	return ret;
 }
 
-static int storvsc_queuecommand(struct Scsi_Host *host, struct scsi_cmnd *cmd)
+static hvg_scsi_qc_t storvsc_queuecommand(struct Scsi_Host *host,
+					  struct scsi_cmnd *cmd)
 {
 	struct storvsc_dev *sd = shost_priv(host);
 	struct storvsc_req *req = scsi_cmd_priv(cmd);

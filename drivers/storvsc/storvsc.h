@@ -17,6 +17,8 @@
 #include <hvguest/compat.h>
 #include <hvguest/vstor_proto.h>
 
+#include "parse.h"
+
 /*
  * The most bytes one command moves, whatever the host offers: the page list
  * of a command lives in its request (no allocation while queueing).

@@ -68,22 +68,21 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
 {
 	const struct vmpacket_descriptor *d = (const void *)sc->rbuf;
 	struct storvsc_dev *sd = sc->sd;
-	struct vstor_packet resp = { 0 };
-	u32 off = d->offset8 * 8, len = d->len8 * 8;
+	struct vstor_packet resp;
 	struct storvsc_req *req;
 	u64 cookie;
+	int len;
 
-	if (actual < sizeof(*d) || off < sizeof(*d) || off > len ||
-	    len > actual) {
+	/* Read once; what the host did not send reads as zeroes. */
+	len = storvsc_parse_packet(sc->rbuf, actual, &resp);
+	if (len < 0) {
 		dev_err_ratelimited(storvsc_dev(sd), "malformed packet from the host, dropped\n");
 		return;
 	}
-	/* Read once; what the host did not send reads as zeroes. */
-	memcpy(&resp, sc->rbuf + off, min_t(u32, len - off, sizeof(resp)));
 	if (d->type == VM_PKT_DATA_INBAND) {
-		if (len - off < VSTOR_HDR_BYTES)
-			dev_err_ratelimited(storvsc_dev(sd), "VSTOR message of %u bytes from the host, dropped\n",
-					    len - off);
+		if (len < VSTOR_HDR_BYTES)
+			dev_err_ratelimited(storvsc_dev(sd), "VSTOR message of %d bytes from the host, dropped\n",
+					    len);
 		else
 			storvsc_host_msg(sd, &resp);
 		return;
@@ -105,7 +104,7 @@ static void storvsc_packet(struct storvsc_chan *sc, u32 actual)
 		return;
 	}
 	req = (struct storvsc_req *)(uintptr_t)cookie;
-	storvsc_srb_done(sd, req, &resp, len - off);
+	storvsc_srb_done(sd, req, &resp, len);
 	/* A reset waits for the last one; the barrier pairs with the wait. */
 	if (atomic_dec_and_test(&sc->inflight) && wq_has_sleeper(&sd->drain_wait))
 		wake_up(&sd->drain_wait);

@@ -16,16 +16,15 @@ static const u32 util_heartbeat_versions[] = {
 static void util_heartbeat_handle(struct util_dev *ud, struct icmsg_hdr *hdr,
 				  u8 *body, u32 len)
 {
-	struct heartbeat_msg_data *hb = (void *)body;
+	u64 seq;
 
-	if (len < HVG_HEARTBEAT_MIN_LEN) {
+	if (util_heartbeat_parse(body, len, &seq)) {
 		dev_err_ratelimited(&ud->hdev->dev, "heartbeat: message of %u bytes, need %zu\n",
 				    len, HVG_HEARTBEAT_MIN_LEN);
 		hdr->status = HVG_IC_E_FAIL;
 		return;
 	}
-	hb->seq_num++;
-	WRITE_ONCE(ud->priv, (void *)(uintptr_t)hb->seq_num);
+	WRITE_ONCE(ud->priv, (void *)(uintptr_t)seq);
 }
 
 static void util_heartbeat_show(struct seq_file *s, struct util_dev *ud)

@@ -11,28 +11,6 @@
 
 #include "utils.h"
 
-static const u32 util_fw_versions[] = { HVG_IC_FW_3_0, HVG_IC_FW_1_0 };
-
-/* The first of @ours (newest first) that the host offers, or 0. */
-static u32 util_pick(const u32 *ours, unsigned int n,
-		     const struct ic_version *offered, unsigned int count)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < n; i++)
-		for (j = 0; j < count; j++)
-			if (offered[j].major == HVG_IC_MAJOR(ours[i]) &&
-			    offered[j].minor == HVG_IC_MINOR(ours[i]))
-				return ours[i];
-	return 0;
-}
-
-static void util_set_version(struct ic_version *v, u32 version)
-{
-	v->major = HVG_IC_MAJOR(version);
-	v->minor = HVG_IC_MINOR(version);
-}
-
 /*
  * Answer a negotiation in @neg, which has room for the two-version answer.
  * Return: false if the request was malformed or nothing matched.
@@ -40,42 +18,31 @@ static void util_set_version(struct ic_version *v, u32 version)
 static bool util_negotiate(struct util_dev *ud, struct icmsg_hdr *hdr,
 			   struct icmsg_negotiate *neg, u32 len)
 {
-	bool counted = len >= offsetof(struct icmsg_negotiate, reserved);
-	u32 nfw = counted ? neg->icframe_vercnt : 0;
-	u32 nsrv = counted ? neg->icmsg_vercnt : 0;
-	bool malformed = len < sizeof(*neg) || nfw > HVG_IC_MAX_VERSIONS ||
-			 nsrv > HVG_IC_MAX_VERSIONS ||
-			 sizeof(*neg) + (nfw + nsrv) * sizeof(struct ic_version) > len;
-	u32 fw = 0, srv = 0;
+	struct util_ic_neg r;
+	u32 fw, srv;
+	int ret;
 
-	if (malformed) {
+	ret = util_ic_parse_negotiate(neg, len, ud->svc->versions,
+				      ud->svc->nversions, &r);
+	if (ret == -EBADMSG) {
 		dev_err_ratelimited(&ud->hdev->dev,
 				    "%s: malformed negotiation (%u framework, %u service versions in %u bytes)\n",
-				    ud->svc->name, nfw, nsrv, len);
+				    ud->svc->name, r.nfw, r.nsrv, len);
 		ud->malformed++;
-	} else {
-		fw = util_pick(util_fw_versions, ARRAY_SIZE(util_fw_versions),
-			       neg->icversion_data, nfw);
-		srv = util_pick(ud->svc->versions, ud->svc->nversions,
-				neg->icversion_data + nfw, nsrv);
 	}
+	fw = r.fw;
+	srv = r.srv;
 	hdr->icmsgsize = HVG_IC_NEGOTIATE_ANSWER_LEN;
-	memset(neg->icversion_data, 0, 2 * sizeof(struct ic_version));
-	if (!fw || !srv) {
-		neg->icframe_vercnt = 0;
-		neg->icmsg_vercnt = 0;
+	util_ic_negotiate_answer(neg, fw, srv);
+	if (ret) {
 		WRITE_ONCE(ud->fw_version, 0);
 		WRITE_ONCE(ud->srv_version, 0);
-		if (!malformed)
+		if (ret == -ENOENT)
 			dev_err_ratelimited(&ud->hdev->dev,
 					    "%s: no common %s version with the host, refused\n",
 					    ud->svc->name, fw ? "service" : "framework");
 		return false;
 	}
-	neg->icframe_vercnt = 1;
-	neg->icmsg_vercnt = 1;
-	util_set_version(&neg->icversion_data[0], fw);
-	util_set_version(&neg->icversion_data[1], srv);
 	if (fw != ud->fw_version || srv != ud->srv_version)
 		dev_info(&ud->hdev->dev, "%s IC: framework %u.%u, service version %u.%u\n",
 			 ud->svc->name, HVG_IC_MAJOR(fw), HVG_IC_MINOR(fw),

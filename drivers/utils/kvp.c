@@ -1,27 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Key-value pair exchange: the host gets, sets, deletes and enumerates
- * string pairs in five pools.  The pairs live in user space
- * (tools/hv_kvp_daemon, through kvp_dev.c); this file checks the host's
- * messages and turns them into records for the daemon, UTF-16 into UTF-8,
- * and the daemon's answers back.  Address injection (GET/SET_IP_INFO) is
- * answered "not supported".
+ * string pairs in five pools and asks for or sets an adapter's addresses.
+ * The pairs live in user space: the distribution's hv_kvp_daemon keeps
+ * them in /var/lib/hyperv/.kvp_pool_N and answers through
+ * /dev/vmbus/hv_kvp (relay.c).  This file checks the host's messages
+ * and turns them into the daemon's (UTF-16 into UTF-8, each string
+ * refused rather than cut if it does not fit the daemon's field), and the
+ * daemon's answers back.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/nls.h>
 #include <linux/string.h>
 #include <hvguest/compat.h>
+#include <hvguest/kvp_user.h>
 
-#include "kvp.h"
+#include "relay.h"
 
-static_assert(HVG_KVP_REC_GET == HVG_KVP_OP_GET);
-static_assert(HVG_KVP_REC_SET == HVG_KVP_OP_SET);
-static_assert(HVG_KVP_REC_DELETE == HVG_KVP_OP_DELETE);
-static_assert(HVG_KVP_REC_ENUMERATE == HVG_KVP_OP_ENUMERATE);
-static_assert(HVG_KVP_REC_POOLS == HVG_KVP_POOL_COUNT);
-static_assert(HVG_KVP_REC_POOL_AUTO == HVG_KVP_POOL_AUTO);
-static_assert(HVG_KVP_REC_NO_MORE == HVG_IC_S_CONT);
+static unsigned int util_kvp_timeout = 10;
+module_param_named(kvp_timeout, util_kvp_timeout, uint, 0644);
+MODULE_PARM_DESC(kvp_timeout,
+		 "Seconds a host KVP request waits for hv_kvp_daemon (default 10)");
+
+/* The registration answer: the version the daemon reports to the host */
+#define UTIL_KVP_DRV_VERSION	"3.1"
 
 static const u32 util_kvp_versions[] = {
 	HVG_IC_VERSION(4, 0), HVG_IC_VERSION(3, 0),
@@ -34,65 +40,13 @@ static const char *const util_kvp_op_names[HVG_KVP_OP_COUNT] = {
 #define util_kvp_err(ud, fmt, ...) \
 	dev_err_ratelimited(&(ud)->hdev->dev, "kvp: " fmt, ##__VA_ARGS__)
 
-/* UTF-16 unit @i of the host's string @s */
-static u16 util_kvp_unit(const u8 *s, u32 i)
-{
-	return get_unaligned_le16(s + 2 * i);
-}
-
-/*
- * The host's UTF-16LE string of @size bytes (terminator included, at most
- * @max) into @out, NUL-terminated UTF-8.  @room is big enough for any
- * string of @max bytes (see HVG_KVP_REC_*_BYTES).
- */
-static u32 util_kvp_str_in(struct util_dev *ud, const char *what,
-			   const u8 *s, u32 size, u32 max, char *out, u32 room)
-{
-	u32 n, i;
-	int len;
-
-	if (size < 2 || size > max || size % 2) {
-		util_kvp_err(ud, "%s size %u refused (2 to %u bytes, even)\n",
-			     what, size, max);
-		return HVG_IC_E_FAIL;
-	}
-	for (n = 0; n < size / 2 && util_kvp_unit(s, n); n++)
-		;
-	if (n == size / 2) {
-		util_kvp_err(ud, "%s of %u bytes without a terminator refused\n",
-			     what, size);
-		return HVG_IC_E_FAIL;
-	}
-	for (i = 0; i < n; i++) {
-		u16 c = util_kvp_unit(s, i);
-
-		if (c < 0xd800 || c > 0xdfff)
-			continue;
-		if (c < 0xdc00 && i + 1 < n) {
-			u16 low = util_kvp_unit(s, i + 1);
-
-			if (low >= 0xdc00 && low <= 0xdfff) {
-				i++;
-				continue;
-			}
-		}
-		util_kvp_err(ud, "%s is not valid UTF-16 (unpaired surrogate %#x at %u)\n",
-			     what, c, i);
-		return HVG_IC_E_FAIL;
-	}
-	len = utf16s_to_utf8s((const wchar_t *)s, n, UTF16_LITTLE_ENDIAN, out,
-			      room - 1);
-	out[len] = '\0';
-	return HVG_IC_S_OK;
-}
-
 static u32 util_kvp_key_in(struct util_dev *ud, const u8 *key, u32 size,
-			   struct hvg_kvp_record *rec)
+			   u8 *out, u32 *out_size)
 {
-	u32 st = util_kvp_str_in(ud, "key", key, size, HVG_KVP_KEY_SIZE,
-				 rec->key, sizeof(rec->key));
+	u32 st = util_relay_str_in(ud, "key", key, size, HVG_KVP_KEY_SIZE,
+				 out, HVG_KVP_UKEY, out_size);
 
-	if (st == HVG_IC_S_OK && !rec->key[0]) {
+	if (st == HVG_IC_S_OK && !out[0]) {
 		util_kvp_err(ud, "empty key refused\n");
 		st = HVG_IC_E_FAIL;
 	}
@@ -101,24 +55,24 @@ static u32 util_kvp_key_in(struct util_dev *ud, const u8 *key, u32 size,
 
 /* The value of a SET: a string, or a number the daemon gets in decimal. */
 static u32 util_kvp_value_in(struct util_dev *ud, const struct hvg_kvp_value *v,
-			     struct hvg_kvp_record *rec)
+			     struct hvg_kvp_uvalue *u)
 {
 	switch (v->value_type) {
 	case HVG_KVP_REG_SZ:
-		return util_kvp_str_in(ud, "value", v->value, v->value_size,
-				       HVG_KVP_VALUE_SIZE, rec->value,
-				       sizeof(rec->value));
+		return util_relay_str_in(ud, "value", v->value, v->value_size,
+				       HVG_KVP_VALUE_SIZE, u->value,
+				       sizeof(u->value), &u->value_size);
 	case HVG_KVP_REG_U32:
 		if (v->value_size != sizeof(u32))
 			break;
-		snprintf(rec->value, sizeof(rec->value), "%u",
-			 get_unaligned_le32(v->value));
+		u->value_size = 1 + snprintf(u->value, sizeof(u->value), "%u",
+					     get_unaligned_le32(v->value));
 		return HVG_IC_S_OK;
 	case HVG_KVP_REG_U64:
 		if (v->value_size != sizeof(u64))
 			break;
-		snprintf(rec->value, sizeof(rec->value), "%llu",
-			 get_unaligned_le64(v->value));
+		u->value_size = 1 + snprintf(u->value, sizeof(u->value), "%llu",
+					     get_unaligned_le64(v->value));
 		return HVG_IC_S_OK;
 	}
 	util_kvp_err(ud, "value of type %u and %u bytes refused\n",
@@ -127,22 +81,74 @@ static u32 util_kvp_value_in(struct util_dev *ud, const struct hvg_kvp_value *v,
 }
 
 /**
- * util_kvp_from_host() - check a host request and turn it into a record
- * @ud: the KVP device
- * @body: the request body (after the IC header), from the host
- * @len: its length
- * @rec: the record for the daemon (id not set)
- *
- * Return: HVG_IC_S_OK, or the status to answer the host with at once.
+ * struct util_kvp_ip_field - an address field, fixed in both messages
+ * @what: its name, for messages
+ * @host: its offset in struct hvg_kvp_ip_value (UTF-16)
+ * @host_size: its size there
+ * @user: its offset in struct hvg_kvp_uip (UTF-8)
+ * @user_size: its size there
  */
-u32 util_kvp_from_host(struct util_dev *ud, const u8 *body, u32 len,
-		       struct hvg_kvp_record *rec)
+struct util_kvp_ip_field {
+	const char *what;
+	u16 host;
+	u16 host_size;
+	u16 user;
+	u16 user_size;
+};
+
+#define UTIL_KVP_IP_FIELD(name, field) {				\
+	name,								\
+	offsetof(struct hvg_kvp_ip_value, field),			\
+	sizeof_field(struct hvg_kvp_ip_value, field),			\
+	offsetof(struct hvg_kvp_uip, field),				\
+	sizeof_field(struct hvg_kvp_uip, field) }
+
+/* SET_IP_INFO's fields after the adapter id; GET_IP_INFO's answer */
+static const struct util_kvp_ip_field util_kvp_ip_fields[] = {
+	UTIL_KVP_IP_FIELD("address", ip_addr),
+	UTIL_KVP_IP_FIELD("subnet", sub_net),
+	UTIL_KVP_IP_FIELD("gateway", gate_way),
+	UTIL_KVP_IP_FIELD("dns", dns_addr),
+};
+
+/* An address request's strings (fixed UTF-16 fields) for the daemon */
+static u32 util_kvp_ip_in(struct util_dev *ud, const struct hvg_kvp_ip_msg *m,
+			  struct hvg_kvp_uip *u)
+{
+	const struct hvg_kvp_ip_value *ip = &m->ip;
+	unsigned int i;
+	u32 st;
+
+	u->addr_family = ip->addr_family;
+	st = util_relay_str_in(ud, "adapter id", (const u8 *)ip->adapter_id,
+			     sizeof(ip->adapter_id), sizeof(ip->adapter_id),
+			     u->adapter_id, sizeof(u->adapter_id), NULL);
+	if (st != HVG_IC_S_OK || m->operation == HVG_KVP_OP_GET_IP_INFO)
+		return st;
+	u->dhcp_enabled = ip->dhcp_enabled;
+	for (i = 0; i < ARRAY_SIZE(util_kvp_ip_fields) && st == HVG_IC_S_OK; i++) {
+		const struct util_kvp_ip_field *f = &util_kvp_ip_fields[i];
+
+		st = util_relay_str_in(ud, f->what, (const u8 *)ip + f->host,
+				     f->host_size, f->host_size,
+				     (u8 *)u + f->user, f->user_size, NULL);
+	}
+	return st;
+}
+
+/*
+ * The from_host() of the relay: check a host request (@body, @len bytes)
+ * and turn it into the daemon's message @umsg.
+ */
+static u32 util_kvp_from_host(struct util_dev *ud, const u8 *body, u32 len,
+			      void *umsg, u32 *ulen, u8 *op)
 {
 	const struct hvg_kvp_hdr *h = (const void *)body;
-	const void *msg = body + sizeof(*h);
-	u32 need = sizeof(*h), st;
+	const void *m = body + sizeof(*h);
+	struct hvg_kvp_umsg *msg = umsg;
+	u32 need = sizeof(*h);
 
-	memset(rec, 0, sizeof(*rec));
+	*ulen = sizeof(*msg);
 	if (len < sizeof(*h)) {
 		util_kvp_err(ud, "message of %u bytes refused\n", len);
 		return HVG_IC_E_FAIL;
@@ -150,9 +156,8 @@ u32 util_kvp_from_host(struct util_dev *ud, const u8 *body, u32 len,
 	switch (h->operation) {
 	case HVG_KVP_OP_GET_IP_INFO:
 	case HVG_KVP_OP_SET_IP_INFO:
-		util_kvp_err(ud, "%s (address injection) is not supported\n",
-			     util_kvp_op_names[h->operation]);
-		return HVG_IC_E_NOT_SUPPORTED;
+		need = sizeof(struct hvg_kvp_ip_msg);
+		break;
 	case HVG_KVP_OP_GET:
 	case HVG_KVP_OP_SET:
 		need += sizeof(struct hvg_kvp_value);
@@ -177,31 +182,46 @@ u32 util_kvp_from_host(struct util_dev *ud, const u8 *body, u32 len,
 			     util_kvp_op_names[h->operation], len, need);
 		return HVG_IC_E_FAIL;
 	}
-	rec->op = h->operation;
-	rec->pool = h->pool;
+	msg->hdr.operation = h->operation;
+	msg->hdr.pool = h->pool;
+	*op = h->operation;
 	switch (h->operation) {
 	case HVG_KVP_OP_ENUMERATE:
-		rec->index = ((const struct hvg_kvp_enumerate *)msg)->index;
+		msg->enumerate.index = ((const struct hvg_kvp_enumerate *)m)->index;
 		return HVG_IC_S_OK;
 	case HVG_KVP_OP_DELETE: {
-		const struct hvg_kvp_delete *d = msg;
+		const struct hvg_kvp_delete *d = m;
 
-		return util_kvp_key_in(ud, d->key, d->key_size, rec);
+		return util_kvp_key_in(ud, d->key, d->key_size, msg->del.key,
+				       &msg->del.key_size);
 	}
+	case HVG_KVP_OP_GET_IP_INFO:
+	case HVG_KVP_OP_SET_IP_INFO:
+		return util_kvp_ip_in(ud, (const void *)body, &msg->ip);
 	default: {
-		const struct hvg_kvp_value *v = msg;
+		const struct hvg_kvp_value *v = m;
+		u32 st = util_kvp_key_in(ud, v->key, v->key_size,
+					 msg->value.key, &msg->value.key_size);
 
-		st = util_kvp_key_in(ud, v->key, v->key_size, rec);
-		if (st == HVG_IC_S_OK && h->operation == HVG_KVP_OP_SET)
-			st = util_kvp_value_in(ud, v, rec);
-		return st;
+		if (st != HVG_IC_S_OK)
+			return st;
+		msg->value.value_type = HVG_KVP_REG_SZ;
+		if (h->operation == HVG_KVP_OP_SET)
+			return util_kvp_value_in(ud, v, &msg->value);
+		/* The daemon copies value_size bytes of the value it finds. */
+		msg->value.value_size = HVG_KVP_UVALUE;
+		return HVG_IC_S_OK;
 	}
 	}
 }
 
-/* The daemon's UTF-8 @s into a UTF-16LE field of @max bytes. */
+/*
+ * The daemon's UTF-8 @s (a field of @room bytes) into a UTF-16LE field of
+ * @max bytes, the rest of it zeroed; its size with the terminator to @size
+ * if not NULL.
+ */
 static int util_kvp_str_out(struct util_dev *ud, const char *what,
-			    const char *s, u32 room, u8 *field, u32 max,
+			    const u8 *s, u32 room, void *field, u32 max,
 			    u32 *size)
 {
 	size_t n = strnlen(s, room);
@@ -211,8 +231,7 @@ static int util_kvp_str_out(struct util_dev *ud, const char *what,
 		util_kvp_err(ud, "daemon's %s is not terminated\n", what);
 		return -EINVAL;
 	}
-	units = utf8s_to_utf16s(s, n, UTF16_LITTLE_ENDIAN, (wchar_t *)field,
-				max / 2);
+	units = utf8s_to_utf16s(s, n, UTF16_LITTLE_ENDIAN, field, max / 2);
 	if (units < 0) {
 		util_kvp_err(ud, "daemon's %s is not valid UTF-8\n", what);
 		return -EINVAL;
@@ -222,62 +241,76 @@ static int util_kvp_str_out(struct util_dev *ud, const char *what,
 			     what, max / 2 - 1);
 		return -EINVAL;
 	}
-	memset(field + 2 * units, 0, max - 2 * units);
-	*size = 2 * (units + 1);
+	memset((u8 *)field + 2 * units, 0, max - 2 * units);
+	if (size)
+		*size = 2 * (units + 1);
 	return 0;
 }
 
 static int util_kvp_value_out(struct util_dev *ud,
-			      const struct hvg_kvp_record *rec,
+			      const struct hvg_kvp_uvalue *u,
 			      struct hvg_kvp_value *v)
 {
 	v->value_type = HVG_KVP_REG_SZ;
-	return util_kvp_str_out(ud, "value", rec->value, sizeof(rec->value),
+	return util_kvp_str_out(ud, "value", u->value, sizeof(u->value),
 				v->value, HVG_KVP_VALUE_SIZE, &v->value_size);
 }
 
-/**
- * util_kvp_to_host() - write the daemon's answer into the host's request
- * @ud: the KVP device
- * @rec: the answer, from user space, its id and op already checked
- * @body: the request body util_kvp_from_host() accepted
- * @len: its length
- * @status: set to the status to answer the host with
- *
- * Return: 0, or -EINVAL if the answer is malformed (the host then gets
- * E_FAIL).
- */
-int util_kvp_to_host(struct util_dev *ud, const struct hvg_kvp_record *rec,
-		     u8 *body, u32 len, u32 *status)
+/* The daemon's addresses into the host's GET_IP_INFO message */
+static int util_kvp_ip_out(struct util_dev *ud, const struct hvg_kvp_uip *u,
+			   struct hvg_kvp_ip_value *ip)
 {
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(util_kvp_ip_fields) && !ret; i++) {
+		const struct util_kvp_ip_field *f = &util_kvp_ip_fields[i];
+
+		ret = util_kvp_str_out(ud, f->what, (const u8 *)u + f->user,
+				       f->user_size, (u8 *)ip + f->host,
+				       f->host_size, NULL);
+	}
+	if (ret)
+		return ret;
+	ip->dhcp_enabled = u->dhcp_enabled;
+	ip->addr_family = u->addr_family;
+	return 0;
+}
+
+/*
+ * The to_host() of the relay: write the daemon's answer @uans into the
+ * host's request @body, which util_kvp_from_host() accepted.
+ */
+static int util_kvp_to_host(struct util_dev *ud, u8 op, const void *uans,
+			    u8 *body, u32 len, u32 *status)
+{
+	const struct hvg_kvp_umsg *ans = uans;
 	void *msg = body + sizeof(struct hvg_kvp_hdr);
 	struct hvg_kvp_value *v = msg;
 	int ret = 0;
 
+	if (ans->error != HVG_IC_S_OK)
+		return util_relay_status(ud, ans->error, status);
 	*status = HVG_IC_E_FAIL;
-	if (rec->status != HVG_IC_S_OK) {
-		if (rec->status != HVG_IC_S_CONT && !(rec->status & BIT(31))) {
-			util_kvp_err(ud, "daemon answered with status %#x, not an error\n",
-				     rec->status);
-			return -EINVAL;
-		}
-		*status = rec->status;
-		return 0;
-	}
-	switch (rec->op) {
+	switch (op) {
 	case HVG_KVP_OP_GET:
-		ret = util_kvp_value_out(ud, rec, v);
+		ret = util_kvp_value_out(ud, &ans->value, v);
 		break;
 	case HVG_KVP_OP_ENUMERATE:
 		v = &((struct hvg_kvp_enumerate *)msg)->data;
-		if (!rec->key[0]) {
+		if (!ans->enumerate.data.key[0]) {
 			util_kvp_err(ud, "daemon enumerated an empty key\n");
 			return -EINVAL;
 		}
-		ret = util_kvp_str_out(ud, "key", rec->key, sizeof(rec->key),
-				       v->key, HVG_KVP_KEY_SIZE, &v->key_size);
+		ret = util_kvp_str_out(ud, "key", ans->enumerate.data.key,
+				       HVG_KVP_UKEY, v->key, HVG_KVP_KEY_SIZE,
+				       &v->key_size);
 		if (!ret)
-			ret = util_kvp_value_out(ud, rec, v);
+			ret = util_kvp_value_out(ud, &ans->enumerate.data, v);
+		break;
+	case HVG_KVP_OP_GET_IP_INFO:
+		ret = util_kvp_ip_out(ud, &ans->ip,
+				      &((struct hvg_kvp_ip_msg *)body)->ip);
 		break;
 	}
 	if (!ret)
@@ -285,15 +318,51 @@ int util_kvp_to_host(struct util_dev *ud, const struct hvg_kvp_record *rec,
 	return ret;
 }
 
-/**
- * util_kvp_op_name() - for messages
- * @op: HVG_KVP_OP_*
- *
- * Return: its name.
- */
-const char *util_kvp_op_name(u8 op)
+static const char *util_kvp_op_name(u8 op)
 {
 	return op < HVG_KVP_OP_COUNT ? util_kvp_op_names[op] : "unknown";
+}
+
+/* The daemon's registration; it reads the same message back, a version. */
+static int util_kvp_reg(const void *umsg, void *uans)
+{
+	const struct hvg_kvp_umsg *msg = umsg;
+	struct hvg_kvp_umsg *ans = uans;
+
+	if (msg->hdr.operation != HVG_KVP_UOP_REGISTER1) {
+		pr_err_ratelimited("kvp: a daemon registered with operation %u, only %u (with address injection) is supported\n",
+				   msg->hdr.operation, HVG_KVP_UOP_REGISTER1);
+		return -EINVAL;
+	}
+	memset(ans, 0, sizeof(*ans));
+	ans->hdr.operation = HVG_KVP_UOP_REGISTER1;
+	strscpy(ans->version, UTIL_KVP_DRV_VERSION, sizeof(ans->version));
+	return sizeof(*ans);
+}
+
+static unsigned int util_kvp_timeout_s(u8 op)
+{
+	return READ_ONCE(util_kvp_timeout);
+}
+
+static const struct util_relay_ops util_kvp_relay_ops = {
+	.daemon = "hv_kvp_daemon",
+	.dev = "vmbus/hv_kvp",
+	.read_max = sizeof(struct hvg_kvp_umsg),
+	.write_size = sizeof(struct hvg_kvp_umsg),
+	.reg = util_kvp_reg,
+	.from_host = util_kvp_from_host,
+	.to_host = util_kvp_to_host,
+	.op_name = util_kvp_op_name,
+	.timeout_s = util_kvp_timeout_s,
+};
+
+struct util_relay util_kvp_relay = { .ops = &util_kvp_relay_ops };
+
+static void util_kvp_show(struct seq_file *s, struct util_dev *ud)
+{
+	util_relay_show(s, ud);
+	seq_printf(s, "timeout_s: %u\n", READ_ONCE(util_kvp_timeout));
 }
 
 const struct util_service util_kvp_svc = {
@@ -301,8 +370,9 @@ const struct util_service util_kvp_svc = {
 	.msgtype = ICMSGTYPE_KVPEXCHANGE,
 	.versions = util_kvp_versions,
 	.nversions = ARRAY_SIZE(util_kvp_versions),
-	.init = util_kvp_bind,
-	.exit = util_kvp_unbind,
-	.handle = util_kvp_relay,
+	.relay = &util_kvp_relay,
+	.init = util_relay_bind,
+	.exit = util_relay_unbind,
+	.handle = util_relay_handle,
 	.show = util_kvp_show,
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hv_utils: binds the integration components the host offers (heartbeat,
- * shutdown, time sync, KVP), opens their channels and shows their state in
- * debugfs hv_utils/<service>/state.
+ * shutdown, time sync, KVP, VSS, file copy), opens their channels and shows
+ * their state in debugfs hv_utils/<service>/state.  The relays to the
+ * daemons (/dev/vmbus/hv_kvp, hv_vss, hv_fcopy, relay.c) exist while their
+ * service is offered.
  */
 #include <linux/dcache.h>
 #include <linux/debugfs.h>
@@ -11,7 +13,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "utils.h"
+#include "relay.h"
 
 bool util_timesync_enabled = true;
 module_param_named(timesync_enabled, util_timesync_enabled, bool, 0644);
@@ -64,12 +66,15 @@ static void util_free(struct util_dev *ud)
 	kfree(ud);
 }
 
-static int util_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int util_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	const struct util_service *svc = (const void *)id->driver_data;
 	struct util_dev *ud;
 	int ret;
 
+	/* Bound through driver_override or new_id: no service to run. */
+	if (!svc)
+		return -ENODEV;
 	ud = kzalloc(sizeof(*ud), GFP_KERNEL);
 	if (!ud)
 		return -ENOMEM;
@@ -116,7 +121,7 @@ static void util_remove(struct hvg_device *hdev)
 	util_free(ud);
 }
 
-static const struct hvg_device_id util_ids[] = {
+static const struct hv_vmbus_device_id util_ids[] = {
 	{ .guid = HVG_IC_HEARTBEAT_GUID,
 	  .driver_data = (kernel_ulong_t)&util_heartbeat_svc },
 	{ .guid = HVG_IC_SHUTDOWN_GUID,
@@ -125,8 +130,13 @@ static const struct hvg_device_id util_ids[] = {
 	  .driver_data = (kernel_ulong_t)&util_timesync_svc },
 	{ .guid = HVG_IC_KVP_GUID,
 	  .driver_data = (kernel_ulong_t)&util_kvp_svc },
+	{ .guid = HVG_IC_VSS_GUID,
+	  .driver_data = (kernel_ulong_t)&util_vss_svc },
+	{ .guid = HVG_IC_FCOPY_GUID,
+	  .driver_data = (kernel_ulong_t)&util_fcopy_svc },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, util_ids);
 
 static struct hvg_driver util_driver = {
 	.name = "hv_utils",
@@ -135,19 +145,26 @@ static struct hvg_driver util_driver = {
 	.remove = util_remove,
 };
 
+static struct util_relay *const util_relays[] = {
+	&util_kvp_relay, &util_vss_relay, &util_fcopy_relay,
+};
+
 static int __init util_init(void)
 {
-	int ret;
+	unsigned int i;
+	int ret = 0;
 
 	util_debugfs = debugfs_create_dir("hv_utils", NULL);
-	ret = util_kvp_init();
+	for (i = 0; i < ARRAY_SIZE(util_relays) && !ret; i++)
+		ret = util_relay_init(util_relays[i]);
 	if (ret)
-		goto fail;
-	ret = hvg_driver_register(&util_driver);
+		i--;
+	else
+		ret = hvg_driver_register(&util_driver);
 	if (!ret)
 		return 0;
-	util_kvp_exit();
-fail:
+	while (i--)
+		util_relay_exit(util_relays[i]);
 	debugfs_remove_recursive(util_debugfs);
 	return ret;
 }
@@ -155,17 +172,15 @@ module_init(util_init);
 
 static void __exit util_exit(void)
 {
+	unsigned int i = ARRAY_SIZE(util_relays);
+
 	hvg_driver_unregister(&util_driver);
-	util_kvp_exit();
+	while (i--)
+		util_relay_exit(util_relays[i]);
 	debugfs_remove_recursive(util_debugfs);
 }
 module_exit(util_exit);
 
-/* The class GUIDs' bytes in memory order: heartbeat, shutdown, time sync, KVP */
-HVG_MODULE_ALIAS("394f16571591784eab55382f3bd5422d");
-HVG_MODULE_ALIAS("31600b0e13523449818b38d90ced39db");
-HVG_MODULE_ALIAS("30e62795aed07b49adcee80ab0175caf");
-HVG_MODULE_ALIAS("e7f4a0a9455a964db8278a841e8c03e6");
-MODULE_DESCRIPTION("Hyper-V integration components: heartbeat, shutdown, time sync, KVP");
+MODULE_DESCRIPTION("Hyper-V integration components: heartbeat, shutdown, time sync, KVP, VSS, file copy");
 MODULE_VERSION(HVGUEST_VERSION);
 MODULE_LICENSE("GPL");

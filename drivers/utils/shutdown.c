@@ -38,25 +38,24 @@ static void util_shutdown_work(struct work_struct *work)
 static void util_shutdown_handle(struct util_dev *ud, struct icmsg_hdr *hdr,
 				 u8 *body, u32 len)
 {
-	struct shutdown_msg_data *msg = (void *)body;
 	struct util_shutdown *sd = ud->priv;
+	u32 flags;
 
-	if (len < sizeof(*msg)) {
+	switch (util_shutdown_parse(body, len, &flags)) {
+	case -EMSGSIZE:
 		dev_err_ratelimited(&ud->hdev->dev, "shutdown: message of %u bytes, need %zu\n",
-				    len, sizeof(*msg));
+				    len, sizeof(struct shutdown_msg_data));
 		hdr->status = HVG_IC_E_FAIL;
-		return;
-	}
-	switch (msg->flags & ~HVG_SHUTDOWN_FLAG_FORCE) {
-	case 0:
+		break;
+	case UTIL_IC_POWEROFF:
 		sd->pending = UTIL_SD_POWEROFF;
 		break;
-	case HVG_SHUTDOWN_FLAG_REBOOT:
+	case UTIL_IC_REBOOT:
 		sd->pending = UTIL_SD_REBOOT;
 		break;
 	default:
 		dev_err_ratelimited(&ud->hdev->dev, "shutdown: request %#x refused\n",
-				    msg->flags);
+				    flags);
 		hdr->status = HVG_IC_E_FAIL;
 	}
 }

@@ -6,9 +6,20 @@
  * at most UTIL_TS_SLEW_MAX_NS every UTIL_TS_SLEW_TICK until the difference
  * is gone (adjtimex() is not available to modules).  With
  * timesync_enabled=0 samples are recorded but never applied.
+ *
+ * Every sample also feeds a PTP clock named "hyperv" (/dev/ptpN, which
+ * systemd's udev rules link to /dev/ptp_hyperv), read-only: it reads the
+ * host time of the last sample advanced by the CLOCK_MONOTONIC_RAW time
+ * since it arrived, so that a time daemon (chrony's refclock PHC) can
+ * discipline the guest clock itself.  As in Linux's hv_util.c
+ * (hv_ptp_gettime, hv_ptp_settime, hv_ptp_adjfine), setting or tuning it
+ * is refused.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/ktime.h>
+#include <linux/ptp_clock_kernel.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -26,6 +37,7 @@
 struct util_ts_stats {
 	u64 host_ns;			/* last sample, ns since 1970 */
 	ktime_t host_mono;		/* when it arrived (CLOCK_MONOTONIC) */
+	u64 host_raw_ns;		/* and in CLOCK_MONOTONIC_RAW */
 	s64 offset_ns;			/* host - guest when it arrived */
 	u8 flags;
 	u64 samples;
@@ -43,6 +55,8 @@ struct util_timesync {
 	struct work_struct work;
 	struct delayed_work slew;
 	struct util_ts_stats st;
+	struct ptp_clock_info ptp_info;
+	struct ptp_clock *ptp;
 };
 
 static const u32 util_timesync_versions[] = {
@@ -62,7 +76,7 @@ static void util_timesync_work(struct work_struct *work)
 	spin_unlock_irq(&ts->lock);
 	now = ns_to_timespec64(ns);
 	if (do_settimeofday64(&now))
-		pr_err_ratelimited("hv_utils: timesync: cannot set the clock\n");
+		pr_err_ratelimited("timesync: cannot set the clock\n");
 }
 
 /* Move the clock by one bounded nudge towards the last small sample. */
@@ -89,7 +103,7 @@ static void util_timesync_slew(struct work_struct *work)
 		ktime_get_real_ts64(&now);
 		now = timespec64_add(now, ns_to_timespec64(nudge));
 		if (do_settimeofday64(&now))
-			pr_err_ratelimited("hv_utils: timesync: cannot slew the clock\n");
+			pr_err_ratelimited("timesync: cannot slew the clock\n");
 	}
 	if (more)
 		schedule_delayed_work(&ts->slew, UTIL_TS_SLEW_TICK);
@@ -106,6 +120,7 @@ static enum util_ts_action util_timesync_record(struct util_timesync *ts,
 	spin_lock_irqsave(&ts->lock, irqf);
 	ts->st.host_ns = host_ns;
 	ts->st.host_mono = ktime_get();
+	ts->st.host_raw_ns = ktime_get_raw_ns();
 	ts->st.offset_ns = offset;
 	ts->st.flags = flags;
 	ts->st.samples++;
@@ -134,31 +149,24 @@ static void util_timesync_handle(struct util_dev *ud, struct icmsg_hdr *hdr,
 	u32 need = ref ? sizeof(struct ictimesync_ref_data) :
 			 sizeof(struct ictimesync_data);
 	struct util_timesync *ts = ud->priv;
-	u64 parent;
+	u64 ns;
 	u8 flags;
+	int ret;
 
-	if (len < need) {
+	ret = util_timesync_parse(body, len, ref, &ns, &flags);
+	if (ret == -EMSGSIZE) {
 		dev_err_ratelimited(&ud->hdev->dev, "timesync: sample of %u bytes, need %u\n",
 				    len, need);
 		hdr->status = HVG_IC_E_FAIL;
 		return;
 	}
-	if (ref) {
-		parent = ((struct ictimesync_ref_data *)body)->parenttime;
-		flags = ((struct ictimesync_ref_data *)body)->flags;
-	} else {
-		parent = ((struct ictimesync_data *)body)->parenttime;
-		flags = ((struct ictimesync_data *)body)->flags;
-	}
-	if (parent < HVG_TIME_EPOCH_DELTA ||
-	    parent - HVG_TIME_EPOCH_DELTA > (u64)KTIME_SEC_MAX * (NSEC_PER_SEC / 100)) {
+	if (ret) {
 		dev_err_ratelimited(&ud->hdev->dev, "timesync: host time %llu out of range\n",
-				    parent);
+				    ns);
 		hdr->status = HVG_IC_E_FAIL;
 		return;
 	}
-	switch (util_timesync_record(ts, (parent - HVG_TIME_EPOCH_DELTA) * 100,
-				     flags)) {
+	switch (util_timesync_record(ts, ns, flags)) {
 	case UTIL_TS_STEP:
 		schedule_work(&ts->work);
 		break;
@@ -185,7 +193,61 @@ static void util_timesync_show(struct seq_file *s, struct util_dev *ud)
 		   copy.samples, copy.steps, copy.ignored);
 	seq_printf(s, "slewing_ns: %lld\nslewed_ns: %lld\nslews: %llu\n",
 		   copy.slew_left_ns, copy.slewed_ns, copy.slews);
+	seq_printf(s, "ptp_index: %d\n", ts->ptp ? ptp_clock_index(ts->ptp) : -1);
 }
+
+/* The host time now: the last sample plus the time since it came. */
+static int util_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *tp)
+{
+	struct util_timesync *ts = container_of(info, struct util_timesync,
+						ptp_info);
+	unsigned long irqf;
+	u64 ns = 0;
+
+	spin_lock_irqsave(&ts->lock, irqf);
+	/* host_ns is at most KTIME_MAX (util_timesync_handle()) */
+	if (ts->st.samples)
+		ns = min_t(u64, ts->st.host_ns +
+			   (ktime_get_raw_ns() - ts->st.host_raw_ns), KTIME_MAX);
+	spin_unlock_irqrestore(&ts->lock, irqf);
+	if (!ns)
+		return -ENODATA;	/* no sample yet */
+	*tp = ns_to_timespec64(ns);
+	return 0;
+}
+
+/* The host's clock is not the guest's to set or tune. */
+static int util_ptp_settime(struct ptp_clock_info *info,
+			    const struct timespec64 *tp)
+{
+	return -EOPNOTSUPP;
+}
+
+static int util_ptp_adjtime(struct ptp_clock_info *info, s64 delta)
+{
+	return -EOPNOTSUPP;
+}
+
+static int util_ptp_adjfine(struct ptp_clock_info *info, long scaled_ppm)
+{
+	return -EOPNOTSUPP;
+}
+
+static int util_ptp_enable(struct ptp_clock_info *info,
+			   struct ptp_clock_request *req, int on)
+{
+	return -EOPNOTSUPP;
+}
+
+static const struct ptp_clock_info util_ptp_info = {
+	.owner = THIS_MODULE,
+	.name = "hyperv",
+	.gettime64 = util_ptp_gettime,
+	.settime64 = util_ptp_settime,
+	.adjtime = util_ptp_adjtime,
+	.adjfine = util_ptp_adjfine,
+	.enable = util_ptp_enable,
+};
 
 static int util_timesync_init(struct util_dev *ud)
 {
@@ -196,6 +258,14 @@ static int util_timesync_init(struct util_dev *ud)
 	spin_lock_init(&ts->lock);
 	INIT_WORK(&ts->work, util_timesync_work);
 	INIT_DELAYED_WORK(&ts->slew, util_timesync_slew);
+	ts->ptp_info = util_ptp_info;
+	/* NULL without PTP support in the kernel; the service works on. */
+	ts->ptp = ptp_clock_register(&ts->ptp_info, &ud->hdev->dev);
+	if (IS_ERR(ts->ptp)) {
+		dev_err(&ud->hdev->dev, "timesync: no PTP clock: %ld\n",
+			PTR_ERR(ts->ptp));
+		ts->ptp = NULL;
+	}
 	ud->priv = ts;
 	return 0;
 }
@@ -204,6 +274,8 @@ static void util_timesync_exit(struct util_dev *ud)
 {
 	struct util_timesync *ts = ud->priv;
 
+	if (ts->ptp)
+		ptp_clock_unregister(ts->ptp);
 	cancel_work_sync(&ts->work);
 	cancel_delayed_work_sync(&ts->slew);
 	kfree(ts);

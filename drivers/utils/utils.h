@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hv_utils: the integration components (heartbeat, shutdown, time sync,
- * key-value pair exchange).
+ * key-value pair exchange, VSS, file copy).
  * Interfaces between the files of the module.
  */
 #ifndef _HV_UTILS_H
@@ -11,11 +11,14 @@
 #include <hvguest/ic_proto.h>
 #include <hvguest/vmbus.h>
 
+#include "ic_parse.h"
+
 #define UTIL_RING_BYTES		(4 * PAGE_SIZE)	/* each way, header page included */
 #define UTIL_BUF_BYTES		(UTIL_RING_BYTES - HV_RING_HEADER_SIZE)
 
 struct seq_file;
 struct util_dev;
+struct util_relay;
 
 /**
  * struct util_service - one integration component
@@ -23,6 +26,7 @@ struct util_dev;
  * @msgtype: the ICMSGTYPE_* of its requests
  * @versions: service versions we speak, preferred (newest) first
  * @nversions: their number
+ * @relay: the relay to its daemon in user space (relay.h), or NULL
  * @init: optional; set up @ud->priv before the channel opens
  * @exit: optional; undo @init once the channel is closed
  * @handle: answer a request in place: @body (@len bytes, from the host,
@@ -36,6 +40,7 @@ struct util_service {
 	u16 msgtype;
 	const u32 *versions;
 	unsigned int nversions;
+	struct util_relay *relay;
 	int (*init)(struct util_dev *ud);
 	void (*exit)(struct util_dev *ud);
 	void (*handle)(struct util_dev *ud, struct icmsg_hdr *hdr, u8 *body,
@@ -84,14 +89,12 @@ int util_ic_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 trans_id);
 /* main.c */
 extern bool util_timesync_enabled;
 
-/* kvp_dev.c: the relay to the daemon, which lives as long as the module */
-int util_kvp_init(void);
-void util_kvp_exit(void);
-
 /* the services */
 extern const struct util_service util_heartbeat_svc;
 extern const struct util_service util_shutdown_svc;
 extern const struct util_service util_timesync_svc;
 extern const struct util_service util_kvp_svc;
+extern const struct util_service util_vss_svc;
+extern const struct util_service util_fcopy_svc;
 
 #endif /* _HV_UTILS_H */

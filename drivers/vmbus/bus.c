@@ -3,6 +3,8 @@
  * The "vmbus" bus: one device per primary channel offer, class drivers
  * matched by class GUID, MODALIAS uevents for udev.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <hvguest/compat.h>
@@ -11,7 +13,7 @@
 
 #define to_hvg_driver(d) container_of(d, struct hvg_driver, driver)
 
-static const struct hvg_device_id *hvg_match_id(const struct hvg_device_id *id,
+static const struct hv_vmbus_device_id *hvg_match_id(const struct hv_vmbus_device_id *id,
 						const guid_t *class)
 {
 	for (; id && !guid_is_null(&id->guid); id++)
@@ -20,11 +22,57 @@ static const struct hvg_device_id *hvg_match_id(const struct hvg_device_id *id,
 	return NULL;
 }
 
+struct hvg_dynid {
+	struct list_head node;
+	struct hv_vmbus_device_id id;
+};
+
+/* A class GUID added through new_id; called with dynids_lock held. */
+static struct hvg_dynid *hvg_dynid_find(struct hvg_driver *hdrv,
+					const guid_t *class)
+{
+	struct hvg_dynid *d;
+
+	lockdep_assert_held(&hdrv->dynids_lock);
+	list_for_each_entry(d, &hdrv->dynids, node)
+		if (guid_equal(&d->id.guid, class))
+			return d;
+	return NULL;
+}
+
+static const struct hv_vmbus_device_id hvg_override_id;
+
+/*
+ * As Linux's hv_vmbus_get_id(): a device with driver_override binds only
+ * to the driver of that name, whatever its class; otherwise the ids added
+ * through new_id come first, then the driver's table.
+ */
+static const struct hv_vmbus_device_id *
+hvg_get_id(struct hvg_driver *hdrv, const struct hvg_device *hdev)
+{
+	const struct hv_vmbus_device_id *id;
+	struct hvg_dynid *d;
+
+	if (hdev->driver_override && strcmp(hdev->driver_override, hdrv->name))
+		return NULL;
+	/* Linux hv_vmbus_get_id(): socket offers go to the socket driver. */
+	if (hvg_device_is_hvsock(hdev) || hdrv->hvsock)
+		return hvg_device_is_hvsock(hdev) && hdrv->hvsock ?
+		       &hvg_override_id : NULL;
+	spin_lock(&hdrv->dynids_lock);
+	d = hvg_dynid_find(hdrv, &hdev->class_id);
+	id = d ? &d->id : NULL;
+	spin_unlock(&hdrv->dynids_lock);
+	if (!id)
+		id = hvg_match_id(hdrv->id_table, &hdev->class_id);
+	if (!id && hdev->driver_override)
+		id = &hvg_override_id;
+	return id;
+}
+
 static int hvg_bus_match(struct device *dev, HVG_MATCH_DRV_CONST struct device_driver *drv)
 {
-	const struct hvg_driver *hdrv = to_hvg_driver(drv);
-
-	return !!hvg_match_id(hdrv->id_table, &to_hvg_device(dev)->class_id);
+	return !!hvg_get_id(to_hvg_driver(drv), to_hvg_device(dev));
 }
 
 static int hvg_bus_uevent(HVG_UEVENT_CONST struct device *dev,
@@ -40,9 +88,9 @@ static int hvg_bus_probe(struct device *dev)
 {
 	struct hvg_driver *hdrv = to_hvg_driver(dev->driver);
 	struct hvg_device *hdev = to_hvg_device(dev);
-	const struct hvg_device_id *id;
+	const struct hv_vmbus_device_id *id;
 
-	id = hvg_match_id(hdrv->id_table, &hdev->class_id);
+	id = hvg_get_id(hdrv, hdev);
 	if (!id || !hdrv->probe)
 		return -ENODEV;
 	if (hvg_channel_rescinded(hdev->channel))
@@ -62,12 +110,72 @@ static void hvg_bus_remove(struct device *dev)
 
 HVG_BUS_REMOVE_WRAPPER(hvg_bus_remove);
 
+/* new_id / remove_id: "GUID" as in Linux's new_id_store() (guid_parse()). */
+static ssize_t new_id_store(struct device_driver *drv, const char *buf,
+			    size_t count)
+{
+	struct hvg_driver *hdrv = to_hvg_driver(drv);
+	struct hvg_dynid *d;
+	guid_t guid;
+	int ret;
+
+	ret = guid_parse(buf, &guid);
+	if (ret)
+		return ret;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->id.guid = guid;
+	spin_lock(&hdrv->dynids_lock);
+	if (hvg_dynid_find(hdrv, &guid)) {
+		spin_unlock(&hdrv->dynids_lock);
+		kfree(d);
+		return -EEXIST;
+	}
+	list_add_tail(&d->node, &hdrv->dynids);
+	spin_unlock(&hdrv->dynids_lock);
+	ret = driver_attach(drv);
+	return ret ? ret : count;
+}
+static DRIVER_ATTR_WO(new_id);
+
+static ssize_t remove_id_store(struct device_driver *drv, const char *buf,
+			       size_t count)
+{
+	struct hvg_driver *hdrv = to_hvg_driver(drv);
+	struct hvg_dynid *d;
+	guid_t guid;
+	int ret;
+
+	ret = guid_parse(buf, &guid);
+	if (ret)
+		return ret;
+	spin_lock(&hdrv->dynids_lock);
+	d = hvg_dynid_find(hdrv, &guid);
+	if (d)
+		list_del(&d->node);
+	spin_unlock(&hdrv->dynids_lock);
+	if (!d)
+		return -ENODEV;
+	kfree(d);
+	return count;
+}
+static DRIVER_ATTR_WO(remove_id);
+
+static struct attribute *hvg_drv_attrs[] = {
+	&driver_attr_new_id.attr,
+	&driver_attr_remove_id.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hvg_drv);
+
 static struct bus_type hvg_bus = {
 	.name = "vmbus",
 	.match = hvg_bus_match,
 	.uevent = hvg_bus_uevent,
 	.probe = hvg_bus_probe,
 	.remove = hvg_bus_remove_compat,
+	.drv_groups = hvg_drv_groups,
 };
 
 /* The device (not the bus) is the parent of every channel directory. */
@@ -79,6 +187,7 @@ static void hvg_device_release(struct device *dev)
 
 	if (hdev->channel)
 		hvg_channel_free(hdev->channel);
+	kfree(hdev->driver_override);
 	kfree(hdev);
 }
 
@@ -96,7 +205,7 @@ int hvg_device_add(struct hvg_channel *primary)
 	if (primary->rescinded)
 		return 0;
 	if (hvg_instance_in_use(primary)) {
-		hvg_err_rl("hv_vmbus: offer %u repeats the instance %pUl of a present device: no device for it\n",
+		hvg_err_rl("offer %u repeats the instance %pUl of a present device: no device for it\n",
 			   primary->relid, &primary->offer.offer.if_instance);
 		return -EEXIST;
 	}
@@ -119,7 +228,7 @@ int hvg_device_add(struct hvg_channel *primary)
 
 	ret = device_add(&hdev->dev);
 	if (ret) {
-		pr_err("hv_vmbus: device_add for relid %u failed: %d\n",
+		pr_err("device_add for relid %u failed: %d\n",
 		       primary->relid, ret);
 		spin_lock_irq(&hvg_conn.chan_lock);
 		primary->hdev = NULL;
@@ -180,6 +289,8 @@ int __hvg_driver_register(struct hvg_driver *drv, struct module *owner,
 	drv->driver.owner = owner;
 	drv->driver.mod_name = mod_name;
 	drv->driver.bus = &hvg_bus;
+	INIT_LIST_HEAD(&drv->dynids);
+	spin_lock_init(&drv->dynids_lock);
 	return driver_register(&drv->driver);
 }
 EXPORT_SYMBOL_GPL(__hvg_driver_register);
@@ -190,7 +301,13 @@ EXPORT_SYMBOL_GPL(__hvg_driver_register);
  */
 void hvg_driver_unregister(struct hvg_driver *drv)
 {
+	struct hvg_dynid *d, *tmp;
+
 	driver_unregister(&drv->driver);
+	list_for_each_entry_safe(d, tmp, &drv->dynids, node) {
+		list_del(&d->node);
+		kfree(d);
+	}
 }
 EXPORT_SYMBOL_GPL(hvg_driver_unregister);
 

@@ -150,8 +150,17 @@ static int hvg_ring_send(struct hvg_channel *chan, struct kvec *kv,
 		if (hv_ring_bytes_to_write(&chan->out) > total)
 			ret = hv_ring_write(&chan->out, kv, n, &signal);
 	}
-	if (!ret)
+	if (!ret) {
 		WRITE_ONCE(chan->out.hdr->pending_send_sz, 0);
+		chan->out_full = false;
+		if (signal)
+			chan->intr_out_empty++;
+	} else if (ret == -EAGAIN) {
+		chan->out_full_total++;
+		if (!chan->out_full)
+			chan->out_full_first++;
+		chan->out_full = true;
+	}
 	spin_unlock_irqrestore(&chan->out_lock, flags);
 
 	if (ret == -EPROTO)
@@ -312,8 +321,11 @@ EXPORT_SYMBOL_GPL(hvg_sendpacket_mpb);
 /* Publish what was read; wake the host if it waits for that much room. */
 static void hvg_recv_commit(struct hvg_channel *chan)
 {
-	if (hv_ring_commit(&chan->in))
+	lockdep_assert_held(&chan->in_lock);
+	if (hv_ring_commit(&chan->in)) {
+		chan->intr_in_full++;
 		hvg_signal_host(chan);
+	}
 }
 
 static int hvg_recv(struct hvg_channel *chan, void *buf, u32 buflen,
@@ -348,13 +360,8 @@ static int hvg_recv(struct hvg_channel *chan, void *buf, u32 buflen,
 		ret = -ENOBUFS;
 		goto out;
 	}
-	hv_ring_copy_out(&chan->in, skip, buf, len);
-	/*
-	 * The copy read the descriptor from the ring again, where the host
-	 * may have changed it since it was checked: hand over the checked one.
-	 */
-	if (raw)
-		memcpy(buf, &desc, sizeof(desc));
+	/* The descriptor handed over is the checked one, not a second read. */
+	hv_ring_copy_packet(&chan->in, &desc, skip, buf, len);
 	hv_ring_advance(&chan->in);
 	/* Batch the index update unless the host is waiting for room. */
 	if (READ_ONCE(chan->in.hdr->pending_send_sz))
@@ -466,11 +473,14 @@ static int hvg_ring_alloc(struct hvg_channel *chan, u32 send, u32 recv)
 {
 	u8 *mem;
 
-	mem = vzalloc(send + recv);
+	/* Zeroed and mappable by remap_vmalloc_range() (channels/N/ring). */
+	mem = vmalloc_user(send + recv);
 	if (!mem)
 		return -ENOMEM;
+	mutex_lock(&chan->ring_lock);
 	chan->ring_mem = mem;
 	chan->ring_bytes = send + recv;
+	mutex_unlock(&chan->ring_lock);
 	hv_ring_init(&chan->out, (void *)mem, mem + HV_RING_HEADER_SIZE,
 		     send - HV_RING_HEADER_SIZE);
 	hv_ring_init(&chan->in, (void *)(mem + send),
@@ -480,10 +490,22 @@ static int hvg_ring_alloc(struct hvg_channel *chan, u32 send, u32 recv)
 	return 0;
 }
 
+/* Forget the rings (mmap of channels/N/ring fails from now on). */
+static void *hvg_ring_forget(struct hvg_channel *chan)
+{
+	void *mem;
+
+	mutex_lock(&chan->ring_lock);
+	mem = chan->ring_mem;
+	chan->ring_mem = NULL;
+	mutex_unlock(&chan->ring_lock);
+	return mem;
+}
+
+/* Pages still mapped by user space stay until it unmaps them. */
 static void hvg_ring_free(struct hvg_channel *chan)
 {
-	vfree(chan->ring_mem);
-	chan->ring_mem = NULL;
+	vfree(hvg_ring_forget(chan));
 	hvg_rqst_free(&chan->rqst);
 }
 
@@ -509,6 +531,11 @@ static int hvg_open_msg(struct hvg_channel *chan, u32 send_bytes,
 		msg.openid = atomic_inc_return(&hvg_conn.next_openid);
 	} while (!msg.openid);
 	spin_lock_irq(&hvg_conn.chan_lock);
+	if (chan->rescinded) {
+		/* Its rescind completed open_done before the reinit below. */
+		spin_unlock_irq(&hvg_conn.chan_lock);
+		return -ENODEV;
+	}
 	reinit_completion(&chan->open_done);
 	chan->openid = msg.openid;
 	WRITE_ONCE(chan->state, HVG_CHAN_OPENING);
@@ -592,7 +619,7 @@ int hvg_channel_open(struct hvg_channel *chan, u32 send_ring_bytes,
 		dev_err(&chan->hdev->dev,
 			"channel %u: rings leaked, the host may still map them\n",
 			chan->relid);
-		chan->ring_mem = NULL;
+		hvg_ring_forget(chan);
 	}
 	if (ret)
 		goto err_rqst;
@@ -612,7 +639,7 @@ err_gpadl:
 	chan->onchannel = NULL;
 	if (hvg_gpadl_teardown(chan, &chan->ring_gpadl)) {
 		/* The host may still write into the rings: never free them. */
-		chan->ring_mem = NULL;
+		hvg_ring_forget(chan);
 		return ret;
 	}
 err_rqst:
@@ -653,7 +680,7 @@ void hvg_channel_close(struct hvg_channel *chan)
 		dev_err(&chan->hdev->dev,
 			"channel %u: rings leaked, the host may still use them\n",
 			chan->relid);
-		chan->ring_mem = NULL;
+		hvg_ring_forget(chan);
 	}
 	hvg_ring_free(chan);
 	WRITE_ONCE(chan->state, HVG_CHAN_OFFERED);

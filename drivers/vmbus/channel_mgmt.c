@@ -4,6 +4,8 @@
  * devices, subchannels go to their primary's driver), rescinds, the relid
  * table that routes event flags, and per-channel target CPUs.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpumask.h>
 #include <linux/slab.h>
 
@@ -56,8 +58,10 @@ void hvg_chan_event(u32 relid)
 
 	spin_lock(&hvg_conn.chan_lock);
 	chan = hvg_relid_lookup(relid);
-	if (chan && READ_ONCE(chan->state) == HVG_CHAN_OPEN)
+	if (chan && READ_ONCE(chan->state) == HVG_CHAN_OPEN) {
+		chan->interrupts++;
 		tasklet_schedule(&chan->tasklet);
+	}
 	spin_unlock(&hvg_conn.chan_lock);
 }
 
@@ -76,7 +80,7 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	chan->monitorid = o->monitorid;
 	chan->sig_conn_id = o->connection_id;
 	/* Spread subchannels over the CPUs; the primary starts on CPU 0. */
-	chan->target_cpu = chan->subindex % num_online_cpus();
+	chan->target_cpu = hvg_synic_pick_cpu(chan->subindex);
 	chan->state = HVG_CHAN_OFFERED;
 	INIT_LIST_HEAD(&chan->subs);
 	INIT_LIST_HEAD(&chan->sub_node);
@@ -88,6 +92,7 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	init_completion(&chan->open_done);
 	init_completion(&chan->modify_done);
 	mutex_init(&chan->modify_lock);
+	mutex_init(&chan->ring_lock);
 	INIT_WORK(&chan->rescind_work, hvg_rescind_work);
 	return chan;
 }
@@ -163,7 +168,7 @@ static void hvg_primary_add_work(struct work_struct *work)
 	struct hvg_channel *chan = container_of(work, struct hvg_channel, add_work);
 
 	if (hvg_device_add(chan))
-		pr_err("hv_vmbus: could not add a device for relid %u\n",
+		pr_err("could not add a device for relid %u\n",
 		       chan->relid);
 }
 
@@ -172,7 +177,7 @@ void hvg_on_offer(const struct vmbus_channel_offer_channel *o)
 	struct hvg_channel *chan, *primary = NULL;
 
 	if (hv_msg_check_offer(o, hvg_conn.version)) {
-		hvg_err_rl("hv_vmbus: malformed offer (relid %u, monitor id %u) refused\n",
+		hvg_err_rl("malformed offer (relid %u, monitor id %u) refused\n",
 			   o->child_relid, o->monitorid);
 		return;
 	}
@@ -183,7 +188,7 @@ void hvg_on_offer(const struct vmbus_channel_offer_channel *o)
 	spin_lock_irq(&hvg_conn.chan_lock);
 	if (hvg_relid_lookup(chan->relid)) {
 		spin_unlock_irq(&hvg_conn.chan_lock);
-		hvg_err_rl("hv_vmbus: duplicate offer for relid %u refused\n",
+		hvg_err_rl("duplicate offer for relid %u refused\n",
 			   chan->relid);
 		kfree(chan);
 		return;
@@ -192,7 +197,7 @@ void hvg_on_offer(const struct vmbus_channel_offer_channel *o)
 		primary = hvg_find_primary(&o->offer.if_instance);
 		if (!primary || !primary->hdev) {
 			spin_unlock_irq(&hvg_conn.chan_lock);
-			hvg_err_rl("hv_vmbus: subchannel offer %u has no primary, refused\n",
+			hvg_err_rl("subchannel offer %u has no primary, refused\n",
 				   chan->relid);
 			kfree(chan);
 			return;
@@ -270,15 +275,15 @@ void hvg_on_rescind(u32 relid)
 	}
 	spin_unlock_irq(&hvg_conn.chan_lock);
 	if (!chan) {
-		hvg_err_rl("hv_vmbus: rescind for unknown relid %u ignored\n", relid);
+		hvg_err_rl("rescind for unknown relid %u ignored\n", relid);
 		return;
 	}
 	if (again) {
 		/* Its rescind work may be freeing it: do not touch it again. */
-		hvg_err_rl("hv_vmbus: second rescind of relid %u ignored\n", relid);
+		hvg_err_rl("second rescind of relid %u ignored\n", relid);
 		return;
 	}
-	pr_info("hv_vmbus: channel %u rescinded by the host\n", relid);
+	pr_info("channel %u rescinded by the host\n", relid);
 
 	/* Whoever waits for this channel must not wait for the host. */
 	complete_all(&chan->open_done);
@@ -306,7 +311,7 @@ void hvg_on_open_result(const struct vmbus_channel_open_result *res)
 	}
 	spin_unlock_irq(&hvg_conn.chan_lock);
 	if (!ok)
-		hvg_err_rl("hv_vmbus: OPENCHANNEL_RESULT for relid %u open id %u answers no open in progress, ignored\n",
+		hvg_err_rl("OPENCHANNEL_RESULT for relid %u open id %u answers no open in progress, ignored\n",
 			   res->child_relid, res->openid);
 }
 
@@ -332,7 +337,7 @@ void hvg_on_modify_response(const struct vmbus_channel_modifychannel_response *r
 	}
 	spin_unlock_irq(&hvg_conn.chan_lock);
 	if (what)
-		hvg_err_rl("hv_vmbus: MODIFYCHANNEL_RESPONSE for relid %u %s, ignored\n",
+		hvg_err_rl("MODIFYCHANNEL_RESPONSE for relid %u %s, ignored\n",
 			   r->child_relid, what);
 }
 
@@ -366,12 +371,12 @@ static int hvg_modify_wait(struct hvg_channel *chan,
 	if (ret == -ETIMEDOUT && answered)
 		ret = 0;	/* the response raced with the timeout */
 	if (ret == -ETIMEDOUT)
-		pr_err("hv_vmbus: no reply from the host to MODIFYCHANNEL for relid %u\n",
+		pr_err("no reply from the host to MODIFYCHANNEL for relid %u\n",
 		       chan->relid);
 	if (ret)
 		return ret;
 	if (chan->modify_status) {
-		hvg_err_rl("hv_vmbus: host refused to move channel %u: status %#x\n",
+		hvg_err_rl("host refused to move channel %u: status %#x\n",
 			   chan->relid, chan->modify_status);
 		return -EIO;
 	}

@@ -3,6 +3,8 @@
  * The VMBus connection: version negotiation, the wait-for-reply machinery
  * for channel messages, and dispatch of the messages the host sends.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -46,7 +48,7 @@ static int hvg_parse_max_version(u32 *out)
 		}
 	}
 bad:
-	pr_err("hv_vmbus: max_version=%s is not a supported VMBus version (1.1 .. 5.3)\n",
+	pr_err("max_version=%s is not a supported VMBus version (1.1 .. 5.3)\n",
 	       hvg_max_version);
 	return -EINVAL;
 }
@@ -85,7 +87,7 @@ int hvg_waiter_wait(struct hvg_msg_waiter *w, const char *what)
 	/* The reply may have raced with the timeout. */
 	if (completion_done(&w->done))
 		return 0;
-	pr_err("hv_vmbus: no reply from the host to %s within %u s\n", what,
+	pr_err("no reply from the host to %s within %u s\n", what,
 	       HVG_MSG_TIMEOUT / HZ);
 	return -ETIMEDOUT;
 }
@@ -115,7 +117,7 @@ bool hvg_waiter_complete(u32 msgtype, u32 key, const void *msg, u32 size)
 
 static void hvg_unexpected(const char *name, u32 key)
 {
-	hvg_err_rl("hv_vmbus: unexpected %s (%u) from the host, ignored\n",
+	hvg_err_rl("unexpected %s (%u) from the host, ignored\n",
 		   name, key);
 }
 
@@ -130,7 +132,7 @@ void hvg_dispatch_msg(const void *msg, u32 size)
 	int type = hv_msg_decode(msg, size);
 
 	if (type < 0) {
-		hvg_err_rl("hv_vmbus: malformed channel message (type %u, %u bytes) dropped\n",
+		hvg_err_rl("malformed channel message (type %u, %u bytes) dropped\n",
 			   size >= sizeof(*hdr) ? hdr->msgtype : 0, size);
 		return;
 	}
@@ -150,6 +152,9 @@ void hvg_dispatch_msg(const void *msg, u32 size)
 		break;
 	case CHANNELMSG_MODIFYCHANNEL_RESPONSE:
 		hvg_on_modify_response(msg);
+		break;
+	case CHANNELMSG_TL_CONNECT_RESULT:
+		hvg_on_tl_result(msg);
 		break;
 	case CHANNELMSG_GPADL_CREATED: {
 		const struct vmbus_channel_gpadl_created *c = msg;
@@ -212,12 +217,12 @@ static int hvg_try_version(u32 version)
 		 */
 		if (status == HVG_STATUS_INVALID_CONNECTION_ID &&
 		    version >= VERSION_WIN10_V5) {
-			pr_debug("hv_vmbus: host has no message connection %u for version %s\n",
+			pr_debug("host has no message connection %u for version %s\n",
 				 hvg_conn.msg_conn_id,
 				 hvg_version_str(version, vbuf, sizeof(vbuf)));
 			ret = -EPROTONOSUPPORT;
 		} else {
-			pr_err("hv_vmbus: host refused INITIATE_CONTACT for version %s: status %u\n",
+			pr_err("host refused INITIATE_CONTACT for version %s: status %u\n",
 			       hvg_version_str(version, vbuf, sizeof(vbuf)),
 			       status);
 		}
@@ -227,13 +232,13 @@ static int hvg_try_version(u32 version)
 	if (ret)
 		goto out;
 	if (!w->resp.version.version_supported) {
-		pr_debug("hv_vmbus: host declined version %s\n",
+		pr_debug("host declined version %s\n",
 			 hvg_version_str(version, vbuf, sizeof(vbuf)));
 		ret = -EPROTONOSUPPORT;
 		goto out;
 	}
 	if (w->resp.version.connection_state) {
-		pr_err("hv_vmbus: host accepted version %s but failed the connection: state %u\n",
+		pr_err("host accepted version %s but failed the connection: state %u\n",
 		       hvg_version_str(version, vbuf, sizeof(vbuf)),
 		       w->resp.version.connection_state);
 		ret = -EIO;
@@ -241,7 +246,7 @@ static int hvg_try_version(u32 version)
 	}
 	if (version >= VERSION_WIN10_V5) {
 		if (!w->resp.version.msg_conn_id) {
-			pr_err("hv_vmbus: host named message connection 0 for version %s\n",
+			pr_err("host named message connection 0 for version %s\n",
 			       hvg_version_str(version, vbuf, sizeof(vbuf)));
 			ret = -EPROTO;
 			goto out;
@@ -269,7 +274,7 @@ static int hvg_negotiate(void)
 		if (ret != -EPROTONOSUPPORT)
 			return ret;
 	}
-	pr_err("hv_vmbus: the host supports none of VMBus versions %s down to 1.1\n",
+	pr_err("the host supports none of VMBus versions %s down to 1.1\n",
 	       hvg_max_version);
 	return -EPROTONOSUPPORT;
 }
@@ -314,7 +319,7 @@ int hvg_connect(void)
 	if (ret)
 		goto err_synic;
 	hvg_conn.connected = true;
-	pr_info("hv_vmbus: VMBus version %s negotiated with %s\n",
+	pr_info("VMBus version %s negotiated with %s\n",
 		hvg_version_str(hvg_conn.version, vbuf, sizeof(vbuf)),
 		hvg_conn.ops->name);
 
@@ -323,7 +328,7 @@ int hvg_connect(void)
 	if (ret)
 		goto err_unload;
 	if (!wait_for_completion_timeout(&hvg_conn.offers_done, HVG_MSG_TIMEOUT))
-		pr_warn("hv_vmbus: the host did not finish offering channels; continuing with what arrived\n");
+		pr_warn("the host did not finish offering channels; continuing with what arrived\n");
 	flush_workqueue(hvg_conn.dev_wq);
 	return 0;
 
@@ -371,6 +376,7 @@ void hvg_signal_host(struct hvg_channel *chan)
 {
 	u8 *send_half = (u8 *)hvg_conn.int_page + PAGE_SIZE / 2;
 
+	chan->events++;
 	if (!(chan->offer.interrupt_flags & VMBUS_OFFER_DEDICATED_INTERRUPT))
 		set_bit(chan->relid, (unsigned long *)send_half);
 

@@ -4,27 +4,31 @@
  * Specification: CPUID detection, the SynIC MSRs, HvPostMessage and
  * HvSignalEvent.
  *
- * The kernel's own Hyper-V start-up code (arch/x86, present in every
- * supported Debian kernel) has already written the guest OS ID and set up
- * the hypercall page and the callback vector by the time a module loads; we
- * use them.  A kernel built without it leaves hv_hypercall_pg NULL and we
- * refuse to attach, saying so.
+ * It builds on a guest-wide set-up (guest OS ID, hypercall page, an
+ * interrupt vector for the VMBus SINT): the kernel's when its start-up code
+ * made one (backend_kernel.c, kernels built with CONFIG_HYPERV), otherwise
+ * the module's own (backend_own.c).  hvg_setup_choose() decides.
  *
  * This file cannot run without Hyper-V: it is compiled on every supported
  * kernel but exercised by no test here (see Documentation/architecture.rst).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <asm/hypervisor.h>
-#include <asm/mshyperv.h>
+#include <asm/msr.h>
 #include <hvguest/compat.h>
 #include <hvguest/hv_tlfs.h>
 
-#include "hyperv.h"
-
-#define HVG_AEOI_DEPRECATED	BIT(9)	/* CPUID 0x40000004 EAX */
+#include "backend.h"
+#include "backend_own.h"
 
 static void * __percpu *hvg_hcall_input;
+static const struct hvg_setup *hvg_setup;
+static DEFINE_PER_CPU(u32, hvg_vp_index);
 
 static u16 hvg_hv_post_message(u32 connection_id, u32 message_type,
 			       const void *payload, u32 payload_size)
@@ -42,7 +46,7 @@ static u16 hvg_hv_post_message(u32 connection_id, u32 message_type,
 	in->message_type = message_type;
 	in->payload_size = payload_size;
 	memcpy(in->payload, payload, payload_size);
-	status = hv_do_hypercall(HVG_HCALL_POST_MESSAGE, in, NULL);
+	status = hvg_setup->hypercall(HVG_HCALL_POST_MESSAGE, virt_to_phys(in));
 	local_irq_restore(flags);
 	return status & 0xffff;
 }
@@ -51,21 +55,25 @@ static u16 hvg_hv_signal_event(u32 connection_id, u16 flag_number)
 {
 	u64 in = connection_id | ((u64)flag_number << 32);
 
-	return hv_do_fast_hypercall8(HVG_HCALL_SIGNAL_EVENT, in) & 0xffff;
+	return hvg_setup->hypercall_fast8(HVG_HCALL_SIGNAL_EVENT, in) & 0xffff;
 }
 
 static int hvg_hv_synic_enable(unsigned int cpu, phys_addr_t simp,
 			       phys_addr_t siefp)
 {
-	u64 sint = HYPERVISOR_CALLBACK_VECTOR, scontrol;
+	u64 sint = hvg_setup->vector, scontrol;
 
-	if (!(ms_hyperv.hints & HVG_AEOI_DEPRECATED))
+	/* Only CPU 0 has the vector: leave the SynIC of the others off. */
+	if (hvg_setup->one_cpu && cpu)
+		return -ENODEV;
+	per_cpu(hvg_vp_index, cpu) = hvg_setup->vp_index(cpu);
+	if (hvg_setup->auto_eoi)
 		sint |= HVG_SINT_AUTO_EOI;
-	wrmsrl(HVG_MSR_SIMP, simp | HVG_PAGE_ENABLE);
-	wrmsrl(HVG_MSR_SIEFP, siefp | HVG_PAGE_ENABLE);
-	wrmsrl(HVG_MSR_SINT0 + HVG_VMBUS_SINT, sint);
-	rdmsrl(HVG_MSR_SCONTROL, scontrol);
-	wrmsrl(HVG_MSR_SCONTROL, scontrol | HVG_PAGE_ENABLE);
+	hvg_wrmsr(HVG_MSR_SIMP, simp | HVG_PAGE_ENABLE);
+	hvg_wrmsr(HVG_MSR_SIEFP, siefp | HVG_PAGE_ENABLE);
+	hvg_wrmsr(HVG_MSR_SINT0 + HVG_VMBUS_SINT, sint);
+	hvg_rdmsr(HVG_MSR_SCONTROL, scontrol);
+	hvg_wrmsr(HVG_MSR_SCONTROL, scontrol | HVG_PAGE_ENABLE);
 	return 0;
 }
 
@@ -73,25 +81,24 @@ static void hvg_hv_synic_disable(unsigned int cpu)
 {
 	u64 val;
 
-	wrmsrl(HVG_MSR_SINT0 + HVG_VMBUS_SINT, HVG_SINT_MASKED);
-	rdmsrl(HVG_MSR_SIMP, val);
-	wrmsrl(HVG_MSR_SIMP, val & ~HVG_PAGE_ENABLE);
-	rdmsrl(HVG_MSR_SIEFP, val);
-	wrmsrl(HVG_MSR_SIEFP, val & ~HVG_PAGE_ENABLE);
+	hvg_wrmsr(HVG_MSR_SINT0 + HVG_VMBUS_SINT, HVG_SINT_MASKED);
+	hvg_rdmsr(HVG_MSR_SIMP, val);
+	hvg_wrmsr(HVG_MSR_SIMP, val & ~HVG_PAGE_ENABLE);
+	hvg_rdmsr(HVG_MSR_SIEFP, val);
+	hvg_wrmsr(HVG_MSR_SIEFP, val & ~HVG_PAGE_ENABLE);
 }
 
 static void hvg_hv_eom(void)
 {
-	wrmsrl(HVG_MSR_EOM, 0);
+	hvg_wrmsr(HVG_MSR_EOM, 0);
 }
 
 static u32 hvg_hv_vp_index(unsigned int cpu)
 {
-	return hv_vp_index ? hv_vp_index[cpu] : cpu;
+	return per_cpu(hvg_vp_index, cpu);
 }
 
-static const struct hv_backend_ops hvg_hyperv_ops = {
-	.name = "hyperv",
+static struct hv_backend_ops hvg_hyperv_ops = {
 	.owner = THIS_MODULE,
 	.post_message = hvg_hv_post_message,
 	.signal_event = hvg_hv_signal_event,
@@ -121,7 +128,7 @@ static bool hvg_is_hyperv(void)
 	eax = cpuid_eax(HVG_CPUID_FEATURES);
 	if ((eax & (HVG_FEAT_SYNIC | HVG_FEAT_HYPERCALL)) !=
 	    (HVG_FEAT_SYNIC | HVG_FEAT_HYPERCALL)) {
-		pr_err("hv_vmbus: Hyper-V offers no SynIC or hypercalls (features %#x)\n",
+		pr_err("Hyper-V offers no SynIC or hypercalls (features %#x)\n",
 		       eax);
 		return false;
 	}
@@ -141,32 +148,38 @@ static void hvg_free_input_pages(void)
 /**
  * hvg_hyperv_probe() - detect Hyper-V and prepare the real backend
  *
- * Return: the backend, or NULL when not running on (usable) Hyper-V.
+ * Return: the backend, ERR_PTR(-ENODEV) when not running on (usable)
+ * Hyper-V, or another ERR_PTR() when the set-up failed (logged).
  */
 const struct hv_backend_ops *hvg_hyperv_probe(void)
 {
 	unsigned int cpu;
 
 	if (!hvg_is_hyperv())
-		return NULL;
-	if (!hv_hypercall_pg) {
-		pr_err("hv_vmbus: Hyper-V found, but this kernel did not set up the hypercall page (built without CONFIG_HYPERV); not supported\n");
-		return NULL;
-	}
+		return ERR_PTR(-ENODEV);
 	hvg_hcall_input = alloc_percpu(void *);
 	if (!hvg_hcall_input)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	for_each_possible_cpu(cpu) {
 		void *page = (void *)get_zeroed_page(GFP_KERNEL);
 
 		*per_cpu_ptr(hvg_hcall_input, cpu) = page;
 		if (!page) {
 			hvg_free_input_pages();
-			return NULL;
+			return ERR_PTR(-ENOMEM);
 		}
 	}
+	if (hvg_setup_choose(IS_ENABLED(CONFIG_HYPERV),
+			     hvg_kernel_setup_present()) == HVG_SETUP_KERNEL)
+		hvg_setup = hvg_setup_kernel();
+	else
+		hvg_setup = hvg_setup_own();
+	if (!hvg_setup) {
+		hvg_free_input_pages();
+		return ERR_PTR(-EIO);
+	}
 	hvg_hyperv_acpi_init();
-	hvg_arch_set_vmbus_handler(hv_backend_interrupt);
+	hvg_hyperv_ops.name = hvg_setup->name;
 	return &hvg_hyperv_ops;
 }
 
@@ -177,6 +190,7 @@ void hvg_hyperv_remove(void)
 {
 	if (!hvg_hcall_input)
 		return;
-	hvg_arch_clear_vmbus_handler();
+	hvg_setup->remove();
+	hvg_setup = NULL;
 	hvg_free_input_pages();
 }

@@ -11,11 +11,13 @@
  * Like the rest of the Hyper-V backend this compiles on every supported
  * kernel but runs on no test machine here.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/acpi.h>
 #include <linux/ioport.h>
 #include <linux/sort.h>
 
-#include "hyperv.h"
+#include "backend.h"
 
 #define HVG_ACPI_MAX_RANGES	4
 
@@ -30,7 +32,7 @@ static acpi_status hvg_acpi_resource(struct acpi_resource *res, void *ctx)
 	    !(win.res.flags & IORESOURCE_MEM) || !resource_size(&win.res))
 		return AE_OK;
 	if (hvg_acpi_nmmio == HVG_ACPI_MAX_RANGES) {
-		pr_warn("hv_vmbus: more than %d MMIO ranges in ACPI, %pR ignored\n",
+		pr_warn("more than %d MMIO ranges in ACPI, %pR ignored\n",
 			HVG_ACPI_MAX_RANGES, &win.res);
 		return AE_OK;
 	}
@@ -55,20 +57,28 @@ static int hvg_acpi_cmp(const void *a, const void *b)
 	return ra->start > rb->start ? -1 : 1;
 }
 
+/* The VMBus ACPI device, or NULL. */
+static acpi_handle hvg_acpi_vmbus(void)
+{
+	static const char *const hids[] = { "VMBUS", "VMBus" };
+	acpi_handle handle = NULL;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hids) && !handle; i++)
+		acpi_get_devices(hids[i], hvg_acpi_found, NULL, &handle);
+	return handle;
+}
+
 /**
  * hvg_hyperv_acpi_init() - read the MMIO ranges of the VMBus ACPI device
  */
 void hvg_hyperv_acpi_init(void)
 {
-	static const char *const hids[] = { "VMBUS", "VMBus" };
-	acpi_handle handle = NULL, parent;
-	unsigned int i;
+	acpi_handle handle = hvg_acpi_vmbus(), parent;
 
 	hvg_acpi_nmmio = 0;
-	for (i = 0; i < ARRAY_SIZE(hids) && !handle; i++)
-		acpi_get_devices(hids[i], hvg_acpi_found, NULL, &handle);
 	if (!handle) {
-		pr_info("hv_vmbus: no VMBus ACPI device; no MMIO space for devices\n");
+		pr_info("no VMBus ACPI device; no MMIO space for devices\n");
 		return;
 	}
 	while (!hvg_acpi_nmmio) {
@@ -80,6 +90,56 @@ void hvg_hyperv_acpi_init(void)
 	}
 	sort(hvg_acpi_mmio, hvg_acpi_nmmio, sizeof(hvg_acpi_mmio[0]),
 	     hvg_acpi_cmp, NULL);
+}
+
+struct hvg_acpi_irq {
+	int irq;
+	u32 gsi;
+};
+
+static acpi_status hvg_acpi_irq_resource(struct acpi_resource *res, void *ctx)
+{
+	struct hvg_acpi_irq *found = ctx;
+	struct resource r;
+	u32 gsi;
+
+	if (res->type == ACPI_RESOURCE_TYPE_IRQ && res->data.irq.interrupt_count)
+		gsi = res->data.irq.interrupts[0];
+	else if (res->type == ACPI_RESOURCE_TYPE_EXTENDED_IRQ &&
+		 res->data.extended_irq.interrupt_count)
+		gsi = res->data.extended_irq.interrupts[0];
+	else
+		return AE_OK;
+	/* Maps the GSI to an IRQ (acpi_register_gsi()). */
+	if (!acpi_dev_resource_interrupt(res, 0, &r) ||
+	    (r.flags & IORESOURCE_DISABLED))
+		return AE_OK;
+	found->irq = r.start;
+	found->gsi = gsi;
+	return AE_CTRL_TERMINATE;
+}
+
+/**
+ * hvg_hyperv_acpi_irq() - the interrupt of the VMBus ACPI device's _CRS
+ * @gsi: set to its GSI; acpi_unregister_gsi() it when done
+ *
+ * The _CRS of the VMBus device names one interrupt, which Linux read until
+ * 4.5 (drivers/hv/vmbus_drv.c vmbus_walk_resources(), before commit
+ * efc267226b82 "Drivers: hv: vmbus: Get rid of the unused irq variable").
+ *
+ * Return: the Linux IRQ number, or -ENODEV.
+ */
+int hvg_hyperv_acpi_irq(u32 *gsi)
+{
+	struct hvg_acpi_irq found = { .irq = -ENODEV };
+	acpi_handle handle = hvg_acpi_vmbus();
+
+	if (!handle)
+		return -ENODEV;
+	acpi_walk_resources(handle, METHOD_NAME__CRS, hvg_acpi_irq_resource,
+			    &found);
+	*gsi = found.gsi;
+	return found.irq;
 }
 
 /**

@@ -2,10 +2,14 @@
 /*
  * hv_vmbus: the VMBus bus driver of hvguest.
  *
- * On Hyper-V the real backend is used at once.  Elsewhere the module says so
- * once and waits: a simulated host (hvsim) registers itself as the backend
+ * On Hyper-V the real backend is used at once, on the kernel's Hyper-V
+ * set-up or on the module's own (hyperv.c); one "Hyper-V set-up:" line says
+ * which.  Elsewhere the module says so in that line and waits: a simulated host (hvsim) registers itself as the backend
  * when it is loaded, and unregistering it disconnects VMBus again.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -43,7 +47,7 @@ int hv_backend_register(const struct hv_backend_ops *ops)
 	hvg_conn.ops = ops;
 	ret = hvg_connect();
 	if (ret) {
-		pr_err("hv_vmbus: connecting through %s failed: %d\n", ops->name, ret);
+		pr_err("connecting through %s failed: %d\n", ops->name, ret);
 		hvg_conn.ops = NULL;
 	}
 out:
@@ -67,7 +71,7 @@ void hv_backend_unregister(const struct hv_backend_ops *ops)
 		hvg_disconnect();
 		hvg_mmio_reset();
 		hvg_conn.ops = NULL;
-		pr_info("hv_vmbus: disconnected from %s\n", ops->name);
+		pr_info("disconnected from %s\n", ops->name);
 	}
 	mutex_unlock(&hvg_conn.lock);
 }
@@ -101,9 +105,13 @@ static int __init hvg_init(void)
 		goto err;
 
 	hyperv = hvg_hyperv_probe();
-	if (!hyperv) {
-		pr_info("hv_vmbus: no Hyper-V hypervisor found; waiting for a simulated host (load hvsim)\n");
+	if (PTR_ERR_OR_ZERO(hyperv) == -ENODEV) {
+		pr_info("Hyper-V set-up: none, no Hyper-V hypervisor found; waiting for a simulated host (load hvsim)\n");
 		return 0;
+	}
+	if (IS_ERR(hyperv)) {
+		ret = PTR_ERR(hyperv);
+		goto err_bus;
 	}
 	ret = hv_backend_register(hyperv);
 	if (ret)
@@ -112,6 +120,7 @@ static int __init hvg_init(void)
 
 err_hyperv:
 	hvg_hyperv_remove();
+err_bus:
 	hvg_bus_exit();
 err:
 	hvg_free_queues();

@@ -9,6 +9,8 @@
  * backend goes away.  On real Hyper-V the ranges are the _CRS of the VMBus
  * ACPI device (hyperv_acpi.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ioport.h>
 #include <linux/log2.h>
 #include <linux/slab.h>
@@ -33,7 +35,7 @@ static int hvg_mmio_load(void)
 		return -ENODEV;
 	hvg_mmio_loaded = true;
 	if (!ops->mmio_range) {
-		pr_err("hv_vmbus: the %s backend offers no MMIO space\n",
+		pr_err("the %s backend offers no MMIO space\n",
 		       ops->name);
 		return -ENODEV;
 	}
@@ -45,7 +47,7 @@ static int hvg_mmio_load(void)
 		if (ops->mmio_range(i, &start, &size))
 			break;
 		if (!size || start + size - 1 < start) {
-			pr_err("hv_vmbus: %s: MMIO range %u (%pa + %pa) is invalid, ignored\n",
+			pr_err("%s: MMIO range %u (%pa + %pa) is invalid, ignored\n",
 			       ops->name, i, &start, &size);
 			continue;
 		}
@@ -55,10 +57,10 @@ static int hvg_mmio_load(void)
 		r->end = start + size - 1;
 		r->flags = IORESOURCE_MEM;
 		hvg_mmio_nranges++;
-		pr_info("hv_vmbus: MMIO space %pR\n", r);
+		pr_info("MMIO space %pR\n", r);
 	}
 	if (!hvg_mmio_nranges) {
-		pr_err("hv_vmbus: %s offers no MMIO space\n", ops->name);
+		pr_err("%s offers no MMIO space\n", ops->name);
 		return -ENODEV;
 	}
 	return 0;
@@ -154,7 +156,7 @@ void hvg_mmio_reset(void)
 	mutex_lock(&hvg_mmio_lock);
 	for (i = 0; i < hvg_mmio_nranges; i++)
 		if (hvg_mmio_ranges[i].child)
-			pr_err("hv_vmbus: MMIO space %pR still in use at disconnect\n",
+			pr_err("MMIO space %pR still in use at disconnect\n",
 			       hvg_mmio_ranges[i].child);
 	memset(hvg_mmio_ranges, 0, sizeof(hvg_mmio_ranges));
 	hvg_mmio_nranges = 0;

@@ -42,7 +42,9 @@ static const struct hv_msg_info hv_msg_table[CHANNELMSG_COUNT] = {
 	HOST_MSG(CHANNELMSG_VERSION_RESPONSE, vmbus_channel_version_response),
 	GUEST_MSG(CHANNELMSG_UNLOAD),
 	HOST_MSG(CHANNELMSG_UNLOAD_RESPONSE, vmbus_channel_message_header),
+	GUEST_MSG(CHANNELMSG_TL_CONNECT_REQUEST),
 	GUEST_MSG(CHANNELMSG_MODIFYCHANNEL),
+	HOST_MSG(CHANNELMSG_TL_CONNECT_RESULT, vmbus_channel_tl_connect_result),
 	HOST_MSG(CHANNELMSG_MODIFYCHANNEL_RESPONSE,
 		 vmbus_channel_modifychannel_response),
 };

@@ -260,6 +260,29 @@ void hv_ring_copy_out(const struct hv_ring *ring, u32 skip, void *buf,
 }
 
 /**
+ * hv_ring_copy_packet() - copy out the packet last peeked, as it was checked
+ * @ring: consumer side of a ring
+ * @desc: the descriptor hv_ring_peek() checked
+ * @skip: offset into the packet: 0 for the whole packet, descriptor
+ *	included, or the payload offset (@desc->offset8 * 8)
+ * @buf: destination
+ * @len: bytes to copy; @skip + @len must lie within the packet
+ *
+ * The copy reads the packet from shared memory again, where the producer
+ * may have changed the descriptor since it was checked: the descriptor
+ * bytes handed over are those of @desc, never the ones read a second time.
+ */
+void hv_ring_copy_packet(const struct hv_ring *ring,
+			 const struct vmpacket_descriptor *desc, u32 skip,
+			 void *buf, u32 len)
+{
+	hv_ring_copy_out(ring, skip, buf, len);
+	if (skip < sizeof(*desc))
+		memcpy(buf, (const u8 *)desc + skip,
+		       min_t(u32, len, sizeof(*desc) - skip));
+}
+
+/**
  * hv_ring_advance() - consume the packet last peeked (privately)
  * @ring: consumer side of a ring
  */

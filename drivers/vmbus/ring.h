@@ -43,6 +43,9 @@ int hv_ring_peek_next(struct hv_ring *ring, struct vmpacket_descriptor *desc,
 		      bool *signal);
 void hv_ring_copy_out(const struct hv_ring *ring, u32 skip, void *buf,
 		      u32 len);
+void hv_ring_copy_packet(const struct hv_ring *ring,
+			 const struct vmpacket_descriptor *desc, u32 skip,
+			 void *buf, u32 len);
 void hv_ring_advance(struct hv_ring *ring);
 bool hv_ring_commit(struct hv_ring *ring);
 u32 hv_ring_unmask(struct hv_ring *ring);

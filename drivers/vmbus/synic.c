@@ -8,6 +8,8 @@
  * slot by a work item bound to this CPU, which frees the slot and signals
  * end-of-message so that the host can deliver the next one.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -124,7 +126,7 @@ static void hvg_msg_work(struct work_struct *work)
 
 		size = msg.header.payload_size;
 		if (type != HVMSG_VMBUS) {
-			hvg_err_rl("hv_vmbus: ignoring SynIC message of type %#x\n",
+			hvg_err_rl("ignoring SynIC message of type %#x\n",
 				   type);
 			continue;
 		}
@@ -141,10 +143,10 @@ static void hvg_synic_enable_cpu(void *arg)
 	ret = hvg_conn.ops->synic_enable(smp_processor_id(),
 					 virt_to_phys(s->simp),
 					 virt_to_phys(s->siefp));
-	if (ret)
-		*err = ret;
-	else
+	if (!ret)
 		s->enabled = true;
+	else if (ret != -ENODEV)	/* -ENODEV: no VMBus interrupts here */
+		*err = ret;
 }
 
 static void hvg_synic_disable_cpu(void *arg)
@@ -198,6 +200,9 @@ int hvg_synic_init(void)
 	cpus_read_lock();
 	on_each_cpu(hvg_synic_enable_cpu, &err, 1);
 	cpus_read_unlock();
+	/* Messages go to CPU 0 (INITIATE_CONTACT's target VP). */
+	if (!err && !per_cpu_ptr(&hvg_synic, 0)->enabled)
+		err = -ENODEV;
 	if (err)
 		hvg_synic_exit();
 	return err;
@@ -228,6 +233,30 @@ bool hvg_synic_cpu_ok(u32 cpu)
 {
 	return cpu < nr_cpu_ids && cpu_online(cpu) &&
 	       per_cpu_ptr(&hvg_synic, cpu)->enabled;
+}
+
+/**
+ * hvg_synic_pick_cpu() - a CPU for a channel's interrupts
+ * @n: a number, e.g. the subchannel index
+ *
+ * Return: the (@n modulo their count)-th online CPU with an enabled SynIC:
+ * with every CPU enabled and CPUs numbered from 0, @n modulo the number of
+ * online CPUs.  CPU 0 if none is enabled.
+ */
+u32 hvg_synic_pick_cpu(u32 n)
+{
+	unsigned int cpu, count = 0;
+
+	for_each_online_cpu(cpu)
+		count += hvg_synic_cpu_ok(cpu);
+	if (!count)
+		return 0;
+	n %= count;
+	for_each_online_cpu(cpu) {
+		if (hvg_synic_cpu_ok(cpu) && !n--)
+			return cpu;
+	}
+	return 0;
 }
 
 /**
@@ -280,7 +309,7 @@ int hvg_post_msg(void *msg, u32 size)
 
 	if (status == HVG_STATUS_SUCCESS)
 		return 0;
-	hvg_err_rl("hv_vmbus: host refused %s message: status %u\n",
+	hvg_err_rl("host refused %s message: status %u\n",
 		   hv_msg_name(hdr->msgtype), status);
 	return -EIO;
 }

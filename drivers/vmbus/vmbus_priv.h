@@ -16,7 +16,7 @@
 #include <hvguest/hv_backend.h>
 #include <hvguest/vmbus.h>
 
-#include "hyperv.h"
+#include "backend.h"
 #include "ring.h"
 
 #define HVG_MSG_TIMEOUT		(10 * HZ)
@@ -58,7 +58,22 @@ struct hvg_channel {
 	bool released;
 	u32 target_cpu;
 
+	/*
+	 * The counters of channels/<relid>/ (Linux's stable sysfs ABI), plain
+	 * increments as in Linux: @interrupts under chan_lock, @out_full_*
+	 * and @intr_out_empty under out_lock, @intr_in_full under in_lock;
+	 * @events is counted racily, as Linux does, and may miss one.
+	 */
+	u64 interrupts;
+	u64 events;
+	u64 intr_in_full;
+	u64 intr_out_empty;
+	u64 out_full_first;
+	u64 out_full_total;
+	bool out_full;			/* the last send found the ring full */
+
 	/* Ring buffers */
+	struct mutex ring_lock;		/* @ring_mem, @ring_bytes against mmap */
 	void *ring_mem;
 	u32 ring_bytes;
 	struct hvg_gpadl ring_gpadl;
@@ -143,6 +158,7 @@ void hvg_synic_exit(void);
 int hvg_post_msg(void *msg, u32 size);
 u16 hvg_post_msg_status(void *msg, u32 size);
 bool hvg_synic_cpu_ok(u32 cpu);
+u32 hvg_synic_pick_cpu(u32 n);
 
 /* connection.c */
 int hvg_connect(void);
@@ -177,6 +193,9 @@ int hvg_bus_init(void);
 void hvg_bus_exit(void);
 int hvg_device_add(struct hvg_channel *primary);
 void hvg_device_remove(struct hvg_device *hdev);
+
+/* pipe.c */
+void hvg_on_tl_result(const struct vmbus_channel_tl_connect_result *res);
 
 /* mmio.c */
 void hvg_mmio_reset(void);

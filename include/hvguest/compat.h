@@ -7,6 +7,20 @@
 #define _HVGUEST_COMPAT_H
 
 #include <linux/version.h>
+
+#ifdef __ASSEMBLY__
+/*
+ * Code that nothing reaches by an indirect branch, whose address is still
+ * taken (the hypercall page, backend_own_page.S): objtool's IBT check
+ * (5.18 on) wants it annotated.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
+#include <linux/objtool.h>
+#define HVG_ASM_NOENDBR	ANNOTATE_NOENDBR
+#else
+#define HVG_ASM_NOENDBR
+#endif
+#else /* !__ASSEMBLY__ */
 #include <linux/device.h>
 #include <linux/highmem.h>
 #include <linux/irq_work.h>
@@ -55,6 +69,9 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 #define hvg_arch_set_vmbus_handler(fn)	hv_setup_vmbus_irq(0, fn)
 #define hvg_arch_clear_vmbus_handler()	hv_remove_vmbus_irq()
 #endif
+
+/* The running kernel's version, for the guest OS ID (backend_own.c). */
+#define HVG_LINUX_VERSION	LINUX_VERSION_CODE
 
 /* Short-lived page mappings: kmap_local_page() arrived in 5.11. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
@@ -252,4 +269,118 @@ static inline int hvg_fb_deferred_io_init(struct fb_info *info)
 }
 #endif /* _LINUX_FB_H */
 
+/* 6.16 renamed the 64-bit MSR accessors rdmsrl/wrmsrl to rdmsrq/wrmsrq. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define hvg_rdmsr(msr, val)	rdmsrq(msr, val)
+#define hvg_wrmsr(msr, val)	wrmsrq(msr, val)
+#else
+#define hvg_rdmsr(msr, val)	rdmsrl(msr, val)
+#define hvg_wrmsr(msr, val)	wrmsrl(msr, val)
+#endif
+
+/*
+ * 6.13 added hrtimer_setup() (timer, callback, clock, mode) and later
+ * releases removed hrtimer_init() (absent from 7.2's headers).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define hvg_hrtimer_setup(timer, fn, clock, mode)	\
+	hrtimer_setup(timer, fn, clock, mode)
+#else
+#define hvg_hrtimer_setup(timer, fn, clock, mode)	\
+	do {						\
+		hrtimer_init(timer, clock, mode);	\
+		(timer)->function = fn;			\
+	} while (0)
+#endif
+
+/*
+ * bin_attribute: 6.13 made the mmap() callback take a const attribute; the
+ * attribute group's bin_attrs became an array of const pointers (7.2 and 7.3
+ * headers; 6.12's is not; 6.17 finished that change upstream).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define HVG_BIN_ATTR_CB_CONST	const
+#else
+#define HVG_BIN_ATTR_CB_CONST
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define HVG_BIN_ATTRS_CONST	const
+#else
+#define HVG_BIN_ATTRS_CONST
+#endif
+
+/*
+ * .queuecommand returns enum scsi_qc_status (its values are the
+ * SCSI_MLQUEUE_* codes) in 7.2 and 7.3, int in 6.12 and before; the
+ * release between that changed it (6.19) is not in the matrix.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define hvg_scsi_qc_t		enum scsi_qc_status
+#else
+#define hvg_scsi_qc_t		int
+#endif
+
+/*
+ * hex_to_bin() is in <linux/hex.h>, which 6.12's kernel.h still includes
+ * and 7.x's no longer does (6.1 has neither the header nor the need).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/hex.h>
+#endif
+
+/*
+ * Whether the kernel set up the Hyper-V hypercall page.  6.17 calls the
+ * hypercall through a static call and no longer exports hv_hypercall_pg;
+ * hv_is_hyperv_initialized() is true once that page is set up.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define hvg_hypercall_page_ready()	hv_is_hyperv_initialized()
+#else
+#define hvg_hypercall_page_ready()	(hv_hypercall_pg != NULL)
+#endif
+
+/* sk_error_report() is 5.13's; before it, the socket's callback itself. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)
+#define hvg_sk_error_report(sk)	((sk)->sk_error_report(sk))
+#else
+#define hvg_sk_error_report(sk)	sk_error_report(sk)
+#endif
+
+/*
+ * offline_and_remove_memory() lost its node argument in 5.12.  Only for
+ * files that include <linux/memory_hotplug.h> before this header.
+ */
+#ifdef __LINUX_MEMORY_HOTPLUG_H
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 12, 0)
+#define hvg_offline_and_remove_memory(start, size) \
+	offline_and_remove_memory(memory_add_physaddr_to_nid(start), start, size)
+#else
+#define hvg_offline_and_remove_memory(start, size) \
+	offline_and_remove_memory(start, size)
+#endif
+#endif /* __LINUX_MEMORY_HOTPLUG_H */
+
+/*
+ * kernel_bind() and kernel_connect() take a struct sockaddr_unsized * in
+ * 7.2 and 7.3, a struct sockaddr * in 6.12 and before; the vsock
+ * transport's stream_allow() takes the socket first in 7.2 and 7.3.  Both
+ * changed in 6.19 by our reading; only 6.12 and 7.2/7.3 were checked.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define hvg_sockaddr(addr)	((struct sockaddr_unsized *)(addr))
+#define HVG_VSOCK_STREAM_ALLOW(name, fn)				\
+	static bool name(struct vsock_sock *vsk, u32 cid, u32 port)	\
+	{								\
+		return fn(cid, port);					\
+	}
+#else
+#define hvg_sockaddr(addr)	((struct sockaddr *)(addr))
+#define HVG_VSOCK_STREAM_ALLOW(name, fn)				\
+	static bool name(u32 cid, u32 port)				\
+	{								\
+		return fn(cid, port);					\
+	}
+#endif
+
+#endif /* !__ASSEMBLY__ */
 #endif /* _HVGUEST_COMPAT_H */

@@ -31,6 +31,8 @@ struct module;
  *	HVG_STATUS_* code.
  * @synic_enable: point the SIMP and SIEFP of @cpu at the given pages and
  *	unmask the VMBus SINT.  Called on @cpu with preemption disabled.
+ *	-ENODEV: this CPU takes no VMBus interrupts; channels do not target
+ *	it (CPU 0 must take them).
  * @synic_disable: mask the VMBus SINT and release the pages of @cpu.
  *	Called on @cpu with preemption disabled.
  * @eom: end-of-message on the current CPU: the host may deliver the next

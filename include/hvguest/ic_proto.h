@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Wire formats of the integration components (heartbeat, shutdown, time
- * sync, KVP): the pipe and IC message headers, version negotiation and the
+ * sync, KVP, VSS, file copy): the pipe and IC message headers, version negotiation and the
  * per-service messages.  Shared by drivers/utils and tools/hvsim.
  *
  * Every IC packet is an in-band VMBus packet whose payload starts with
@@ -23,6 +23,10 @@
 	GUID_INIT(0x57164f39, 0x9115, 0x4e78, 0xab, 0x55, 0x38, 0x2f, 0x3b, 0xd5, 0x42, 0x2d)
 #define HVG_IC_KVP_GUID \
 	GUID_INIT(0xa9a0f4e7, 0x5a45, 0x4d96, 0xb8, 0x27, 0x8a, 0x84, 0x1e, 0x8c, 0x03, 0xe6)
+#define HVG_IC_VSS_GUID \
+	GUID_INIT(0x35fa2e29, 0xea23, 0x4236, 0x96, 0xae, 0x3a, 0x6e, 0xba, 0xcb, 0xa4, 0x40)
+#define HVG_IC_FCOPY_GUID \
+	GUID_INIT(0x34d14be3, 0xdee4, 0x41c8, 0x9a, 0xe7, 0x6b, 0x17, 0x49, 0x77, 0xc1, 0x92)
 
 /* icmsg_hdr.icmsgtype */
 #define ICMSGTYPE_NEGOTIATE	0
@@ -30,6 +34,8 @@
 #define ICMSGTYPE_KVPEXCHANGE	2
 #define ICMSGTYPE_SHUTDOWN	3
 #define ICMSGTYPE_TIMESYNC	4
+#define ICMSGTYPE_VSS		5
+#define ICMSGTYPE_FCOPY		7
 
 /* icmsg_hdr.icflags */
 #define ICMSGHDRFLAG_TRANSACTION	0x1
@@ -42,6 +48,8 @@
 #define HVG_IC_S_CONT		0x80070103	/* no such key, or no more items */
 #define HVG_IC_E_NOT_SUPPORTED	0x80070032
 #define HVG_IC_E_INVALIDARG	0x80070057
+#define HVG_IC_E_ALREADY_EXISTS	0x80070050	/* file copy: file exists */
+#define HVG_IC_E_DISK_FULL	0x80070070
 
 #define HVG_IC_VERSION(maj, min)	((u32)(maj) << 16 | (min))
 #define HVG_IC_MAJOR(v)			((v) >> 16)
@@ -302,5 +310,107 @@ static_assert(offsetof(struct hvg_kvp_ip_value, ip_addr) == 258);
 static_assert(offsetof(struct hvg_kvp_ip_value, sub_net) == 2306);
 static_assert(offsetof(struct hvg_kvp_ip_value, gate_way) == 4354);
 static_assert(offsetof(struct hvg_kvp_ip_value, dns_addr) == 5378);
+
+/*
+ * VSS (backup).  Linux include/uapi/linux/hyperv.h (struct hv_vss_msg,
+ * enum hv_vss_op), OpenVMM vm/devices/hyperv_ic_protocol/src/vss.rs
+ * (VssMessage, Message2).  The host's messages are 32 bytes, a FREEZE
+ * 6260 (the LUNs being backed up); the guest reads the first 12.  The
+ * daemon (hv_vss_daemon) reads and writes struct hvg_vss_msg through
+ * /dev/vmbus/hv_vss, its answer's first four bytes being its status.
+ */
+enum hvg_vss_op {
+	HVG_VSS_OP_CREATE,
+	HVG_VSS_OP_DELETE,
+	HVG_VSS_OP_HOT_BACKUP,
+	HVG_VSS_OP_GET_DM_INFO,
+	HVG_VSS_OP_BU_COMPLETE,
+	HVG_VSS_OP_FREEZE,		/* IC version 5.0 and later */
+	HVG_VSS_OP_THAW,
+	HVG_VSS_OP_AUTO_RECOVER,
+	HVG_VSS_OP_COUNT
+};
+
+#define HVG_VSS_OP_REGISTER	128	/* daemon registration, no answer */
+#define HVG_VSS_OP_REGISTER1	129	/* daemon registration, answered */
+#define HVG_VSS_HBU_NO_AUTO_RECOVERY	5	/* hot backup check answer */
+#define HVG_VSS_HOST_MSG_LEN	32
+#define HVG_VSS_MAX_LUNS	260
+
+struct hvg_vss_msg {
+	__u8 operation;			/* the daemon's answer: __u32 status */
+	__u8 reserved[7];
+	__u32 flags;			/* HOT_BACKUP, GET_DM_INFO answers */
+} __packed;
+
+struct hvg_vss_lun {
+	__u8 bus_type;
+	__u8 reserved[3];
+	guid_t controller;
+	__u8 port;
+	__u8 target;
+	__u8 lun;
+	__u8 reserved2;
+} __packed;
+
+struct hvg_vss_freeze {
+	__u8 operation;
+	__u8 reserved[7];
+	__u32 backup_type;
+	__u32 flags;
+	__u32 lun_count;
+	struct hvg_vss_lun luns[HVG_VSS_MAX_LUNS];
+} __packed;
+
+/*
+ * File copy.  Linux include/uapi/linux/hyperv.h (struct hv_fcopy_hdr,
+ * hv_start_fcopy, hv_do_fcopy, enum hv_fcopy_op).  The host's names are
+ * UTF-16LE; hv_fcopy_daemon reads the same layouts through
+ * /dev/vmbus/hv_fcopy with UTF-8 names in the same fields, and answers
+ * with a __u32 status.
+ */
+enum hvg_fcopy_op {
+	HVG_FCOPY_START,
+	HVG_FCOPY_WRITE,
+	HVG_FCOPY_COMPLETE,
+	HVG_FCOPY_CANCEL,
+	HVG_FCOPY_OP_COUNT
+};
+
+#define HVG_FCOPY_PATH_UNITS	260	/* W_MAX_PATH */
+#define HVG_FCOPY_OVERWRITE	0x1
+#define HVG_FCOPY_CREATE_PATH	0x2
+#define HVG_FCOPY_FRAGMENT	6144
+#define HVG_FCOPY_VERSION_0	0	/* daemon registration, no answer */
+#define HVG_FCOPY_VERSION_1	1	/* daemon registration, answered */
+
+struct hvg_fcopy_hdr {
+	__u32 operation;
+	__u8 service_id0[16];
+	__u8 service_id1[16];
+} __packed;
+
+struct hvg_fcopy_start {
+	struct hvg_fcopy_hdr hdr;
+	__u8 file_name[2 * HVG_FCOPY_PATH_UNITS];	/* UTF-16LE, or UTF-8 */
+	__u8 path_name[2 * HVG_FCOPY_PATH_UNITS];
+	__u32 copy_flags;
+	__u64 file_size;
+} __packed;
+
+struct hvg_fcopy_write {
+	struct hvg_fcopy_hdr hdr;
+	__u32 pad;
+	__u64 offset;
+	__u32 size;
+	__u8 data[HVG_FCOPY_FRAGMENT];
+} __packed;
+
+static_assert(sizeof(struct hvg_vss_msg) == 12);
+static_assert(sizeof(struct hvg_vss_lun) == 24);
+static_assert(sizeof(struct hvg_vss_freeze) == 6260);
+static_assert(sizeof(struct hvg_fcopy_hdr) == 36);
+static_assert(sizeof(struct hvg_fcopy_start) == 1088);
+static_assert(sizeof(struct hvg_fcopy_write) == 6196);
 
 #endif /* _HVGUEST_IC_PROTO_H */

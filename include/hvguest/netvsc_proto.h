@@ -42,6 +42,8 @@ enum nvsp_msg_type {
 	NVSP_MSG1_SEND_RNDIS_PKT	= 107,
 	NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE = 108,
 	NVSP_MSG2_SEND_NDIS_CONFIG	= 125,
+	NVSP_MSG4_SEND_VF_ASSOCIATION	= 128,	/* NVSP >= 4, host to guest */
+	NVSP_MSG4_SWITCH_DATA_PATH	= 129,	/* NVSP >= 4, either way */
 	NVSP_MSG5_SUBCHANNEL		= 133,	/* NVSP >= 5 */
 	NVSP_MSG5_SEND_INDIRECTION_TABLE = 134,
 };
@@ -123,7 +125,26 @@ struct nvsp_ndis_config {
 	u64 capability;
 } __packed;
 
+#define NVSP_NDIS_CAP_SRIOV	BIT_ULL(2)	/* the guest takes a VF (NVSP >= 5) */
 #define NVSP_NDIS_CAP_RSC	BIT_ULL(7)	/* NVSP 6.1: coalesced receives */
+
+/*
+ * NVSP 4, host to guest: a VF of the NIC is (@allocated 1) or is no longer
+ * (0) assigned to the guest; @serial is the vPCI slot serial of its device
+ * (Linux hyperv_net.h struct nvsp_4_send_vf_association).
+ */
+struct nvsp_vf_assoc {
+	u32 allocated;
+	u32 serial;
+} __packed;
+
+#define NVSP_DATAPATH_SYNTHETIC	0
+#define NVSP_DATAPATH_VF	1
+
+/* NVSP 4: which path the host's traffic for the guest takes */
+struct nvsp_switch_dp {
+	u32 active;		/* NVSP_DATAPATH_* */
+} __packed;
 
 struct nvsp_subchannel_req {
 	u32 op;
@@ -164,6 +185,8 @@ struct nvsp_msg {
 		struct nvsp_subchannel_req subchan;
 		struct nvsp_subchannel_complete subchan_complete;
 		struct nvsp_send_itab send_itab;
+		struct nvsp_vf_assoc vf_assoc;
+		struct nvsp_switch_dp switch_dp;
 		u8 pad[36];
 	};
 } __packed;
@@ -184,6 +207,8 @@ static_assert(sizeof(struct nvsp_ndis_config) == 16);
 static_assert(sizeof(struct nvsp_subchannel_req) == 8);
 static_assert(sizeof(struct nvsp_subchannel_complete) == 8);
 static_assert(sizeof(struct nvsp_send_itab) == 8);
+static_assert(sizeof(struct nvsp_vf_assoc) == 8);
+static_assert(sizeof(struct nvsp_switch_dp) == 4);
 static_assert(offsetof(struct nvsp_msg, init) == 4);
 static_assert(offsetof(struct nvsp_ndis_config, capability) == 8);
 

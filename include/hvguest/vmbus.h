@@ -8,22 +8,22 @@
 #define _HVGUEST_VMBUS_H
 
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/mod_devicetable.h>
+#include <linux/spinlock.h>
 #include <linux/uio.h>
 #include <linux/uuid.h>
 #include <hvguest/vmbus_proto.h>
 
 struct hvg_channel;
 
-/**
- * struct hvg_device_id - one class GUID a driver binds to
- * @guid: the offer's interface type (class) GUID
- * @driver_data: free for the driver
+/*
+ * A driver's id_table is an array of struct hv_vmbus_device_id
+ * (<linux/mod_devicetable.h>): .guid the class GUID it binds to,
+ * .driver_data free for the driver, ended by an empty entry.  Its
+ * MODULE_DEVICE_TABLE(vmbus, table) makes modpost write the module's
+ * "vmbus:<GUID bytes in hex>" aliases, the MODALIAS of our devices.
  */
-struct hvg_device_id {
-	guid_t guid;
-	kernel_ulong_t driver_data;
-};
 
 /**
  * struct hvg_device - a VMBus device: one per primary channel offer
@@ -33,6 +33,7 @@ struct hvg_device_id {
  * @channel: the primary channel
  * @mmio_megabytes: MMIO space the host asks the guest to reserve (video)
  * @channels_kobj: private to hv_vmbus (the channels/ sysfs directory)
+ * @driver_override: private to hv_vmbus (the driver_override attribute)
  */
 struct hvg_device {
 	struct device dev;
@@ -41,6 +42,7 @@ struct hvg_device {
 	struct hvg_channel *channel;
 	u16 mmio_megabytes;
 	struct kobject *channels_kobj;
+	char *driver_override;
 };
 
 #define to_hvg_device(d) container_of(d, struct hvg_device, dev)
@@ -48,17 +50,27 @@ struct hvg_device {
 /**
  * struct hvg_driver - a VMBus class driver
  * @name: driver name
+ * @hvsock: binds Hyper-V socket offers (VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER),
+ *	and only those, whatever their class GUID (Linux hv_driver.hvsock)
  * @id_table: class GUIDs handled, terminated by a zero GUID
  * @probe: bind to a device; may sleep; open channels here
  * @remove: unbind; must close every channel it opened
  * @driver: the driver-model driver
+ * @dynids: private to hv_vmbus (class GUIDs added through new_id)
+ * @dynids_lock: private to hv_vmbus (guards @dynids)
+ *
+ * @probe gets an id whose driver_data is 0 when the device was bound
+ * through new_id, and an all-zero id when only driver_override matched.
  */
 struct hvg_driver {
 	const char *name;
-	const struct hvg_device_id *id_table;
-	int (*probe)(struct hvg_device *hdev, const struct hvg_device_id *id);
+	bool hvsock;
+	const struct hv_vmbus_device_id *id_table;
+	int (*probe)(struct hvg_device *hdev, const struct hv_vmbus_device_id *id);
 	void (*remove)(struct hvg_device *hdev);
 	struct device_driver driver;
+	struct list_head dynids;
+	spinlock_t dynids_lock;
 };
 
 int __hvg_driver_register(struct hvg_driver *drv, struct module *owner,
@@ -69,12 +81,6 @@ void hvg_driver_unregister(struct hvg_driver *drv);
 	__hvg_driver_register(drv, THIS_MODULE, KBUILD_MODNAME)
 #define module_hvg_driver(drv) \
 	module_driver(drv, hvg_driver_register, hvg_driver_unregister)
-
-/*
- * Module aliases: "vmbus:" followed by the class GUID's 16 bytes in hex, in
- * their in-memory order, exactly as the uevent's MODALIAS.
- */
-#define HVG_MODULE_ALIAS(hexguid) MODULE_ALIAS("vmbus:" hexguid)
 
 /* ---- Channels ------------------------------------------------------------ */
 
@@ -136,6 +142,23 @@ bool hvg_channel_failed(const struct hvg_channel *chan);
 bool hvg_channel_rescinded(const struct hvg_channel *chan);
 const u8 *hvg_channel_offer_userdef(const struct hvg_channel *chan);
 u32 hvg_protocol_version(void);
+
+/* ---- Hyper-V sockets (pipe.c) -------------------------------------------- */
+
+/**
+ * typedef hvg_tl_result_cb - the host refused a hvg_tl_connect()
+ * @endpoint: the endpoint id of the request
+ * @service: its service id
+ * @status: the host's NTSTATUS
+ */
+typedef void (*hvg_tl_result_cb)(const guid_t *endpoint, const guid_t *service,
+				 u32 status);
+
+int hvg_tl_connect(const guid_t *endpoint, const guid_t *service);
+void hvg_set_tl_result_cb(hvg_tl_result_cb cb);
+bool hvg_device_is_hvsock(const struct hvg_device *hdev);
+u32 hvg_channel_readable(struct hvg_channel *chan);
+u32 hvg_channel_writable(struct hvg_channel *chan, u32 want);
 
 /* ---- MMIO space ----------------------------------------------------------- */
 

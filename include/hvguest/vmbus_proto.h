@@ -97,7 +97,9 @@ enum vmbus_channel_message_type {
 	CHANNELMSG_VERSION_RESPONSE		= 15,
 	CHANNELMSG_UNLOAD			= 16,
 	CHANNELMSG_UNLOAD_RESPONSE		= 17,
+	CHANNELMSG_TL_CONNECT_REQUEST		= 21,	/* from VERSION_WIN10 on */
 	CHANNELMSG_MODIFYCHANNEL		= 22,	/* from VERSION_WIN10_V4_1 on */
+	CHANNELMSG_TL_CONNECT_RESULT		= 23,	/* from VERSION_WIN10_V4_1 on */
 	CHANNELMSG_MODIFYCHANNEL_RESPONSE	= 24,	/* from VERSION_WIN10_V5_3 on */
 	CHANNELMSG_COUNT			= 25,
 };
@@ -133,6 +135,15 @@ struct vmbus_channel_offer {
 #define VMBUS_CHANNEL_ENUMERATE_DEVICE_INTERFACE	0x0001
 #define VMBUS_CHANNEL_NAMED_PIPE_MODE			0x0010
 #define VMBUS_CHANNEL_TLNPI_PROVIDER_OFFER		0x2000
+
+/*
+ * Hyper-V socket offers (chn_flags TLNPI_PROVIDER_OFFER): if_type is the
+ * service id, if_instance the endpoint id; u.pipe.user_def[0] is non-zero
+ * when the host connects to a guest listener (OpenVMM protocol.rs
+ * HvsockUserDefinedParameters.is_for_guest_accept; Linux hyperv_transport.c
+ * hvs_open_connection()).
+ */
+#define VMBUS_HVSOCK_FOR_GUEST_ACCEPT	0	/* index in u.pipe.user_def */
 
 #define VMBUS_OFFER_MONITOR_ALLOCATED	BIT(0)
 #define VMBUS_OFFER_DEDICATED_INTERRUPT	BIT(0)
@@ -244,6 +255,21 @@ struct vmbus_channel_version_response {
 	u8 connection_state;
 	u16 padding;
 	u32 msg_conn_id;	/* from VERSION_WIN10_V5 on; the granted version before */
+} __packed;
+
+/* Hyper-V socket: the guest connects to a host service (Linux hyperv.h). */
+struct vmbus_channel_tl_connect_request {
+	struct vmbus_channel_message_header header;
+	guid_t guest_endpoint_id;
+	guid_t host_service_id;
+} __packed;
+
+/* The host's answer when it refuses (OpenVMM protocol.rs TlConnectResult). */
+struct vmbus_channel_tl_connect_result {
+	struct vmbus_channel_message_header header;
+	guid_t guest_endpoint_id;
+	guid_t host_service_id;
+	u32 status;
 } __packed;
 
 struct vmbus_channel_modifychannel {
@@ -447,6 +473,8 @@ static_assert(sizeof(struct vmbus_channel_version_response) == 16);
 static_assert(offsetof(struct vmbus_channel_version_response, connection_state) == 9);
 static_assert(offsetof(struct vmbus_channel_version_response, msg_conn_id) == 12);
 static_assert(sizeof(struct vmbus_channel_modifychannel) == 16);
+static_assert(sizeof(struct vmbus_channel_tl_connect_request) == 40);
+static_assert(sizeof(struct vmbus_channel_tl_connect_result) == 44);
 static_assert(sizeof(struct vmbus_channel_modifychannel_response) == 16);
 static_assert(offsetof(struct vmbus_channel_modifychannel_response, status) == 12);
 static_assert(VMBUS_GPADL_HEADER_MAX_PFNS == 26);

@@ -8,6 +8,8 @@
  * (hvsim_chan_work).  Fields that atomic context looks at (the relid and
  * monitor tables, chan->state) are also written under chan_lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
@@ -56,13 +58,15 @@ void hvsim_chan_queue(struct hvsim_chan *chan)
 /* chan_lock held: have the channel serviced if it is open. */
 void hvsim_chan_kick_locked(struct hvsim_chan *chan)
 {
+	lockdep_assert_held(&hvsim.chan_lock);
+
 	if (chan->state == HVSIM_CHAN_OPEN && !hvsim.dead)
 		hvsim_chan_queue(chan);
 }
 
 void hvsim_chan_broken(struct hvsim_chan *chan, const char *why)
 {
-	pr_err_ratelimited("hvsim: relid %u: %s; channel no longer serviced\n",
+	pr_err_ratelimited("relid %u: %s; channel no longer serviced\n",
 			   chan->relid, why ? why : "ring error");
 	chan->broken = true;
 }
@@ -70,6 +74,8 @@ void hvsim_chan_broken(struct hvsim_chan *chan, const char *why)
 /* With hvsim.lock held: service @chan if it is open, again if it asks. */
 static void hvsim_chan_run(struct hvsim_chan *chan)
 {
+	lockdep_assert_held(&hvsim.lock);
+
 	if (chan->state == HVSIM_CHAN_OPEN && !chan->broken &&
 	    chan->dev->svc->service(chan))
 		hvsim_chan_queue(chan);	/* budget used up, or exclusive */
@@ -182,11 +188,11 @@ static void hvsim_bad_offer(struct vmbus_channel_offer_channel *msg)
 	if (hvsim.offer_flip++ & 1) {
 		msg->monitorid = VMBUS_MAX_MONITOR_ID + 1 + msg->monitorid % 64;
 		msg->monitor_flags = VMBUS_OFFER_MONITOR_ALLOCATED;
-		pr_info("hvsim: fault: offer of relid %u with monitorid %u\n",
+		pr_info("fault: offer of relid %u with monitorid %u\n",
 			msg->child_relid, msg->monitorid);
 	} else {
 		msg->child_relid += VMBUS_MAX_CHANNEL_RELIDS;
-		pr_info("hvsim: fault: offer with relid %u\n",
+		pr_info("fault: offer with relid %u\n",
 			msg->child_relid);
 	}
 }
@@ -202,7 +208,9 @@ void hvsim_chan_offer(struct hvsim_chan *chan)
 		.offer.if_type = chan->dev->class_id,
 		.offer.if_instance = chan->dev->instance,
 		.offer.sub_channel_index = chan->subidx,
-		.offer.mmio_megabytes = chan->dev->mmio_megabytes ?:
+		.offer.mmio_megabytes = chan->dev->mmio_exact ||
+					chan->dev->mmio_megabytes ?
+					chan->dev->mmio_megabytes :
 					chan->dev->svc->mmio_megabytes,
 		.child_relid = chan->relid,
 		.connection_id = chan->conn_id,
@@ -214,8 +222,16 @@ void hvsim_chan_offer(struct hvsim_chan *chan)
 		msg.monitorid = chan->monitorid;
 		msg.monitor_flags = VMBUS_OFFER_MONITOR_ALLOCATED;
 	}
+	if (chan->dev->svc->offer)
+		chan->dev->svc->offer(chan, &msg);
 	if (hvsim_fault(HVSIM_FAULT_BAD_OFFER))
 		hvsim_bad_offer(&msg);
+	if (!chan->subidx && hvsim_fault(HVSIM_FAULT_ORPHAN_SUB)) {
+		/* Its instance has no primary: a subchannel of nothing. */
+		msg.offer.sub_channel_index = 1;
+		pr_info("fault: relid %u offered as subchannel 1 of its instance\n",
+			chan->relid);
+	}
 	chan->offered = true;
 	hvsim_send(&msg, sizeof(msg));
 }
@@ -316,6 +332,26 @@ static void hvsim_chan_rescind(struct hvsim_chan *chan)
 }
 
 /**
+ * hvsim_offer_rescinded_sub() - offer a subchannel of @dev and rescind it
+ * @dev: a device whose primary channel is being opened
+ *
+ * fault_rescind_sub: the guest gets a subchannel it did not ask for and its
+ * rescind before its driver can have taken it.  The index is the next one
+ * free; the device's count of subchannels is not changed.
+ */
+void hvsim_offer_rescinded_sub(struct hvsim_dev *dev)
+{
+	struct hvsim_chan *chan = hvsim_chan_add(dev, dev->nsub + 1);
+
+	if (!chan)
+		return;
+	pr_info("fault: dev%u: subchannel relid %u offered and rescinded at once\n",
+		dev->id, chan->relid);
+	hvsim_chan_offer(chan);
+	hvsim_chan_rescind(chan);
+}
+
+/**
  * hvsim_add_subchannels() - make sure @dev has subchannels 1..@n
  * @dev: the device
  * @n: number of subchannels wanted, at most HVSIM_MAX_SUBCHANNELS
@@ -390,12 +426,12 @@ static int hvsim_dev_words(struct hvsim_dev *dev, char *args, bool *rescind)
 
 	if (hvsim_take_word(args, "instance", val, sizeof(val)) &&
 	    guid_parse(val, &dev->instance)) {
-		pr_err("hvsim: new_device: instance=%s is not a GUID\n", val);
+		pr_err("new_device: instance=%s is not a GUID\n", val);
 		return -EINVAL;
 	}
 	if (hvsim_take_word(args, "rescind", val, sizeof(val))) {
 		if (strcmp(val, "offer")) {
-			pr_err("hvsim: new_device: rescind=%s: only rescind=offer is known\n",
+			pr_err("new_device: rescind=%s: only rescind=offer is known\n",
 			       val);
 			return -EINVAL;
 		}
@@ -456,7 +492,7 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 		hvsim_dev_free(dev);
 		return ERR_PTR(-ENOSPC);
 	}
-	pr_info("hvsim: %s device %u (%s): relid %u instance %pUl\n",
+	pr_info("%s device %u (%s): relid %u instance %pUl\n",
 		svc->name, dev->id, dev->pers->name, chan->relid, &dev->instance);
 	hvsim_chan_offer(chan);
 	if (rescind) {
@@ -467,31 +503,60 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 	return dev;
 }
 
-/**
- * hvsim_dev_del() - rescind the device owning channel @relid
- * @relid: any channel of the device
- *
- * Subchannels are rescinded first, then the primary channel.
- *
- * Return: 0, or -ENOENT if there is no such (unrescinded) device.
- */
-int hvsim_dev_del(u32 relid)
+/* Rescind @dev's channels: subchannels first, then the primary channel. */
+static void hvsim_dev_rescind(struct hvsim_dev *dev)
 {
-	struct hvsim_chan *chan = hvsim_chan_get(relid), *tmp;
-	struct hvsim_dev *dev;
-	unsigned int id;
+	struct hvsim_chan *chan, *tmp;
+	unsigned int id = dev->id;
 
-	if (!chan || chan->dev->rescinded)
-		return -ENOENT;
-	dev = chan->dev;
-	id = dev->id;
 	dev->rescinded = true;
 	/* Subchannels were created after their primary: walk backwards. */
 	list_for_each_entry_safe_reverse(chan, tmp, &hvsim.chans, node)
 		if (chan->dev == dev)
 			hvsim_chan_rescind(chan);
-	pr_info("hvsim: %s device %u rescinded\n", dev->svc->name, id);
+	pr_info("%s device %u rescinded\n", dev->svc->name, id);
+}
+
+/**
+ * hvsim_dev_del() - rescind the device owning channel @relid
+ * @relid: any channel of the device
+ *
+ * For the host fuzzer, which picks a channel; del_device names devices by
+ * number (hvsim_dev_del_id()).
+ *
+ * Return: 0, or -ENOENT if there is no such (unrescinded) device.
+ */
+int hvsim_dev_del(u32 relid)
+{
+	struct hvsim_chan *chan = hvsim_chan_get(relid);
+
+	if (!chan || chan->dev->rescinded)
+		return -ENOENT;
+	hvsim_dev_rescind(chan->dev);
 	return 0;
+}
+
+/**
+ * hvsim_dev_del_id() - rescind device number @id (debugfs hvsim/dev<@id>/)
+ * @id: the number new_device gave it
+ *
+ * Return: 0, or -ENOENT if there is no such (unrescinded) device.
+ */
+int hvsim_dev_del_id(unsigned int id)
+{
+	struct hvsim_dev *dev;
+
+	lockdep_assert_held(&hvsim.lock);
+
+	list_for_each_entry(dev, &hvsim.devs, node) {
+		if (dev->id != id)
+			continue;
+		if (dev->rescinded)
+			return -ENOENT;
+		hvsim_dev_rescind(dev);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 /* Module exit, after the connection is gone: free every device. */
@@ -512,10 +577,10 @@ static void hvsim_bad_desc(struct vmpacket_descriptor *desc)
 {
 	if (atomic_inc_return(&hvsim.packet_flip) & 1) {
 		desc->offset8 = 1;
-		pr_info("hvsim: fault: reply with offset8 1\n");
+		pr_info("fault: reply with offset8 1\n");
 	} else {
 		desc->len8 = U16_MAX;
-		pr_info("hvsim: fault: reply with len8 beyond the data\n");
+		pr_info("fault: reply with len8 beyond the data\n");
 	}
 }
 
@@ -560,7 +625,7 @@ int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
 	/* Decide the faults only once the packet is certain to be written. */
 	ret = hvsim_ring_room(&chan->out, sizeof(desc) + len);
 	if (ret == -E2BIG) {
-		pr_err_ratelimited("hvsim: relid %u: packet of %u bytes can never fit the guest's ring, dropped\n",
+		pr_err_ratelimited("relid %u: packet of %u bytes can never fit the guest's ring, dropped\n",
 				   chan->relid, len);
 		return 0;
 	}
@@ -568,7 +633,7 @@ int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
 		return ret;
 	if (type == VM_PKT_COMP && hvsim_fault(HVSIM_FAULT_BAD_TRANS_ID)) {
 		desc.trans_id = ~trans_id;
-		pr_info("hvsim: fault: completion with unknown trans_id %#llx\n",
+		pr_info("fault: completion with unknown trans_id %#llx\n",
 			desc.trans_id);
 	}
 	if (hvsim_fault(HVSIM_FAULT_BAD_PACKET))
@@ -579,7 +644,7 @@ int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
 	chan->served++;
 	if (hvsim_fault(HVSIM_FAULT_RING_INDEX)) {
 		/* Write no more: a later packet would repair the index. */
-		pr_info("hvsim: fault: relid %u: invalid write_index, channel no longer serviced\n",
+		pr_info("fault: relid %u: invalid write_index, channel no longer serviced\n",
 			chan->relid);
 		hvsim_ring_corrupt_index(&chan->out);
 		chan->broken = true;

@@ -5,7 +5,8 @@
  *   new_device	write "SERVICE [ARGS]", e.g. "echo": add a device of that
  *		service (offered at once if the guest is connected); its
  *		own files, if any, are in dev<N>/
- *   del_device	write a relid: rescind that device and its subchannels
+ *   del_device	write "dev<N>", the device's number as new_device named it:
+ *		rescind that device and its subchannels
  *   devices	one line per channel
  *   version	the negotiated VMBus version, or "none"
  *   fault_*	fault injection counts, see README.rst
@@ -13,6 +14,8 @@
  * Commands run on the host workqueue, like everything else that changes
  * the host's state.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -57,15 +60,15 @@ static int hvsim_cmd_new(u32 unused, char *line)
 
 	svc = hvsim_service_find(name);
 	if (!svc) {
-		pr_err("hvsim: new_device: unknown service '%s'\n", name);
+		pr_err("new_device: unknown service '%s'\n", name);
 		return -EINVAL;
 	}
 	return PTR_ERR_OR_ZERO(hvsim_dev_add(svc, line));
 }
 
-static int hvsim_cmd_del(u32 relid, char *unused)
+static int hvsim_cmd_del(u32 id, char *unused)
 {
-	return hvsim_dev_del(relid);
+	return hvsim_dev_del_id(id);
 }
 
 static ssize_t hvsim_new_device_write(struct file *file,
@@ -89,13 +92,22 @@ static ssize_t hvsim_del_device_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
-	u32 relid;
+	char buf[16], *s;
+	unsigned int id;
 	int ret;
 
-	ret = kstrtou32_from_user(ubuf, count, 0, &relid);
-	if (ret)
-		return ret;
-	ret = hvsim_run(hvsim_cmd_del, relid, NULL);
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	s = strim(buf);
+	/* The handle new_device gave: dev<N>, its directory's name. */
+	if (strncmp(s, "dev", 3) || kstrtouint(s + 3, 10, &id)) {
+		pr_err_ratelimited("del_device: '%s' is not dev<N>\n", s);
+		return -EINVAL;
+	}
+	ret = hvsim_run(hvsim_cmd_del, id, NULL);
 	return ret ? ret : count;
 }
 
@@ -131,8 +143,8 @@ static int hvsim_devices_show(struct seq_file *s, void *unused)
 			seq_printf(s, " monitor=%d", chan->monitorid);
 		else
 			seq_puts(s, " monitor=-");
-		seq_printf(s, " served=%llu personality=%s", chan->served,
-			   chan->dev->pers->name);
+		seq_printf(s, " served=%llu personality=%s dev=%u",
+			   chan->served, chan->dev->pers->name, chan->dev->id);
 		if (chan->state == HVSIM_CHAN_OPEN)
 			hvsim_ring_show(s, chan);
 		if (chan->dev->svc->show)
@@ -172,7 +184,41 @@ static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
 	[HVSIM_FAULT_OPEN_FAIL]		= "fault_open_fail",
 	[HVSIM_FAULT_BAD_PACKET]	= "fault_bad_packet",
 	[HVSIM_FAULT_MODIFY_FAIL]	= "fault_modify_fail",
+	[HVSIM_FAULT_ORPHAN_SUB]	= "fault_orphan_sub",
+	[HVSIM_FAULT_RESCIND_SUB]	= "fault_rescind_sub",
+	[HVSIM_FAULT_DUP_VERSION]	= "fault_dup_version",
+	[HVSIM_FAULT_STRAY_EVENT]	= "fault_stray_event",
 };
+
+/**
+ * hvsim_line_write() - hand a line written to a device's control file on
+ * @ubuf: what user space wrote
+ * @count: its length, below 128
+ * @lock: held around @fn, or NULL
+ * @fn: takes the line, blanks trimmed; 0 or a negative errno
+ * @ctx: passed to @fn
+ *
+ * Return: @count or the error.
+ */
+ssize_t hvsim_line_write(const char __user *ubuf, size_t count, struct mutex *lock,
+			 int (*fn)(void *ctx, char *line), void *ctx)
+{
+	char *buf;
+	int ret;
+
+	if (count >= 128)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (lock)
+		mutex_lock(lock);
+	ret = fn(ctx, strim(buf));
+	if (lock)
+		mutex_unlock(lock);
+	kfree(buf);
+	return ret ? ret : count;
+}
 
 void hvsim_control_init(void)
 {
@@ -195,6 +241,7 @@ void hvsim_control_init(void)
 				&hvsim.delay_ms);
 	debugfs_create_atomic_t("fault_late_reply", 0600, dir,
 				&hvsim.late_type);
+	hvsim_hvsock_init(dir);
 }
 
 /* Waits for commands in progress; no new ones start. */
@@ -202,6 +249,7 @@ void hvsim_control_exit(void)
 {
 	struct hvsim_dev *dev;
 
+	hvsim_hvsock_exit();
 	debugfs_remove_recursive(hvsim.debugfs);
 	hvsim.debugfs = NULL;
 	/* The devices' directories went with it. */

@@ -11,6 +11,8 @@
  * service stops until the guest has read enough and signals, so nothing is
  * dropped or reordered.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -36,7 +38,7 @@ static int hvsim_echo_ctrl(struct hvsim_chan *chan,
 	u64 status = 0;		/* a u32 status, padded */
 
 	if (chan->subidx || ctrl->subchannels > HVSIM_MAX_SUBCHANNELS) {
-		pr_err_ratelimited("hvsim: relid %u: refused request for %u subchannels\n",
+		pr_err_ratelimited("relid %u: refused request for %u subchannels\n",
 				   chan->relid, ctrl->subchannels);
 		status = HVSIM_STATUS_INVALID_PARAMETER;
 	} else if (hvsim_add_subchannels(chan->dev, ctrl->subchannels)) {
@@ -74,7 +76,7 @@ static int hvsim_echo_gpa(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 
 	why = hvsim_gpa_ranges(pb, len, HVSIM_ECHO_MAX_RANGES, &total);
 	if (why) {
-		pr_err_ratelimited("hvsim: relid %u: %s, packet skipped\n",
+		pr_err_ratelimited("relid %u: %s, packet skipped\n",
 				   chan->relid, why);
 		return 0;
 	}
@@ -98,7 +100,7 @@ static int hvsim_echo_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		return hvsim_echo_inband(chan, pkt, len, signal);
 	if (d->type == VM_PKT_DATA_USING_GPA_DIRECT)
 		return hvsim_echo_gpa(chan, pkt, len, signal);
-	pr_err_ratelimited("hvsim: relid %u: echo does not take packet type %u, skipped\n",
+	pr_err_ratelimited("relid %u: echo does not take packet type %u, skipped\n",
 			   chan->relid, d->type);
 	return 0;
 }

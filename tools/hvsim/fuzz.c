@@ -12,6 +12,12 @@
  * offered in its place).  The same seed mutates the same positions of each
  * class's stream, whatever the interleaving of the classes.
  *
+ * A flood adds volume where a mutation costs the guest no timeout: the
+ * last in-band message the host sent unasked or as a reply on a channel
+ * (an input report, a keystroke, a heartbeat request, a video message, an
+ * echo reply, an indirection table) is sent again and again, each copy
+ * through the fuzzer with its own rate and kinds, in a stream of its own.
+ *
  * The class of a message is the service of its channel; channel messages
  * of no channel (version response, ...) are class "vmbus".
  *
@@ -20,6 +26,8 @@
  * channels of parallel services write their rings beside each other.  The
  * message state is under fz_lock.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -68,7 +76,11 @@ struct fz_stats {
 	atomic64_t seen;
 	atomic64_t mutated;
 	atomic64_t kind[FZ_NR_KINDS];
+	atomic64_t flooded;	/* flood copies sent (in seen too) */
 };
+
+#define FZ_FLOOD_BURST	64	/* copies per channel per tick */
+#define FZ_FLOOD_SALT	0xf100dULL
 
 /* What the fuzzer keeps of one channel (by relid). */
 struct fz_chan {
@@ -78,6 +90,8 @@ struct fz_chan {
 	u32 held_len;
 	u32 old_len;			/* 0: no completion kept */
 	u8 old[FZ_OLD_MAX];		/* the last completion sent */
+	u32 sample_len;			/* 0: no in-band packet kept */
+	u8 sample[FZ_OLD_MAX];		/* the last in-band packet: floods */
 };
 
 struct fz_rng {
@@ -106,6 +120,21 @@ static struct fz_chan *fz_chans[VMBUS_MAX_CHANNEL_RELIDS];
 
 static atomic_t fz_rescind_relid;	/* 0: no rescind pending */
 static struct work_struct fz_rescind_work;
+
+/* The flood (`flood*` files); the worker's task sends flood copies. */
+static atomic64_t fz_flood_left;
+static u32 fz_flood_rate = 1;
+static u32 fz_flood_classes = BIT(0) | BIT(1) | BIT(6) | BIT(7) | BIT(8) |
+			      BIT(9);
+/*
+ * No extend, desc, replay or rescind: the guest fails a channel for those
+ * (a packet beyond its buffer, a completion it never asked for).
+ */
+static u32 fz_flood_kinds = BIT(FZ_FLIP) | BIT(FZ_LEN) | BIT(FZ_TRUNC) |
+			    BIT(FZ_DUP) | BIT(FZ_REORDER) | BIT(FZ_ID);
+static struct task_struct *fz_flood_task;
+static struct delayed_work fz_flood_work;
+static u8 fz_flood_buf[FZ_OLD_MAX];	/* the worker's copy of a sample */
 
 /* ---- Decisions ------------------------------------------------------------ */
 
@@ -144,24 +173,38 @@ static const char *fz_class_name(unsigned int cls)
 	return cls < FZ_CLASS_VMBUS ? fz_svcs[cls]->name : "vmbus";
 }
 
+static bool fz_flooding(void)
+{
+	return READ_ONCE(fz_flood_task) == current;
+}
+
 /*
  * Count the next message of class @cls; true if it is to be mutated, with
- * the kind in @kind and @rng seeded for the mutation's parameters.
+ * the kind in @kind and @rng seeded for the mutation's parameters.  Flood
+ * copies are a stream of their own, with their own rate and kinds.
  */
 static bool fz_decide(unsigned int cls, struct fz_rng *rng, enum fz_kind *kind)
 {
 	u32 rate = READ_ONCE(fz_rate), kinds = READ_ONCE(fz_kinds);
+	bool flood = fz_flooding();
+	u64 idx, salt = 0;
 	u32 total = 0, pick;
-	u64 idx;
 	int k;
 
 	if (!READ_ONCE(fz_mutating))
 		return false;
 	idx = atomic64_inc_return(&fz_st[cls].seen) - 1;
+	if (flood) {
+		idx = atomic64_inc_return(&fz_st[cls].flooded) - 1;
+		rate = READ_ONCE(fz_flood_rate);
+		kinds = READ_ONCE(fz_flood_kinds);
+		salt = FZ_FLOOD_SALT;
+	}
 	if (!rate || !(READ_ONCE(fz_classes) & BIT(cls)))
 		return false;
 	rng->idx = idx;
-	rng->s = fz_mix(READ_ONCE(fz_seed) ^ fz_mix(((u64)cls << 56) ^ idx));
+	rng->s = fz_mix(READ_ONCE(fz_seed) ^
+			fz_mix(((u64)cls << 56) ^ (salt << 36) ^ idx));
 	if (fz_next(rng) % rate)
 		return false;
 	for (k = 0; k < FZ_NR_KINDS; k++)
@@ -186,8 +229,8 @@ static void fz_count(unsigned int cls, enum fz_kind kind,
 {
 	atomic64_inc(&fz_st[cls].mutated);
 	atomic64_inc(&fz_st[cls].kind[kind]);
-	if (READ_ONCE(fz_log))
-		pr_info("hvsim: fuzz: %s #%llu %s\n", fz_class_name(cls),
+	if (READ_ONCE(fz_log) && !fz_flooding())
+		pr_info("fuzz: %s #%llu %s\n", fz_class_name(cls),
 			rng->idx, fz_kind_names[kind]);
 }
 
@@ -344,7 +387,7 @@ static void fz_rescind_fn(struct work_struct *work)
 		svc = chan->dev->svc;
 		snprintf(args, sizeof(args), "personality=%s",
 			 chan->dev->pers->name);
-		pr_info("hvsim: fuzz: rescinding %s device %u\n", svc->name,
+		pr_info("fuzz: rescinding %s device %u\n", svc->name,
 			chan->dev->id);
 		atomic64_inc(&fz_rescinds);
 		hvsim_dev_del(relid);
@@ -450,6 +493,8 @@ void hvsim_fuzz_msg(struct hvsim_msg *m, void (*queue)(struct hvsim_msg *m))
 	struct fz_rng rng;
 	bool mut;
 
+	lockdep_assert_held(&hvsim.lock);
+
 	if (off && off + 4 <= m->size)
 		chan = hvsim_chan_get(get_unaligned((u32 *)(m->data + off)));
 	if (chan)
@@ -533,6 +578,8 @@ static void fz_after_write(struct fz_chan *fc, struct hvsim_ring *r,
 {
 	struct vmpacket_descriptor d;
 
+	lockdep_assert_held(&fc->lock);
+
 	if (fc->held) {
 		struct kvec one = { .iov_base = fc->held, .iov_len = fc->held_len };
 
@@ -540,11 +587,13 @@ static void fz_after_write(struct fz_chan *fc, struct hvsim_ring *r,
 		kfree(fc->held);
 		fc->held = NULL;
 	}
-	if (!READ_ONCE(fz_mutating) || len > FZ_OLD_MAX ||
+	if (!READ_ONCE(fz_mutating) || len > FZ_OLD_MAX || fz_flooding() ||
 	    fz_gather(kv, nkv, (u8 *)&d, sizeof(d)) < sizeof(d))
 		return;
 	if (d.type == VM_PKT_COMP || d.type == VM_PKT_DATA_USING_XFER_PAGES)
 		fc->old_len = fz_gather(kv, nkv, fc->old, len);
+	else if (d.type == VM_PKT_DATA_INBAND)
+		fc->sample_len = fz_gather(kv, nkv, fc->sample, len);
 }
 
 /**
@@ -582,6 +631,7 @@ int hvsim_fuzz_ring_write(struct hvsim_ring *r, const struct kvec *kv,
 		kfree(fc->held);
 		fc->held = NULL;
 		fc->old_len = 0;
+		fc->sample_len = 0;
 		fc->owner = chan;
 	}
 	if (mut && len >= sizeof(struct vmpacket_descriptor))
@@ -663,6 +713,86 @@ void hvsim_fuzz_shared(struct hvsim_chan *chan, void *buf, u32 len)
 	fz_count(cls, kind, &rng);
 }
 
+/* ---- Flood ---------------------------------------------------------------- */
+
+/*
+ * Up to FZ_FLOOD_BURST copies of @chan's sample while the ring is at most
+ * half full (the service's own packets keep their room); returns how many.
+ * hvsim.lock held for writing: no service writes a ring meanwhile.
+ */
+static u32 fz_flood_chan(struct hvsim_chan *chan, struct fz_chan *fc)
+{
+	struct kvec kv = { .iov_base = fz_flood_buf };
+	bool signal = false;
+	u32 n;
+
+	lockdep_assert_held_write(&hvsim.lock);
+	spin_lock(&fc->lock);
+	kv.iov_len = fc->owner == chan ? fc->sample_len : 0;
+	memcpy(fz_flood_buf, fc->sample, kv.iov_len);
+	spin_unlock(&fc->lock);
+	if (!kv.iov_len)
+		return 0;
+	for (n = 0; n < FZ_FLOOD_BURST; n++) {
+		if (atomic64_dec_if_positive(&fz_flood_left) < 0)
+			break;
+		if (hvsim_ring_free(&chan->out) < chan->out.size / 2 ||
+		    hvsim_fuzz_ring_write(&chan->out, &kv, 1, &signal)) {
+			atomic64_inc(&fz_flood_left);
+			break;
+		}
+	}
+	if (signal)
+		hvsim_signal_guest(chan);
+	return n;
+}
+
+/* A tick of the flood: every open channel of a flooded class, once. */
+static void fz_flood_fn(struct work_struct *work)
+{
+	u32 mask = READ_ONCE(fz_flood_classes) & READ_ONCE(fz_classes);
+	struct hvsim_chan *chan;
+	struct fz_chan *fc;
+	u32 relid;
+
+	down_write(&hvsim.lock);
+	WRITE_ONCE(fz_flood_task, current);
+	for (relid = 1; relid < VMBUS_MAX_CHANNEL_RELIDS; relid++) {
+		if (atomic64_read(&fz_flood_left) <= 0 ||
+		    !READ_ONCE(fz_mutating) || READ_ONCE(fz_stopped))
+			break;
+		chan = hvsim_chan_get(relid);
+		fc = READ_ONCE(fz_chans[relid]);
+		if (!chan || !fc || chan->state != HVSIM_CHAN_OPEN ||
+		    chan->broken || !(mask & BIT(fz_class(chan->dev->svc))))
+			continue;
+		fz_flood_chan(chan, fc);
+	}
+	WRITE_ONCE(fz_flood_task, NULL);
+	up_write(&hvsim.lock);
+	if (atomic64_read(&fz_flood_left) > 0 && READ_ONCE(fz_mutating) &&
+	    !READ_ONCE(fz_stopped))
+		schedule_delayed_work(&fz_flood_work, 1);
+}
+
+static int fz_flood_get(void *data, u64 *val)
+{
+	*val = max_t(s64, atomic64_read(&fz_flood_left), 0);
+	return 0;
+}
+
+/* Writing N sends N flood copies (while the fuzzer is enabled); 0 stops. */
+static int fz_flood_set(void *data, u64 val)
+{
+	if (val > S64_MAX)
+		return -EINVAL;
+	atomic64_set(&fz_flood_left, val);
+	if (val && !READ_ONCE(fz_stopped))
+		schedule_delayed_work(&fz_flood_work, 0);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fz_flood_fops, fz_flood_get, fz_flood_set, "%llu\n");
+
 /* ---- Control -------------------------------------------------------------- */
 
 static void fz_reset_stats(void)
@@ -674,6 +804,7 @@ static void fz_reset_stats(void)
 		atomic64_set(&fz_st[c].mutated, 0);
 		for (k = 0; k < FZ_NR_KINDS; k++)
 			atomic64_set(&fz_st[c].kind[k], 0);
+		atomic64_set(&fz_st[c].flooded, 0);
 	}
 	atomic64_set(&fz_rescinds, 0);
 	atomic64_set(&fz_readded, 0);
@@ -703,11 +834,11 @@ static ssize_t fz_enable_write(struct file *file, const char __user *ubuf,
 	if (on) {
 		WRITE_ONCE(fz_mutating, false);
 		fz_reset_stats();
-		pr_info("hvsim: fuzz: seed %llu rate %u classes %#x kinds %#x\n",
+		pr_info("fuzz: seed %llu rate %u classes %#x kinds %#x\n",
 			fz_seed, fz_rate, fz_classes, fz_kinds);
 		WRITE_ONCE(hvsim_fuzz_enabled, true);
 	} else {
-		pr_info("hvsim: fuzz: stopped\n");
+		pr_info("fuzz: stopped\n");
 	}
 	WRITE_ONCE(fz_mutating, on);
 	up_write(&hvsim.lock);
@@ -725,7 +856,7 @@ static const struct file_operations fz_enable_fops = {
 
 static int fz_stats_show(struct seq_file *s, void *unused)
 {
-	u64 sum[2 + FZ_NR_KINDS] = {};
+	u64 sum[3 + FZ_NR_KINDS] = {};
 	unsigned int c, k;
 	u64 v;
 
@@ -735,7 +866,7 @@ static int fz_stats_show(struct seq_file *s, void *unused)
 	seq_puts(s, "class seen mutated");
 	for (k = 0; k < FZ_NR_KINDS; k++)
 		seq_printf(s, " %s", fz_kind_names[k]);
-	seq_putc(s, '\n');
+	seq_puts(s, " flooded\n");
 	for (c = 0; c < FZ_NR_CLASSES; c++) {
 		v = atomic64_read(&fz_st[c].seen);
 		sum[0] += v;
@@ -748,7 +879,9 @@ static int fz_stats_show(struct seq_file *s, void *unused)
 			sum[2 + k] += v;
 			seq_printf(s, " %llu", v);
 		}
-		seq_putc(s, '\n');
+		v = atomic64_read(&fz_st[c].flooded);
+		sum[2 + FZ_NR_KINDS] += v;
+		seq_printf(s, " %llu\n", v);
 	}
 	seq_puts(s, "total");
 	for (k = 0; k < ARRAY_SIZE(sum); k++)
@@ -769,6 +902,7 @@ void hvsim_fuzz_init(struct dentry *parent)
 	struct dentry *dir = debugfs_create_dir("fuzz", parent);
 
 	INIT_WORK(&fz_rescind_work, fz_rescind_fn);
+	INIT_DELAYED_WORK(&fz_flood_work, fz_flood_fn);
 	debugfs_create_u64("seed", 0600, dir, &fz_seed);
 	debugfs_create_u32("rate", 0600, dir, &fz_rate);
 	debugfs_create_x32("classes", 0600, dir, &fz_classes);
@@ -776,6 +910,10 @@ void hvsim_fuzz_init(struct dentry *parent)
 	debugfs_create_bool("log", 0600, dir, &fz_log);
 	debugfs_create_file("enable", 0600, dir, NULL, &fz_enable_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &fz_stats_fops);
+	debugfs_create_file_unsafe("flood", 0600, dir, NULL, &fz_flood_fops);
+	debugfs_create_u32("flood_rate", 0600, dir, &fz_flood_rate);
+	debugfs_create_x32("flood_classes", 0600, dir, &fz_flood_classes);
+	debugfs_create_x32("flood_kinds", 0600, dir, &fz_flood_kinds);
 }
 
 /**
@@ -788,6 +926,7 @@ void hvsim_fuzz_stop(void)
 	WRITE_ONCE(fz_stopped, true);
 	WRITE_ONCE(fz_mutating, false);
 	cancel_work_sync(&fz_rescind_work);
+	cancel_delayed_work_sync(&fz_flood_work);
 }
 
 /**

@@ -8,6 +8,8 @@
  * header followed by body messages, each carrying the next pfns; a body's
  * msgnumber is either 0 (not numbered) or its 1-based position.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -32,7 +34,7 @@ void *hvsim_map_guest(const u64 *pfns, u32 npages)
 		return NULL;
 	for (i = 0; i < npages; i++) {
 		if (!pfn_valid(pfns[i])) {
-			pr_err_ratelimited("hvsim: guest pfn %#llx is not memory\n",
+			pr_err_ratelimited("guest pfn %#llx is not memory\n",
 					   pfns[i]);
 			goto out;
 		}
@@ -84,11 +86,11 @@ static void hvsim_gpadl_complete(struct hvsim_gpadl *g)
 
 	g->va = hvsim_map_guest(g->pfns, g->npages);
 	if (!g->va) {
-		pr_err_ratelimited("hvsim: GPADL %u: cannot map its %u pages\n",
+		pr_err_ratelimited("GPADL %u: cannot map its %u pages\n",
 				   g->handle, g->npages);
 		status = HVSIM_STATUS_INVALID_PARAMETER;
 	} else if (hvsim_fault(HVSIM_FAULT_GPADL_FAIL)) {
-		pr_info("hvsim: fault: failing GPADL %u\n", g->handle);
+		pr_info("fault: failing GPADL %u\n", g->handle);
 		status = HVSIM_STATUS_UNSUCCESSFUL;
 	}
 	hvsim_gpadl_created(g->relid, g->handle, status);
@@ -140,7 +142,7 @@ void hvsim_gpadl_header(const void *msg, u32 size)
 	if (size >= sizeof(*h) + sizeof(*r))
 		why = hvsim_header_check(h, size);
 	if (why) {
-		pr_err_ratelimited("hvsim: GPADL_HEADER %u (relid %u): %s\n",
+		pr_err_ratelimited("GPADL_HEADER %u (relid %u): %s\n",
 				   h->gpadl, h->child_relid, why);
 		hvsim_gpadl_created(h->child_relid, h->gpadl,
 				    HVSIM_STATUS_INVALID_PARAMETER);
@@ -177,7 +179,7 @@ void hvsim_gpadl_body(const void *msg, u32 size)
 	const char *why = NULL;
 
 	if (!g || g->va) {
-		pr_err_ratelimited("hvsim: GPADL_BODY for GPADL %u, which is not being created\n",
+		pr_err_ratelimited("GPADL_BODY for GPADL %u, which is not being created\n",
 				   b->gpadl);
 		return;
 	}
@@ -187,7 +189,7 @@ void hvsim_gpadl_body(const void *msg, u32 size)
 	else if (b->msgnumber && b->msgnumber != g->bodies)
 		why = "msgnumber out of sequence";
 	if (why) {
-		pr_err_ratelimited("hvsim: GPADL_BODY %u of GPADL %u: %s\n",
+		pr_err_ratelimited("GPADL_BODY %u of GPADL %u: %s\n",
 				   b->msgnumber, b->gpadl, why);
 		hvsim_gpadl_created(g->relid, g->handle,
 				    HVSIM_STATUS_INVALID_PARAMETER);
@@ -218,7 +220,7 @@ void hvsim_gpadl_teardown(const void *msg, u32 size)
 	else if (g->user)
 		why = "GPADL holds the rings of an open channel";
 	if (why) {
-		pr_err_ratelimited("hvsim: GPADL_TEARDOWN %u (relid %u): %s, ignored\n",
+		pr_err_ratelimited("GPADL_TEARDOWN %u (relid %u): %s, ignored\n",
 				   t->gpadl, t->child_relid, why);
 		return;
 	}

@@ -20,6 +20,7 @@
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -82,6 +83,7 @@ struct seq_file;
  * @service: required; consume what the guest wrote (hvsim_ring_peek() etc.)
  *	and answer with hvsim_chan_send(); return true if packets are left
  * @show: optional; extra text for the `devices` line of @chan
+ * @offer: optional; amend the offer of @chan before it is sent
  *
  * All callbacks run with hvsim.lock held for writing, on the host
  * workqueue, except @service of a @parallel service (see there).
@@ -98,6 +100,8 @@ struct hvsim_service {
 	void (*close)(struct hvsim_chan *chan);
 	bool (*service)(struct hvsim_chan *chan);
 	void (*show)(struct seq_file *s, struct hvsim_chan *chan);
+	void (*offer)(struct hvsim_chan *chan,
+		      struct vmbus_channel_offer_channel *msg);
 };
 
 enum hvsim_chan_state {
@@ -111,6 +115,7 @@ struct hvsim_dev {
 	const struct hvsim_service *svc;
 	const struct hvsim_personality *pers;	/* the host it plays */
 	u16 mmio_megabytes;		/* the offer's; 0: the service's */
+	bool mmio_exact;		/* mmio_megabytes even if 0 (a fault) */
 	void *priv;			/* the service's */
 	struct dentry *dir;		/* debugfs hvsim/dev<id>/, for the service */
 	unsigned int id;
@@ -176,6 +181,10 @@ enum hvsim_fault {
 	HVSIM_FAULT_OPEN_FAIL,
 	HVSIM_FAULT_BAD_PACKET,
 	HVSIM_FAULT_MODIFY_FAIL,
+	HVSIM_FAULT_ORPHAN_SUB,
+	HVSIM_FAULT_RESCIND_SUB,
+	HVSIM_FAULT_DUP_VERSION,
+	HVSIM_FAULT_STRAY_EVENT,
 	HVSIM_NR_FAULTS
 };
 
@@ -212,6 +221,7 @@ struct hvsim {
 	/* The connection; version is read locklessly by post_message. */
 	u32 version;			/* 0: not connected */
 	u32 target_vcpu;
+	struct vmbus_channel_version_response version_resp;	/* the last one */
 	bool offers_requested;
 	void *int_page;			/* mappings of guest pages */
 	void *mon_pages[2];
@@ -271,7 +281,9 @@ bool hvsim_chan_service(struct hvsim_chan *chan,
 				      u32 len, bool *signal),
 			unsigned int budget);
 int hvsim_dev_del(u32 relid);
+int hvsim_dev_del_id(unsigned int id);
 struct hvsim_chan *hvsim_chan_add(struct hvsim_dev *dev, u16 subidx);
+void hvsim_offer_rescinded_sub(struct hvsim_dev *dev);
 int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n);
 void hvsim_rescind_subchannels(struct hvsim_dev *dev);
 struct hvsim_chan *hvsim_chan_get(u32 relid);
@@ -306,6 +318,7 @@ bool hvsim_ring_unmask(struct hvsim_ring *r);
 int hvsim_ring_write(struct hvsim_ring *r, const struct kvec *kv,
 		     unsigned int nkv, bool *signal);
 int hvsim_ring_room(struct hvsim_ring *r, u32 len);
+u32 hvsim_ring_free(struct hvsim_ring *r);
 void hvsim_ring_corrupt_index(struct hvsim_ring *r);
 void hvsim_ring_show(struct seq_file *s, struct hvsim_chan *chan);
 
@@ -321,11 +334,21 @@ extern const struct hvsim_service hvsim_ic_heartbeat_svc;
 extern const struct hvsim_service hvsim_ic_shutdown_svc;
 extern const struct hvsim_service hvsim_ic_timesync_svc;
 extern const struct hvsim_service hvsim_ic_kvp_svc;
+extern const struct hvsim_service hvsim_ic_vss_svc;
+extern const struct hvsim_service hvsim_ic_fcopy_svc;
 extern const struct hvsim_service hvsim_scsi_svc;
 extern const struct hvsim_service hvsim_net_svc;
 extern const struct hvsim_service hvsim_video_svc;
 extern const struct hvsim_service hvsim_mouse_svc;
 extern const struct hvsim_service hvsim_kbd_svc;
+extern const struct hvsim_service hvsim_dm_svc;
+extern const struct hvsim_service hvsim_hvsock_svc;
+
+/* hvsock_ctl.c */
+struct dentry;
+void hvsim_hvsock_tl_connect(const void *msg, u32 size);
+void hvsim_hvsock_init(struct dentry *dir);
+void hvsim_hvsock_exit(void);
 
 /* video_mmio.c */
 void hvsim_mmio_exit(void);
@@ -336,5 +359,7 @@ void *hvsim_mmio_va(u64 gpa, u64 len);
 /* control.c */
 void hvsim_control_init(void);
 void hvsim_control_exit(void);
+ssize_t hvsim_line_write(const char __user *ubuf, size_t count, struct mutex *lock,
+			 int (*fn)(void *ctx, char *line), void *ctx);
 
 #endif /* _HVSIM_H */

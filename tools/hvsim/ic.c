@@ -9,6 +9,8 @@
  * queued while that workqueue drains nor be waited for under hvsim.lock,
  * so it only ever trylocks hvsim.lock and retries.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/jiffies.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -86,14 +88,13 @@ static int hvsim_ic_send(struct hvsim_ic *ic, u8 *buf, bool negotiate)
 	const struct hvsim_ic_host *host = hvsim_ic_host(ic);
 	u8 *body = buf + HVG_IC_HDR_LEN;
 	enum hvsim_ic_fault fault;
-	struct kvec kv;
+	struct kvec kv[2] = { };
 	bool signal = false;
+	void *pad = NULL;
 	u32 len;
 	int ret;
 
-	spin_lock_irq(&ic->lock);
-	fault = ic->fault;
-	spin_unlock_irq(&ic->lock);
+	fault = hvsim_ic_fault_take(ic->faults, HVSIM_IC_NR_FAULTS);
 
 	memset(buf, 0, HVSIM_IC_BUF_BYTES);
 	if (!negotiate || host->neg_hdr_versions) {
@@ -121,23 +122,37 @@ static int hvsim_ic_send(struct hvsim_ic *ic, u8 *buf, bool negotiate)
 	if (fault == HVSIM_IC_FAULT_SHORT)
 		len = sizeof(*pipe) + 4;
 
-	kv.iov_base = buf;
-	kv.iov_len = len;
+	kv[0].iov_base = buf;
+	kv[0].iov_len = len;
+	/*
+	 * The largest packet the empty ring takes: descriptor, payload,
+	 * trailer and one free byte (rounded to 8) in its data area.
+	 */
+	if (fault == HVSIM_IC_FAULT_BIG &&
+	    ic->chan->out.size > len + 2 * sizeof(struct vmpacket_descriptor)) {
+		kv[1].iov_len = ic->chan->out.size - 2 * sizeof(struct vmpacket_descriptor) - len;
+		pad = kzalloc(kv[1].iov_len, GFP_KERNEL);
+		if (!pad) {
+			atomic_inc(&ic->faults[fault]);
+			return -ENOMEM;
+		}
+		kv[1].iov_base = pad;
+	}
 	ic->trans_id = host->trans_ids ? ic->trans_id + 1 : 0;
 	ret = hvsim_chan_send(ic->chan, VM_PKT_DATA_INBAND, 0, ic->trans_id,
-			      &kv, 1, &signal);
+			      kv, pad ? 2 : 1, &signal);
+	kfree(pad);
 	if (signal)
 		hvsim_signal_guest(ic->chan);
-	if (ret)
+	if (ret) {
+		if (fault != HVSIM_IC_FAULT_NONE)
+			atomic_inc(&ic->faults[fault]);	/* for the retry */
 		return ret;
-	ic->sent++;
-	if (fault != HVSIM_IC_FAULT_NONE) {
-		pr_info("hvsim: dev%u: fault %u applied to a %s message\n",
-			ic->dev->id, fault, negotiate ? "negotiate" : "service");
-		spin_lock_irq(&ic->lock);
-		ic->fault = HVSIM_IC_FAULT_NONE;
-		spin_unlock_irq(&ic->lock);
 	}
+	ic->sent++;
+	if (fault != HVSIM_IC_FAULT_NONE)
+		pr_info("fault: dev%u: IC fault %u applied to a %s message\n",
+			ic->dev->id, fault, negotiate ? "negotiate" : "service");
 	return 0;
 }
 
@@ -255,7 +270,7 @@ static const char *hvsim_ic_negotiated(struct hvsim_ic *ic, const u8 *body,
 	if (len < sizeof(*neg))
 		return "negotiation answer without version counts";
 	if (!neg->icframe_vercnt && !neg->icmsg_vercnt) {
-		pr_info("hvsim: dev%u: guest refused every offered version\n",
+		pr_info("dev%u: guest refused every offered version\n",
 			ic->dev->id);
 		ic->refused = true;
 		ic->fw_version = 0;
@@ -271,10 +286,12 @@ static const char *hvsim_ic_negotiated(struct hvsim_ic *ic, const u8 *body,
 	ic->refused = false;
 	ic->fw_version = HVG_IC_VERSION(v[0].major, v[0].minor);
 	ic->srv_version = HVG_IC_VERSION(v[1].major, v[1].minor);
-	pr_info("hvsim: dev%u: %s negotiated framework %u.%u, version %u.%u\n",
+	pr_info("dev%u: %s negotiated framework %u.%u, version %u.%u\n",
 		ic->dev->id, ic->dev->svc->name, v[0].major, v[0].minor,
 		v[1].major, v[1].minor);
 	ic->next_auto = jiffies;
+	if (ic->ops->negotiated)
+		ic->ops->negotiated(ic);
 	mod_delayed_work(system_wq, &ic->tx, 0);	/* requests waiting for it */
 	return NULL;
 }
@@ -315,7 +332,7 @@ static const char *hvsim_ic_answer(struct hvsim_ic *ic, const u8 *pkt, u32 len)
 	ic->last_status = hdr->status;
 	if (hdr->status != HVG_IC_S_OK) {
 		ic->failed++;
-		pr_info("hvsim: dev%u: guest answered message type %u with status %#x\n",
+		pr_info("dev%u: guest answered message type %u with status %#x\n",
 			ic->dev->id, hdr->icmsgtype, hdr->status);
 		if (hdr->icmsgtype == ICMSGTYPE_NEGOTIATE)
 			return hvsim_ic_negotiated(ic, body, len);
@@ -345,12 +362,12 @@ static int hvsim_ic_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	why = hvsim_ic_answer(ic, pkt, len);
 	if (why) {
 		ic->malformed++;
-		pr_err_ratelimited("hvsim: dev%u: %s, ignored\n", ic->dev->id, why);
+		pr_err_ratelimited("dev%u: %s, ignored\n", ic->dev->id, why);
 	}
 	/* OpenVMM ends the channel's task on any error, refusals included. */
 	if ((why || ic->refused) && hvsim_ic_host(ic)->give_up) {
 		ic->dead = true;
-		pr_err("hvsim: dev%u: %s host gives up the channel\n", ic->dev->id,
+		pr_err("dev%u: %s host gives up the channel\n", ic->dev->id,
 		       ic->dev->pers->name);
 	}
 	return 0;

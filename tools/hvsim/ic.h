@@ -46,6 +46,7 @@ struct hvsim_ic_versions {
  * @answer: a well-formed answer with status S_OK to a request; @body has
  *	@len bytes, from the guest, unchecked
  * @failed: optional; an answer to a request with an error @status
+ * @negotiated: optional; a negotiation succeeded (called where @answer is)
  * @show: optional; extra lines for the `state` file (no locks held)
  */
 struct hvsim_ic_ops {
@@ -57,6 +58,7 @@ struct hvsim_ic_ops {
 	u32 (*request)(struct hvsim_ic *ic, u8 *body, u32 room);
 	void (*answer)(struct hvsim_ic *ic, const u8 *body, u32 len);
 	void (*failed)(struct hvsim_ic *ic, u32 status);
+	void (*negotiated)(struct hvsim_ic *ic);
 	void (*show)(struct seq_file *s, struct hvsim_ic *ic);
 };
 
@@ -81,6 +83,8 @@ enum hvsim_ic_fault {
 	HVSIM_IC_FAULT_TYPE,	/* unknown message type */
 	HVSIM_IC_FAULT_SIZE,	/* body cut to 4 bytes */
 	HVSIM_IC_FAULT_COUNT,	/* negotiation: version count beyond the packet */
+	HVSIM_IC_FAULT_BIG,	/* zeros after the message: as large as the ring holds */
+	HVSIM_IC_NR_FAULTS
 };
 
 /**
@@ -89,11 +93,11 @@ enum hvsim_ic_fault {
  * @ops: the component
  * @chan: the primary channel while open, else NULL
  * @tx: sends what is pending (system_wq; takes hvsim.lock)
- * @lock: @pending, @arg, @flags, @fault (written from control files)
+ * @lock: @pending, @arg, @flags (written from control files)
  * @pending: HVSIM_IC_PEND_* bits
  * @arg: argument of the pending request (service-specific)
  * @flags: flags of the pending request (service-specific)
- * @fault: applied to the next message sent
+ * @faults: fault_<name> counts, by enum hvsim_ic_fault (0 unused)
  * @fw: framework versions offered
  * @nfw: their number
  * @ver: service versions offered
@@ -118,11 +122,11 @@ struct hvsim_ic {
 	const struct hvsim_ic_ops *ops;
 	struct hvsim_chan *chan;
 	struct delayed_work tx;
-	spinlock_t lock;		/* pending, arg, flags, fault */
+	spinlock_t lock;		/* pending, arg, flags */
 	unsigned long pending;
 	s64 arg;
 	u32 flags;
-	enum hvsim_ic_fault fault;
+	atomic_t faults[HVSIM_IC_NR_FAULTS];
 	u32 fw[HVSIM_IC_MAX_VERSIONS];
 	unsigned int nfw;
 	u32 ver[HVSIM_IC_MAX_VERSIONS];
@@ -158,5 +162,8 @@ void hvsim_ic_init_tx(struct hvsim_ic *ic);
 void hvsim_ic_take_args(struct hvsim_ic *ic, s64 *arg, u32 *flags);
 int hvsim_ic_knob_write(const char __user *ubuf, size_t count,
 			const char *const *names, size_t n);
+void hvsim_ic_fault_files(struct hvsim_ic *ic, const char *const *names,
+			  atomic_t *counts, unsigned int n);
+unsigned int hvsim_ic_fault_take(atomic_t *counts, unsigned int n);
 
 #endif /* _HVSIM_IC_H */

@@ -4,10 +4,12 @@
  * in debugfs hvsim/dev<N>/:
  *   state      negotiated versions and answer counters
  *   negotiate  (write) negotiate again
- *   fault      (write) short | type | size | count | none: spoil the next
- *              message sent (see enum hvsim_ic_fault)
+ *   fault_short, fault_type, fault_size, fault_count  (counts) spoil the
+ *              next N messages sent (see enum hvsim_ic_fault)
  * new_device arguments: fw=3.0,1.0 versions=M.m,... interval_ms=N
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -17,11 +19,11 @@
 #include "ic.h"
 
 static const char *const hvsim_ic_fault_names[] = {
-	[HVSIM_IC_FAULT_NONE] = "none",
 	[HVSIM_IC_FAULT_SHORT] = "short",
 	[HVSIM_IC_FAULT_TYPE] = "type",
 	[HVSIM_IC_FAULT_SIZE] = "size",
 	[HVSIM_IC_FAULT_COUNT] = "count",
+	[HVSIM_IC_FAULT_BIG] = "big",
 };
 
 /* "3.0,1.0" */
@@ -65,7 +67,7 @@ static int hvsim_ic_parse(struct hvsim_ic *ic, char *args)
 		else if (!strcmp(tok, "interval_ms"))
 			ret = kstrtouint(val, 10, &ic->interval_ms);
 		if (ret) {
-			pr_err("hvsim: %s: bad argument '%s'\n",
+			pr_err("%s: bad argument '%s'\n",
 			       ic->dev->svc->name, tok);
 			return ret;
 		}
@@ -110,13 +112,13 @@ static const struct file_operations hvsim_ic_negotiate_fops = {
 };
 
 /**
- * hvsim_ic_knob_write() - parse a knob's name written to a control file
+ * hvsim_ic_knob_write() - parse a word written to a control file
  * @ubuf: what was written
  * @count: its length
- * @names: the knob's names, indexed by value
+ * @names: the words, indexed by value
  * @n: their number
  *
- * Return: the index of the name, or a negative errno.
+ * Return: the index of the word, or a negative errno.
  */
 int hvsim_ic_knob_write(const char __user *ubuf, size_t count,
 			const char *const *names, size_t n)
@@ -131,39 +133,44 @@ int hvsim_ic_knob_write(const char __user *ubuf, size_t count,
 	return __sysfs_match_string(names, n, strim(buf));
 }
 
-static ssize_t hvsim_ic_fault_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
+/**
+ * hvsim_ic_fault_files() - a count file fault_<name> for each fault
+ * @ic: the component
+ * @names: the faults' names, indexed by value (index 0, no fault, unused)
+ * @counts: their counts, indexed the same way
+ * @n: the number of entries of @names and @counts
+ *
+ * As every hvsim fault knob: writing N arms the next N occurrences,
+ * reading gives what is left.
+ */
+void hvsim_ic_fault_files(struct hvsim_ic *ic, const char *const *names,
+			  atomic_t *counts, unsigned int n)
 {
-	struct hvsim_ic *ic = file->private_data;
-	int i = hvsim_ic_knob_write(ubuf, count, hvsim_ic_fault_names,
-				    ARRAY_SIZE(hvsim_ic_fault_names));
+	char name[32];
+	unsigned int i;
 
-	if (i < 0)
-		return i;
-	spin_lock_irq(&ic->lock);
-	ic->fault = i;
-	spin_unlock_irq(&ic->lock);
-	return count;
+	for (i = 1; i < n; i++) {
+		snprintf(name, sizeof(name), "fault_%s", names[i]);
+		debugfs_create_atomic_t(name, 0600, ic->dev->dir, &counts[i]);
+	}
 }
 
-static ssize_t hvsim_ic_fault_read(struct file *file, char __user *ubuf,
-				   size_t count, loff_t *ppos)
+/**
+ * hvsim_ic_fault_take() - disarm one occurrence of the first armed fault
+ * @counts: the counts of hvsim_ic_fault_files()
+ * @n: their number
+ *
+ * Return: the fault's index, 0 if none is armed.
+ */
+unsigned int hvsim_ic_fault_take(atomic_t *counts, unsigned int n)
 {
-	struct hvsim_ic *ic = file->private_data;
-	char buf[16];
-	int len;
+	unsigned int i;
 
-	len = scnprintf(buf, sizeof(buf), "%s\n",
-			hvsim_ic_fault_names[READ_ONCE(ic->fault)]);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	for (i = 1; i < n; i++)
+		if (atomic_dec_if_positive(&counts[i]) >= 0)
+			return i;
+	return 0;
 }
-
-static const struct file_operations hvsim_ic_fault_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = hvsim_ic_fault_read,
-	.write = hvsim_ic_fault_write,
-};
 
 /**
  * hvsim_ic_create() - the create() of every integration component
@@ -182,7 +189,7 @@ int hvsim_ic_create(struct hvsim_dev *dev, char *args,
 	int ret;
 
 	if (!ver->n) {
-		pr_err("hvsim: %s offers no %s integration component\n",
+		pr_err("%s offers no %s integration component\n",
 		       dev->pers->what, dev->svc->name);
 		return -EOPNOTSUPP;
 	}
@@ -210,7 +217,8 @@ int hvsim_ic_create(struct hvsim_dev *dev, char *args,
 	debugfs_create_file("state", 0444, dev->dir, ic, &hvsim_ic_state_fops);
 	debugfs_create_file("negotiate", 0200, dev->dir, ic,
 			    &hvsim_ic_negotiate_fops);
-	debugfs_create_file("fault", 0600, dev->dir, ic, &hvsim_ic_fault_fops);
+	hvsim_ic_fault_files(ic, hvsim_ic_fault_names, ic->faults,
+			     HVSIM_IC_NR_FAULTS);
 	return 0;
 }
 

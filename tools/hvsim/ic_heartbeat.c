@@ -11,6 +11,8 @@
  * heartbeat_msg_data, whose reserved tail "the host may not fill up
  * entirely" (Linux drivers/hv/hv_util.c heartbeat_onchannelcallback).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -55,7 +57,7 @@ static void hvsim_hb_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
 	struct hvsim_hb *hb = ic->priv;
 
 	if (len < sizeof(*msg)) {
-		pr_err_ratelimited("hvsim: dev%u: heartbeat answer of %u bytes\n",
+		pr_err_ratelimited("dev%u: heartbeat answer of %u bytes\n",
 				   ic->dev->id, len);
 		hb->wrong++;
 	} else if (msg->seq_num - 1 <= hb->acked || msg->seq_num - 1 > hb->seq) {
@@ -63,7 +65,7 @@ static void hvsim_hb_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
 		 * Answers come in order, each to one of the requests still
 		 * unanswered (a slow guest may have several).
 		 */
-		pr_err_ratelimited("hvsim: dev%u: heartbeat answer %llu, requests %llu .. %llu unanswered\n",
+		pr_err_ratelimited("dev%u: heartbeat answer %llu, requests %llu .. %llu unanswered\n",
 				   ic->dev->id, msg->seq_num, hb->acked + 1, hb->seq);
 		hb->wrong++;
 	} else {

@@ -3,16 +3,26 @@
  * KVP host (new_device "kvp", versions 4.0,3.0 by default).  Control files
  * in dev<N>/:
  *   request    (write) "get POOL KEY", "set POOL KEY VALUE",
- *              "delete POOL KEY", "enumerate POOL INDEX", "getip", "setip";
+ *              "delete POOL KEY", "enumerate POOL INDEX", "getip [ADAPTER]",
+ *              "setip [ADAPTER]" (ADAPTER: a MAC address for getip, the
+ *              adapter's GUID for setip; setip asks for the static
+ *              address 192.0.2.20/24, gateway 192.0.2.1, DNS 192.0.2.53);
  *              POOL is a number or external|guest|auto|auto_external|
  *              auto_internal.  Keys and values are UTF-8 here, UTF-16 on
- *              the wire.
- *   answer     (read) the last answer: done (answers so far), op, pool,
- *              index, status, key, value
- *   kvp_fault  (write) spoil the next request: keysize | valuesize |
- *              keynul | valuenul | oddsize | surrogate | valuetype | op |
- *              pool | none
+ *              the wire.  EBUSY while the host's own items go out.
+ *   answer     (read) the last answer: done (answers so far), pushing,
+ *              pushed (the host's items the guest accepted), op, pool,
+ *              index, status, key, value (getip: key is the adapter,
+ *              value the addresses, subnets, gateways and DNS servers,
+ *              each list after a '|')
+ *   fault_keysize, fault_valuesize, fault_keynul, fault_valuenul,
+ *   fault_oddsize, fault_surrogate, fault_valuetype, fault_op, fault_pool
+ *              (counts) spoil the next N requests (see enum hvsim_kvp_fault)
+ * At each successful negotiation a Hyper-V host sets its items in pool 3
+ * (auto_external), one request after the other.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/mutex.h>
 #include <linux/nls.h>
@@ -37,10 +47,10 @@ enum hvsim_kvp_fault {
 	HVSIM_KVP_FAULT_VALUETYPE,	/* value_type 3 */
 	HVSIM_KVP_FAULT_OP,		/* operation 9 */
 	HVSIM_KVP_FAULT_POOL,		/* pool 7 */
+	HVSIM_KVP_NR_FAULTS
 };
 
 static const char *const hvsim_kvp_fault_names[] = {
-	[HVSIM_KVP_FAULT_NONE] = "none",
 	[HVSIM_KVP_FAULT_KEYSIZE] = "keysize",
 	[HVSIM_KVP_FAULT_VALUESIZE] = "valuesize",
 	[HVSIM_KVP_FAULT_KEYNUL] = "keynul",
@@ -73,20 +83,96 @@ struct hvsim_kvp_req {
  * @lock: everything below
  * @next: the request to send
  * @sent: the request in flight, to check the answer against
- * @fault: applied to the next request
+ * @faults: fault_<name> counts, by enum hvsim_kvp_fault (0 unused)
  * @done: answers so far, failed ones included
  * @status: of the last answer
  * @last: the last answer's key and value (those of @sent otherwise)
+ * @push: index of the host item being pushed, or -1
+ * @pushed: host items the guest accepted
  */
 struct hvsim_kvp {
 	struct mutex lock;
 	struct hvsim_kvp_req next;
 	struct hvsim_kvp_req sent;
-	enum hvsim_kvp_fault fault;
+	atomic_t faults[HVSIM_KVP_NR_FAULTS];
 	u64 done;
 	u32 status;
 	struct hvsim_kvp_req last;
+	int push;
+	u32 pushed;
 };
+
+/**
+ * struct hvsim_kvp_item - a pair a host sets in pool 3 at connect
+ * @key: its key
+ * @value: hvsim's value
+ */
+struct hvsim_kvp_item {
+	const char *key;
+	const char *value;
+};
+
+/*
+ * Hyper-V fills the guest's "Guest\Parameters" (pool 3, auto-external)
+ * when it connects: HostName, PhysicalHostName,
+ * PhysicalHostNameFullyQualified and VirtualMachineName are the items
+ * Microsoft documents (Windows Virtual PC IVMGuestOS::GetParameter,
+ * "When the guest operating system starts, the following registry string
+ * values are populated in the Parameters key").  OpenVMM sets nothing by
+ * itself (vm/devices/hyperv_ic/src/kvp.rs sends only what it is asked to).
+ */
+static const struct hvsim_kvp_item hvsim_kvp_hyperv_items[] = {
+	{ "HostName", "hvsim-host" },
+	{ "PhysicalHostName", "HVSIM-HOST" },
+	{ "PhysicalHostNameFullyQualified", "hvsim-host.hvsim.example" },
+	{ "VirtualMachineName", "hvsim-vm" },
+	{ }
+};
+
+static const struct hvsim_kvp_item *const hvsim_kvp_items[HVSIM_NR_PERS] = {
+	[HVSIM_PERS_WS2012R2] = hvsim_kvp_hyperv_items,
+	[HVSIM_PERS_WS2016] = hvsim_kvp_hyperv_items,
+	[HVSIM_PERS_WS2019] = hvsim_kvp_hyperv_items,
+	[HVSIM_PERS_AZURE] = hvsim_kvp_hyperv_items,
+	[HVSIM_PERS_OPENVMM] = NULL,
+};
+
+/*
+ * Make host item @i the next request, or end the push; kvp->lock held.
+ * Return: a request is to be sent.
+ */
+static bool hvsim_kvp_push_next(struct hvsim_ic *ic, int i)
+{
+	const struct hvsim_kvp_item *items = hvsim_kvp_items[ic->dev->pers->id];
+	struct hvsim_kvp *kvp = ic->priv;
+	struct hvsim_kvp_req *r = &kvp->next;
+
+	lockdep_assert_held(&kvp->lock);
+	if (!items || !items[i].key) {
+		kvp->push = -1;
+		return false;
+	}
+	kvp->push = i;
+	memset(r, 0, sizeof(*r));
+	r->op = HVG_KVP_OP_SET;
+	r->pool = HVG_KVP_POOL_AUTO_EXTERNAL;
+	strscpy(r->key, items[i].key, sizeof(r->key));
+	strscpy(r->value, items[i].value, sizeof(r->value));
+	return true;
+}
+
+static void hvsim_kvp_negotiated(struct hvsim_ic *ic)
+{
+	struct hvsim_kvp *kvp = ic->priv;
+	bool send;
+
+	mutex_lock(&kvp->lock);
+	kvp->pushed = 0;
+	send = hvsim_kvp_push_next(ic, 0);
+	mutex_unlock(&kvp->lock);
+	if (send)
+		hvsim_ic_request(ic, 0, 0);
+}
 
 static const u32 hvsim_kvp_hyperv[] = {
 	HVG_IC_VERSION(4, 0), HVG_IC_VERSION(3, 0),
@@ -171,8 +257,7 @@ static u32 hvsim_kvp_request(struct hvsim_ic *ic, u8 *body, u32 room)
 
 	mutex_lock(&kvp->lock);
 	kvp->sent = kvp->next;
-	f = kvp->fault;
-	kvp->fault = HVSIM_KVP_FAULT_NONE;
+	f = hvsim_ic_fault_take(kvp->faults, HVSIM_KVP_NR_FAULTS);
 	h->operation = r->op;
 	h->pool = r->pool;
 	switch (r->op) {
@@ -203,11 +288,23 @@ static u32 hvsim_kvp_request(struct hvsim_ic *ic, u8 *body, u32 room)
 		len = HVG_KVP_HOST_MSG_LEN;
 		break;
 	default: {
-		struct hvg_kvp_ip_msg *ip = (void *)body;
+		struct hvg_kvp_ip_value *ip = &((struct hvg_kvp_ip_msg *)body)->ip;
 
-		hvsim_kvp_put((u8 *)ip->ip.adapter_id, sizeof(ip->ip.adapter_id),
+		hvsim_kvp_put((u8 *)ip->adapter_id, sizeof(ip->adapter_id),
+			      r->key[0] ? r->key :
 			      "{00000000-0000-0000-0000-000000000000}");
-		len = sizeof(*ip);
+		ip->addr_family = 1;	/* IPv4 */
+		if (r->op == HVG_KVP_OP_SET_IP_INFO) {
+			hvsim_kvp_put((u8 *)ip->ip_addr, sizeof(ip->ip_addr),
+				      "192.0.2.20");
+			hvsim_kvp_put((u8 *)ip->sub_net, sizeof(ip->sub_net),
+				      "255.255.255.0");
+			hvsim_kvp_put((u8 *)ip->gate_way, sizeof(ip->gate_way),
+				      "192.0.2.1");
+			hvsim_kvp_put((u8 *)ip->dns_addr, sizeof(ip->dns_addr),
+				      "192.0.2.53");
+		}
+		len = sizeof(struct hvg_kvp_ip_msg);
 	}
 	}
 	if (f == HVSIM_KVP_FAULT_OP)
@@ -216,7 +313,7 @@ static u32 hvsim_kvp_request(struct hvsim_ic *ic, u8 *body, u32 room)
 		h->pool = 7;
 	mutex_unlock(&kvp->lock);
 	if (f != HVSIM_KVP_FAULT_NONE)
-		pr_info("hvsim: dev%u: kvp fault %s applied to a %s request\n",
+		pr_info("fault: dev%u: kvp fault %s applied to a %s request\n",
 			ic->dev->id, hvsim_kvp_fault_names[f], hvsim_kvp_op_names[r->op]);
 	return min(len, room);
 }
@@ -240,6 +337,52 @@ static const char *hvsim_kvp_get(const u8 *field, u32 size, u32 max,
 	return NULL;
 }
 
+/* A fixed UTF-16 field of the guest's GET_IP_INFO answer, after "|" */
+static const char *hvsim_kvp_ip_field(const u16 *field, u32 max, char *out,
+				      u32 room)
+{
+	size_t at = strlen(out);
+	u32 n;
+	int len;
+
+	for (n = 0; n < max / 2 && field[n]; n++)
+		;
+	if (n == max / 2)
+		return "address field not terminated";
+	if (at + 2 >= room)
+		return "addresses too long";
+	if (at)
+		out[at++] = '|';
+	len = utf16s_to_utf8s((const wchar_t *)field, n, UTF16_LITTLE_ENDIAN,
+			      out + at, room - at - 1);
+	out[at + len] = '\0';
+	return NULL;
+}
+
+static const char *hvsim_kvp_check_ip(struct hvsim_kvp *kvp, const u8 *body,
+				      u32 len)
+{
+	const struct hvg_kvp_ip_value *ip = &((const struct hvg_kvp_ip_msg *)body)->ip;
+	char *out = kvp->last.value;
+	const char *why;
+
+	if (len < sizeof(struct hvg_kvp_ip_msg))
+		return "address answer too short";
+	out[0] = '\0';
+	why = hvsim_kvp_ip_field(ip->ip_addr, sizeof(ip->ip_addr), out,
+				 sizeof(kvp->last.value));
+	if (!why)
+		why = hvsim_kvp_ip_field(ip->sub_net, sizeof(ip->sub_net), out,
+					 sizeof(kvp->last.value));
+	if (!why)
+		why = hvsim_kvp_ip_field(ip->gate_way, sizeof(ip->gate_way), out,
+					 sizeof(kvp->last.value));
+	if (!why)
+		why = hvsim_kvp_ip_field(ip->dns_addr, sizeof(ip->dns_addr), out,
+					 sizeof(kvp->last.value));
+	return why;
+}
+
 static const char *hvsim_kvp_check(struct hvsim_kvp *kvp, const u8 *body,
 				   u32 len)
 {
@@ -248,6 +391,8 @@ static const char *hvsim_kvp_check(struct hvsim_kvp *kvp, const u8 *body,
 	const char *why;
 
 	switch (kvp->sent.op) {
+	case HVG_KVP_OP_GET_IP_INFO:
+		return hvsim_kvp_check_ip(kvp, body, len);
 	case HVG_KVP_OP_ENUMERATE:
 		v = &((const struct hvg_kvp_enumerate *)v)->data;
 		if (len < sizeof(struct hvg_kvp_hdr) + sizeof(struct hvg_kvp_enumerate))
@@ -274,6 +419,7 @@ static void hvsim_kvp_done(struct hvsim_ic *ic, u32 status, const u8 *body,
 {
 	struct hvsim_kvp *kvp = ic->priv;
 	const char *why = NULL;
+	bool send = false;
 
 	mutex_lock(&kvp->lock);
 	kvp->last = kvp->sent;
@@ -285,9 +431,16 @@ static void hvsim_kvp_done(struct hvsim_ic *ic, u32 status, const u8 *body,
 		kvp->status = HVG_IC_E_FAIL;
 		ic->malformed++;
 	}
+	if (kvp->push >= 0) {
+		if (kvp->status == HVG_IC_S_OK)
+			kvp->pushed++;
+		send = hvsim_kvp_push_next(ic, kvp->push + 1);
+	}
 	mutex_unlock(&kvp->lock);
 	if (why)
-		pr_err_ratelimited("hvsim: dev%u: kvp answer: %s\n", ic->dev->id, why);
+		pr_err_ratelimited("dev%u: kvp answer: %s\n", ic->dev->id, why);
+	if (send)
+		hvsim_ic_request(ic, 0, 0);
 }
 
 static void hvsim_kvp_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
@@ -344,7 +497,10 @@ static int hvsim_kvp_parse(char *buf, struct hvsim_kvp_req *r)
 	r->op = i;
 	tok = strsep(&p, " \t");
 	if (r->op >= HVG_KVP_OP_GET_IP_INFO)
-		return tok ? hvsim_kvp_parse_pool(tok, &r->pool) : 0;
+		return !tok ? 0 : p ? -EINVAL :
+		       hvsim_kvp_parse_str(tok, r->key, sizeof(r->key),
+					   sizeof_field(struct hvg_kvp_ip_value,
+							adapter_id));
 	if (!tok || hvsim_kvp_parse_pool(tok, &r->pool))
 		return -EINVAL;
 	tok = strsep(&p, " \t");
@@ -384,10 +540,14 @@ static ssize_t hvsim_kvp_request_write(struct file *file, const char __user *ubu
 		ret = -EOPNOTSUPP;
 	if (!ret) {
 		mutex_lock(&kvp->lock);
-		kvp->next = *r;
+		if (kvp->push >= 0)
+			ret = -EBUSY;	/* the host's items go first */
+		else
+			kvp->next = *r;
 		mutex_unlock(&kvp->lock);
-		hvsim_ic_request(ic, 0, 0);
 	}
+	if (!ret)
+		hvsim_ic_request(ic, 0, 0);
 	kfree(r);
 	kfree(buf);
 	return ret ? ret : count;
@@ -405,35 +565,15 @@ static int hvsim_kvp_answer_show(struct seq_file *s, void *unused)
 	struct hvsim_kvp_req *r = &kvp->last;
 
 	mutex_lock(&kvp->lock);
-	seq_printf(s, "done: %llu\nop: %s\npool: %u\nindex: %u\nstatus: %#x\n",
-		   kvp->done, hvsim_kvp_op_names[r->op], r->pool, r->index,
-		   kvp->status);
+	seq_printf(s, "done: %llu\npushing: %s\npushed: %u\n", kvp->done,
+		   kvp->push >= 0 ? "yes" : "no", kvp->pushed);
+	seq_printf(s, "op: %s\npool: %u\nindex: %u\nstatus: %#x\n",
+		   hvsim_kvp_op_names[r->op], r->pool, r->index, kvp->status);
 	seq_printf(s, "key: %s\nvalue: %s\n", r->key, r->value);
 	mutex_unlock(&kvp->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_kvp_answer);
-
-static ssize_t hvsim_kvp_fault_write(struct file *file, const char __user *ubuf,
-				     size_t count, loff_t *ppos)
-{
-	struct hvsim_kvp *kvp = ((struct hvsim_ic *)file->private_data)->priv;
-	int i = hvsim_ic_knob_write(ubuf, count, hvsim_kvp_fault_names,
-				    ARRAY_SIZE(hvsim_kvp_fault_names));
-
-	if (i < 0)
-		return i;
-	mutex_lock(&kvp->lock);
-	kvp->fault = i;
-	mutex_unlock(&kvp->lock);
-	return count;
-}
-
-static const struct file_operations hvsim_kvp_fault_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = hvsim_kvp_fault_write,
-};
 
 static int hvsim_kvp_create(struct hvsim_ic *ic)
 {
@@ -442,13 +582,14 @@ static int hvsim_kvp_create(struct hvsim_ic *ic)
 	if (!kvp)
 		return -ENOMEM;
 	mutex_init(&kvp->lock);
+	kvp->push = -1;
 	ic->priv = kvp;
 	debugfs_create_file("request", 0200, ic->dev->dir, ic,
 			    &hvsim_kvp_request_fops);
 	debugfs_create_file("answer", 0444, ic->dev->dir, kvp,
 			    &hvsim_kvp_answer_fops);
-	debugfs_create_file("kvp_fault", 0200, ic->dev->dir, ic,
-			    &hvsim_kvp_fault_fops);
+	hvsim_ic_fault_files(ic, hvsim_kvp_fault_names, kvp->faults,
+			     HVSIM_KVP_NR_FAULTS);
 	return 0;
 }
 
@@ -465,6 +606,7 @@ static const struct hvsim_ic_ops hvsim_kvp_ops = {
 	.request = hvsim_kvp_request,
 	.answer = hvsim_kvp_answer,
 	.failed = hvsim_kvp_failed,
+	.negotiated = hvsim_kvp_negotiated,
 };
 
 static int hvsim_kvp_dev_create(struct hvsim_dev *dev, char *args)

@@ -4,6 +4,8 @@
  * shutdown, reboot (write: request a power-off or a reboot), flags (write:
  * a request with these raw flags, e.g. 4 for hibernation).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -55,7 +57,7 @@ static u32 hvsim_sd_request(struct hvsim_ic *ic, u8 *body, u32 room)
 
 static void hvsim_sd_answer(struct hvsim_ic *ic, const u8 *body, u32 len)
 {
-	pr_info("hvsim: dev%u: guest accepted the shutdown request\n",
+	pr_info("dev%u: guest accepted the shutdown request\n",
 		ic->dev->id);
 }
 

@@ -11,6 +11,8 @@
  *   state      ready, version and counters
  *   fault_*    fault counts (enum hvsim_input_fault), as the global knobs
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -41,7 +43,7 @@ bool hvsim_input_fault(struct hvsim_input *in, enum hvsim_input_fault f)
 {
 	if (atomic_dec_if_positive(&in->faults[f]) < 0)
 		return false;
-	pr_info("hvsim: fault: dev%u: %s\n", in->dev->id,
+	pr_info("fault: dev%u: %s\n", in->dev->id,
 		hvsim_input_fault_names[f] + strlen("fault_"));
 	return true;
 }
@@ -49,7 +51,7 @@ bool hvsim_input_fault(struct hvsim_input *in, enum hvsim_input_fault f)
 void hvsim_input_malformed(struct hvsim_input *in, const char *why)
 {
 	in->malformed++;
-	pr_err_ratelimited("hvsim: dev%u: %s, ignored\n", in->dev->id, why);
+	pr_err_ratelimited("dev%u: %s, ignored\n", in->dev->id, why);
 }
 
 /**
@@ -79,7 +81,7 @@ void hvsim_input_set_ready(struct hvsim_input *in)
 	spin_lock(&in->lock);
 	in->ready = true;
 	spin_unlock(&in->lock);
-	pr_info("hvsim: dev%u: %s ready\n", in->dev->id, in->dev->svc->name);
+	pr_info("dev%u: %s ready\n", in->dev->id, in->dev->svc->name);
 }
 
 /**
@@ -140,7 +142,7 @@ static bool hvsim_input_flush(struct hvsim_input *in, bool *signal)
 		if (ret == -ENOSPC)
 			return false;	/* the guest signals when it made room */
 		if (ret)
-			pr_err("hvsim: dev%u: cannot greet the guest: %d\n",
+			pr_err("dev%u: cannot greet the guest: %d\n",
 			       in->dev->id, ret);
 		in->greet = false;
 	}
@@ -218,24 +220,20 @@ void hvsim_input_show(struct seq_file *s, struct hvsim_chan *chan)
 	seq_printf(s, " ready=%d", READ_ONCE(in->ready));
 }
 
+static int hvsim_input_inject_line(void *ctx, char *line)
+{
+	struct hvsim_input *in = ctx;
+
+	return in->ops->inject(in, line);
+}
+
 static ssize_t hvsim_input_inject_write(struct file *file,
 					const char __user *ubuf, size_t count,
 					loff_t *ppos)
 {
 	struct hvsim_input *in = file->private_data;
-	char *buf;
-	int ret;
 
-	if (count >= 128)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	mutex_lock(&in->inject_lock);
-	ret = in->ops->inject(in, strim(buf));
-	mutex_unlock(&in->inject_lock);
-	kfree(buf);
-	return ret ? ret : count;
+	return hvsim_line_write(ubuf, count, &in->inject_lock, hvsim_input_inject_line, in);
 }
 
 static const struct file_operations hvsim_input_inject_fops = {

@@ -10,6 +10,8 @@
  * each sent as one keystroke message.  The guest's LED state (SET_LEDS) is
  * shown in `state`.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
@@ -64,7 +66,7 @@ static int hvsim_kbd_request(struct hvsim_input *in, const u8 *msg, u32 len,
 	if (accept)
 		resp.status = cpu_to_le32(HVG_KBD_ACCEPTED);
 	else
-		pr_info("hvsim: dev%u: refused keyboard protocol %u.%u\n",
+		pr_info("dev%u: refused keyboard protocol %u.%u\n",
 			in->dev->id, version >> 16, version & 0xffff);
 	ret = hvsim_input_send(in, &resp, sizeof(resp), signal);
 	if (ret || !accept)
@@ -110,7 +112,7 @@ static int hvsim_kbd_inject(struct hvsim_input *in, char *line)
 	}
 	if (!strcmp(cmd, "unicode") && a && !b && !kstrtou16(a, 0, &code))
 		return hvsim_kbd_keystroke(in, code, HVG_KBD_UNICODE);
-	pr_err("hvsim: dev%u: inject: 'key CODE down|up [e0|e1]' or 'unicode N'\n",
+	pr_err("dev%u: inject: 'key CODE down|up [e0|e1]' or 'unicode N'\n",
 	       in->dev->id);
 	return -EINVAL;
 }

@@ -14,6 +14,8 @@
  * each sent as one input report: buttons, X, Y (16 bits each), wheel (8
  * bits for Windows hosts, 16 for OpenVMM).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -185,7 +187,7 @@ static int hvsim_mouse_request(struct hvsim_input *in, const u8 *msg, u32 len,
 		approve = version == HVG_SYNTHHID_VERSION_2_0 && !in->version &&
 			  !hvsim_input_fault(in, HVSIM_INPUT_FAULT_REFUSE);
 		if (!approve)
-			pr_info("hvsim: dev%u: refused synthetic HID version %u.%u\n",
+			pr_info("dev%u: refused synthetic HID version %u.%u\n",
 				in->dev->id, version >> 16, version & 0xffff);
 		return hvsim_mouse_respond(in, version, approve, signal);
 	case SYNTHHID_INITIAL_DEVICE_INFO_ACK:
@@ -301,7 +303,7 @@ static int hvsim_mouse_inject(struct hvsim_input *in, char *line)
 	}
 	if (!strcmp(cmd, "wheel") && a && !b && !kstrtos8(a, 0, &d) && d != S8_MIN)
 		return hvsim_mouse_report(in, d);
-	pr_err("hvsim: dev%u: inject: 'move X Y', 'button N down|up' or 'wheel D'\n",
+	pr_err("dev%u: inject: 'move X Y', 'button N down|up' or 'wheel D'\n",
 	       in->dev->id);
 	return -EINVAL;
 }

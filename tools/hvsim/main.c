@@ -9,6 +9,8 @@
  * validates everything the guest sends and touches guest memory only
  * through the pages the guest handed over.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -71,7 +73,7 @@ static int hvsim_check_params(void)
 
 	hvsim_pers = hvsim_pers_find(personality);
 	if (!hvsim_pers) {
-		pr_err("hvsim: personality=%s is not one of ws2012r2, ws2016, ws2019, azure, ws2022, openvmm\n",
+		pr_err("personality=%s is not one of ws2012r2, ws2016, ws2019, azure, ws2022, openvmm\n",
 		       personality);
 		return -EINVAL;
 	}
@@ -79,19 +81,19 @@ static int hvsim_check_params(void)
 	if (host_version[0] && (sscanf(host_version, "%u.%u", &major, &minor) != 2 ||
 	    major > 0xffff || minor > 0xffff ||
 	    !hvsim_version_known(VMBUS_MAKE_VERSION(major, minor)))) {
-		pr_err("hvsim: host_version=%s is not a VMBus version hvsim knows (1.1, 2.4, 3.0, 4.0, 4.1, 5.0 .. 5.3)\n",
+		pr_err("host_version=%s is not a VMBus version hvsim knows (1.1, 2.4, 3.0, 4.0, 4.1, 5.0 .. 5.3)\n",
 		       host_version);
 		return -EINVAL;
 	}
 	if (host_version[0])
 		hvsim_max_version = VMBUS_MAKE_VERSION(major, minor);
 	if (hvsim_monitor_latency_us < 10 || hvsim_monitor_latency_us > 100000) {
-		pr_err("hvsim: monitor_latency_us=%u out of range 10 .. 100000\n",
+		pr_err("monitor_latency_us=%u out of range 10 .. 100000\n",
 		       hvsim_monitor_latency_us);
 		return -EINVAL;
 	}
 	if (echo_devices > HVSIM_MAX_ECHO_DEVICES) {
-		pr_err("hvsim: echo_devices=%u, at most %u\n", echo_devices,
+		pr_err("echo_devices=%u, at most %u\n", echo_devices,
 		       HVSIM_MAX_ECHO_DEVICES);
 		return -EINVAL;
 	}
@@ -174,10 +176,10 @@ static int __init hvsim_init(void)
 		goto err;
 	ret = hv_backend_register(&hvsim_ops);
 	if (ret) {
-		pr_err("hvsim: hv_backend_register failed: %d\n", ret);
+		pr_err("hv_backend_register failed: %d\n", ret);
 		goto err;
 	}
-	pr_info("hvsim: simulated Hyper-V host up: %s, VMBus <= %s, %u echo device(s), monitor %s\n",
+	pr_info("simulated Hyper-V host up: %s, VMBus <= %s, %u echo device(s), monitor %s\n",
 		hvsim_pers->what, hvsim_version_str(hvsim_max_version, buf, sizeof(buf)),
 		echo_devices, hvsim_monitor ? "on" : "off");
 	return 0;
@@ -193,7 +195,7 @@ static void __exit hvsim_exit(void)
 	/* hv_vmbus unloads the connection; keep answering until it returns. */
 	hv_backend_unregister(&hvsim_ops);
 	hvsim_teardown();
-	pr_info("hvsim: simulated Hyper-V host removed\n");
+	pr_info("simulated Hyper-V host removed\n");
 }
 
 module_init(hvsim_init);
@@ -201,3 +203,4 @@ module_exit(hvsim_exit);
 
 MODULE_DESCRIPTION("Simulated Hyper-V host beneath hv_vmbus");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(HVGUEST_VERSION);

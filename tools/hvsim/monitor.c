@@ -7,6 +7,7 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <hvguest/compat.h>
 
 #include "hvsim.h"
 
@@ -87,8 +88,8 @@ void hvsim_monitor_close(struct hvsim_chan *chan)
 
 void hvsim_monitor_init(void)
 {
-	hrtimer_init(&hvsim.mon_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	hvsim.mon_timer.function = hvsim_monitor_fire;
+	hvg_hrtimer_setup(&hvsim.mon_timer, hvsim_monitor_fire, CLOCK_MONOTONIC,
+			  HRTIMER_MODE_REL);
 }
 
 /* After hvsim.dead is set and the workqueue drained: nothing restarts it. */

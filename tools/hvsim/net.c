@@ -14,6 +14,8 @@
  * request is withheld, and sent late, just before the guest's following
  * control request is served), stats.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/tcp.h>
 #include <linux/etherdevice.h>
@@ -44,27 +46,17 @@
  * gives vmswitch's number; 8 is Linux's VRSS_CHANNEL_DEFAULT; OpenVMM's is
  * the VMM's configuration (max_queues, at most 64 per vNIC).
  */
+/* What every host has in common: LSOv2 limits, 8 receive queues */
+#define HVSIM_NET_PERS(nvsp, ...) \
+	{ .max_nvsp = (nvsp), .lso_max = 62780, .lso_minsg = 2, .queues = 8, \
+	  __VA_ARGS__ }
+
 const struct hvsim_net_pers hvsim_net_pers_tab[HVSIM_NR_PERS] = {
-	[HVSIM_PERS_WS2012R2] = {
-		.max_nvsp = NVSP_VERSION_5, .lso_max = 62780, .lso_minsg = 2,
-		.queues = 8, .itab_bad_offset = true,
-	},
-	[HVSIM_PERS_WS2016] = {
-		.max_nvsp = NVSP_VERSION_6, .lso_max = 62780, .lso_minsg = 2,
-		.queues = 8, .itab_bad_offset = true,
-	},
-	[HVSIM_PERS_WS2019] = {
-		.max_nvsp = NVSP_VERSION_61, .lso_max = 62780, .lso_minsg = 2,
-		.queues = 8, .rsc = true,
-	},
-	[HVSIM_PERS_AZURE] = {
-		.max_nvsp = NVSP_VERSION_61, .lso_max = 62780, .lso_minsg = 2,
-		.queues = 8, .rsc = true,
-	},
-	[HVSIM_PERS_OPENVMM] = {
-		.max_nvsp = NVSP_VERSION_61, .lso_max = 62780, .lso_minsg = 2,
-		.queues = 8, .caps_rev3 = true,
-	},
+	[HVSIM_PERS_WS2012R2] = HVSIM_NET_PERS(NVSP_VERSION_5, .itab_bad_offset = true),
+	[HVSIM_PERS_WS2016] = HVSIM_NET_PERS(NVSP_VERSION_6, .itab_bad_offset = true),
+	[HVSIM_PERS_WS2019] = HVSIM_NET_PERS(NVSP_VERSION_61, .rsc = true),
+	[HVSIM_PERS_AZURE] = HVSIM_NET_PERS(NVSP_VERSION_61, .rsc = true),
+	[HVSIM_PERS_OPENVMM] = HVSIM_NET_PERS(NVSP_VERSION_61, .caps_rev3 = true),
 };
 
 static int hvsim_net_parse_nvsp(const char *v, u32 *out)
@@ -118,7 +110,7 @@ static int hvsim_net_parse(struct hvsim_net *n, char *args)
 		     !n->queues || n->queues > HVSIM_NET_MAX_QUEUES))
 		ret = -EINVAL;
 	if (ret)
-		pr_err("hvsim: net: bad arguments (nvsp=6.1|6|5|4|2|1 mtu=68..%u link=0|1 offload=0|1 channels=1..%u mac_change=0|1)\n",
+		pr_err("net: bad arguments (nvsp=6.1|6|5|4|2|1 mtu=68..%u link=0|1 offload=0|1 channels=1..%u mac_change=0|1)\n",
 		       HVSIM_NET_MAX_MTU, HVSIM_NET_MAX_QUEUES);
 	return ret;
 }
@@ -208,6 +200,7 @@ static int hvsim_net_stats_show(struct seq_file *s, void *unused)
 		seq_printf(s, " %u%s", skb_queue_len(&n->q[i].rxq),
 			   n->q[i].starved ? "s" : "");
 	seq_printf(s, "\nslots_used %u\n", n->slots_used);
+	hvsim_net_vf_show(s, n);
 	up_write(&hvsim.lock);
 	return 0;
 }
@@ -258,6 +251,7 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_bad_ppi", 0600, dev->dir, &n->fault_bad_ppi);
 	debugfs_create_u32("fault_ctrl_late", 0600, dev->dir, &n->fault_ctrl_late);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
+	hvsim_net_vf_create(n);
 	return 0;
 err:
 	kfree(n);
@@ -276,6 +270,7 @@ static void hvsim_net_destroy(struct hvsim_dev *dev)
 {
 	struct hvsim_net *n = dev->priv;
 
+	hvsim_net_vf_destroy(n);
 	hvsim_net_dev_destroy(n);
 	hvsim_net_purge(n);
 	hvsim_net_reset(n);
@@ -442,7 +437,7 @@ static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 		/* An offset that wraps when the value's size is added */
 		n->fault_bad_ppi--;
 		ppi->ppi_offset = U32_MAX;
-		pr_info("hvsim: fault: net%u per-packet info offset %#x\n",
+		pr_info("fault: net%u per-packet info offset %#x\n",
 			n->dev->id, ppi->ppi_offset);
 	}
 	hvsim_net_msg(q, i, plen, skb, 0, skb->len);
@@ -636,6 +631,8 @@ static bool hvsim_net_service(struct hvsim_chan *chan)
 		more |= hvsim_net_comp_storm(n, chan, &signal) == -ENOSPC;
 	if (!chan->subidx && n->itab_pending)
 		more |= hvsim_net_send_itab(n, chan, &signal) == -ENOSPC;
+	if (!chan->subidx)
+		more |= hvsim_net_vf_service(n, chan, &signal) == -ENOSPC;
 	if (chan->subidx || hvsim_net_indicate(n, chan, &signal) == 0)
 		more |= hvsim_net_drain(n, chan, &signal);
 	if (chan->broken) {

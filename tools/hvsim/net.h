@@ -36,6 +36,9 @@
 #define HVSIM_NET_RX_PPIS	4	/* checksum, VLAN, hash, RSC fragment */
 #define HVSIM_NET_RX_HDR	(RNDIS_PKT_HDR_LEN + HVSIM_NET_RX_PPIS * RNDIS_PPI_LEN)
 #define HVSIM_NET_BATCH		16	/* frames per transfer-page packet */
+/* OpenVMM lib.rs VF_ASSOCIATION_TRANSACTION_ID, SWITCH_DATA_PATH_TRANSACTION_ID */
+#define HVSIM_NET_VF_ASSOC_ID	0x8000000000000000ULL
+#define HVSIM_NET_VF_SWITCH_ID	0x8000000000000001ULL
 
 struct hvsim_net_stats {
 	u64 from_guest;		/* frames the guest sent, given to the host netdev */
@@ -51,6 +54,9 @@ struct hvsim_net_stats {
 	u64 lso_frames;		/* large sends from the guest */
 	u64 params_refused;	/* OID_TCP_OFFLOAD_PARAMETERS objects refused */
 	u64 itab_sent;		/* send indirection tables sent */
+	u64 vf_switches;	/* the guest's data path switches */
+	u64 vf_host_switches;	/* the host's switches back to synthetic */
+	u64 vf_assocs;		/* VF (dis)associations sent */
 	u64 q_to_guest[HVSIM_NET_MAX_QUEUES];
 };
 
@@ -136,6 +142,26 @@ struct hvsim_net {
 	u8 rss_key[NDIS_RSS_KEY_LEN];
 	u8 rss_itab[HVSIM_NET_ITAB];
 
+	/*
+	 * Accelerated networking (net_vf.c).  vf_dev changes under vf_mutex
+	 * without hvsim.lock (the guest's driver talks to us while the VF
+	 * registers and goes); vf (RCU) is what the data paths use; the
+	 * message state is under hvsim.lock.
+	 */
+	struct mutex vf_mutex;
+	struct net_device *vf_dev;
+	struct net_device __rcu *vf;
+	bool vf_dead;			/* revoked: frames by it are lost */
+	bool dp_vf;			/* the guest switched the data path to it */
+	bool vf_assoc;			/* associated (the last word sent or due) */
+	bool assoc_pending;		/* the (dis)association is to be sent */
+	bool synth_pending;		/* the host's switch to synthetic is to be sent */
+	bool sriov_cap;			/* the guest's NDIS config takes a VF */
+	u32 vf_serial;
+	u32 vf_adds;
+	u32 fault_bad_assoc;		/* malformed VF messages to send */
+	atomic64_t to_vf, from_vf, from_vf_bytes, vf_dropped;
+
 	/* Fault knobs: how many of the next messages to spoil */
 	u32 fault_bad_rndis;
 	u32 fault_bad_rsc;		/* coalesced frames without a last fragment */
@@ -207,6 +233,17 @@ int hvsim_net_comp_storm(struct hvsim_net *n, struct hvsim_chan *chan,
 			 bool *signal);
 int hvsim_net_send_itab(struct hvsim_net *n, struct hvsim_chan *chan,
 			bool *signal);
+
+/* net_vf.c: accelerated networking */
+bool hvsim_net_vf_rx(struct hvsim_net *n, struct sk_buff *skb);
+int hvsim_net_vf_service(struct hvsim_net *n, struct hvsim_chan *chan,
+			 bool *signal);
+int hvsim_net_vf_switch(struct hvsim_net *n, struct hvsim_chan *chan,
+			const struct nvsp_msg *m, u32 len);
+void hvsim_net_vf_reset(struct hvsim_net *n);
+void hvsim_net_vf_create(struct hvsim_net *n);
+void hvsim_net_vf_destroy(struct hvsim_net *n);
+void hvsim_net_vf_show(struct seq_file *s, struct hvsim_net *n);
 
 /* net_rss.c: the guest's receive-side scaling */
 u32 hvsim_net_rss_hash(const struct hvsim_net *n, struct sk_buff *skb,

@@ -4,6 +4,8 @@
  * guest transmits arrives here; what is transmitted here is queued for the
  * guest's receive buffer, like the two ends of a veth pair.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <hvguest/compat.h>
@@ -31,6 +33,10 @@ static netdev_tx_t hvsim_ndev_xmit(struct sk_buff *skb, struct net_device *ndev)
 	bool hashed;
 	u32 qi;
 
+	if (hvsim_net_vf_rx(n, skb)) {
+		ndev->stats.tx_packets++;
+		return NETDEV_TX_OK;
+	}
 	memset(skb->cb, 0, sizeof(struct hvsim_net_cb));
 	spin_lock_irqsave(&n->lock, flags);
 	qi = hvsim_net_rss_hash(n, skb, &hashed);
@@ -160,7 +166,7 @@ void hvsim_net_dev_rx(struct hvsim_net *n, const struct hvsim_net_src *src,
 		return;
 	}
 	if (!hvsim_net_apply_meta(skb, meta)) {
-		pr_err_ratelimited("hvsim: net%u: checksum offset outside the frame\n",
+		pr_err_ratelimited("net%u: checksum offset outside the frame\n",
 				   n->dev->id);
 		ndev->stats.rx_errors++;
 		kfree_skb(skb);

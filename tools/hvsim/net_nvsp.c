@@ -7,6 +7,8 @@
  * channel only; data and completions on every channel, a receive area
  * being completed on the channel it was delivered on.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bitmap.h>
 #include <linux/etherdevice.h>
 #include <linux/highmem.h>
@@ -37,7 +39,7 @@ static void hvsim_net_bad(struct hvsim_net *n, struct hvsim_chan *chan,
 			  const char *why)
 {
 	n->st.bad_msgs++;
-	pr_err_ratelimited("hvsim: net%u relid %u: %s\n", n->dev->id,
+	pr_err_ratelimited("net%u relid %u: %s\n", n->dev->id,
 			   chan->relid, why);
 }
 
@@ -87,6 +89,7 @@ void hvsim_net_reset(struct hvsim_net *n)
 	n->itab_pending = false;
 	n->late_held = false;
 	n->late_sent = false;
+	hvsim_net_vf_reset(n);
 	ether_addr_copy(n->mac, n->perm_mac);
 	spin_lock_irq(&n->lock);
 	n->rss = false;
@@ -231,7 +234,7 @@ static void hvsim_net_subchannels(struct hvsim_net *n, struct hvsim_chan *chan,
 		return;
 	}
 	if (hvsim_add_subchannels(chan->dev, req->num_subchannels)) {
-		pr_err_ratelimited("hvsim: net%u: no relids for %u subchannels\n",
+		pr_err_ratelimited("net%u: no relids for %u subchannels\n",
 				   n->dev->id, req->num_subchannels);
 		return;
 	}
@@ -270,7 +273,7 @@ static void hvsim_net_early_xfer(struct hvsim_net *n, struct hvsim_chan *chan,
 	h.xfer_pageset_id = NVSP_RECV_BUF_ID;
 	h.range_cnt = 1;
 	if (!hvsim_ring_write(&chan->out, kv, ARRAY_SIZE(kv), signal))
-		pr_info("hvsim: fault: net%u transfer-page packet before INIT completed\n",
+		pr_info("fault: net%u transfer-page packet before INIT completed\n",
 			n->dev->id);
 }
 
@@ -336,7 +339,14 @@ static int hvsim_net_nvsp(struct hvsim_net *n, struct hvsim_chan *chan,
 		/* Only a host that coalesces takes the guest's word for it. */
 		n->rsc_cap = n->pers->rsc && n->nvsp >= NVSP_VERSION_61 &&
 			     (m->ndis_config.capability & NVSP_NDIS_CAP_RSC);
+		/* OpenVMM lib.rs guest_vf_is_available(): NVSP 4 and SR-IOV */
+		n->sriov_cap = n->nvsp >= NVSP_VERSION_4 &&
+			       (m->ndis_config.capability & NVSP_NDIS_CAP_SRIOV);
 		return 0;
+	case NVSP_MSG4_SWITCH_DATA_PATH:
+		if (n->nvsp < NVSP_VERSION_4)
+			break;		/* no such message before NVSP 4 */
+		return hvsim_net_vf_switch(n, chan, m, len);
 	case NVSP_MSG1_SEND_RNDIS_PKT:
 		out->type = NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE;
 		if (m->rndis.section_index == NVSP_NO_SECTION) {
@@ -394,6 +404,8 @@ static void hvsim_net_recv_done(struct hvsim_net *n, struct hvsim_chan *chan,
 
 	if (trans_id == HVSIM_NET_EARLY_ID)
 		return;		/* fault_early_xfer's packet */
+	if (trans_id == HVSIM_NET_VF_ASSOC_ID || trans_id == HVSIM_NET_VF_SWITCH_ID)
+		return;		/* OpenVMM takes them; Linux never sends them */
 	if (trans_id >= n->nslots || !test_bit(trans_id, n->slot_head)) {
 		hvsim_net_bad(n, chan, "receive completion for a packet not in flight");
 		return;
@@ -461,7 +473,7 @@ static int hvsim_net_late(struct hvsim_net *n, struct hvsim_chan *chan,
 		n->late_held = false;
 		n->late_sent = true;
 		n->late_until = jiffies + HVSIM_NET_LATE_WAIT;
-		pr_info("hvsim: fault: net%u late completion of NVSP message %u sent\n",
+		pr_info("fault: net%u late completion of NVSP message %u sent\n",
 			n->dev->id, n->late_msg.type);
 		return -ENOMEM;
 	}
@@ -552,7 +564,11 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		out.rndis_complete.status = hvsim_net_gpa(n, chan, pkt, len, signal);
 	} else if (d->type == VM_PKT_DATA_INBAND && len - off >= sizeof(u32)) {
 		memcpy(&m, pkt + off, min_t(u32, len - off, sizeof(m)));
-		if (hvsim_net_nvsp(n, chan, &m, len - off, &out, signal))
+		ret = hvsim_net_nvsp(n, chan, &m, len - off, &out, signal);
+		if (ret == 1 && (d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
+			return hvsim_chan_send(chan, VM_PKT_COMP, 0, d->trans_id, NULL, 0,
+					       signal);
+		if (ret)
 			return 0;
 	} else {
 		hvsim_net_bad(n, chan, "packet type not used by the network class");
@@ -565,7 +581,7 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		n->late_held = true;
 		n->late_id = d->trans_id;
 		n->late_msg = out;
-		pr_info("hvsim: fault: net%u completion of NVSP message %u withheld\n",
+		pr_info("fault: net%u completion of NVSP message %u withheld\n",
 			n->dev->id, ctype);
 		return 0;
 	}
@@ -583,17 +599,17 @@ static void hvsim_net_fault(struct hvsim_net *n, struct vmxfer_page_header *h,
 			r->byte_offset = U32_MAX - 15;
 			r->byte_count = 32;
 		}
-		pr_info("hvsim: fault: net%u receive range outside the receive buffer\n",
+		pr_info("fault: net%u receive range outside the receive buffer\n",
 			n->dev->id);
 	} else if (n->fault_bad_offset) {
 		n->fault_bad_offset--;
 		r->byte_offset = n->recv_size - 8;
-		pr_info("hvsim: fault: net%u receive range beyond the buffer\n",
+		pr_info("fault: net%u receive range beyond the buffer\n",
 			n->dev->id);
 	} else if (n->fault_bad_rndis) {
 		n->fault_bad_rndis--;
 		((struct rndis_hdr *)slot)->len = r->byte_count + 4096;
-		pr_info("hvsim: fault: net%u RNDIS message with a bad length\n",
+		pr_info("fault: net%u RNDIS message with a bad length\n",
 			n->dev->id);
 	}
 }
@@ -731,6 +747,6 @@ int hvsim_net_comp_storm(struct hvsim_net *n, struct hvsim_chan *chan,
 		n->fault_comp_storm--;
 	}
 	if (!n->fault_comp_storm)
-		pr_info("hvsim: fault: net%u completion storm sent\n", n->dev->id);
+		pr_info("fault: net%u completion storm sent\n", n->dev->id);
 	return ret;
 }

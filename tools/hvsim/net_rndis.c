@@ -5,6 +5,8 @@
  * through the receive buffer; HALT stops the device.  Every length and
  * offset is checked against the message before use.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/tcp.h>
@@ -20,7 +22,7 @@ static u32 hvsim_net_bad_rndis(struct hvsim_net *n, struct hvsim_chan *chan,
 			       const char *why)
 {
 	n->st.bad_msgs++;
-	pr_err_ratelimited("hvsim: net%u relid %u: %s\n", n->dev->id,
+	pr_err_ratelimited("net%u relid %u: %s\n", n->dev->id,
 			   chan->relid, why);
 	return NVSP_STAT_INVALID_RNDIS_PKT;
 }
@@ -149,7 +151,7 @@ static int hvsim_net_send_ctrl(struct hvsim_net *n, struct hvsim_chan *chan,
 	msg.hlen = h->len;
 	ret = hvsim_net_deliver(n, chan, &msg, 1, signal);
 	if (ret && ret != -ENOSPC)
-		pr_err_ratelimited("hvsim: net%u: RNDIS reply %#x not delivered: %d\n",
+		pr_err_ratelimited("net%u: RNDIS reply %#x not delivered: %d\n",
 				   n->dev->id, type, ret);
 	return ret;
 }
@@ -287,7 +289,7 @@ static u32 hvsim_net_params(struct hvsim_net *n, const u8 *info, u32 len)
 
 short_obj:
 	n->st.params_refused++;
-	pr_info_ratelimited("hvsim: net%u: offload parameters of %u bytes refused (revision %u, size %u)\n",
+	pr_info_ratelimited("net%u: offload parameters of %u bytes refused (revision %u, size %u)\n",
 			    n->dev->id, len, len >= sizeof(h) ? h.revision : 0,
 			    len >= sizeof(h) ? h.size : 0);
 	return RNDIS_STATUS_INVALID_LENGTH;
@@ -407,7 +409,7 @@ static u32 hvsim_net_config(struct hvsim_net *n, struct hvsim_chan *chan,
 	if (!is_valid_ether_addr(mac))
 		return RNDIS_STATUS_INVALID_DATA;
 	if (!n->mac_change) {
-		pr_info_ratelimited("hvsim: net%u: guest may not change its MAC address\n",
+		pr_info_ratelimited("net%u: guest may not change its MAC address\n",
 				    n->dev->id);
 		return RNDIS_STATUS_FAILURE;
 	}

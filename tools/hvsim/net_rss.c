@@ -105,6 +105,8 @@ u32 hvsim_net_rss_hash(const struct hvsim_net *n, struct sk_buff *skb,
 	u8 tuple[36];
 	u32 len, hash;
 
+	lockdep_assert_held(&n->lock);
+
 	*hashed = false;
 	if (!n->rss)
 		return 0;

@@ -8,6 +8,8 @@
  * OpenVMM's server also knows 6.0 ("Copper"), which no guest of ours asks
  * for; 5.3 is the newest it grants us.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -84,7 +86,7 @@ int hvsim_pers_take_arg(char *args, const struct hvsim_personality **pers)
 		*end = '\0';
 		found = hvsim_pers_find(p + sizeof(key) - 1);
 		if (!found) {
-			pr_err("hvsim: unknown personality '%s' (ws2012r2, ws2016, ws2019, azure, openvmm)\n",
+			pr_err("unknown personality '%s' (ws2012r2, ws2016, ws2019, azure, openvmm)\n",
 			       p + sizeof(key) - 1);
 			return -EINVAL;
 		}

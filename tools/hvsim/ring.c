@@ -211,6 +211,19 @@ static int hvsim_ring_fits(struct hvsim_ring *r, u32 total)
 }
 
 /**
+ * hvsim_ring_free() - bytes the host may still write into a ring
+ * @r: the host->guest ring
+ *
+ * Return: the free bytes, 0 if the guest's read_index is invalid.
+ */
+u32 hvsim_ring_free(struct hvsim_ring *r)
+{
+	u32 rd = READ_ONCE(r->hdr->read_index);
+
+	return hvsim_index_ok(r, rd) ? r->size - hvsim_dist(r, rd, r->priv) : 0;
+}
+
+/**
  * hvsim_ring_room() - check that a packet fits, or wait for the guest
  * @r: the host->guest ring
  * @len: packet bytes without padding and trailer

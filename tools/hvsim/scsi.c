@@ -17,6 +17,8 @@
  * next control operation), delay_ms (every SRB takes that long); luns
  * (scsi_luns.c) adds and removes LUNs.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -57,27 +59,15 @@
  * (send_vmbus_packet, request_size); Hyper-V's are as long as the packet
  * of the negotiated version (the comment there: Windows guests check it).
  */
+/* Hyper-V's storage host, of VSTOR version @v */
+#define HVSIM_SCSI_HYPERV(v) \
+	{ .max_version = (v), .max_xfer = 512 * 1024, .reset_flushes = true }
+
 const struct hvsim_scsi_pers hvsim_scsi_pers[HVSIM_NR_PERS] = {
-	[HVSIM_PERS_WS2012R2] = {
-		.max_version = VSTOR_VERSION_WIN8_1,
-		.max_xfer = 512 * 1024,
-		.reset_flushes = true,
-	},
-	[HVSIM_PERS_WS2016] = {
-		.max_version = VSTOR_VERSION_WIN10,
-		.max_xfer = 512 * 1024,
-		.reset_flushes = true,
-	},
-	[HVSIM_PERS_WS2019] = {
-		.max_version = VSTOR_VERSION_WIN10,
-		.max_xfer = 512 * 1024,
-		.reset_flushes = true,
-	},
-	[HVSIM_PERS_AZURE] = {
-		.max_version = VSTOR_VERSION_WIN10,
-		.max_xfer = 512 * 1024,
-		.reset_flushes = true,
-	},
+	[HVSIM_PERS_WS2012R2] = HVSIM_SCSI_HYPERV(VSTOR_VERSION_WIN8_1),
+	[HVSIM_PERS_WS2016] = HVSIM_SCSI_HYPERV(VSTOR_VERSION_WIN10),
+	[HVSIM_PERS_WS2019] = HVSIM_SCSI_HYPERV(VSTOR_VERSION_WIN10),
+	[HVSIM_PERS_AZURE] = HVSIM_SCSI_HYPERV(VSTOR_VERSION_WIN10),
 	[HVSIM_PERS_OPENVMM] = {
 		.max_version = VSTOR_VERSION_WIN8_1,
 		.max_xfer = 0x40000,
@@ -144,7 +134,7 @@ static int hvsim_scsi_parse(struct hvsim_scsi *s, char *args, char **path,
 		else
 			ret = -EINVAL;
 		if (ret) {
-			pr_err("hvsim: scsi: bad option %s=%s\n", opt, val);
+			pr_err("scsi: bad option %s=%s\n", opt, val);
 			return ret;
 		}
 	}
@@ -214,11 +204,11 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 	spin_lock_init(&s->held_lock);
 	dev->priv = s;
 	hvsim_scsi_knobs(dev, s);
-	pr_info("hvsim: scsi: %llu MiB %s LUN\n", lun->size >> 20,
+	pr_info("scsi: %llu MiB %s LUN\n", lun->size >> 20,
 		lun->ram ? "RAM" : "file");
 	return 0;
 err:
-	pr_err("hvsim: scsi: cannot create the device: %d\n", ret);
+	pr_err("scsi: cannot create the device: %d\n", ret);
 	kfree(s);
 	return ret;
 }

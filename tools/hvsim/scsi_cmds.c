@@ -3,6 +3,8 @@
  * The SCSI commands hvsim's LUN understands.  Data moves only through the
  * page range of the guest's request, never beyond what it covers.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -297,7 +299,7 @@ static void hvsim_scsi_rw(struct hvsim_scsi_cmd *c, u64 lba, u32 nblk,
 		return;
 	bad = hvsim_scsi_bad_block(s, lba, nblk);
 	if (bad >= 0) {
-		pr_info_ratelimited("hvsim: scsi: injected medium error at LBA %lld\n",
+		pr_info_ratelimited("scsi: injected medium error at LBA %lld\n",
 				    bad);
 		hvsim_scsi_sense_info(c, SK_MEDIUM_ERROR, write ? ASC_WRITE_ERROR :
 				      ASC_UNRECOVERED_READ, bad);
@@ -497,15 +499,15 @@ static bool hvsim_scsi_busy_fault(struct hvsim_scsi_cmd *c)
 	struct hvsim_scsi *s = c->s;
 
 	if (atomic_add_unless(&s->fault_busy, -1, 0)) {
-		pr_info("hvsim: scsi: fault: SCSI BUSY\n");
+		pr_info("scsi: fault: SCSI BUSY\n");
 		c->scsi_status = SAM_BUSY;
 		c->srb_status = VSTOR_SRB_ERROR;
 	} else if (atomic_add_unless(&s->fault_queue_full, -1, 0)) {
-		pr_info("hvsim: scsi: fault: SCSI TASK SET FULL\n");
+		pr_info("scsi: fault: SCSI TASK SET FULL\n");
 		c->scsi_status = SAM_TASK_SET_FULL;
 		c->srb_status = VSTOR_SRB_ERROR;
 	} else if (atomic_add_unless(&s->fault_srb_busy, -1, 0)) {
-		pr_info("hvsim: scsi: fault: SRB status BUSY\n");
+		pr_info("scsi: fault: SRB status BUSY\n");
 		c->srb_status = VSTOR_SRB_BUSY;
 	} else {
 		return false;

@@ -15,6 +15,8 @@
  * its id.  A read takes no lock either: it shows the sizes the host keeps
  * for it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -46,7 +48,7 @@ static void hvsim_scsi_enumerate(struct hvsim_dev *dev)
 			continue;
 		if (hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, &kv, 1,
 				    &signal))
-			pr_err("hvsim: scsi: relid %u: no room for ENUMERATE_BUS\n",
+			pr_err("scsi: relid %u: no room for ENUMERATE_BUS\n",
 			       chan->relid);
 		if (signal)
 			hvsim_signal_guest(chan);
@@ -77,7 +79,7 @@ static int hvsim_scsi_lun_add(struct hvsim_scsi *s, u32 n, char *args)
 		return PTR_ERR(lun);
 	s->luns[n] = lun;
 	WRITE_ONCE(s->lun_size[n], lun->size);
-	pr_info("hvsim: scsi: LUN %u added (%llu MiB)\n", n, lun->size >> 20);
+	pr_info("scsi: LUN %u added (%llu MiB)\n", n, lun->size >> 20);
 	return 0;
 }
 
@@ -88,7 +90,7 @@ static int hvsim_scsi_lun_del(struct hvsim_scsi *s, u32 n)
 	hvsim_scsi_lun_close(s->luns[n]);
 	s->luns[n] = NULL;
 	WRITE_ONCE(s->lun_size[n], 0);
-	pr_info("hvsim: scsi: LUN %u removed\n", n);
+	pr_info("scsi: LUN %u removed\n", n);
 	return 0;
 }
 
@@ -126,7 +128,7 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 		hvsim_scsi_enumerate(dev);
 	up_write(&hvsim.lock);
 	if (ret)
-		pr_err("hvsim: scsi device %u: cannot %s LUN %u: %d\n",
+		pr_err("scsi device %u: cannot %s LUN %u: %d\n",
 		       cmd->dev_id, cmd->add ? "add" : "remove", cmd->lun, ret);
 	kfree(cmd);
 }

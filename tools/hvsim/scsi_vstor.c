@@ -4,6 +4,8 @@
  * negotiation, properties and SRB execution.  Every guest packet is a
  * private copy (hvsim_chan_service) and is validated before use.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/delay.h>
 #include <linux/mm.h>
 
@@ -163,7 +165,7 @@ static void hvsim_vstor_srb(struct hvsim_scsi *s, struct vstor_packet *p,
 	srb->srb_status = c->srb_status;
 	srb->data_transfer_length = c->xfer;
 	if (atomic_add_unless(&s->fault_bad_len, -1, 0)) {
-		pr_info("hvsim: scsi: fault: completion claims %lu extra bytes\n",
+		pr_info("scsi: fault: completion claims %lu extra bytes\n",
 			PAGE_SIZE);
 		srb->data_transfer_length += PAGE_SIZE;
 	}
@@ -191,7 +193,7 @@ static bool hvsim_scsi_hold(struct hvsim_scsi *s, struct hvsim_chan *chan,
 	h->p.srb.sense_info_length = 0;
 	h->p.srb.data_transfer_length = 0;
 	spin_unlock(&s->held_lock);
-	pr_info("hvsim: scsi: fault: relid %u: SRB %#llx swallowed until a reset\n",
+	pr_info("scsi: fault: relid %u: SRB %#llx swallowed until a reset\n",
 		chan->relid, trans_id);
 	return true;
 }
@@ -207,7 +209,7 @@ static void hvsim_scsi_reset(struct hvsim_scsi *s)
 	if (!s->pers->reset_flushes)
 		return;
 	if (atomic_add_unless(&s->fault_ignore_reset, -1, 0)) {
-		pr_info("hvsim: scsi: fault: reset completes none of the %u SRBs held\n",
+		pr_info("scsi: fault: reset completes none of the %u SRBs held\n",
 			s->nheld);
 		return;
 	}
@@ -238,7 +240,7 @@ void hvsim_scsi_complete_held(struct hvsim_scsi *s)
 			hvsim_signal_guest(h->chan);
 	}
 	if (s->nheld)
-		pr_info("hvsim: scsi: %u swallowed SRBs completed\n",
+		pr_info("scsi: %u swallowed SRBs completed\n",
 			s->nheld - kept);
 	s->nheld = kept;
 	spin_unlock(&s->held_lock);
@@ -329,7 +331,7 @@ static void hvsim_vstor_init_op(struct hvsim_chan *chan, struct vstor_packet *p)
 	case HVSIM_VSTOR_READY:
 		break;
 	}
-	pr_err_ratelimited("hvsim: relid %u: VSTOR operation %u out of order\n",
+	pr_err_ratelimited("relid %u: VSTOR operation %u out of order\n",
 			   chan->relid, op);
 	p->status = HVSIM_VSTOR_INVALID_STATE;
 }
@@ -345,7 +347,7 @@ static void hvsim_vstor_ready_op(struct hvsim_chan *chan,
 	case VSTOR_OP_RESET_ADAPTER:
 	case VSTOR_OP_RESET_BUS:
 		if (atomic_add_unless(&s->fault_fail_reset, -1, 0)) {
-			pr_info("hvsim: scsi: fault: reset fails, %u SRBs kept\n",
+			pr_info("scsi: fault: reset fails, %u SRBs kept\n",
 				s->nheld);
 			p->status = HVSIM_VSTOR_FAIL;
 			return;
@@ -361,7 +363,7 @@ static void hvsim_vstor_ready_op(struct hvsim_chan *chan,
 			p->status = HVSIM_VSTOR_INVALID_PARAMETER;
 		return;
 	}
-	pr_err_ratelimited("hvsim: relid %u: VSTOR operation %u once initialized\n",
+	pr_err_ratelimited("relid %u: VSTOR operation %u once initialized\n",
 			   chan->relid, p->operation);
 	p->status = HVSIM_VSTOR_INVALID_STATE;
 }
@@ -417,7 +419,7 @@ static void hvsim_vstor_send_late(struct hvsim_scsi *s, bool *signal)
 		return;
 	if (!hvsim_chan_send(h->chan, VM_PKT_COMP, 0, h->trans_id, &kv, 1,
 			     signal))
-		pr_info("hvsim: scsi: fault: late reply %#llx sent\n",
+		pr_info("scsi: fault: late reply %#llx sent\n",
 			h->trans_id);
 	h->chan = NULL;
 }
@@ -437,7 +439,7 @@ static bool hvsim_vstor_hold_late(struct hvsim_scsi *s, struct hvsim_chan *chan,
 	s->late.p.operation = VSTOR_OP_COMPLETE_IO;
 	s->late.p.flags = 0;
 	s->late.p.status = HVSIM_VSTOR_FAIL;
-	pr_info("hvsim: scsi: fault: reply to VSTOR operation %u (%#llx) held back\n",
+	pr_info("scsi: fault: reply to VSTOR operation %u (%#llx) held back\n",
 		p->operation, trans_id);
 	return true;
 }
@@ -518,7 +520,7 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	     p.operation == VSTOR_OP_RESET_LUN) &&
 	    atomic_add_unless(&s->fault_stall_reset, -1, 0)) {
 		s->resets++;
-		pr_info("hvsim: scsi: fault: reset %#llx never answered\n",
+		pr_info("scsi: fault: reset %#llx never answered\n",
 			trans_id);
 		return 0;
 	}
@@ -530,11 +532,11 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 			     min_t(u32, plen - VSTOR_HDR_BYTES, VSTOR_PAYLOAD_BYTES);
 	if (atomic_add_unless(&s->fault_bad_id, -1, 0)) {
 		trans_id = ~trans_id;
-		pr_info("hvsim: scsi: fault: completion with unknown id %#llx\n",
+		pr_info("scsi: fault: completion with unknown id %#llx\n",
 			trans_id);
 	} else if (srb && atomic_add_unless(&s->fault_short, -1, 0)) {
 		kv.iov_len = VSTOR_HDR_BYTES + 8;
-		pr_info("hvsim: scsi: fault: SRB completion cut to %zu bytes\n",
+		pr_info("scsi: fault: SRB completion cut to %zu bytes\n",
 			kv.iov_len);
 	}
 	return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, &kv, 1, signal);

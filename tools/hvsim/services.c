@@ -12,11 +12,15 @@ static const struct hvsim_service *const hvsim_services[] = {
 	&hvsim_ic_shutdown_svc,
 	&hvsim_ic_timesync_svc,
 	&hvsim_ic_kvp_svc,
+	&hvsim_ic_vss_svc,
+	&hvsim_ic_fcopy_svc,
 	&hvsim_scsi_svc,
 	&hvsim_net_svc,
 	&hvsim_video_svc,
 	&hvsim_mouse_svc,
 	&hvsim_kbd_svc,
+	&hvsim_dm_svc,
+	&hvsim_hvsock_svc,
 };
 
 /**

@@ -13,6 +13,8 @@
  * an irq_work on this CPU, with an asynchronous IPI function call on another
  * (irq_work_queue_on() is not exported to modules).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -59,6 +61,8 @@ static void hvsim_irq(struct irq_work *work)
  */
 static void hvsim_kick(struct hvsim_cpu *pc)
 {
+	lockdep_assert_held(&hvsim.synic_lock);
+
 	if (pc->cpu == smp_processor_id())
 		irq_work_queue(&pc->irq_work);
 	else
@@ -121,7 +125,7 @@ static void hvsim_queue_out(struct hvsim_msg *m)
 	}
 	if (hvsim.out_count >= HVSIM_OUT_QUEUE_MAX) {
 		spin_unlock_irqrestore(&hvsim.synic_lock, flags);
-		pr_err_ratelimited("hvsim: guest is not taking messages; dropped message type %u\n",
+		pr_err_ratelimited("guest is not taking messages; dropped message type %u\n",
 				   ((struct vmbus_channel_message_header *)m->data)->msgtype);
 		kfree(m);
 		return;
@@ -138,10 +142,10 @@ static void hvsim_corrupt(struct hvsim_msg *m)
 
 	if (hvsim.corrupt_flip++ & 1) {
 		hdr->msgtype = 0x7e57c0de;
-		pr_info("hvsim: fault: garbage msgtype in next message\n");
+		pr_info("fault: garbage msgtype in next message\n");
 	} else {
 		m->size = min_t(u32, m->size / 2, sizeof(*hdr) - 1);
-		pr_info("hvsim: fault: next message truncated to %u bytes\n",
+		pr_info("fault: next message truncated to %u bytes\n",
 			m->size);
 	}
 }
@@ -177,7 +181,7 @@ static bool hvsim_hold(const void *msg, u32 size)
 	m->type = HVMSG_VMBUS;
 	hvsim.held = m;
 	hvsim.held_release = hvsim_reply_to[type];
-	pr_info("hvsim: fault: holding back message type %u until the guest's next message type %u\n",
+	pr_info("fault: holding back message type %u until the guest's next message type %u\n",
 		type, hvsim.held_release);
 	return true;
 }
@@ -192,11 +196,13 @@ void hvsim_release_held(u32 guest_msgtype)
 {
 	struct hvsim_msg *m = hvsim.held;
 
+	lockdep_assert_held(&hvsim.lock);
+
 	if (!m || guest_msgtype != hvsim.held_release)
 		return;
 	hvsim.held = NULL;
 	m->cpu = hvsim.target_vcpu;
-	pr_info("hvsim: fault: sending the held-back message type %u\n",
+	pr_info("fault: sending the held-back message type %u\n",
 		((struct vmbus_channel_message_header *)m->data)->msgtype);
 	hvsim_queue_out(m);
 }
@@ -208,6 +214,24 @@ void hvsim_drop_held(void)
 {
 	kfree(hvsim.held);
 	hvsim.held = NULL;
+}
+
+/*
+ * fault_dup_version: the VERSION_RESPONSE of the connection once more, when
+ * the guest waits for none.
+ */
+static void hvsim_send_version_again(void)
+{
+	struct hvsim_msg *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (!m)
+		return;
+	memcpy(m->data, &hvsim.version_resp, sizeof(hvsim.version_resp));
+	m->size = sizeof(hvsim.version_resp);
+	m->type = HVMSG_VMBUS;
+	m->cpu = hvsim.target_vcpu;
+	pr_info("fault: VERSION_RESPONSE sent again\n");
+	hvsim_queue_out(m);
 }
 
 /**
@@ -222,17 +246,22 @@ void hvsim_send(const void *msg, u32 size)
 	int delay = atomic_read(&hvsim.delay_ms);
 	struct hvsim_msg *m, *dup = NULL;
 
+	lockdep_assert_held(&hvsim.lock);
+
 	if (WARN_ON_ONCE(size > HVG_MSG_PAYLOAD_BYTES))
 		return;
 	if (hvsim_hold(msg, size))
 		return;
 	if (hvsim_fault(HVSIM_FAULT_DROP_MSG)) {
-		pr_info("hvsim: fault: dropped message type %u\n",
+		pr_info("fault: dropped message type %u\n",
 			((const struct vmbus_channel_message_header *)msg)->msgtype);
 		return;
 	}
 	if (delay > 0)
 		msleep(delay);
+
+	if (hvsim.version && hvsim_fault(HVSIM_FAULT_DUP_VERSION))
+		hvsim_send_version_again();
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
@@ -245,7 +274,7 @@ void hvsim_send(const void *msg, u32 size)
 		hvsim_corrupt(m);
 	if (hvsim_fault(HVSIM_FAULT_DUP_MSG)) {
 		dup = kmemdup(m, sizeof(*m), GFP_KERNEL);
-		pr_info("hvsim: fault: duplicating next message\n");
+		pr_info("fault: duplicating next message\n");
 	}
 	if (hvsim_fuzz_on())
 		hvsim_fuzz_msg(m, hvsim_queue_out);
@@ -255,6 +284,32 @@ void hvsim_send(const void *msg, u32 size)
 		hvsim_queue_out(dup);
 }
 
+/*
+ * fault_stray_event: relids whose event flag is set beside an open
+ * channel's: every channel that is not open, and one no channel has.
+ * Returns how many were put in @relids.
+ */
+static unsigned int hvsim_stray_relids(u32 *relids, unsigned int max)
+{
+	unsigned int n = 0;
+	unsigned long irqf;
+	u32 r, unused = 0;
+
+	spin_lock_irqsave(&hvsim.chan_lock, irqf);
+	for (r = 1; r < VMBUS_MAX_CHANNEL_RELIDS && n < max - 1; r++) {
+		const struct hvsim_chan *c = hvsim.relids[r];
+
+		if (!c)
+			unused = r;
+		else if (c->state != HVSIM_CHAN_OPEN)
+			relids[n++] = r;
+	}
+	spin_unlock_irqrestore(&hvsim.chan_lock, irqf);
+	if (unused)
+		relids[n++] = unused;
+	return n;
+}
+
 /**
  * hvsim_signal_guest() - raise a channel's event in the guest
  * @chan: an open channel
@@ -262,21 +317,33 @@ void hvsim_send(const void *msg, u32 size)
 void hvsim_signal_guest(struct hvsim_chan *chan)
 {
 	struct hvsim_cpu *pc = &hvsim.cpus[chan->target_vp];
+	u32 stray[16];
+	unsigned int i, nstray = 0;
 	unsigned long *flags;
 	unsigned long irqf;
+
+	if (hvsim_fault(HVSIM_FAULT_STRAY_EVENT)) {
+		nstray = hvsim_stray_relids(stray, ARRAY_SIZE(stray));
+		pr_info("fault: event flags of %u relids without an open channel set\n",
+			nstray);
+	}
 
 	spin_lock_irqsave(&hvsim.synic_lock, irqf);
 	if (hvsim.dead || !pc->siefp) {
 		spin_unlock_irqrestore(&hvsim.synic_lock, irqf);
-		pr_err_ratelimited("hvsim: relid %u: VP %u has no SynIC, event lost\n",
+		pr_err_ratelimited("relid %u: VP %u has no SynIC, event lost\n",
 				   chan->relid, chan->target_vp);
 		return;
 	}
 	flags = pc->siefp->sintevent_flags[HVG_VMBUS_SINT].flags;
 	if (hvsim.version >= VERSION_WIN8) {
+		for (i = 0; i < nstray; i++)
+			set_bit(stray[i], flags);
 		set_bit(chan->relid, flags);
 	} else {
 		/* WIN7: the receive half of the interrupt page, then bit 0. */
+		for (i = 0; hvsim.int_page && i < nstray; i++)
+			set_bit(stray[i], hvsim.int_page);
 		if (hvsim.int_page)
 			set_bit(chan->relid, hvsim.int_page);
 		set_bit(0, flags);
@@ -325,7 +392,7 @@ static u16 hvsim_post_message(u32 conn_id, u32 type, const void *payload,
 	    size > HVG_MSG_PAYLOAD_BYTES)
 		return HVG_STATUS_INVALID_PARAMETER;
 	if (!hvsim_conn_id_ok(conn_id, payload, size)) {
-		pr_info_ratelimited("hvsim: HvPostMessage of message type %u to connection id %u: no such port, HV_STATUS_INVALID_CONNECTION_ID\n",
+		pr_info_ratelimited("HvPostMessage of message type %u to connection id %u: no such port, HV_STATUS_INVALID_CONNECTION_ID\n",
 				    ((const struct vmbus_channel_message_header *)payload)->msgtype,
 				    conn_id);
 		return HVG_STATUS_INVALID_CONNECTION_ID;
@@ -425,14 +492,25 @@ static bool hvsim_page_ok(phys_addr_t pa)
 	return PAGE_ALIGNED(pa) && pfn_valid(PHYS_PFN(pa));
 }
 
+/*
+ * Test mode of hv_vmbus's own Hyper-V set-up (drivers/vmbus/backend_own.c),
+ * whose interrupt vector exists on CPU 0 only: the other CPUs get no SynIC
+ * (-ENODEV, the backend contract for "no VMBus interrupts here").
+ */
+static bool one_cpu;
+module_param(one_cpu, bool, 0444);
+MODULE_PARM_DESC(one_cpu, "VMBus interrupts on CPU 0 only, as hv_vmbus's own Hyper-V set-up");
+
 static int hvsim_synic_enable(unsigned int cpu, phys_addr_t simp,
 			      phys_addr_t siefp)
 {
 	struct hvsim_cpu *pc;
 	unsigned long flags;
 
+	if (one_cpu && cpu)
+		return -ENODEV;
 	if (cpu >= nr_cpu_ids || !hvsim_page_ok(simp) || !hvsim_page_ok(siefp)) {
-		pr_err("hvsim: synic_enable(%u): invalid SIMP %pa or SIEFP %pa\n",
+		pr_err("synic_enable(%u): invalid SIMP %pa or SIEFP %pa\n",
 		       cpu, &simp, &siefp);
 		return -EINVAL;
 	}

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hvsim synthetic video host (new_device "video [version=10|8|7]
- * [modes=WxH,WxH,...] [default=N] [vram_mb=N]"): the service callbacks and the debugfs
+ * [modes=WxH,WxH,...] [default=N] [vram_mb=N] [offer_mb=N]"): the service
+ * callbacks and the debugfs
  * files of dev<N>/: state, frame.ppm (video_frame.c) and the fault knobs
- * fault_bad_size, fault_unknown_type, fault_bad_list, fault_vram_refuse.
+ * fault_bad_size, fault_unknown_type, fault_bad_list, fault_vram_refuse,
+ * fault_big_packet.
  *
  * version is the newest synthvid version the host accepts (WIN10 3.5,
  * WIN8 3.2, WIN7 3.0); modes is the resolution list a WIN10 guest gets,
  * default the index of the default one in it, vram_mb the VRAM the offer
  * asks for (mmio_megabytes, 1 .. 256; only 4 MiB of MMIO space exist).
+ * offer_mb, a fault: the offer's mmio_megabytes whatever the VRAM, e.g. 0
+ * or above 256, which no host asks for.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -97,6 +103,9 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 			ret = hvsim_video_parse_modes(v, val);
 		} else if (!strcmp(tok, "default")) {
 			ret = kstrtouint(val, 0, &v->def_mode);
+		} else if (!strcmp(tok, "offer_mb")) {
+			ret = kstrtou16(val, 0, &v->offer_mb);
+			v->offer_mb_set = !ret;
 		} else if (!strcmp(tok, "vram_mb")) {
 			ret = kstrtouint(val, 0, &v->vram_mb);
 			if (!ret && (!v->vram_mb ||
@@ -109,7 +118,7 @@ static int hvsim_video_parse(struct hvsim_video *v, char *args)
 	if (!ret && v->def_mode >= v->nmodes)
 		ret = -EINVAL;
 	if (ret)
-		pr_err("hvsim: video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX vram_mb=1..%u)\n",
+		pr_err("video: bad arguments (version=10|8|7 modes=WxH,... (at most %u) default=INDEX vram_mb=1..%u offer_mb=0..65535)\n",
 		       SYNTHVID_MAX_RESOLUTIONS, HVSIM_VIDEO_VRAM_MAX_MB);
 	return ret;
 }
@@ -176,6 +185,12 @@ static int hvsim_video_create(struct hvsim_dev *dev, char *args)
 	}
 	dev->priv = v;
 	dev->mmio_megabytes = v->vram_mb;
+	if (v->offer_mb_set) {
+		dev->mmio_megabytes = v->offer_mb;
+		dev->mmio_exact = true;
+		pr_info("fault: dev%u: the offer asks for %u MiB of VRAM\n",
+			dev->id, v->offer_mb);
+	}
 	debugfs_create_file("state", 0400, dev->dir, v, &hvsim_video_state_fops);
 	hvsim_video_frame_files(v);
 	debugfs_create_u32("fault_bad_size", 0600, dev->dir, &v->fault_bad_size);
@@ -184,6 +199,8 @@ static int hvsim_video_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_bad_list", 0600, dev->dir, &v->fault_bad_list);
 	debugfs_create_u32("fault_vram_refuse", 0600, dev->dir,
 			   &v->fault_vram_refuse);
+	debugfs_create_u32("fault_big_packet", 0600, dev->dir,
+			   &v->fault_big_packet);
 	return 0;
 }
 

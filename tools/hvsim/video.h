@@ -50,6 +50,8 @@ struct hvsim_video {
 
 	/* Configuration from new_device */
 	u32 vram_mb;			/* the offer's mmio_megabytes */
+	u16 offer_mb;			/* offer_mb=: mmio_megabytes as given */
+	bool offer_mb_set;
 	u32 max_version;
 	unsigned int nmodes;
 	unsigned int def_mode;
@@ -80,6 +82,7 @@ struct hvsim_video {
 	u32 fault_unknown_type;
 	u32 fault_bad_list;
 	u32 fault_vram_refuse;
+	u32 fault_big_packet;
 	unsigned int size_flip, list_flip;
 };
 

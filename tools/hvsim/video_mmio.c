@@ -6,6 +6,8 @@
  * of it as device memory (the video VRAM); the host reaches them through
  * hvsim_mmio_va(), never through the guest's own mappings.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -33,7 +35,7 @@ static struct page *hvsim_mmio_alloc(void)
 	if (pages || !mmio_mb)
 		goto out;
 	if (mmio_mb > HVSIM_MMIO_MAX_MB) {
-		pr_err("hvsim: mmio_mb=%u, at most %u; no MMIO space offered\n",
+		pr_err("mmio_mb=%u, at most %u; no MMIO space offered\n",
 		       mmio_mb, HVSIM_MMIO_MAX_MB);
 		mmio_mb = 0;
 		goto out;
@@ -42,7 +44,7 @@ static struct page *hvsim_mmio_alloc(void)
 	pages = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
 			    hvsim_mmio_order);
 	if (!pages)
-		pr_err("hvsim: no %u MiB block of memory for the MMIO space; none offered\n",
+		pr_err("no %u MiB block of memory for the MMIO space; none offered\n",
 		       mmio_mb);
 	/* The order before the pages, for hvsim_mmio_va(). */
 	smp_store_release(&hvsim_mmio_pages, pages);

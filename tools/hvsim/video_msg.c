@@ -6,6 +6,8 @@
  * rectangles against the situation) and answered in the host's formats.
  * A bad message is reported, counted in bad_msgs and otherwise ignored.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -13,12 +15,13 @@
 #include "video.h"
 
 #define HVSIM_VIDEO_BAD_TYPE	0x7f	/* what fault_unknown_type sends */
+#define HVSIM_VIDEO_BIG_PACKET	(16 * 1024 + 8)	/* what fault_big_packet sends */
 #define HVSIM_VIDEO_SMALL_PKT	64	/* a packet with a small message, padded */
 
 static void hvsim_video_bad(struct hvsim_video *v, const char *why, u32 type)
 {
 	v->bad_msgs++;
-	pr_err_ratelimited("hvsim: dev%u: video: %s (message type %u), ignored\n",
+	pr_err_ratelimited("dev%u: video: %s (message type %u), ignored\n",
 			   v->dev->id, why, type);
 }
 
@@ -33,30 +36,46 @@ static int hvsim_video_send(struct hvsim_video *v, struct hvsim_chan *chan,
 		.pipe = { .type = PIPE_MSG_DATA, .size = sizeof(h.hdr) + len },
 		.hdr = { .type = type, .size = sizeof(h.hdr) + len },
 	};
-	struct kvec kv[2] = {
+	struct kvec kv[3] = {
 		{ .iov_base = &h, .iov_len = sizeof(h) },
 		{ .iov_base = (void *)payload, .iov_len = len },
 	};
+	void *pad = NULL;
+	int ret;
 
 	if (v->fault_unknown_type) {
 		v->fault_unknown_type--;
-		pr_info("hvsim: fault: dev%u: video message %u sent as type %u\n",
+		pr_info("fault: dev%u: video message %u sent as type %u\n",
 			v->dev->id, type, HVSIM_VIDEO_BAD_TYPE);
 		h.hdr.type = HVSIM_VIDEO_BAD_TYPE;
 	} else if (v->fault_bad_size) {
 		v->fault_bad_size--;
 		if (v->size_flip++ & 1) {
-			pr_info("hvsim: fault: dev%u: video message %u with an empty payload\n",
+			pr_info("fault: dev%u: video message %u with an empty payload\n",
 				v->dev->id, type);
 			h.hdr.size = sizeof(h.hdr);
 		} else {
-			pr_info("hvsim: fault: dev%u: video message %u claims more than the packet\n",
+			pr_info("fault: dev%u: video message %u claims more than the packet\n",
 				v->dev->id, type);
 			h.pipe.size += 4096;
 			h.hdr.size += 4096;
 		}
 	}
-	return hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, kv, 2, signal);
+	if (v->fault_big_packet && sizeof(h) + len < HVSIM_VIDEO_BIG_PACKET) {
+		/* Zeros after the message, the packet 8 bytes beyond 16 KiB. */
+		kv[2].iov_len = HVSIM_VIDEO_BIG_PACKET - sizeof(h) - len;
+		pad = kzalloc(kv[2].iov_len, GFP_KERNEL);
+		if (pad) {
+			v->fault_big_packet--;
+			kv[2].iov_base = pad;
+			pr_info("fault: dev%u: video message %u in a packet of %u bytes\n",
+				v->dev->id, type, HVSIM_VIDEO_BIG_PACKET);
+		}
+	}
+	ret = hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, kv, pad ? 3 : 2,
+			      signal);
+	kfree(pad);
+	return ret;
 }
 
 static bool hvsim_video_known(u32 version)
@@ -110,11 +129,11 @@ static int hvsim_video_modes(struct hvsim_video *v, struct hvsim_chan *chan,
 	if (v->fault_bad_list) {
 		v->fault_bad_list--;
 		if (v->list_flip++ & 1) {
-			pr_info("hvsim: fault: dev%u: default resolution index out of the list\n",
+			pr_info("fault: dev%u: default resolution index out of the list\n",
 				v->dev->id);
 			resp->default_resolution_index = resp->resolution_count;
 		} else {
-			pr_info("hvsim: fault: dev%u: resolution count larger than the list\n",
+			pr_info("fault: dev%u: resolution count larger than the list\n",
 				v->dev->id);
 			resp->resolution_count = 200;
 		}
@@ -154,7 +173,7 @@ static int hvsim_video_vram(struct hvsim_video *v, struct hvsim_chan *chan,
 	}
 	if (va && v->fault_vram_refuse) {
 		v->fault_vram_refuse--;
-		pr_info("hvsim: fault: dev%u: VRAM location refused\n", v->dev->id);
+		pr_info("fault: dev%u: VRAM location refused\n", v->dev->id);
 		va = NULL;
 	}
 	if (!va) {

@@ -8,6 +8,8 @@
  * (rate limited) and ignored, or answered with a failure status where the
  * protocol has one.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -123,26 +125,26 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 	char buf[16];
 
 	if (!hvsim_vp_ok(ic->target_vcpu)) {
-		pr_err_ratelimited("hvsim: INITIATE_CONTACT: target_vcpu %u does not exist, ignored\n",
+		pr_err_ratelimited("INITIATE_CONTACT: target_vcpu %u does not exist, ignored\n",
 				   ic->target_vcpu);
 		return;
 	}
 	if (hvsim.version) {
-		pr_err_ratelimited("hvsim: INITIATE_CONTACT while connected at %s refused; UNLOAD first\n",
+		pr_err_ratelimited("INITIATE_CONTACT while connected at %s refused; UNLOAD first\n",
 				   hvsim_version_str(hvsim.version, buf, sizeof(buf)));
 		hvsim_send(&resp, sizeof(resp));
 		return;
 	}
 	hvsim.target_vcpu = ic->target_vcpu;
 	if (!hvsim_version_known(v) || v > hvsim_max_version) {
-		pr_info("hvsim: declined VMBus version %s\n",
+		pr_info("declined VMBus version %s\n",
 			hvsim_version_str(v, buf, sizeof(buf)));
 		hvsim_send(&resp, sizeof(resp));
 		return;
 	}
 	why = hvsim_map_contact(ic);
 	if (why) {
-		pr_err_ratelimited("hvsim: INITIATE_CONTACT for %s: %s, refused\n",
+		pr_err_ratelimited("INITIATE_CONTACT for %s: %s, refused\n",
 				   hvsim_version_str(v, buf, sizeof(buf)), why);
 		hvsim_unmap_pages();
 		/*
@@ -173,7 +175,8 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 	} else {
 		resp.msg_conn_id = v;
 	}
-	pr_info("hvsim: VMBus version %s negotiated, messages to VP %u\n",
+	hvsim.version_resp = resp;
+	pr_info("VMBus version %s negotiated, messages to VP %u\n",
 		hvsim_version_str(v, buf, sizeof(buf)), hvsim.target_vcpu);
 	hvsim_send(&resp, sizeof(resp));
 }
@@ -213,7 +216,7 @@ static void hvsim_on_unload(const void *msg, u32 size)
 	};
 
 	hvsim_reset_connection();
-	pr_info("hvsim: guest unloaded VMBus\n");
+	pr_info("guest unloaded VMBus\n");
 	hvsim_send(&resp, sizeof(resp));
 }
 
@@ -225,7 +228,7 @@ static void hvsim_on_request_offers(const void *msg, u32 size)
 	struct hvsim_chan *chan;
 
 	if (hvsim.offers_requested) {
-		pr_err_ratelimited("hvsim: REQUESTOFFERS sent twice, ignored\n");
+		pr_err_ratelimited("REQUESTOFFERS sent twice, ignored\n");
 		return;
 	}
 	hvsim.offers_requested = true;
@@ -284,7 +287,7 @@ static void hvsim_on_open(const void *msg, u32 size)
 	 * unknown or already open channel and ignores it for a revoked one.
 	 */
 	if (!chan || !chan->offered || chan->state != HVSIM_CHAN_OFFERED) {
-		pr_err_ratelimited("hvsim: OPENCHANNEL relid %u: %s, no result\n",
+		pr_err_ratelimited("OPENCHANNEL relid %u: %s, no result\n",
 				   o->child_relid,
 				   !chan || !chan->offered ? "no such channel" :
 				   chan->state == HVSIM_CHAN_OPEN ? "channel already open" :
@@ -294,7 +297,7 @@ static void hvsim_on_open(const void *msg, u32 size)
 	chan = NULL;
 	why = hvsim_open_check(o, &chan, &g);
 	if (!why && hvsim_fault(HVSIM_FAULT_OPEN_FAIL)) {
-		pr_info("hvsim: fault: failing OPENCHANNEL of relid %u\n",
+		pr_info("fault: failing OPENCHANNEL of relid %u\n",
 			o->child_relid);
 		res.status = HVSIM_STATUS_UNSUCCESSFUL;
 	} else if (!why && hvsim_chan_open(chan, g,
@@ -303,9 +306,13 @@ static void hvsim_on_open(const void *msg, u32 size)
 		why = "ring header holds an invalid index";
 	} else if (!why) {
 		chan->openid = o->openid;
+		/* Offered and rescinded while the guest waits for the open. */
+		if (!chan->subidx && hvsim.version >= VERSION_WIN8 &&
+		    hvsim_fault(HVSIM_FAULT_RESCIND_SUB))
+			hvsim_offer_rescinded_sub(chan->dev);
 	}
 	if (why) {
-		pr_err_ratelimited("hvsim: OPENCHANNEL relid %u gpadl %u offset %u vp %u: %s\n",
+		pr_err_ratelimited("OPENCHANNEL relid %u gpadl %u offset %u vp %u: %s\n",
 				   o->child_relid, o->ringbuffer_gpadlhandle,
 				   o->downstream_ringbuffer_pageoffset,
 				   o->target_vp, why);
@@ -320,10 +327,10 @@ static void hvsim_on_close(const void *msg, u32 size)
 	struct hvsim_chan *chan = hvsim_chan_get(c->child_relid);
 
 	if (!chan || !chan->offered)
-		pr_err_ratelimited("hvsim: CLOSECHANNEL of unknown relid %u\n",
+		pr_err_ratelimited("CLOSECHANNEL of unknown relid %u\n",
 				   c->child_relid);
 	else if (chan->state == HVSIM_CHAN_OFFERED)
-		pr_err_ratelimited("hvsim: CLOSECHANNEL of relid %u, which is not open\n",
+		pr_err_ratelimited("CLOSECHANNEL of relid %u, which is not open\n",
 				   c->child_relid);
 	else
 		hvsim_chan_close(chan);	/* nothing to do if rescinded */
@@ -335,7 +342,7 @@ static void hvsim_on_relid_released(const void *msg, u32 size)
 	struct hvsim_chan *chan = hvsim_chan_get(r->child_relid);
 
 	if (!chan || chan->state != HVSIM_CHAN_RESCINDED)
-		pr_err_ratelimited("hvsim: RELID_RELEASED for relid %u, which was not rescinded\n",
+		pr_err_ratelimited("RELID_RELEASED for relid %u, which was not rescinded\n",
 				   r->child_relid);
 	else
 		hvsim_chan_free(chan);
@@ -358,7 +365,7 @@ static void hvsim_on_modify(const void *msg, u32 size)
 	else if (hvsim_fault(HVSIM_FAULT_MODIFY_FAIL))
 		why = "fault: refused";
 	if (why) {
-		pr_err_ratelimited("hvsim: MODIFYCHANNEL relid %u vp %u: %s\n",
+		pr_err_ratelimited("MODIFYCHANNEL relid %u vp %u: %s\n",
 				   mc->child_relid, mc->target_vp, why);
 		/* OpenVMM channels.rs handle_modify_channel() */
 		resp.status = HVSIM_VMBUS_STATUS_UNSUCCESSFUL;
@@ -403,6 +410,9 @@ static const struct hvsim_handler hvsim_handlers[CHANNELMSG_COUNT] = {
 		      0, hvsim_on_unload),
 	HVSIM_HANDLER(MODIFYCHANNEL, struct vmbus_channel_modifychannel,
 		      VERSION_WIN10_V4_1, hvsim_on_modify),
+	/* OpenVMM protocol.rs: TL_CONNECT_REQUEST from Win10 (4.0) on */
+	HVSIM_HANDLER(TL_CONNECT_REQUEST, struct vmbus_channel_tl_connect_request,
+		      VERSION_WIN10, hvsim_hvsock_tl_connect),
 };
 
 static void hvsim_handle(const void *msg, u32 size)
@@ -413,17 +423,17 @@ static void hvsim_handle(const void *msg, u32 size)
 	if (hdr->msgtype < CHANNELMSG_COUNT)
 		h = &hvsim_handlers[hdr->msgtype];
 	if (!h || !h->fn) {
-		pr_err_ratelimited("hvsim: message type %u is not one a guest sends, ignored\n",
+		pr_err_ratelimited("message type %u is not one a guest sends, ignored\n",
 				   hdr->msgtype);
 		return;
 	}
 	if (size < h->min_size) {
-		pr_err_ratelimited("hvsim: %s of %u bytes, expected at least %u, ignored\n",
+		pr_err_ratelimited("%s of %u bytes, expected at least %u, ignored\n",
 				   h->name, size, h->min_size);
 		return;
 	}
 	if (hvsim.version < h->min_version) {
-		pr_err_ratelimited("hvsim: %s %s, ignored\n", h->name,
+		pr_err_ratelimited("%s %s, ignored\n", h->name,
 				   hvsim.version ? "not valid at the negotiated version" :
 				   "before INITIATE_CONTACT");
 		return;

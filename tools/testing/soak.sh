@@ -15,10 +15,14 @@
 #   HVG_FUZZ_RATE, HVG_FUZZ_RATE_DENSE, HVG_FUZZ_KINDS  as for
 #                     95-fuzz.sh (default here: 1 in 20, 1 in 4, all kinds
 #                     but rescind)
+#   HVG_FUZZ_FLOOD, HVG_FUZZ_FLOOD_RATE, HVG_FUZZ_FLOOD_SECONDS  as for
+#                     95-fuzz.sh (default here: 250000 flood copies a round,
+#                     each mutated, for up to 900 s): the volume of a soak
 #   HVG_KERNEL        kernel series (default 6.1)
 # Logs: $HVG_CACHE/soak/seed-N.{out,err,log}.
 #
-# Figures: messages seen and mutated per class, rescinds, guest error lines
+# The VMs boot with the memory-error detectors (vm.sh --memdebug).
+# Figures: messages seen, mutated and flooded per class, rescinds, guest error lines
 # (ratelimited errors of our drivers, suppressed ones counted), channels
 # failed and devices reset, and splats (Oops, BUG, WARNING, SLUB, KASAN,
 # ...).  A VM with a splat prints the seed that reproduces it.  Exit status
@@ -35,11 +39,14 @@ secs=${SOAK_SECONDS:-}
 seed=${SOAK_SEED:-$(date +%s)}
 vm_secs=${SOAK_VM_SECONDS:-900}
 rate=${HVG_FUZZ_RATE:-20}
+flood=${HVG_FUZZ_FLOOD:-250000}
+flood_rate=${HVG_FUZZ_FLOOD_RATE:-1}
+flood_secs=${HVG_FUZZ_FLOOD_SECONDS:-900}
 mkdir -p "$logs"
 
 classes="echo heartbeat shutdown timesync kvp scsi net video mouse keyboard vmbus"
-declare -A seen mut
-for c in $classes; do seen[$c]=0 mut[$c]=0; done
+declare -A seen mut fl
+for c in $classes; do seen[$c]=0 mut[$c]=0 fl[$c]=0; done
 total=0 vms=0 splats=0 bad=0 errors=0 failed=0 resets=0 rescinds=0
 crash_seeds=
 start=$(date +%s)
@@ -58,7 +65,8 @@ while :; do
 		[ "$left_s" -ge 30 ] || left_s=30
 	fi
 	fenv=(HVG_FUZZ_SEED="$seed" HVG_FUZZ_SECONDS="$left_s" HVG_FUZZ_QUIET=0
-	      HVG_FUZZ_RATE="$rate")
+	      HVG_FUZZ_RATE="$rate" HVG_FUZZ_FLOOD="$flood"
+	      HVG_FUZZ_FLOOD_RATE="$flood_rate" HVG_FUZZ_FLOOD_SECONDS="$flood_secs")
 	if [ -n "$msgs" ]; then
 		[ "$total" -lt "$msgs" ] || break
 		fenv+=(HVG_FUZZ_MESSAGES=$((msgs - total)))
@@ -66,19 +74,19 @@ while :; do
 	base=$logs/seed-$seed
 	t0=$(date +%s)
 	(cd "$repo" && env "${fenv[@]}" tools/testing/vm/vm.sh --kernel "$kernel" \
-		--installed --timeout $((left_s + 900)) --log "$base.log" -- \
+		--installed --memdebug --timeout $((left_s + 900)) --log "$base.log" -- \
 		sh tools/testing/vm/tests/95-fuzz.sh) >"$base.out" 2>"$base.err"
 	rc=$?
 	vms=$((vms + 1))
 
-	# The stats tables the script prints, "# CLASS SEEN MUTATED KINDS...":
-	# the last one counts.
+	# The stats tables the script prints, "# CLASS SEEN MUTATED KINDS...
+	# FLOODED": the last one counts.
 	vm_mut=0
-	while read -r c s m; do
-		seen[$c]=$((seen[$c] + s)) mut[$c]=$((mut[$c] + m))
+	while read -r c s m f; do
+		seen[$c]=$((seen[$c] + s)) mut[$c]=$((mut[$c] + m)) fl[$c]=$((fl[$c] + f))
 		vm_mut=$((vm_mut + m))
-	done < <(awk -v cl=" $classes " '$1 == "#" && index(cl, " " $2 " ") && NF > 4 { s[$2] = $3; m[$2] = $4 }
-		END { for (c in s) print c, s[c], m[c] }' "$base.out")
+	done < <(awk -v cl=" $classes " '$1 == "#" && index(cl, " " $2 " ") && NF > 4 { s[$2] = $3; m[$2] = $4; f[$2] = $NF }
+		END { for (c in s) print c, s[c], m[c], f[c] }' "$base.out")
 	total=$((total + vm_mut))
 	r=$(awk '$1 == "#" && $2 == "rescinded" { r = $3 } END { print r + 0 }' "$base.out")
 	rescinds=$((rescinds + ${r:-0}))
@@ -102,7 +110,7 @@ while :; do
 		bad=$((bad + 1))
 		crash_seeds+=" $seed"
 		echo "soak: seed $seed FAILED; reproduce with:"
-		echo "  HVG_FUZZ_SEED=$seed HVG_FUZZ_RATE=$rate HVG_FUZZ_RATE_DENSE=${HVG_FUZZ_RATE_DENSE:-4} HVG_FUZZ_KINDS=${HVG_FUZZ_KINDS:-0x1ff} tools/testing/vm/run-tests.sh tools/testing/vm/tests/95-fuzz.sh"
+		echo "  HVG_FUZZ_SEED=$seed HVG_FUZZ_RATE=$rate HVG_FUZZ_RATE_DENSE=${HVG_FUZZ_RATE_DENSE:-4} HVG_FUZZ_KINDS=${HVG_FUZZ_KINDS:-0x1ff} HVG_FUZZ_FLOOD=$flood HVG_FUZZ_FLOOD_RATE=$flood_rate tools/testing/vm/run-tests.sh tools/testing/vm/tests/95-fuzz.sh"
 		grep -aE "$splat_re" <<<"$log" | grep -av 'SLUB: HWalign' | head -5 | sed 's/^/    /'
 	fi
 	seed=$((seed + 1))
@@ -112,9 +120,9 @@ el=$(($(date +%s) - start))
 echo
 per_s=$((total / (el > 0 ? el : 1)))
 echo "soak: $vms VMs, $el s wall time, $total host messages mutated, $per_s per second"
-printf '  %-10s %12s %10s\n' class seen mutated
+printf '  %-10s %12s %10s %10s\n' class seen mutated flooded
 for c in $classes; do
-	printf '  %-10s %12s %10s\n' "$c" "${seen[$c]}" "${mut[$c]}"
+	printf '  %-10s %12s %10s %10s\n' "$c" "${seen[$c]}" "${mut[$c]}" "${fl[$c]}"
 done
 echo "  devices rescinded by the fuzzer: $rescinds"
 echo "  guest error lines (ratelimited, suppressed counted): $errors"

@@ -25,7 +25,7 @@ run() {
 		grep -q "frame buffer" "$v/name" && echo 0 >"$v/bind"
 	done
 	$TOOL bench "$DBG/dev${dev% *}/state" "$SECONDS_EACH"
-	echo "${dev#* }" >$DBG/del_device
+	echo "dev${dev% *}" >$DBG/del_device
 	wait_for "[ ! -e /sys/class/graphics/fb0 ]" 20
 }
 

@@ -1,83 +1,73 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the test VM: iperf3 TCP throughput through hv_netvsc + hvsim
-# (guest NIC <-> host netdev hvsim<N> in a namespace) against a veth pair
-# (the in-kernel ceiling) in the same VM, both directions, and 64-byte UDP
-# transmit rate; then netvsc with TSO off, with LRO (the host's RSC) off,
-# and with one channel instead of one per CPU.  Prints figures and ratios;
-# asserts nothing.  HVG_BENCH_PROFILE=1 adds a perf profile (cpu-clock) of
-# a TCP run each way; HVG_BENCH_HVSIM passes parameters to hvsim (e.g.
-# "monitor_latency_us=20").  vm.sh hands HVG_* variables to the guest.
+# Runs inside the test VM: iperf3 through hv_netvsc + hvsim (guest NIC <->
+# host netdev hvsim<N> in namespace "bench") against a veth pair (the
+# in-kernel ceiling, peer in namespace "vbench"), both set up at once and
+# measured by turns (veth, netvsc, veth, netvsc, ...) for
+# HVG_BENCH_ROUNDS rounds: TCP transmit and receive Mbit/s and 64-byte UDP
+# datagrams per second, with the ratio netvsc/veth of each round.  Then a
+# perf profile (cpu-clock, all CPUs) of one TCP run each way on both,
+# split by lib.sh's bench_profile into CPU ms per GB, and the VF path
+# (hvsim's VF, accelerated networking) against the synthetic one by turns.
+# With HVG_BENCH_CURVES=1 instead: throughput against the message size
+# (iperf3 -l, 64 B to 64 KiB) and against the channel count (4 flows), with
+# veth on each point.  Prints "@@" lines (lib.sh) for report.sh; asserts
+# nothing.
+# HVG_BENCH_HVSIM passes parameters to hvsim (e.g. "monitor_latency_us=20").
 . "$HVG_REPO/tools/testing/vm/lib.sh"
+. "$HVG_REPO/tools/testing/bench/lib.sh"
 
-T=${HVG_BENCH_SECONDS:-5}
+T=${HVG_BENCH_SECONDS:-4}
 NS=bench
+VNS=vbench
 HVSIM_DBG=/sys/kernel/debug/hvsim
+NETVSC=10.97.0.1
+VETH=10.98.0.1
 
-# mbits NS-ADDR [iperf3 client options]: receiver Mbit/s
+# mbits NS ADDR [iperf3 client options]: receiver Mbit/s
 mbits() {
-	ip netns exec $NS iperf3 -s -1 -D -B "$1" >/dev/null 2>&1
+	ip netns exec "$1" iperf3 -s -1 -D -B "$2" >/dev/null 2>&1
 	sleep 1
-	_a=$1
-	shift
-	iperf3 -c "$_a" -t "$T" -f m "$@" 2>/dev/null |
-		awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) }
-		     END { print v }'
+	_a=$2
+	shift 2
+	iperf3 -c "$_a" -t "$T" -f m "$@" 2>/dev/null | iperf_mbits
 }
 
-# udp_pps NS-ADDR: 64-byte UDP datagrams per second the receiver got
+# iperf_mbits: the receiver's Mbit/s in iperf3's output on stdin
+iperf_mbits() {
+	awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) }
+	     END { print v + 0 }'
+}
+
+# udp_pps NS ADDR: 64-byte UDP datagrams per second the receiver got
 udp_pps() {
-	ip netns exec $NS iperf3 -s -1 -D -B "$1" >/dev/null 2>&1
+	ip netns exec "$1" iperf3 -s -1 -D -B "$2" >/dev/null 2>&1
 	sleep 1
-	iperf3 -c "$1" -u -b 0 -l 64 -t "$T" 2>/dev/null |
+	iperf3 -c "$2" -u -b 0 -l 64 -t "$T" 2>/dev/null |
 		awk -v t="$T" '/receiver/ { split($(NF - 2), a, "/");
-			printf "%d\n", (a[2] - a[1]) / t }' | tail -1
+			v = int((a[2] - a[1]) / t) } END { print v + 0 }'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-
-measure() {	# $1 label, $2 peer address
-	tx=$(mbits "$2")
-	rx=$(mbits "$2" -R)
-	pps=$(udp_pps "$2")
-	printf '%-8s %12s %12s %14s\n' "$1" "${tx:-?}" "${rx:-?}" "${pps:-?}"
-	eval "${1}_tx=\${tx:-0} ${1}_rx=\${rx:-0} ${1}_pps=\${pps:-0}"
+veth_up() {
+	modprobe veth 2>/dev/null
+	ip netns add $VNS
+	ip link add vb0 type veth peer name vb1
+	ip link set vb1 netns $VNS
+	ip -n $VNS addr add $VETH/24 dev vb1
+	ip -n $VNS link set vb1 up
+	ip addr add 10.98.0.2/24 dev vb0
+	ip link set vb0 up
 }
 
-printf '%-8s %12s %12s %14s\n' path "tx Mbit/s" "rx Mbit/s" "udp64 pkts/s"
-
-# veth pair
-modprobe veth 2>/dev/null
-ip netns add $NS
-ip link add vb0 type veth peer name vb1
-ip link set vb1 netns $NS
-ip -n $NS addr add 10.98.0.1/24 dev vb1
-ip -n $NS link set vb1 up
-ip addr add 10.98.0.2/24 dev vb0
-ip link set vb0 up
-measure veth 10.98.0.1
-ip link del vb0
-ip netns del $NS
-
-profile() {	# $1 label, then iperf3 client options
-	_l=$1
-	shift
-	ip netns exec $NS iperf3 -s -1 -D -B 10.97.0.1 >/dev/null 2>&1
-	sleep 1
-	# perf takes seconds to start under TCG: it runs the client itself, so
-	# that the samples cover the transfer and nothing else.
-	perf record -q -e cpu-clock -a -g -o /tmp/perf.data -- \
-		iperf3 -c 10.97.0.1 -t "$T" "$@" >/dev/null 2>&1
-	echo "-- profile: $_l (top symbols, all CPUs; then by command)"
-	perf report -q -i /tmp/perf.data --no-children --sort sym -g none 2>/dev/null |
-		grep -v '^$' | head -40
-	perf report -q -i /tmp/perf.data --no-children --sort comm -g none 2>/dev/null |
-		grep -v '^$' | head -8
+veth_down() {
+	ip link del vb0
+	ip netns del $VNS
 }
 
-# netvsc + hvsim; $1: hv_netvsc parameters
+# netvsc_up HV_NETVSC_PARAMETERS: a netvsc NIC, $gif, peer in $NS
 netvsc_up() {
+	# shellcheck disable=SC2086 # module parameters, word-split
 	insmod "$HVG_REPO/drivers/netvsc/hv_netvsc.ko" $1 || exit 1
 	echo "net" >"$HVSIM_DBG/new_device"
 	dev=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
@@ -87,7 +77,7 @@ netvsc_up() {
 	done
 	ip netns add $NS
 	ip link set "hvsim$dev" netns $NS
-	ip -n $NS addr add 10.97.0.1/24 dev "hvsim$dev"
+	ip -n $NS addr add $NETVSC/24 dev "hvsim$dev"
 	ip -n $NS link set "hvsim$dev" up
 	ip addr add 10.97.0.2/24 dev "$gif"
 	ip link set "$gif" up
@@ -97,51 +87,113 @@ netvsc_up() {
 netvsc_down() {
 	ip netns del $NS
 	rmmod hv_netvsc
-	for r in $(sed -n 's/^relid=\([0-9]*\) class=net .* netdev .*/\1/p' \
+	for d in $(sed -n 's/^relid=[0-9]* class=net .* sub=0 .* dev=\([0-9]*\).*/\1/p' \
 		"$HVSIM_DBG/devices"); do
-		echo "$r" >"$HVSIM_DBG/del_device"
+		echo "dev$d" >"$HVSIM_DBG/del_device"
 	done
 	sleep 1
 }
 
+# pair SETTING METRIC ROUND CMD...: CMD with "NS ADDR" of veth, then of
+# netvsc; emits both and the ratio netvsc/veth
+pair() {
+	_s=$1 _m=$2 _r=$3
+	shift 3
+	_v=$("$@" $VNS $VETH)
+	_n=$("$@" $NS $NETVSC)
+	bench_emit netvsc "$_s" "$_m.veth" "$_r" "$_v"
+	bench_emit netvsc "$_s" "$_m.netvsc" "$_r" "$_n"
+	bench_emit netvsc "$_s" "$_m.ratio" "$_r" "$(bench_ratio "$_n" "$_v")"
+}
+
+# shellcheck disable=SC2086 # $opts: iperf3 options, word-split
+tcp() { mbits "$1" "$2" $opts; }
+# shellcheck disable=SC2086
+tcp_rx() { mbits "$1" "$2" -R $opts; }
+
+# profile SETTING NS ADDR IF STAT [iperf3 options]: CPU ms per GB through
+# the guest's interface IF (its statistics/STAT, tx_bytes or rx_bytes)
+profile() {
+	_s=$1 _ns=$2 _a=$3 _if=$4 _st=$5
+	shift 5
+	ip netns exec "$_ns" iperf3 -s -1 -D -B "$_a" >/dev/null 2>&1
+	sleep 1
+	# The window of a running transfer counted on $_if's $_st
+	# (bench_profile's SECONDS > 0) saw no bytes move in tx runs under a
+	# loaded host; perf runs the whole iperf3 client instead, GB from
+	# its receiver figure.
+	bench_profile netvsc "$_s" 0 "" \
+		"awk -v t=$T '/receiver/ { for (i = 2; i <= NF; i++) if (\$i == \"Mbits/sec\") v = \$(i - 1) }
+			END { print v * t / 8 / 1000 }'" -- \
+		iperf3 -c "$_a" -t "$T" -f m "$@"
+	echo "profiled $_s"
+}
+
+bench_meta
 # shellcheck disable=SC2086 # HVG_BENCH_HVSIM: hvsim parameters, word-split
 hvg_load ${HVG_BENCH_HVSIM:-} >/dev/null || exit 1
-echo "hvsim parameters: ${HVG_BENCH_HVSIM:-defaults}"
-netvsc_up ""
-echo "netvsc: $(ethtool -l "$gif" | sed -n '/Current/,$s/^Combined:[[:space:]]*/channels /p')"
-measure netvsc 10.97.0.1
-ethtool -K "$gif" tso off >/dev/null 2>&1
-tx=$(mbits 10.97.0.1)
-printf '%-8s %12s\n' no-tso "${tx:-?}"
-nt_tx=${tx:-0}
-ethtool -K "$gif" tso on >/dev/null 2>&1
-ethtool -K "$gif" lro off >/dev/null 2>&1
-rx=$(mbits 10.97.0.1 -R)
-printf '%-8s %12s %12s\n' no-lro "" "${rx:-?}"
-nl_rx=${rx:-0}
-ethtool -K "$gif" lro on >/dev/null 2>&1
-if [ "${HVG_BENCH_PROFILE:-0}" = 1 ]; then
-	profile "guest -> host"
-	profile "host -> guest" -R
-fi
-netvsc_down
-netvsc_up "channels=1"
-tx=$(mbits 10.97.0.1 -P 4)
-rx=$(mbits 10.97.0.1 -R -P 4)
-printf '%-8s %12s %12s  (4 flows)\n' 1-chan "${tx:-?}" "${rx:-?}"
-c1_tx=${tx:-0} c1_rx=${rx:-0}
-netvsc_down
-netvsc_up ""
-tx=$(mbits 10.97.0.1 -P 4)
-rx=$(mbits 10.97.0.1 -R -P 4)
-printf '%-8s %12s %12s  (4 flows)\n' N-chan "${tx:-?}" "${rx:-?}"
-netvsc_down
-hvg_unload
+echo "hvsim parameters: ${HVG_BENCH_HVSIM:-defaults}; ${T}s per run, $BENCH_ROUNDS rounds"
+veth_up
 
-# shellcheck disable=SC2154
-echo "ratio netvsc/veth: tx $(ratio "$netvsc_tx" "$veth_tx")" \
-	"rx $(ratio "$netvsc_rx" "$veth_rx")" \
-	"udp64 $(ratio "$netvsc_pps" "$veth_pps")"
-echo "ratio TSO off/on (tx): $(ratio "$nt_tx" "$netvsc_tx")"
-echo "ratio LRO off/on (rx): $(ratio "$nl_rx" "$netvsc_rx")"
-echo "ratio N/1 channels (4 flows): tx $(ratio "${tx:-0}" "$c1_tx") rx $(ratio "${rx:-0}" "$c1_rx")"
+if [ "${HVG_BENCH_CURVES:-0}" = 1 ]; then
+	netvsc_up ""
+	for size in 64 512 1500 8192 65536; do
+		opts="-l $size"
+		r=1
+		while [ "$r" -le "$BENCH_ROUNDS" ]; do
+			pair "size=$size" tx_Mbps "$r" tcp
+			r=$((r + 1))
+		done
+	done
+	netvsc_down
+	cpus=$(nproc)
+	for ch in $(printf '%s\n' 1 2 "$cpus" | sort -nu); do
+		[ "$ch" -le "$cpus" ] || continue
+		netvsc_up "channels=$ch"
+		opts="-P 4"
+		r=1
+		while [ "$r" -le "$BENCH_ROUNDS" ]; do
+			pair "channels=$ch" tx_Mbps "$r" tcp
+			pair "channels=$ch" rx_Mbps "$r" tcp_rx
+			r=$((r + 1))
+		done
+		netvsc_down
+	done
+else
+	netvsc_up ""
+	echo "netvsc: $(ethtool -l "$gif" | sed -n '/Current/,$s/^Combined:[[:space:]]*/channels /p')"
+	opts=
+	r=1
+	while [ "$r" -le "$BENCH_ROUNDS" ]; do
+		pair default tx_Mbps "$r" tcp
+		pair default rx_Mbps "$r" tcp_rx
+		pair default udp64_pps "$r" udp_pps
+		r=$((r + 1))
+	done
+	if [ "${HVG_BENCH_PROFILE:-1}" = 1 ]; then
+		profile tx.veth $VNS $VETH vb0 tx_bytes
+		profile tx.netvsc $NS $NETVSC "$gif" tx_bytes
+		profile rx.veth $VNS $VETH vb0 rx_bytes -R
+		profile rx.netvsc $NS $NETVSC "$gif" rx_bytes -R
+	fi
+	# Accelerated networking: the same NIC with hvsim's VF (a netdev wired
+	# to hvsim<N>, as a veth end) carrying the data path, by turns with
+	# the synthetic path
+	r=1
+	while [ "$r" -le "$BENCH_ROUNDS" ]; do
+		_st=$(tcp $NS $NETVSC) _sr=$(tcp_rx $NS $NETVSC)
+		echo 1 >"$HVSIM_DBG/dev$dev/vf_add" && sleep 2
+		_vt=$(tcp $NS $NETVSC) _vr=$(tcp_rx $NS $NETVSC)
+		echo 1 >"$HVSIM_DBG/dev$dev/vf_remove" && sleep 2
+		bench_emit netvsc vf tx_Mbps.synthetic "$r" "$_st"
+		bench_emit netvsc vf tx_Mbps.vf "$r" "$_vt"
+		bench_emit netvsc vf tx_Mbps.ratio "$r" "$(bench_ratio "$_vt" "$_st")"
+		bench_emit netvsc vf rx_Mbps.synthetic "$r" "$_sr"
+		bench_emit netvsc vf rx_Mbps.vf "$r" "$_vr"
+		bench_emit netvsc vf rx_Mbps.ratio "$r" "$(bench_ratio "$_vr" "$_sr")"
+		r=$((r + 1))
+	done
+	netvsc_down
+fi
+veth_down
+hvg_unload

@@ -3,6 +3,8 @@
  * vmbus_echo: binds to hvsim's echo test devices, opens the primary channel
  * and exposes a debugfs interface to push verifiable traffic through it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -51,7 +53,7 @@ int echo_dev_state(struct echo_dev *ed)
 	return 0;
 }
 
-static int echo_probe(struct hvg_device *hdev, const struct hvg_device_id *id)
+static int echo_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id)
 {
 	struct echo_dev *ed;
 	struct echo_chan *ec;
@@ -103,10 +105,11 @@ static void echo_remove(struct hvg_device *hdev)
 	kfree(ed);
 }
 
-static const struct hvg_device_id echo_ids[] = {
+static const struct hv_vmbus_device_id echo_ids[] = {
 	{ .guid = HVG_ECHO_CLASS_GUID },
 	{ }
 };
+MODULE_DEVICE_TABLE(vmbus, echo_ids);
 
 static struct hvg_driver echo_driver = {
 	.name = "vmbus_echo",
@@ -148,7 +151,6 @@ static void __exit echo_exit(void)
 }
 module_exit(echo_exit);
 
-/* HVG_ECHO_CLASS_GUID's bytes in memory order */
-HVG_MODULE_ALIAS("3e2c5d7b419f0a4eb6531c8e2a904d71");
 MODULE_DESCRIPTION("VMBus echo test driver for hvsim");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(HVGUEST_VERSION);

@@ -364,6 +364,8 @@ int echo_run(struct echo_dev *ed, const struct echo_params *p)
 	u32 i;
 	int ret;
 
+	lockdep_assert_held(&ed->lock);
+
 	ret = echo_run_setup(ed, &run);
 	if (ret)
 		goto out;

@@ -143,6 +143,8 @@ int echo_subchannels_request(struct echo_dev *ed, u32 n)
 {
 	int ret;
 
+	lockdep_assert_held(&ed->lock);
+
 	if (!n || n >= ECHO_MAX_CHANNELS)
 		return -EINVAL;
 	if (echo_offered(ed) < n) {

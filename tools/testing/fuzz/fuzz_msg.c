@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 
+#include "fuzz.h"
 #include "msg.h"
 
 static const u32 versions[] = {
@@ -19,12 +20,6 @@ static const u32 versions[] = {
 	VERSION_WIN10, VERSION_WIN10_V4_1, VERSION_WIN10_V5,
 	VERSION_WIN10_V5_1, VERSION_WIN10_V5_2, VERSION_WIN10_V5_3,
 };
-
-void shim_warn(const char *file, int line, const char *cond)
-{
-	(void)file; (void)line; (void)cond;
-	abort();
-}
 
 /* The rules of hv_msg_check_offer(), restated. */
 static bool offer_ok(const struct vmbus_channel_offer_channel *o, u32 ver)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 
+#include "fuzz.h"
 #include "ring.h"
 
 #define MAX_OPS		256
@@ -43,12 +44,6 @@ struct fuzz {
 	const u8 *in;
 	size_t left;
 };
-
-void shim_warn(const char *file, int line, const char *cond)
-{
-	(void)file; (void)line; (void)cond;
-	abort();
-}
 
 /* Up to 4 bytes of input, little-endian, zero once it runs out. */
 static u32 take(struct fuzz *f, unsigned int bytes)

@@ -1,16 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# matrix.sh [SERIES...] - build and boot the suite on other kernels.
+# matrix.sh [SERIES[:build]...] - build and boot the suite on other kernels.
 #
 # For each SERIES (default: 5.10 6.12; 6.1 is what the rest of `make check`
-# covers in full): fetch it with kernel.sh, build a private copy of the tree
-# (under $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of
-# the main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
+# covers in full; also trixie, trixie-backports, sid: see kernel.sh): fetch
+# it with kernel.sh, build a private copy of the tree (under
+# $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of the
+# main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
 # $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 40-echo
-# 70-netvsc: the load/unload, bus and network tests) on it, with that
+# 70-netvsc 92-utils-kvp 93-utils-vss 94-utils-fcopy 96-utils-ptp: the
+# load/unload, bus and network tests, and the distribution's hyperv-daemons
+# and chrony against our integration services) on it, with that
 # kernel's memory-error detectors on as everywhere (run-tests.sh, vm.sh
 # --memdebug: 5.10 has slub_debug and page poisoning, 6.12 also KFENCE).
+# A kernel built with a compiler this host lacks (kernel.sh's BUILDROOT:
+# gcc-14 for Debian 13's kernels, gcc-16 for sid's) is built in a root of
+# its release (buildroot.sh, needs root) with that compiler and its sparse,
+# and runs one short script per class instead, $HVG_MATRIX_CLASS_TESTS
+# (default 00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb
+# 86-input 90-utils).  SERIES:build builds only (boot and tests "skip"); a
+# kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) is built
+# only too (tests "builtin"): its hv_vmbus holds our module's name.
 #
 # Cells: build  make succeeded, no compiler or modpost warning
 #        sparse no sparse diagnostic in our files
@@ -24,26 +35,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
-tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc}
+tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc 92-utils-kvp 93-utils-vss 94-utils-fcopy 96-utils-ptp}
+class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
 jobs=${HVG_JOBS:-2}
 [ $# -gt 0 ] || set -- 5.10 6.12
 
-n=0 failed=0 rows=()
-case_() {	# case_ OK|FAIL DESCRIPTION [diagnostic]
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | head -n 20 | sed 's/^/# /'
-	fi
-}
+# shellcheck source=tools/testing/pkg/tap.sh
+. "$here/tap.sh"
+rows=()
 
 # build_cells SERIES COPY KDIR LOG: sets b_cell, s_cell.
 build_cells() {
-	local series=$1 copy=$2 kdir=$3 log=$4 rc ours cc sp
-	make -k -C "$kdir" M="$copy" -j"$jobs" W=1 C=1 modules >"$log" 2>&1
+	local series=$1 copy=$2 kdir=$3 log=$4 rc ours cc sp in=()
+	[ -z "$buildroot" ] || in=("$here/buildroot.sh" "$buildroot" --)
+	"${in[@]}" make -k -C "$kdir" M="$copy" -j"$jobs" W=1 C=1 modules >"$log" 2>&1
 	rc=$?
 	ours=$(grep -aE "^($copy/)?(drivers|include|tools)/[^:]*:[0-9]+:([0-9]+:)? (warning|error): |^WARNING: |^ERROR: " "$log")
 	# gcc names the warning option ([-W...]); sparse does not.
@@ -60,7 +65,7 @@ build_cells() {
 # vm_cells SERIES COPY LOGDIR: sets v_cell, t_cell from run-tests.sh's
 # per-script lines "[PASS|FAIL] NAME: P ok, F not ok, ...".
 vm_cells() {
-	local series=$1 copy=$2 logdir=$3 t args=() line p=0 f=0 tp tf
+	local series=$1 copy=$2 logdir=$3 tests=$4 t args=() line p=0 f=0 tp tf
 	for t in $tests; do args+=("$copy/tools/testing/vm/tests/$t.sh"); done
 	"$copy/tools/testing/vm/run-tests.sh" --kernel "$series" --logdir "$logdir" \
 		"${args[@]}" >"$logdir.log" 2>&1
@@ -85,15 +90,21 @@ vm_cells() {
 }
 
 echo "1..$(($# * 4))"
-for series in "$@"; do
+for row in "$@"; do
+	series=${row%:build}
 	start=$(date +%s)
 	dir=$cache/matrix/$series
 	copy=$dir/src
 	mkdir -p "$dir"
 	b_cell=n/a s_cell=n/a v_cell=n/a t_cell=n/a kver="?"
-	kdir=$("$repo/tools/testing/vm/kernel.sh" "$series" 2>"$dir/kernel.log" |
-		sed -n 's/^KDIR=//p')
-	if [ -z "$kdir" ]; then
+	kenv=$("$repo/tools/testing/vm/kernel.sh" "$series" 2>"$dir/kernel.log")
+	kdir=$(echo "$kenv" | sed -n 's/^KDIR=//p')
+	buildroot=$(echo "$kenv" | sed -n 's/^BUILDROOT=//p')
+	if [ -n "$buildroot" ] && ! "$here/buildroot.sh" "$buildroot" >>"$dir/kernel.log" 2>&1; then
+		for c in build sparse boot tests; do
+			case_ FAIL "$series: $c" "no $buildroot root: $(tail -n 3 "$dir/kernel.log")"
+		done
+	elif [ -z "$kdir" ]; then
 		for c in build sparse boot tests; do
 			case_ FAIL "$series: $c" "cannot fetch kernel $series"
 		done
@@ -104,19 +115,30 @@ for series in "$@"; do
 			--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
 			--exclude modules.order "$repo/" "$copy/"
 		build_cells "$series" "$copy" "$kdir" "$dir/build.log"
-		if [ "$b_cell" = ok ]; then
-			vm_cells "$series" "$copy" "$dir/vm"
+		if [ "$row" != "$series" ]; then
+			case_ OK "$series: boot # SKIP build-only row"
+			case_ OK "$series: tests # SKIP build-only row"
+			v_cell=skip t_cell=skip
+		elif grep -q '^CONFIG_HYPERV_VMBUS=y' "$kdir/.config"; then
+			# The built-in hv_vmbus holds the module name (see
+			# Documentation/installation.rst): ours cannot load.
+			case_ OK "$series: boot # SKIP VMBus built in (CONFIG_HYPERV_VMBUS=y)"
+			case_ OK "$series: tests # SKIP VMBus built in"
+			v_cell=skip t_cell=builtin
+		elif [ "$b_cell" = ok ]; then
+			vm_cells "$series" "$copy" "$dir/vm" \
+				"$([ -n "$buildroot" ] && echo "$class_tests" || echo "$tests")"
 		else
 			case_ FAIL "$series: boot" "not run: the build failed"
 			case_ FAIL "$series: tests" "not run: the build failed"
 			v_cell=n/a t_cell=n/a
 		fi
 	fi
-	rows+=("$(printf '%-6s %-22s %-6s %-6s %-6s %-10s %5ss' "$series" "$kver" \
+	rows+=("$(printf '%-16s %-22s %-6s %-6s %-6s %-10s %5ss' "$series" "$kver" \
 		"$b_cell" "$s_cell" "$v_cell" "$t_cell" "$(($(date +%s) - start))")")
 done
 
-printf 'matrix: %-6s %-22s %-6s %-6s %-6s %-10s %6s\n' kernel version build \
+printf 'matrix: %-16s %-22s %-6s %-6s %-6s %-10s %6s\n' kernel version build \
 	sparse boot tests time
 for r in "${rows[@]}"; do echo "matrix: $r"; done
 [ "$failed" -eq 0 ]

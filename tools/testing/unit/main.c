@@ -81,7 +81,7 @@ static bool run_one(const struct unit_test *t)
 }
 
 static const struct unit_test *const suites[] = {
-	ring_tests, ring_stress_tests, msg_tests,
+	ring_tests, ring_stress_tests, msg_tests, own_tests,
 };
 
 static bool selected(const struct unit_test *t, const char *filter)

@@ -791,6 +791,57 @@ static int test_ring_write_len_overflow(void)
 	return 0;
 }
 
+/*
+ * The producer rewrites the descriptor between the consumer's check and its
+ * copy (a double fetch, as channel.c hvg_recv() does for a raw receive):
+ * the copy hands over the checked descriptor, copies and consumes only the
+ * checked length, and the next packet is intact.
+ */
+static int test_ring_desc_changed_after_check(void)
+{
+	struct vmpacket_descriptor desc, *shared, got;
+	struct test_ring tr;
+	u8 buf[256];
+	u32 len;
+
+	tr_init(&tr, 4096);
+	TRY(send_seq(&tr, 7, 40, NULL));
+	TRY(send_seq(&tr, 8, 24, NULL));
+	EXPECT_EQ(hv_ring_peek(&tr.rx, &desc), 0);
+	EXPECT_EQ(desc.trans_id, 7);
+	len = desc.len8 * 8u;
+
+	/* What a hostile host writes once the check is done. */
+	shared = (struct vmpacket_descriptor *)(tr.data + tr.rx.priv_read);
+	shared->type = VM_PKT_COMP;
+	shared->offset8 = 1;
+	shared->len8 = 0xffff;
+	shared->trans_id = 0xdeadbeef;
+
+	memset(buf, POISON, sizeof(buf));
+	hv_ring_copy_packet(&tr.rx, &desc, 0, buf, len);
+	memcpy(&got, buf, sizeof(got));
+	EXPECT(!memcmp(&got, &desc, sizeof(got)),
+	       "raw copy: descriptor type %u offset8 %u len8 %u id %llu, checked %u %u %u %llu",
+	       got.type, got.offset8, got.len8,
+	       (unsigned long long)got.trans_id, desc.type, desc.offset8,
+	       desc.len8, (unsigned long long)desc.trans_id);
+	EXPECT(check_payload(buf + PKT_HDR, 40, 7) < 0, "payload changed");
+	EXPECT_EQ(buf[len], POISON);
+
+	/* A payload copy (skip = offset8 * 8) takes nothing of the descriptor. */
+	memset(buf, POISON, sizeof(buf));
+	hv_ring_copy_packet(&tr.rx, &desc, PKT_HDR, buf, len - PKT_HDR);
+	EXPECT(check_payload(buf, 40, 7) < 0, "payload copy wrong");
+	EXPECT_EQ(buf[len - PKT_HDR], POISON);
+
+	hv_ring_advance(&tr.rx);
+	EXPECT_EQ(unit_warnings, 0);
+	TRY(expect_packet(&tr, 8, 24));
+	tr_free(&tr);
+	return 0;
+}
+
 const struct unit_test ring_tests[] = {
 	UNIT_TEST(test_ring_init_empty),
 	UNIT_TEST(test_ring_round_trip),
@@ -810,5 +861,6 @@ const struct unit_test ring_tests[] = {
 	UNIT_TEST(test_ring_bad_packet),
 	UNIT_TEST(test_ring_init_bad_read_index),
 	UNIT_TEST(test_ring_write_len_overflow),
+	UNIT_TEST(test_ring_desc_changed_after_check),
 	{ }
 };

@@ -26,6 +26,7 @@ struct unit_test {
 extern const struct unit_test ring_tests[];
 extern const struct unit_test ring_stress_tests[];
 extern const struct unit_test msg_tests[];
+extern const struct unit_test own_tests[];
 
 /* Number of WARN_ON_ONCE() hits in this process. */
 extern unsigned int unit_warnings;

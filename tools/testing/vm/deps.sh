@@ -9,7 +9,8 @@ set -eu
 PKGS="qemu-system-x86 busybox-static sparse make gcc bc flex bison libelf-dev
 libssl-dev kmod cpio xz-utils zstd iproute2 ethtool iperf3 fio e2fsprogs clang libclang-rt-14-dev
 python3 linux-source-6.1 debian-archive-keyring ca-certificates util-linux coreutils
-dkms debhelper dh-dkms dpkg-dev rpm rsync dwarves udev"
+dkms debhelper dh-dkms dpkg-dev rpm rsync dwarves udev python3-docutils hyperv-daemons socat
+chrony iputils-ping linux-perf gnuplot-nox mmdebstrap"
 
 missing=
 for p in $PKGS; do

@@ -11,7 +11,8 @@
 # powers the machine off.  Booted with slub_debug, it validates every slab
 # cache before the dump (validate_slabs).
 #
-# /hvg/env (sourced) sets HVG_MODE, HVG_KVER, HVG_MODDIR, HVG_REPO, HVG_CWD.
+# /hvg/env (sourced) sets HVG_MODE, HVG_KVER, HVG_MODDIR, HVG_REPO, HVG_CWD,
+# HVG_INSTALLED.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -78,7 +79,79 @@ setup_root() {
 		mkdir -p "$R/lib/modules/$HVG_KVER"
 		mount -o bind "$R$HVG_MODDIR" "$R/lib/modules/$HVG_KVER"
 	fi
+	start_udev
 	echo "HVG-BOOTED uptime=$(cut -d' ' -f1 /proc/uptime)" >/dev/console
+}
+
+# The distribution's udev, as on an installed guest (where systemd starts
+# it): systemd-udevd, then every device the kernel has so far announced
+# again (coldplug), and a wait until all are handled.  Modalias autoloading,
+# the rules in /lib/udev/rules.d (the /dev/ptp_hyperv link, hyperv-daemons'
+# rules) and /dev/disk/by-* come from it.  Modalias autoloading skips,
+# through a modprobe.d blacklist (loading by name still works):
+#  - the drivers of QEMU's PC hardware (IDE, floppy, PC speaker, SMBus,
+#    KVM for the emulated CPU's SVM, CPU-feature crypto): none of them is
+#    needed here, and loading and probing them under TCG made the coldplug
+#    take 20-30 s instead of about 2;
+#  - without --installed, the kernel's own Hyper-V drivers: the module tree
+#    is the kernel's, and its in-tree drivers cannot load next to ours
+#    (same names, other symbols).
+# On a guest, a device whose udev rules set ENV{SYSTEMD_WANTS} (tagged
+# "systemd") makes systemd (PID 1) start those units: that is how
+# hyperv-daemons' 60-hyperv-daemons.rules starts hv_kvp_daemon, hv_vss_daemon
+# and hv_fcopy_daemon when /dev/vmbus/hv_* appear.  The VM has no systemd:
+# a last rule hands such devices to a script that starts each named
+# service's ExecStart (creating its StateDirectory), detached.
+systemd_wants_standin() {
+	mkdir -p $R/etc/udev/rules.d
+	cat >$R/etc/udev/rules.d/99-zz-hvg-systemd-wants.rules <<-'EOF'
+	ACTION=="add", TAG=="systemd", ENV{SYSTEMD_WANTS}=="?*", RUN+="/bin/sh /run/hvg/systemd-wants"
+	EOF
+	cat >$R/run/hvg/systemd-wants <<-'EOF'
+	#!/bin/sh
+	for u in $SYSTEMD_WANTS; do
+		f=/etc/systemd/system/$u
+		[ -f "$f" ] || f=/lib/systemd/system/$u
+		[ -f "$f" ] || continue
+		x=$(sed -n 's/^ExecStart=[-@+!]*//p' "$f" | head -n 1)
+		[ -n "$x" ] || continue
+		for d in $(sed -n 's/^StateDirectory=//p' "$f"); do
+			mkdir -p "/var/lib/$d"
+		done
+		echo "$DEVNAME: starting $u: $x" >>/run/hvg/systemd-wants.log
+		setsid -f /bin/sh -c "exec $x" </dev/null >>/run/hvg/systemd-wants.log 2>&1
+	done
+	exit 0
+	EOF
+}
+
+start_udev() {
+	chroot $R test -x /lib/systemd/systemd-udevd || { log "no systemd-udevd"; return 0; }
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	{
+		for m in floppy ata_piix ata_generic pata_acpi libata sr_mod \
+			pcspkr i2c_piix4 serio_raw parport_pc kvm kvm_amd kvm_intel \
+			aesni_intel crc32_pclmul crc32c_intel crct10dif_pclmul \
+			ghash_clmulni_intel sha1_ssse3 sha256_ssse3 sha512_ssse3 \
+			qemu_fw_cfg; do
+			echo "blacklist $m"
+		done
+		[ "$HVG_INSTALLED" = 1 ] ||
+		for m in hv_vmbus hv_netvsc hv_storvsc hv_utils hv_balloon hv_sock \
+			hyperv_fb hyperv_drm hid_hyperv hyperv_keyboard pci_hyperv; do
+			echo "blacklist $m"
+		done
+	} >$R/etc/modprobe.d/hvg-vm.conf
+	systemd_wants_standin
+	# PID 1 lives outside the root: systemd's tools would take that for a
+	# chroot and ignore most requests.
+	export SYSTEMD_IGNORE_CHROOT=1
+	chroot $R /lib/systemd/systemd-udevd --daemon --resolve-names=never ||
+		{ log "systemd-udevd does not start"; return 0; }
+	chroot $R /bin/udevadm trigger --type=subsystems --action=add
+	chroot $R /bin/udevadm trigger --type=devices --action=add
+	chroot $R /bin/udevadm settle --timeout=60 || log "udevadm settle timed out"
+	log "udev up in $(awk -v t0="$t0" '{ printf "%.2f", $1 - t0 }' /proc/uptime) s"
 }
 
 if setup_root; then

@@ -4,7 +4,11 @@
 # kernel.sh SERIES - fetch and unpack a Debian kernel for building and booting.
 #
 #   SERIES  6.1 (bookworm + bookworm-security), 5.10 (bullseye +
-#           bullseye-security) or 6.12 (bookworm-backports)
+#           bullseye-security), 6.12 (bookworm-backports), trixie (Debian
+#           13's 6.12: trixie + trixie-security), trixie-backports (7.3 in
+#           Dec 2026) or sid (unstable, 7.2 in Dec 2026): the three last are
+#           built with gcc-14, which Debian 12 lacks; buildroot.sh makes a
+#           trixie root to build in (matrix.sh, BUILDROOT= below)
 #
 # Downloads linux-image-<abi>, linux-headers-<abi>, its -common package and
 # linux-kbuild-* with `apt-get download` through a private apt configuration
@@ -13,7 +17,9 @@
 # usable from the cache (no absolute paths into /usr/src, modules.dep built).
 # The ABI is resolved from the archive's linux-image-amd64 metapackage.
 #
-# Prints KEY=VALUE lines: SERIES, KVER, KDIR, VMLINUZ, MODDIR.
+# Prints KEY=VALUE lines: SERIES, KVER, KDIR, VMLINUZ, MODDIR, CC (the
+# compiler the kernel was built with) and BUILDROOT (the Debian release whose
+# root, tools/testing/pkg/buildroot.sh, has that compiler; empty: this host).
 # Cache: $HVG_CACHE (default <repo>/.cache)/kernel/<SERIES>.  An unpacked
 # kernel is reused; HVG_KERNEL_REFRESH=1 re-resolves the ABI.  The .debs are
 # kept: `make -C KDIR M=<repo> clean` deletes every *.ko below the repo,
@@ -31,6 +37,7 @@ mirror=http://deb.debian.org
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 src() { echo "deb [signed-by=$keyring] $mirror/$1 main"; }
 
+buildroot=	# the Debian release to build in (buildroot.sh), if not here
 case $series in
 6.1)	sources="$(src "debian bookworm")
 $(src "debian bookworm-updates")
@@ -39,7 +46,16 @@ $(src "debian-security bookworm-security")" ;;
 $(src "debian bullseye-updates")
 $(src "debian-security bullseye-security")" ;;
 6.12)	sources="$(src "debian bookworm-backports")" ;;
-*)	die "unknown series '$series' (use 6.1, 5.10 or 6.12)" ;;
+trixie)	buildroot=trixie
+	sources="$(src "debian trixie")
+$(src "debian trixie-updates")
+$(src "debian-security trixie-security")" ;;
+trixie-backports)
+	buildroot=trixie
+	sources="$(src "debian trixie-backports")" ;;
+sid)	buildroot=sid
+	sources="$(src "debian sid")" ;;
+*)	die "unknown series '$series' (use 6.1, 5.10, 6.12, trixie, trixie-backports or sid)" ;;
 esac
 
 mkdir -p "$base/debs"
@@ -84,13 +100,34 @@ unpack() {
 	# it relative to the flavour directory so the tree works from anywhere.
 	mk=$root.tmp/usr/src/$headers/Makefile
 	sed -i "s|^include /usr/src/\\(.*\\)|include \$(dir \$(lastword \$(MAKEFILE_LIST)))../\\1|" "$mk"
-	! grep -q '^include /' "$mk" || die "unexpected $mk"
+	# 7.x's also names its own directory as KBUILD_OUTPUT, by absolute
+	# path: make it this Makefile's directory.
+	sed -i 's|^KBUILD_OUTPUT=/.*|KBUILD_OUTPUT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))|' "$mk"
+	! grep -qE '^(include |KBUILD_OUTPUT=)/' "$mk" || die "unexpected $mk"
+
+	# Debian 13 and later install the modules under /usr/lib (merged
+	# /usr); give the tree the /lib view the rest of the scripts use.
+	if [ ! -e "$root.tmp/lib" ] && [ -d "$root.tmp/usr/lib/modules" ]; then
+		ln -s usr/lib "$root.tmp/lib"
+	fi
+
+	# 7.x keeps vmlinuz, config and System.map in the modules directory;
+	# give them their /boot names (vm.sh reads config-<kver> there too).
+	if [ ! -e "$root.tmp/boot/vmlinuz-$kver" ] &&
+	   [ -e "$root.tmp/usr/lib/modules/$kver/vmlinuz" ]; then
+		mkdir -p "$root.tmp/boot"
+		for f in vmlinuz config System.map; do
+			ln -s "../usr/lib/modules/$kver/$f" "$root.tmp/boot/$f-$kver"
+		done
+	fi
 
 	# The headers name the compiler the kernel was built with (gcc-10 for
-	# 5.10); use the host's gcc when that one is not installed.
+	# 5.10); use the host's gcc when that one is not installed, unless
+	# the series is built in a root of its own release (BUILDROOT), which
+	# has that compiler (gcc-14, gcc-16: too new for gcc-12's flags).
 	kv=$root.tmp/usr/src/$headers/.kernelvariables
 	cc=$(grep -o 'gcc-[0-9]*' "$kv" | head -n1 || true)
-	if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
+	if [ -n "$cc" ] && [ -z "$buildroot" ] && ! command -v "$cc" >/dev/null; then
 		echo "kernel.sh: $cc not available, building with gcc" >&2
 		sed -i "s/(CROSS_COMPILE)$cc/(CROSS_COMPILE)gcc/" "$kv"
 	fi
@@ -115,6 +152,8 @@ unpack() {
 	KDIR=$root/usr/src/$headers
 	VMLINUZ=$root/boot/vmlinuz-$kver
 	MODDIR=$root/lib/modules/$kver
+	CC=${cc:-gcc}
+	BUILDROOT=$buildroot
 	EOT
 	mv "$stamp.tmp" "$stamp"
 }
@@ -167,18 +206,27 @@ dep_of() {
 image=$(dep_of linux-image-amd64 '^linux-image-[0-9].*-amd64$')
 [ -n "$image" ] || die "cannot resolve linux-image-amd64 in $series"
 kver=${image#linux-image-}
+# Since 7.x (trixie-backports, sid) linux-image-<abi> is only a dependency
+# package: the kernel is in linux-binary-<abi>, its modules in
+# linux-modules-<abi>, System.map and config in linux-base-<abi>.
+parts=$(apt-cache "${APT_OPTS[@]}" depends "$image" 2>/dev/null |
+	sed -n 's/^ *Depends: //p' | grep -xF -e "linux-binary-$kver" \
+		-e "linux-modules-$kver" -e "linux-base-$kver" |
+	sort -u | tr '\n' ' ' || true)
 headers=linux-headers-$kver
 common=$(dep_of "$headers" '^linux-headers-.*-common$')
 kbuild=$(dep_of "$headers" '^linux-kbuild-')
 [ -n "$common" ] && [ -n "$kbuild" ] ||
 	die "cannot resolve the dependencies of $headers"
-echo "kernel.sh: $series -> $kver ($image $headers $common $kbuild)" >&2
+echo "kernel.sh: $series -> $kver ($image $parts$headers $common $kbuild)" >&2
 
 # --- download and unpack -------------------------------------------------
 rm -f "$base"/debs/*.deb
+# shellcheck disable=SC2086 # $parts: a list of package names
 (cd "$base/debs" && apt-get "${APT_OPTS[@]}" -q download \
-	"$image" "$headers" "$common" "$kbuild" >"$apt_dir/download.log" 2>&1) ||
+	"$image" $parts "$headers" "$common" "$kbuild" >"$apt_dir/download.log" 2>&1) ||
 	{ cat "$apt_dir/download.log" >&2; die "apt-get download failed"; }
 
-unpack "$kver" "$image" "$headers" "$common" "$kbuild"
+# shellcheck disable=SC2086 # a list of package names
+unpack "$kver" "$image" $parts "$headers" "$common" "$kbuild"
 cat "$stamp"

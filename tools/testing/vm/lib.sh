@@ -9,6 +9,12 @@
 #   ktap_ok DESC         "ok <n> - DESC"
 #   ktap_fail DESC       "not ok <n> - DESC"
 #   ktap_skip DESC       "ok <n> - DESC # SKIP"
+#   ktap_xfail DESC WHY  "ok <n> - DESC # XFAIL WHY": a check that fails on
+#                        a known bug (WHY names it); counted apart, not as
+#                        passed or failed
+#   ktap_check_xfail WHY DESC CMD...  CMD is expected to fail on the known
+#                        bug WHY: XFAIL if it fails; if it passes, "ok" with
+#                        a diagnostic that the XFAIL can go (counted xpass)
 #   ktap_check DESC CMD...  ok if CMD succeeds, else fail
 #   ktap_diag MSG        "# MSG"
 #   ktap_done            print the totals; exit 1 if anything failed (or the
@@ -17,6 +23,13 @@
 #   hvg_load [PARAM=VALUE...]  insmod hv_vmbus, hvsim (with the params) and
 #                              the echo driver, in that order
 #   hvg_unload                 rmmod them in reverse order
+#   insmod FILE [PARAM...]     as insmod(8), after loading the kernel's
+#                              modules FILE depends on (what modprobe does
+#                              for an installed module); our own ones must
+#                              be loaded already
+#   hvg_rmmod MOD...           rmmod, once udev has let go: a disk that was
+#                              just written is opened again by udev's probe
+#                              (blkid), which holds the driver for a moment
 #   hvg_install_modules        copy every built module into the VM's
 #                              /lib/modules/<release>/updates and run depmod,
 #                              as an installation on a guest would
@@ -32,6 +45,20 @@
 #   wait_for CMD [TIMEOUT]     poll the shell command CMD every 0.1 s until
 #                              it succeeds; return 1 after TIMEOUT whole seconds
 #                              (default 10)
+#   field FILE KEY             the value of the line "KEY: value" of FILE
+# Kernel log:
+#   dmesg_mark                 remember the current end of the log
+#   dmesg_since                the log after the mark (all of it without one)
+#   dmesg_has ERE              that part of the log matches ERE
+# VMBus devices and hvsim's debugfs ($VMBUS, $HVSIM_DBG):
+#   dev_relid GUID             relid of the device's primary channel
+#   state_is GUID STATE        the device's channel is in STATE (diagnostic
+#                              if not)
+#   hvsim_fault KNOB VALUE     write VALUE to hvsim's KNOB (diagnostic if the
+#                              write fails)
+#   hvsim_dev_of GUID          hvsim's number N of the device with that
+#                              instance GUID (its dev<N>/ directory)
+#   hvsim_del_device GUID      have the host rescind that device
 
 : "${HVG_REPO:=$(cd "$(dirname "$0")/../../../.." 2>/dev/null && pwd)}"
 
@@ -42,10 +69,15 @@ HVG_KO_FB=$HVG_REPO/drivers/fb/hyperv_fb.ko
 HVG_KO_MOUSE=$HVG_REPO/drivers/input/hid_hyperv.ko
 HVG_KO_KBD=$HVG_REPO/drivers/input/hyperv_keyboard.ko
 
+HVSIM_DBG=/sys/kernel/debug/hvsim
+VMBUS=/sys/bus/vmbus
+
 _ktap_n=0
 _ktap_plan=
 _ktap_fail=0
 _ktap_skip=0
+_ktap_xfail=0
+_ktap_xpass=0
 
 ktap_plan() {
 	_ktap_plan=$1
@@ -70,6 +102,24 @@ ktap_skip() {
 	echo "ok $_ktap_n - $* # SKIP"
 }
 
+ktap_xfail() {
+	_ktap_n=$((_ktap_n + 1))
+	_ktap_xfail=$((_ktap_xfail + 1))
+	echo "ok $_ktap_n - $1 # XFAIL $2"
+}
+
+ktap_check_xfail() {
+	_why=$1 _desc=$2
+	shift 2
+	if "$@"; then
+		_ktap_xpass=$((_ktap_xpass + 1))
+		ktap_diag "XPASS: '$_desc' passes; the known bug '$_why' is gone, make it a ktap_check"
+		ktap_ok "$_desc"
+	else
+		ktap_xfail "$_desc" "$_why"
+	fi
+}
+
 ktap_diag() {
 	echo "# $*"
 }
@@ -85,14 +135,25 @@ ktap_check() {
 }
 
 ktap_done() {
-	_pass=$((_ktap_n - _ktap_fail - _ktap_skip))
+	_pass=$((_ktap_n - _ktap_fail - _ktap_skip - _ktap_xfail - _ktap_xpass))
 	if [ -n "$_ktap_plan" ] && [ "$_ktap_plan" -ne "$_ktap_n" ]; then
 		ktap_diag "planned $_ktap_plan tests but ran $_ktap_n"
 		_ktap_fail=$((_ktap_fail + 1))
 	fi
-	echo "# totals: pass:$_pass fail:$_ktap_fail xfail:0 xpass:0 skip:$_ktap_skip error:0"
+	echo "# totals: pass:$_pass fail:$_ktap_fail xfail:$_ktap_xfail xpass:$_ktap_xpass skip:$_ktap_skip error:0"
 	[ "$_ktap_fail" -eq 0 ] && exit 0
 	exit 1
+}
+
+insmod() {
+	for _dep in $(modinfo -F depends "$1" 2>/dev/null | tr , ' '); do
+		[ -d "/sys/module/$_dep" ] && continue
+		# ours (hv_vmbus, ...) would come from the kernel's tree
+		[ -n "$(find "$HVG_REPO/drivers" "$HVG_REPO/tools" -name "$_dep.ko" 2>/dev/null)" ] &&
+			continue
+		modprobe "$_dep"
+	done
+	command insmod "$@"
 }
 
 _hvg_insmod() {
@@ -121,6 +182,24 @@ hvg_load() {
 	_hvg_insmod "$HVG_KO_ECHO" || { rmmod hvsim hv_vmbus; return 1; }
 }
 
+# hvg_stop_daemons: stop the hyperv-daemons that udev started when
+# /dev/vmbus/hv_* appeared; each holds hv_utils while it has its device open.
+hvg_stop_daemons() {
+	for _d in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon; do
+		pkill -x "$_d" && wait_for "! pgrep -x $_d" 10
+	done
+	return 0
+}
+
+hvg_rmmod() {
+	udevadm control --ping >/dev/null 2>&1 && udevadm settle --timeout=30
+	for _m; do
+		# shellcheck disable=SC2016 # expanded by wait_for
+		wait_for 'rmmod "$_m" 2>/dev/null || [ ! -d /sys/module/$_m ]' 10 ||
+			rmmod "$_m" || return 1
+	done
+}
+
 hvg_unload() {
 	_rc=0
 	for _m in vmbus_echo hvsim hv_vmbus; do
@@ -140,6 +219,62 @@ wait_for() {
 	return 0
 }
 
+field() {
+	sed -n "s/^$2: //p" "$1"
+}
+
+dmesg_mark() {
+	_hvg_mark="hvg-test-mark-$$-$(date +%s%N)"
+	echo "$_hvg_mark" >/dev/kmsg
+}
+
+dmesg_since() {
+	if [ -n "${_hvg_mark:-}" ]; then
+		dmesg | sed -n "/$_hvg_mark/,\$p"
+	else
+		dmesg
+	fi
+}
+
+dmesg_has() {
+	dmesg_since | grep -qE "$1"
+}
+
+dev_relid() {
+	cat "$VMBUS/devices/$1/id"
+}
+
+# state_is GUID STATE: the primary channel's state by name (the device's
+# own state file holds Linux's number).
+state_is() {
+	_s=$(cat "$VMBUS/devices/$1/channels/$(dev_relid "$1")/state" 2>/dev/null)
+	[ "$_s" = "$2" ] && return 0
+	ktap_diag "$1: state is '$_s', expected $2"
+	return 1
+}
+
+hvsim_fault() {
+	{ /bin/echo "$2" >"$HVSIM_DBG/$1"; } 2>/dev/null || {
+		ktap_diag "writing $2 to $HVSIM_DBG/$1 failed"
+		return 1
+	}
+}
+
+hvsim_dev_of() {
+	grep -v ' state=rescinded ' "$HVSIM_DBG/devices" |
+		sed -n "s/^relid=[0-9]* class=[^ ]* instance=$1 sub=0 .* dev=\([0-9]*\).*/\1/p" |
+		head -n 1
+}
+
+hvsim_del_device() {
+	_dev=$(hvsim_dev_of "$1")
+	[ -n "$_dev" ] || { ktap_diag "hvsim has no device $1"; return 1; }
+	{ /bin/echo "dev$_dev" >"$HVSIM_DBG/del_device"; } 2>/dev/null || {
+		ktap_diag "writing dev$_dev to $HVSIM_DBG/del_device failed"
+		return 1
+	}
+}
+
 hvg_install_modules() {
 	_upd=/lib/modules/$(uname -r)/updates/hvguest
 	mkdir -p "$_upd" || return 1
@@ -154,16 +289,25 @@ heartbeat
 shutdown
 timesync
 kvp
+vss
+fcopy
 net
 scsi size=64M
 video
 mouse
-keyboard'
+keyboard
+balloon'
 
-# The VM has no udevd: busybox's uevent listener stands in for it and loads
-# what a VMBus device's MODALIAS names, as udev's kmod builtin does (other
-# devices of the VM are left alone, so that tests see only our modules load).
-_hvg_uevent_helper() {
+# The VM runs the distribution's systemd-udevd (init.sh): our packaged
+# rules go where an installed package puts them, and udevd loads what a
+# device's MODALIAS names.  Without udevd (no udev package), busybox's
+# uevent listener stands in for the modalias part alone.
+_hvg_udev_setup() {
+	if udevadm control --ping 2>/dev/null; then
+		cp "$HVG_REPO"/packaging/udev/*.rules /etc/udev/rules.d/ &&
+			udevadm control --reload
+		return
+	fi
 	cat >/tmp/hvg-uevent <<-'EOF'
 	#!/bin/sh
 	case $ACTION:$MODALIAS in
@@ -193,7 +337,7 @@ hvg_demo() {
 	*) hvg_install_modules || return 1 ;;
 	esac
 	cp "$HVG_REPO/packaging/modprobe.d/hvguest.conf" /etc/modprobe.d/ &&
-		_hvg_uevent_helper || return 1
+		_hvg_udev_setup || return 1
 	# shellcheck disable=SC2046 # one word or none
 	modprobe hv_vmbus && modprobe hvsim echo_devices=0 $(hvg_pers_param "$@") "$@" ||
 		return 1
@@ -207,21 +351,31 @@ hvg_demo() {
 		wait_for "test -e $_d/driver" 10 ||
 			echo "hvg_demo: no driver bound to $(cat "$_d/class_id")" >&2
 	done
-	for _b in /sys/block/sd*; do
-		[ -e "$_b" ] && hvg_udev_apply "$_b"
-	done
+	if udevadm control --ping 2>/dev/null; then
+		# the disks' drivers (sd_mod) and rules, /dev/ptp_hyperv
+		udevadm settle --timeout=60
+		wait_for 'test -b /dev/sda' 30 ||
+			echo "hvg_demo: no /dev/sda" >&2
+	else
+		for _b in /sys/block/sd*; do
+			[ -e "$_b" ] && hvg_udev_apply "$_b"
+		done
+	fi
 	_hvg_demo_net
-	_hvg_demo_kvpd
+	_hvg_demo_hvsock
 	return 0
 }
 
-# hv_kvp_daemon answers the host's key-value requests from the guest's own
-# facts; built into /tmp (the repository is read-only in the VM).
-_hvg_demo_kvpd() {
-	[ -c /dev/hvguest/kvp ] || return 0
-	make -s -C "$HVG_REPO/tools/hv_kvp_daemon" O=/tmp/hvg-kvpd >/tmp/hvg-kvpd.log 2>&1 ||
-		{ echo "hvg_demo: hv_kvp_daemon does not build" >&2; return 1; }
-	/tmp/hvg-kvpd/hv_kvp_daemon >>/tmp/hvg-kvpd.log 2>&1 &
+# Hyper-V sockets: the guest's vsock port 5000 on the host reaches TCP
+# 127.0.0.1:5000, TCP connections to 127.0.0.1:5001 reach the guest's
+# vsock port 5001 (Documentation/hvsock.rst).
+_hvg_demo_hvsock() {
+	ip link set lo up
+	modprobe hv_sock || { echo "hvg_demo: hv_sock does not load" >&2; return 0; }
+	for _l in "listen 5000 tcp:5000" "connect 5001 tcp:5001"; do
+		{ /bin/echo "$_l" >/sys/kernel/debug/hvsim/hvsock; } 2>/dev/null ||
+			echo "hvg_demo: hvsim refused hvsock '$_l'" >&2
+	done
 }
 
 # The simulated NIC's host end goes to namespace "host" as 10.99.0.1, the

@@ -16,6 +16,12 @@
 # are passed on) writes to ttyS1, which is streamed to stdout; the kernel
 # console (ttyS0) goes to the log.  With --shell, CMD runs first and then an
 # interactive bash is started on the console; leaving it powers the VM off.
+# Before CMD, init.sh starts Debian's systemd-udevd and coldplugs (udevadm
+# trigger, settle) as systemd does on a guest: modalias autoloading (not of
+# QEMU's PC hardware drivers, nor, without --installed, of the kernel's own
+# Hyper-V drivers), the rules of /lib/udev/rules.d and /etc/udev/rules.d,
+# services named by SYSTEMD_WANTS (hyperv-daemons) started by a stand-in.
+# The console shows "hvg-init: udev up in S s".
 # With --installed, the guest's /lib/modules/<release> has the built modules
 # in updates/hvguest and a depmod over them (install-tree.sh), so modprobe
 # and modalias autoloading find them as on an installed guest.
@@ -26,8 +32,9 @@
 # benchmarks use vm.sh too, and these options cost time.
 #
 # Environment: HVG_KERNEL (default series, 6.1), HVG_TIMEOUT (default 600 s),
-# HVG_APPEND (extra kernel command line), HVG_CPU (QEMU -cpu model, default
-# max without ERMS and FSRM, see below), HVG_CACHE (cache dir).
+# HVG_APPEND (extra kernel command line), HVG_MEM (QEMU -m, default 1G),
+# HVG_CPU (QEMU -cpu model, default max without ERMS and FSRM, see below),
+# HVG_CACHE (cache dir).
 #
 # Exit status: CMD's status; 123 if CMD succeeded but the kernel log shows a
 # splat (Oops, BUG, WARNING, hung task, a SLUB, page poison, KFENCE, list
@@ -174,10 +181,13 @@ cwd=$PWD
 	echo "HVG_MODDIR=$(sq "$MODDIR")"
 	echo "HVG_REPO=$(sq "$repo")"
 	echo "HVG_CWD=$(sq "$cwd")"
+	echo "HVG_INSTALLED=$installed"
 } >"$initrd/hvg/env"
 
 {
 	echo "export HOME=/root TERM=$(sq "${TERM:-vt100}") HVG_IN_VM=1"
+	# udevadm: the root is the VM's, though init lives outside it (init.sh)
+	echo "export SYSTEMD_IGNORE_CHROOT=1"
 	echo "export PATH=$(sq "$repo/tools:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")"
 	while IFS='=' read -r k _; do
 		case $k in HVG_IN_VM|HVG_MODE) continue ;; esac
@@ -271,15 +281,19 @@ append+=" ${HVG_APPEND:-}"
 # of the speed of the `rep movsq` the kernel uses without them: every copy
 # in a guest, the baseline's (veth, brd) and hvsim's alike, would measure
 # the emulator rather than the code.  HVG_CPU overrides the model.
+# -nodefaults: no CD-ROM, floppy or parallel port (which a Hyper-V guest
+# does not have either): udev would load their drivers at every boot, and
+# probing them under TCG takes seconds.
 # shellcheck disable=SC2054 # -virtfs takes a comma-separated list
-qemu=(qemu-system-x86_64 -accel tcg -cpu ${HVG_CPU:-max,erms=off,fsrm=off} -m 1G -smp 2 -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg -cpu ${HVG_CPU:-max,erms=off,fsrm=off} -m ${HVG_MEM:-1G} -smp 2 -no-reboot
+	-nodefaults
 	-kernel "$boot_image" -initrd "$tmp/initrd.cpio"
 	-append "$append"
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
 	-nic none)
 
 if [ "$mode" = shell ]; then
-	"${qemu[@]}" -nographic -vga none
+	"${qemu[@]}" -nographic -vga none -serial mon:stdio
 	exit $?
 fi
 

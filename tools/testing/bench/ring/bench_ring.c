@@ -12,7 +12,8 @@
  * the rate of one thread that writes and reads alternately (the cost of
  * the ring code itself, without any cache-line transfer).
  *
- * Usage: bench_ring [seconds-per-size]
+ * Usage: bench_ring [seconds-per-size [payload-size...]]
+ * (default sizes 64, 1500 and 16384 bytes, at most 65536)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,7 +28,7 @@
 #include "ring.h"
 
 #define RING_SIZE	(256 * 1024)
-#define MAX_PAYLOAD	(16 * 1024)
+#define MAX_PAYLOAD	(64 * 1024)
 #define COMMIT_EVERY	64
 #define STOP_ID		(~0ull)
 
@@ -289,11 +290,23 @@ static double bench_memcpy(u32 len, double seconds)
 
 int main(int argc, char **argv)
 {
-	static const u32 sizes[] = { 64, 1500, 16384 };
+	static u32 sizes[32] = { 64, 1500, 16384 };
 	double seconds = argc > 1 ? atof(argv[1]) : 1.5;
+	unsigned int i, nsizes = 3;
 	cpu_set_t set;
 	int ncpus;
-	unsigned int i;
+
+	if (argc > 2) {
+		for (nsizes = 0; nsizes + 2 < (unsigned int)argc &&
+		     nsizes < ARRAY_SIZE(sizes); nsizes++) {
+			sizes[nsizes] = strtoul(argv[nsizes + 2], NULL, 0);
+			if (!sizes[nsizes] || sizes[nsizes] > MAX_PAYLOAD) {
+				fprintf(stderr, "size %s: 1 to %u\n",
+					argv[nsizes + 2], MAX_PAYLOAD);
+				return 1;
+			}
+		}
+	}
 
 	sched_getaffinity(0, sizeof(set), &set);
 	ncpus = CPU_COUNT(&set);
@@ -310,7 +323,7 @@ int main(int argc, char **argv)
 	printf("# 1-thread: one thread writing and reading in turn, no cross-CPU traffic\n");
 	printf("%8s %14s %10s %12s %7s %16s\n", "size", "packets/s", "GB/s",
 	       "memcpy GB/s", "ratio", "1-thread pkt/s");
-	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+	for (i = 0; i < nsizes; i++) {
 		double pps = bench_ring(sizes[i], seconds, ncpus);
 		double gbs = pps * sizes[i] / 1e9;
 		double mem = bench_memcpy(sizes[i], seconds / 3) / 1e9;

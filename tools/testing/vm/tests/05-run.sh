@@ -3,12 +3,13 @@
 #
 # What `make run` shows a newcomer: the suite installed into updates/ as on
 # a guest, hv_vmbus and hvsim loaded, one simulated device of every class
-# offered, and every class driver loaded by its MODALIAS (no insmod).
+# offered, and every class driver loaded by its MODALIAS (no insmod) by
+# Debian's systemd-udevd, which also loads sd_mod and makes /dev/ptp_hyperv.
 # hvg-timeout: 300
 # hvg-vm: installed
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
-ktap_plan 8
+ktap_plan 11
 
 ktap_check "make run's setup (hvg_demo) succeeds" sh -c \
 	". '$HVG_REPO/tools/testing/vm/lib.sh'; hvg_demo 2>/tmp/demo.err"
@@ -54,11 +55,40 @@ ktap_check "lsvmbus names every device's driver" lsvmbus_drivers
 ktap_check "the simulated NIC answers ping" sh -c \
 	"busybox ping -c 2 -W 5 10.99.0.1 >/tmp/ping.out || { cat /tmp/ping.out; false; }"
 
+# systemd-udevd (init.sh) loads the disk driver by the SCSI device's modalias
+# and links the time sync PTP clock, as on an installed guest.
+disk_works() {
+	[ -d /sys/module/sd_mod ] && [ -b /dev/sda ] || {
+		ktap_diag "sd_mod $(test -d /sys/module/sd_mod && echo loaded || echo missing), $(ls /dev/sd* 2>&1)"
+		return 1
+	}
+	mkfs.ext4 -q -F /dev/sda >/tmp/mkfs.out 2>&1 || { ktap_diag "$(cat /tmp/mkfs.out)"; return 1; }
+}
+ktap_check "udev loaded sd_mod: mkfs.ext4 /dev/sda works" disk_works
+
+ktap_check "udev linked /dev/ptp_hyperv to the time sync PTP clock" sh -c \
+	'test "$(cat /sys/class/ptp/$(readlink /dev/ptp_hyperv)/clock_name)" = hyperv'
+
 ktap_check "hv_kvp_daemon runs" eval "pgrep -x hv_kvp_daemon >/dev/null"
+
+# OpenVMM offers no VSS or file copy host: no device, no daemon.
+vss_fcopy_daemons() {
+	for _s in vss fcopy; do
+		if [ "${HVG_PERSONALITY:-}" = openvmm ]; then
+			! [ -e /dev/vmbus/hv_$_s ] || return 1
+		else
+			wait_for "pgrep -x hv_${_s}_daemon" 30 || {
+				ktap_diag "no hv_${_s}_daemon: $(ls /dev/vmbus 2>&1)"
+				return 1
+			}
+		fi
+	done
+}
+ktap_check "hv_vss_daemon and hv_fcopy_daemon run" vss_fcopy_daemons
 
 unload_all() {
 	ip netns del host 2>/dev/null
-	pkill -x hv_kvp_daemon && wait_for '! pgrep -x hv_kvp_daemon' 10
+	hvg_stop_daemons
 	# fbcon holds the framebuffer driver while it is bound to it.
 	for _v in /sys/class/vtconsole/vtcon*; do
 		grep -qs "frame buffer" "$_v/name" && echo 0 >"$_v/bind"

@@ -100,9 +100,11 @@ reload() {
 	hvg_reload "" "$1" "$2" && echo_wait_bound 1 && g=$(echo_dev) && [ -n "$g" ]
 }
 
+# monitor_id_is none|some: as Linux's, monitor_id exists only on a
+# monitored channel.
 monitor_id_is() {
-	_id=$(cat "$VMBUS/devices/$g/monitor_id")
-	if [ "$1" = none ] && [ "$_id" = -1 ]; then return 0; fi
+	_id=$(cat "$VMBUS/devices/$g/monitor_id" 2>/dev/null)
+	if [ "$1" = none ] && [ -z "$_id" ]; then return 0; fi
 	if [ "$1" = some ] && [ "$_id" -ge 0 ]; then return 0; fi
 	ktap_diag "monitor_id is $_id, expected $1"
 	return 1

@@ -4,7 +4,9 @@
 # Devices coming and going while hv_vmbus is connected: hot add during
 # traffic, rescind (and driver unbind) during a run, then clean unload; a
 # rescind right after the offer and a second offer of a present instance
-# GUID, which get no device and have their relids released.
+# GUID, which get no device and have their relids released; a subchannel
+# rescinded before its driver took it, a rescind sent twice, a subchannel
+# offer without its primary and the rescind of a relid the guest never took.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
@@ -137,18 +139,78 @@ dup_instance() {
 	}
 }
 
-# Rescinding the channel without a device releases its relid.
-dup_rescind() {
-	[ -n "$dup_relid" ] || return 1
-	{ /bin/echo "$dup_relid" >"$HVSIM_DBG/del_device"; } 2>/dev/null ||
-		{ ktap_diag "del_device $dup_relid failed"; return 1; }
-	wait_for "! grep -q '^relid=$dup_relid ' $HVSIM_DBG/devices" 10 && return 0
-	ktap_diag "relid $dup_relid was not released"
+# released RELID: the guest released RELID, which hvsim then forgot.
+released() {
+	wait_for "! grep -q '^relid=$1 ' $HVSIM_DBG/devices" 10 && return 0
+	ktap_diag "relid $1 was not released"
 	sed 's/^/# /' "$HVSIM_DBG/devices"
 	return 1
 }
 
-ktap_plan 24
+# del_relid RELID: hvsim rescinds the device of channel RELID.
+del_relid() {
+	_d=$(grep "^relid=$1 " "$HVSIM_DBG/devices" | sed -n 's/.* dev=\([0-9]*\).*/\1/p')
+	{ /bin/echo "dev$_d" >"$HVSIM_DBG/del_device"; } 2>/dev/null && return 0
+	ktap_diag "del_device dev$_d (relid $1) failed"
+	return 1
+}
+
+# Rescinding the channel without a device releases its relid.
+dup_rescind() {
+	[ -n "$dup_relid" ] && del_relid "$dup_relid" && released "$dup_relid"
+}
+
+# While the guest opens the primary channel of $g1 (rebind), the host
+# offers a subchannel and rescinds it at once (fault_rescind_sub): the
+# subchannel waits for the probe, which holds the device, so it is
+# rescinded before its driver could take it; the guest releases its relid.
+rescind_sub() {
+	{ /bin/echo "$g1" >"$DRV/unbind"; } 2>/dev/null || { ktap_diag "unbind failed"; return 1; }
+	hvsim_fault fault_rescind_sub 1 || return 1
+	{ /bin/echo "$g1" >"$DRV/bind"; } 2>/dev/null || { ktap_diag "bind failed"; return 1; }
+	_r=$(dmesg_since | sed -n 's/.*subchannel relid \([0-9]*\) offered and rescinded.*/\1/p' |
+		tail -n 1)
+	[ -n "$_r" ] || { ktap_diag "hvsim offered no subchannel"; return 1; }
+	released "$_r" && wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 && echo_traffic "$g1" 500 1 4000
+}
+
+# The host rescinds a device twice (fault_dup_msg): the second rescind is
+# ignored and logged, the device goes, its relid is released once.
+rescind_twice() {
+	hot_add 2 || return 1
+	_g=$(echo_devices | grep -v "$g1" | head -n 1)
+	_r=$(dev_relid "$_g")
+	hvsim_fault fault_dup_msg 1 || return 1
+	hvsim_del_device "$_g" && gone "$_g" || return 1
+	wait_for 'dmesg_has "hv_vmbus: (second rescind of relid $_r|rescind for unknown relid $_r) ignored"' 10 ||
+		{ ktap_diag "no log of the second rescind of relid $_r"; return 1; }
+	released "$_r"
+}
+
+# An offer naming itself subchannel 1 of an instance without a primary is
+# refused: no device.  Sets $orphan_relid.
+orphan_sub() {
+	_n=$(echo_bound)
+	hvsim_fault fault_orphan_sub 1 && hvsim_new_device || return 1
+	wait_for 'dmesg_has "hv_vmbus: subchannel offer [0-9]+ has no primary, refused"' 10 ||
+		{ ktap_diag "the subchannel offer without a primary was not refused"; return 1; }
+	orphan_relid=$(dmesg_since |
+		sed -n 's/.*subchannel offer \([0-9]*\) has no primary.*/\1/p' | tail -n 1)
+	sleep 1
+	[ "$(echo_bound)" = "$_n" ] && [ "$(echo_devices | wc -l)" = "$_n" ] && return 0
+	ktap_diag "$(echo_devices | wc -l) echo devices, expected $_n"
+	return 1
+}
+
+# Its rescind names a relid the guest does not know: ignored and logged.
+orphan_rescind() {
+	[ -n "$orphan_relid" ] && del_relid "$orphan_relid" || return 1
+	wait_for 'dmesg_has "hv_vmbus: rescind for unknown relid $orphan_relid ignored"' 10 && return 0
+	ktap_diag "no log of the rescind of unknown relid $orphan_relid"
+	return 1
+}
+
+ktap_plan 28
 if ! hvg_load_echo "" "" ""; then
 	hvg_unload
 	ktap_done
@@ -196,11 +258,19 @@ if hvg_load_echo "" "" ""; then
 	ktap_check "second offer of a present instance: no device made" dup_instance "$g1"
 	ktap_check "rescind of that offer releases its relid" dup_rescind
 	ktap_check "the first device still echoes" echo_traffic "$g1" 500 1 4000
+	ktap_check "subchannel rescinded before its driver took it: relid released" rescind_sub
+	ktap_check "rescind sent twice: the second ignored, relid released once" rescind_twice
+	ktap_check "subchannel offer without its primary: refused, no device" orphan_sub
+	ktap_check "rescind of a relid the guest does not know: ignored" orphan_rescind
 else
 	for t in "offer rescinded at once: its relid released, no device" \
 		"second offer of a present instance: no device made" \
 		"rescind of that offer releases its relid" \
-		"the first device still echoes"; do
+		"the first device still echoes" \
+		"subchannel rescinded before its driver took it: relid released" \
+		"rescind sent twice: the second ignored, relid released once" \
+		"subchannel offer without its primary: refused, no device" \
+		"rescind of a relid the guest does not know: ignored"; do
 		ktap_fail "$t"
 	done
 fi

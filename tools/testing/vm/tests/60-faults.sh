@@ -164,9 +164,21 @@ f_late_reply() {
 	wait_for "[ -e $ECHO_DBG/$g/run ]" 20 && first_ok
 }
 
-# set_cpu CPU: write CPU to the device's target_cpu; $SET_ERR the error.
+# set_cpu CPU: write CPU to the primary channel's cpu; $SET_ERR the error.
 set_cpu() {
-	SET_ERR=$( { /bin/echo "$1" >"$VMBUS/devices/$g/target_cpu"; } 2>&1 )
+	_c=$VMBUS/devices/$g/channels/$(cat "$VMBUS/devices/$g/id")/cpu
+	SET_ERR=$( { /bin/echo "$1" >"$_c"; } 2>&1 )
+}
+
+# set_cpu_fails ERROR WHY: cpu 1 must fail with ERROR (WHY: what a
+# success means)
+set_cpu_fails() {
+	if set_cpu 1; then
+		ktap_diag "cpu 1 succeeded: $2"
+		return 1
+	fi
+	echo "$SET_ERR" | grep -q "$1" ||
+		{ ktap_diag "cpu 1 failed with '$SET_ERR', expected '$1'"; return 1; }
 }
 
 # A MODIFYCHANNEL_RESPONSE held back past the guest's timeout arrives just
@@ -179,28 +191,54 @@ f_modify_fail() {
 		return 0
 	fi
 	hvsim_fault fault_late_reply 24 || return 1
-	if set_cpu 1; then
-		ktap_diag "target_cpu 1 succeeded without a MODIFYCHANNEL_RESPONSE"
-		return 1
-	fi
-	echo "$SET_ERR" | grep -q "timed out" ||
-		{ ktap_diag "target_cpu 1 failed with '$SET_ERR', expected a timeout"; return 1; }
+	set_cpu_fails "timed out" "without a MODIFYCHANNEL_RESPONSE" || return 1
 	hvsim_fault fault_modify_fail 1 || return 1
-	if set_cpu 1; then
-		ktap_diag "target_cpu 1 succeeded: the stale response was taken for the refused request"
-		return 1
-	fi
-	echo "$SET_ERR" | grep -q "Input/output error" ||
-		{ ktap_diag "target_cpu 1 failed with '$SET_ERR', expected EIO"; return 1; }
+	set_cpu_fails "Input/output error" \
+		"the stale response was taken for the refused request" || return 1
 	logged "hv_vmbus: MODIFYCHANNEL_RESPONSE for relid [0-9]+ late" || return 1
-	set_cpu 0 || { ktap_diag "target_cpu 0 failed: $SET_ERR"; return 1; }
+	set_cpu 0 || { ktap_diag "cpu 0 failed: $SET_ERR"; return 1; }
 	first_ok
+}
+
+# A VERSION_RESPONSE nobody waits for (a late or repeated one) before the
+# next offer: ignored and logged; the version stays and the offer is taken.
+f_dup_version() {
+	_v=$(cat "$VMBUS/version")
+	hvsim_fault fault_dup_version 1 || return 1
+	new_dev && echo_wait_bound 2 &&
+	logged "hv_vmbus: unexpected VERSION_RESPONSE \(0\) from the host, ignored" || return 1
+	[ "$(cat "$VMBUS/version")" = "$_v" ] ||
+		{ ktap_diag "version $_v became $(cat "$VMBUS/version")"; return 1; }
+	echo_traffic "$(other_dev)" 50 1 2000 && first_ok
+}
+
+# Event flags set beside an open channel's for every relid without an open
+# channel (a closed one, one never offered): the guest ignores them; the
+# closed channel takes no interrupt.
+f_stray_event() {
+	new_dev && echo_wait_bound 2 || return 1
+	_n=$(other_dev)
+	{ /bin/echo "$_n" >"$DRV/unbind"; } 2>/dev/null || return 1
+	_i=$VMBUS/devices/$_n/channels/$(dev_relid "$_n")/interrupts
+	_c=$(cat "$_i") || return 1
+	hvsim_fault fault_stray_event 20 || return 1
+	first_ok || return 1
+	[ "$(cat "$HVSIM_DBG/fault_stray_event")" -lt 20 ] ||
+		{ ktap_diag "no event carried stray flags"; return 1; }
+	logged "hvsim: fault: event flags of [1-9][0-9]* relids without an open channel" ||
+		return 1
+	[ "$(cat "$VMBUS/devices/$_n/channels/$(dev_relid "$_n")/state")" = offered ] ||
+		{ ktap_diag "$_n: the channel is not closed"; return 1; }
+	[ "$(cat "$_i")" = "$_c" ] ||
+		{ ktap_diag "the closed channel took interrupts: $_c, now $(cat "$_i")"; return 1; }
+	hvsim_fault fault_stray_event 0 && first_ok
 }
 
 # ---- driver ------------------------------------------------------------------
 
 KNOBS="drop_msg delay_msg_ms dup_msg corrupt_msg bad_offer ring_index
-bad_trans_id gpadl_fail open_fail bad_packet late_reply modify_fail"
+bad_trans_id gpadl_fail open_fail bad_packet late_reply modify_fail
+dup_version stray_event"
 
 fresh_load() {
 	hvg_unload || { ktap_diag "rmmod failed"; return 1; }

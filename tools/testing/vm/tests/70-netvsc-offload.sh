@@ -13,48 +13,18 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
 
-HVSIM_DBG=/sys/kernel/debug/hvsim
-VMBUS=/sys/bus/vmbus
 NS=hvo
-KO=$HVG_REPO/drivers/netvsc/hv_netvsc.ko
 H4=10.98.0.1 G4=10.98.0.2
 
-# new_net [ARGS]: add a NIC, put its host side in $NS; sets DEV, HIF, GIF.
-new_net() {
-	{ /bin/echo "net $*" >"$HVSIM_DBG/new_device"; } 2>/dev/null || return 1
-	DEV=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
-	HIF=hvsim$DEV
-	RELID=$(sed -n "s/^relid=\([0-9]*\) class=net .* netdev $HIF .*/\1/p" \
-		"$HVSIM_DBG/devices")
-	wait_for "guest_if $RELID" 30 || { ktap_diag "no guest netdev"; return 1; }
-	GIF=$(guest_if "$RELID")
-	ip netns add $NS 2>/dev/null
-	ip link set "$HIF" netns $NS &&
-	ip -n $NS addr add $H4/24 dev "$HIF" &&
-	ip -n $NS link set "$HIF" up &&
-	ip addr add $G4/24 dev "$GIF" &&
-	ip link set "$GIF" up
-}
+# up [ARGS]: add a NIC (new_net ARGS), its host side in $NS.
+up() { new_net "$@" && setup_ns $NS $H4 $G4; }
 
-guest_if() {
-	for _d in "$VMBUS"/devices/*; do
-		[ "$(cat "$_d/id")" = "$1" ] || continue
-		for _n in "$_d"/net/*; do
-			[ -e "$_n" ] && { echo "${_n##*/}"; return 0; }
-		done
-	done
-	return 1
-}
-
-del_net() {
-	/bin/echo "$RELID" >"$HVSIM_DBG/del_device"
-	wait_for "! ip link show $GIF" 30
+# down: rescind it, drop the namespace.
+down() {
+	del_net
 	ip netns del $NS 2>/dev/null
 	sleep 1
 }
-
-# feature NAME: its ethtool -k line, e.g. "on", "off [fixed]"
-feature() { ethtool -k "$GIF" | sed -n "s/^[[:space:]]*$1: //p"; }
 
 # expect NAME VALUE...
 expect() {
@@ -125,10 +95,10 @@ with_params() {
 	_p=$1 _h=$2
 	shift 2
 	rmmod hv_netvsc && insmod "$KO" $_p || return 1
-	new_net $_h || return 1
+	up $_h || return 1
 	expect "$@" && tcp_ok
 	_rc=$?
-	del_net
+	down
 	return $_rc
 }
 
@@ -138,13 +108,13 @@ if ! hvg_load || ! insmod "$KO"; then
 	ktap_done
 fi
 ktap_ok "load hv_vmbus, hvsim and hv_netvsc"
-new_net || { ktap_fail "a NIC comes up"; ktap_done; }
+up || { ktap_fail "a NIC comes up"; ktap_done; }
 ktap_check "defaults: checksum and TSO on, both sides agree" defaults
 ktap_check "offload parameters at their revision's size: the host takes them" params_taken
 ktap_check "TSO limited to the host's LSO maximum (62780); large sends taken" tso_limit
 ktap_check "TCP with checksum offload and TSO" tcp_ok
 ktap_check "ethtool -K renegotiates with the host, TCP still flows" toggle
-del_net
+down
 ktap_check "tso=0: TSO off [fixed], checksum on" with_params "tso=0" "" \
 	tx-tcp-segmentation "off [fixed]" tx-checksum-ipv4 on
 ktap_check "csum=0: checksum and TSO off [fixed]" with_params "csum=0" "" \

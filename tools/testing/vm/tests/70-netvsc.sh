@@ -12,54 +12,8 @@
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
 
-HVSIM_DBG=/sys/kernel/debug/hvsim
-VMBUS=/sys/bus/vmbus
-NET_CLASS="{f8615163-df3e-46c5-913f-f2d2f965ed0e}"
 NS=hvh
-KO=$HVG_REPO/drivers/netvsc/hv_netvsc.ko
 H4=10.99.0.1 G4=10.99.0.2 H6=fd99::1 G6=fd99::2
-
-ping4() { busybox ping -c "${2:-3}" -W 5 "$1" >/tmp/ping.out 2>&1; }
-ping6() { busybox ping6 -c "${2:-3}" -W 5 "$1" >/tmp/ping.out 2>&1; }
-hping4() { ip netns exec $NS busybox ping -c 3 -W 5 "$@" >/tmp/ping.out 2>&1; }
-hping6() { ip netns exec $NS busybox ping6 -c 3 -W 5 "$@" >/tmp/ping.out 2>&1; }
-ping_diag() { ktap_diag "ping: $(tail -2 /tmp/ping.out | tr '\n' ' ')"; return 1; }
-
-# new_net [ARGS]: add a NIC; sets DEV (hvsim dev number), RELID, HIF, GIF.
-new_net() {
-	{ /bin/echo "net $*" >"$HVSIM_DBG/new_device"; } 2>/dev/null || return 1
-	DEV=$(ls -d "$HVSIM_DBG"/dev* | sed 's/.*dev//' | sort -n | tail -1)
-	HIF=hvsim$DEV
-	RELID=$(sed -n "s/^relid=\([0-9]*\) class=net .* netdev $HIF .*/\1/p" \
-		"$HVSIM_DBG/devices")
-	[ -n "$RELID" ] || { ktap_diag "no channel line for $HIF"; return 1; }
-	wait_for "guest_if $RELID" 30 || { ktap_diag "no guest netdev for relid $RELID"; return 1; }
-	GIF=$(guest_if "$RELID")
-}
-
-# guest_if RELID: the guest netdev of the VMBus device with that relid.
-guest_if() {
-	for _d in "$VMBUS"/devices/*; do
-		[ "$(cat "$_d/id")" = "$1" ] || continue
-		[ "$(cat "$_d/class_id")" = "$NET_CLASS" ] || return 1
-		for _n in "$_d"/net/*; do
-			[ -e "$_n" ] && { echo "${_n##*/}"; return 0; }
-		done
-	done
-	return 1
-}
-
-setup_ns() {
-	ip netns add $NS &&
-	ip link set "$HIF" netns $NS &&
-	ip -n $NS addr add $H4/24 dev "$HIF" &&
-	ip -n $NS -6 addr add $H6/64 dev "$HIF" nodad &&
-	ip -n $NS link set "$HIF" up &&
-	ip netns exec $NS ip link set lo up &&
-	ip addr add $G4/24 dev "$GIF" &&
-	ip -6 addr add $G6/64 dev "$GIF" nodad &&
-	ip link set "$GIF" up
-}
 
 probe_ok() {
 	_mac=$(cat "/sys/class/net/$GIF/address")
@@ -79,21 +33,14 @@ mtu_jumbo() {
 		return 1
 	fi
 	busybox ping -c 3 -W 5 -s 8000 $H4 >/tmp/ping.out 2>&1 || ping_diag || return 1
-	hping4 -s 8000 $G4 || ping_diag || return 1
+	hping4 $NS -s 8000 $G4 || ping_diag || return 1
 	ip -n $NS link set "$HIF" mtu 1500 && ip link set "$GIF" mtu 1500
 }
 
-carrier_is() { [ "$(cat "/sys/class/net/$GIF/carrier" 2>/dev/null)" = "$1" ]; }
-
 link_flap() {
-	/bin/echo 0 >"$HVSIM_DBG/dev$DEV/link"
-	wait_for "carrier_is 0" 10 || { ktap_diag "carrier still up"; return 1; }
-	/bin/echo 1 >"$HVSIM_DBG/dev$DEV/link"
-	wait_for "carrier_is 1" 10 || { ktap_diag "carrier still down"; return 1; }
+	link_bounce || return 1
 	wait_for "ping4 $H4 1" 20 || ping_diag
 }
-
-rx_errors() { cat "/sys/class/net/$GIF/statistics/rx_errors"; }
 
 # rx_fault KNOB MESSAGE: two spoiled receives are counted and logged,
 # then traffic flows again.
@@ -152,7 +99,7 @@ nvsp_version() {
 	_old_dev=$DEV _old_relid=$RELID _old_gif=$GIF _old_hif=$HIF
 	new_net nvsp=4 mtu=1500 || return 1
 	_fw=$(ethtool -i "$GIF" | sed -n 's/firmware-version: //p')
-	/bin/echo "$RELID" >"$HVSIM_DBG/del_device"
+	/bin/echo "dev$DEV" >"$HVSIM_DBG/del_device"
 	wait_for "! ip link show $GIF" 20 || { ktap_diag "$GIF not removed"; return 1; }
 	DEV=$_old_dev RELID=$_old_relid GIF=$_old_gif HIF=$_old_hif
 	[ "$_fw" = "NVSP 4.0" ] || { ktap_diag "negotiated '$_fw', expected NVSP 4.0"; return 1; }
@@ -164,21 +111,17 @@ rescind_traffic() {
 	iperf3 -c $H4 -t 60 >/tmp/iperf.out 2>&1 &
 	_pid=$!
 	sleep 4
-	/bin/echo "$RELID" >"$HVSIM_DBG/del_device"
+	/bin/echo "dev$DEV" >"$HVSIM_DBG/del_device"
 	wait_for "! ip link show $GIF" 30 || { ktap_diag "$GIF still there"; return 1; }
 	wait_for "! ip -n $NS link show $HIF" 30 || { ktap_diag "$HIF still there"; return 1; }
 	kill "$_pid" 2>/dev/null
 	wait "$_pid" 2>/dev/null
-	pkill_own_iperf
+	kill_ns_pids $NS
 	return 0
 }
 
-pkill_own_iperf() {
-	for _p in $(ip netns pids $NS 2>/dev/null); do kill "$_p" 2>/dev/null; done
-}
-
-ping_both4() { ping4 $H4 || ping_diag || return 1; hping4 $G4 || ping_diag; }
-ping_both6() { ping6 $H6 || ping_diag || return 1; hping6 $G6 || ping_diag; }
+ping_both4() { ping4 $H4 || ping_diag || return 1; hping4 $NS $G4 || ping_diag; }
+ping_both6() { ping6 $H6 || ping_diag || return 1; hping6 $NS $G6 || ping_diag; }
 
 ktap_plan 15
 if ! hvg_load || ! insmod "$KO"; then
@@ -192,7 +135,7 @@ if ! new_net; then
 fi
 ktap_ok "a net device binds and gets a netdev ($GIF, host side $HIF)"
 ktap_check "NVSP $(pers_nvsp) negotiated (host $(pers)), MAC from the host" probe_ok
-ktap_check "namespace and addresses set up" setup_ns
+ktap_check "namespace and addresses set up" setup_ns $NS $H4 $G4 $H6 $G6
 ktap_check "IPv4 ping both ways" ping_both4
 ktap_check "IPv6 ping both ways" ping_both6
 ktap_check "MTU 9000 both ways (GPA-direct transmit), 9001 refused" mtu_jumbo

@@ -16,7 +16,6 @@ NS=hvm
 H4=10.97.0.1 G4=10.97.0.2
 NCPU=$(nproc)
 
-rx_errors() { cat "/sys/class/net/$GIF/statistics/rx_errors"; }
 chans_are() { [ "$(nchans)" = "$1" ]; }
 
 defaults() {

@@ -16,7 +16,6 @@
 
 NS=hvf NS2=hvf2
 H4=10.96.0.1 G4=10.96.0.2
-feature() { ethtool -k "$GIF" | sed -n "s/^[[:space:]]*$1: //p"; }
 
 csum_ok_sum() {
 	ethtool -S "$GIF" | sed -n 's/^[[:space:]]*rx_queue_[0-9]*_csum_ok: //p' |
@@ -150,8 +149,6 @@ second_nic() {
 	ping4 $H4 2 || ping_diag || return 1
 	ktap_diag "second NIC $_g2 next to $GIF"
 }
-
-rx_errors() { cat "/sys/class/net/$GIF/statistics/rx_errors"; }
 
 rx_fault() {
 	_e0=$(rx_errors)

@@ -216,17 +216,20 @@ file_backed() {
 	/bin/echo "scsi file=$_kimg" >"$HVSIM_DBG/new_device" || return 1
 	wait_disk || { ktap_diag "no disk for $_img"; return 1; }
 	dd if=/dev/urandom of=$W/pers bs=64k count=16 2>/dev/null
-	dd if=$W/pers of="$DEV" bs=64k seek=32 oflag=direct 2>/dev/null || return 1
-	rmmod hv_storvsc || return 1
-	hvsim_del_device "$G" || return 1
-	wait_for "[ ! -e $VMBUS/devices/$G ]" 20 || return 1
-	/bin/echo "scsi file=$_kimg" >"$HVSIM_DBG/new_device" || return 1
-	insmod "$KO_STORVSC" || return 1
+	dd if=$W/pers of="$DEV" bs=64k seek=32 oflag=direct 2>/dev/null ||
+		{ ktap_diag "write to $DEV failed"; return 1; }
+	hvg_rmmod hv_storvsc || { ktap_diag "hv_storvsc stays loaded"; return 1; }
+	hvsim_del_device "$G" &&
+		wait_for "[ ! -e $VMBUS/devices/$G ]" 20 ||
+		{ ktap_diag "controller $G not removed"; return 1; }
+	/bin/echo "scsi file=$_kimg" >"$HVSIM_DBG/new_device" &&
+		insmod "$KO_STORVSC" || return 1
 	wait_disk || { ktap_diag "no disk after the reload"; return 1; }
 	dd if="$DEV" of=$W/pers.back bs=64k skip=32 count=16 iflag=direct 2>/dev/null &&
-		cmp $W/pers $W/pers.back || return 1
+		cmp $W/pers $W/pers.back ||
+		{ ktap_diag "$DEV reads back other data"; return 1; }
 	dd if=$_img of=$W/pers.img bs=64k skip=32 count=16 2>/dev/null &&
-		cmp $W/pers $W/pers.img
+		cmp $W/pers $W/pers.img || { ktap_diag "$_img has other data"; return 1; }
 }
 
 # served= of every channel of the device with relid $1's instance
@@ -238,7 +241,7 @@ served_counts() {
 # With one subchannel per CPU the driver opens a subchannel and spreads
 # commands over both channels; data stays intact.
 multichannel() {
-	rmmod hv_storvsc || return 1
+	hvg_rmmod hv_storvsc || return 1
 	hvsim_del_device "$G" || return 1
 	wait_for "[ ! -e $VMBUS/devices/$G ]" 20 || return 1
 	insmod "$KO_STORVSC" vcpus_per_subchannel=1 || return 1
@@ -316,6 +319,6 @@ if [ "$(nproc)" -ge 2 ]; then
 else
 	ktap_skip "multi-channel: needs two CPUs"
 fi
-rmmod hv_storvsc
+hvg_rmmod hv_storvsc
 ktap_check "unload" hvg_unload
 ktap_done

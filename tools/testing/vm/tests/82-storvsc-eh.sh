@@ -91,6 +91,12 @@ unknown_id() {
 		ktap_diag "no channel failure in dmesg"
 		return 1
 	}
+	stays_failed
+}
+
+# stays_failed: a later read fails at once; the device is then unplugged
+# and goes away cleanly.
+stays_failed() {
 	if rd; then
 		ktap_diag "a later read succeeded"
 		return 1
@@ -115,12 +121,7 @@ given_up() {
 	}
 	/bin/echo 1 >"$DBG/complete_held"
 	sleep 1
-	if rd; then
-		ktap_diag "a later read succeeded"
-		return 1
-	fi
-	hvsim_del_device "$G" || return 1
-	wait_for "[ ! -e $VMBUS/devices/$G ]" 30 && [ ! -b "$DEV" ]
+	stays_failed
 }
 
 # Bus and adapter resets fail while the host holds a request.
@@ -176,6 +177,14 @@ late_reply() {
 }
 
 ktap_plan 16
+
+# udev watches disks: closing one opened for writing makes it probe the
+# disk again (blkid), reads of its own in the middle of the held, swallowed
+# and failed requests these checks count on.  Not for these disks.
+mkdir -p /run/udev/rules.d
+echo 'SUBSYSTEM=="block", KERNEL=="sd*", OPTIONS+="nowatch"' \
+	>/run/udev/rules.d/99-hvg-nowatch.rules
+udevadm control --reload 2>/dev/null
 if ! storvsc_load "vcpus_per_subchannel=1 host_timeout=4" "size=16M subchannels=1"; then
 	ktap_fail "load hv_storvsc with two channels"
 	ktap_done

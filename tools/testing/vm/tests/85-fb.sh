@@ -14,10 +14,7 @@ HVSIM_DBG=/sys/kernel/debug/hvsim
 TOOL="python3 $HVG_REPO/tools/testing/vm/tests/fb_tool.py"
 FBSYS=/sys/class/graphics/fb0
 
-ktap_plan 29
-
-field() { sed -n "s/^$2: //p" "$1"; }
-dmesg_has() { dmesg | grep -qE "$1"; }
+ktap_plan 32
 
 # video_new [ARGS...]: add a video device; sets DEV, RELID and INST.
 video_new() {
@@ -31,7 +28,7 @@ video_new() {
 }
 
 video_del() {
-	echo "$RELID" >"$HVSIM_DBG/del_device" &&
+	echo "dev$DEV" >"$HVSIM_DBG/del_device" &&
 		wait_for "! grep -q 'relid=$RELID ' $HVSIM_DBG/devices"
 }
 
@@ -228,6 +225,22 @@ small_win7() {
 ktap_check "1 MiB of VRAM at 16 bpp (WIN7): 640x480, pattern shows" small_win7
 video_del
 
+# bad_offer MB: an offer asking for MB MiB of VRAM (hvsim offer_mb=) is
+# refused by the probe, which fails cleanly.
+bad_offer() {
+	video_new offer_mb="$1" || return 1
+	wait_for "dmesg | grep -q 'the host asks for $1 MiB of VRAM (1 .. 256)'" 15 || {
+		ktap_diag "no refusal: fb0 $(cat $FBSYS/virtual_size 2>/dev/null)"
+		return 1
+	}
+	sleep 0.5
+	[ ! -e $FBSYS ] && [ "$(host vram)" = none ]
+}
+ktap_check "an offer asking for 0 MiB of VRAM: the probe fails cleanly" bad_offer 0
+video_del
+ktap_check "an offer asking for 257 MiB of VRAM: the probe fails cleanly" bad_offer 257
+video_del
+
 # ---- rescind under use ---------------------------------------------------
 
 rescind() {
@@ -285,6 +298,8 @@ ktap_check "fault_bad_list (default index out of the list): index ignored" \
 	fault fault_bad_list "default resolution 7 is not in its list of 7, ignored" ok
 ktap_check "fault_vram_refuse: the host refusing the VRAM fails the probe cleanly" \
 	fault fault_vram_refuse "the host did not take the VRAM"
+ktap_check "fault_big_packet (a packet beyond 16 KiB): channel failed, probe fails cleanly" \
+	fault fault_big_packet "channel [0-9]+ failed: synthvid packet larger than 16 KiB"
 
 # The personality's own device: WIN8 for Windows Server 2012 R2, else
 # WIN10; OpenVMM lists 1024x768 and 1280x1024 and reads the VRAM itself.

@@ -20,21 +20,8 @@ dev_new() {
 	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\)[ :].*/\1/p" | tail -n 1
 }
 
-# relid_of DEV: the relid of host device DEV.
-relid_of() {
-	dmesg | sed -n "s/.*hvsim: [a-z]* device $1[ :].*relid \([0-9]*\) .*/\1/p" | tail -n 1
-}
-
-field() {	# FILE KEY
-	sed -n "s/^$2: //p" "$1"
-}
-
 ready() {	# DEV
 	wait_for "[ \"\$(field $HVSIM_DBG/dev$1/state ready)\" = 1 ]" 10
-}
-
-dmesg_has() {
-	dmesg | grep -qE "$1"
 }
 
 # events DEV EVENT CMD...: the events the injected commands produce, on one line
@@ -212,7 +199,7 @@ rescind() {
 	$EVDEV hold "$_ev" 20 >"$_out" &
 	_pid=$!
 	wait_for "grep -q open $_out" 20 || return 1
-	echo "$(relid_of "$1")" >"$HVSIM_DBG/del_device" || return 1
+	echo "dev$1" >"$HVSIM_DBG/del_device" || return 1
 	wait "$_pid"
 	grep -q gone "$_out" && [ ! -e "$_ev" ] && ! $EVDEV find "$2" >/dev/null
 }

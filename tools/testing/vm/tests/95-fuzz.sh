@@ -5,7 +5,9 @@
 # of them while hvsim mutates one host message in HVG_FUZZ_RATE (a fixed
 # seed), then the classes of few messages (all but net and scsi) again under
 # a denser fuzzer (one in HVG_FUZZ_RATE_DENSE), the video driver rebound
-# (its handshake is all its traffic), then:
+# (its handshake is all its traffic), then a flood (HVG_FUZZ_FLOOD copies
+# of the last in-band host message of each channel of the classes where a
+# mutation costs the guest no timeout, each mutated), then:
 # every class had messages mutated, the guest survived (vm.sh fails the
 # script on any splat), and every module unloads.  The seed is printed:
 # HVG_FUZZ_SEED=N reruns the same mutation positions.
@@ -17,7 +19,10 @@
 # HVG_FUZZ_SECONDS / HVG_FUZZ_MESSAGES (rounds until that much time or that
 # many mutations; make soak), HVG_FUZZ_QUIET=1 (no per-class diagnostics),
 # HVG_FUZZ_LOG=0 (no dmesg line per mutation; with it the log shows the
-# mutations just before a splat).
+# mutations just before a splat), HVG_FUZZ_FLOOD (flood copies a round,
+# default 20000; 0: none; sent before the dense phase),
+# HVG_FUZZ_FLOOD_RATE (1 in N of them mutated, default 1),
+# HVG_FUZZ_FLOOD_SECONDS (longest flood, default 120).
 # hvg-timeout: 600
 # hvg-vm: installed
 . "$HVG_REPO/tools/testing/vm/lib.sh"
@@ -28,15 +33,49 @@ RATE=${HVG_FUZZ_RATE:-100}
 RATE_DENSE=${HVG_FUZZ_RATE_DENSE:-4}
 KINDS=${HVG_FUZZ_KINDS:-0x1ff}
 ROUNDS=${HVG_FUZZ_ROUNDS:-1}
+FLOOD=${HVG_FUZZ_FLOOD:-20000}
+FLOOD_RATE=${HVG_FUZZ_FLOOD_RATE:-1}
+FLOOD_SECONDS=${HVG_FUZZ_FLOOD_SECONDS:-120}
 FZ=$HVSIM_DBG/fuzz
 CLASSES="echo heartbeat shutdown timesync kvp scsi net video mouse keyboard"
 
 ktap_plan 6
-ktap_diag "fuzz seed $SEED rate 1/$RATE, 1/$RATE_DENSE in the dense phase, kinds $KINDS (rerun: HVG_FUZZ_SEED=$SEED HVG_FUZZ_RATE=$RATE HVG_FUZZ_RATE_DENSE=$RATE_DENSE HVG_FUZZ_KINDS=$KINDS)"
+ktap_diag "fuzz seed $SEED rate 1/$RATE, 1/$RATE_DENSE in the dense phase, kinds $KINDS, floods of $FLOOD at 1/$FLOOD_RATE (rerun: HVG_FUZZ_SEED=$SEED HVG_FUZZ_RATE=$RATE HVG_FUZZ_RATE_DENSE=$RATE_DENSE HVG_FUZZ_KINDS=$KINDS HVG_FUZZ_FLOOD=$FLOOD HVG_FUZZ_FLOOD_RATE=$FLOOD_RATE)"
 
-# dev_of SERVICE: the hvsim device number of the (newest) device of SERVICE
+# dev_of SERVICE: the hvsim device number of the (newest) device of SERVICE;
+# what remember_devs found if a flood of guest errors pushed the line out of
+# the kernel log.
 dev_of() {
-	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\) .*/\1/p" | tail -n 1
+	_n=$(dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\) .*/\1/p" | tail -n 1)
+	[ -n "$_n" ] || eval "_n=\${DEVOF_$1:-}"
+	echo "$_n"
+}
+
+remember_devs() {
+	for _c in $CLASSES; do
+		eval "DEVOF_$_c=$(dev_of "$_c")"
+	done
+}
+
+short_scsi_timeouts() {
+	for _t in /sys/block/sd*/device/timeout /sys/block/sd*/device/eh_timeout; do
+		[ -e "$_t" ] && echo 5 >"$_t"
+	done
+	return 0
+}
+
+# renew_scsi: a storage controller the guest gave up (no disk, or a read
+# fails) is unplugged and a new one plugged in, so that every round has
+# storage traffic; the kernel log says so for the soak's figures.
+renew_scsi() {
+	_d=$(disk) && timeout 20 dd if="$_d" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &&
+		return 0
+	_r=$(sed -n 's/^relid=[0-9]* class=scsi .* sub=0 .* dev=\([0-9]*\).*/\1/p' "$HVSIM_DBG/devices" | tail -n 1)
+	[ -z "$_r" ] || /bin/echo "dev$_r" >"$HVSIM_DBG/del_device" 2>/dev/null
+	wait_for '! disk' 60
+	/bin/echo "scsi size=64M" >"$HVSIM_DBG/new_device" 2>/dev/null
+	wait_for 'disk' 60 && wait_for "[ -b $(disk) ]" 10 && short_scsi_timeouts
+	echo "95-fuzz: storage controller out of service: replaced (recovered)" >/dev/kmsg
 }
 
 guest_nic() {
@@ -117,15 +156,63 @@ dense() {
 		echo 1 >"$HVSIM_DBG/dev$(dev_of timesync)/negotiate" 2>/dev/null
 		echo 1 >"$HVSIM_DBG/dev$(dev_of kvp)/negotiate" 2>/dev/null
 	done
-	unbind_fbcon
-	for _d in /sys/bus/vmbus/drivers/hyperv_fb/*-*; do
-		[ -e "$_d" ] || continue
-		_id=${_d##*/}
-		echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/unbind
-		echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/bind 2>/dev/null
-	done
+	rebind_video
 	echo "$RATE" >"$FZ/rate"
 	echo 0x7ff >"$FZ/classes"
+}
+
+# rebind_video: the video device's driver unbound (if bound) and bound
+# again, also after a probe that failed: its handshake is all its traffic.
+rebind_video() {
+	unbind_fbcon
+	for _d in /sys/bus/vmbus/devices/*; do
+		grep -qi da0a7802 "$_d/class_id" 2>/dev/null || continue
+		_id=${_d##*/}
+		[ -e "$_d/driver" ] &&
+			echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/unbind
+		echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/bind 2>/dev/null
+	done
+	return 0
+}
+
+# flood: FLOOD copies of each flooded channel's last in-band host message,
+# until sent, FLOOD_SECONDS passed, or 10 s without progress (the guest
+# stopped reading a failed channel).
+flood() {
+	[ "$FLOOD" -gt 0 ] || return 0
+	# Mutated keystrokes must not reach a console (SysRq, Ctrl-Alt-Del):
+	# the keyboard's input device drops its events, the driver decodes on.
+	echo 0 >/proc/sys/kernel/sysrq
+	kbd_inhibit 1
+	_n=$FLOOD
+	if [ -n "${HVG_FUZZ_MESSAGES:-}" ]; then
+		_n=$((HVG_FUZZ_MESSAGES - $(awk '$1 == "total" { print $3 }' "$FZ/stats")))
+		[ "$_n" -le "$FLOOD" ] || _n=$FLOOD
+		[ "$_n" -gt 0 ] || _n=1
+	fi
+	echo "$FLOOD_RATE" >"$FZ/flood_rate"
+	echo "$_n" >"$FZ/flood"
+	_t=0 _still=0 _prev=$_n
+	while [ $_t -lt "$FLOOD_SECONDS" ] && [ $_still -lt 10 ]; do
+		sleep 1
+		_t=$((_t + 1))
+		_left=$(cat "$FZ/flood")
+		[ "$_left" -gt 0 ] || break
+		if [ "$_left" -lt "$_prev" ]; then _still=0; else _still=$((_still + 1)); fi
+		_prev=$_left
+	done
+	echo 0 >"$FZ/flood"
+	kbd_inhibit 0
+}
+
+# kbd_inhibit 1|0: the synthetic keyboard's input devices (in)hibited
+kbd_inhibit() {
+	for _i in /sys/class/input/input*; do
+		case "$(cat "$_i/phys" 2>/dev/null)" in
+		vmbus/*serio*) echo "$1" >"$_i/inhibited" 2>/dev/null ;;
+		esac
+	done
+	return 0
 }
 
 unbind_fbcon() {
@@ -151,9 +238,10 @@ all_mutated() {
 
 unload_all() {
 	unbind_fbcon
-	for _m in hyperv_fb hid_hyperv hyperv_keyboard hv_utils hv_netvsc \
-		  hv_storvsc vmbus_echo; do
-		[ -d "/sys/module/$_m" ] || continue
+	hvg_stop_daemons
+	# the class drivers first, hvsim last (holders: every class of make run)
+	for _m in hyperv_fb $(ls /sys/module/hv_vmbus/holders); do
+		[ "$_m" != hvsim ] && [ -d "/sys/module/$_m" ] || continue
 		timeout 60 rmmod "$_m" || { ktap_diag "rmmod $_m failed"; return 1; }
 	done
 	ip netns del host 2>/dev/null
@@ -162,8 +250,7 @@ unload_all() {
 }
 
 # hvg_demo without what costs minutes of TCG and is not host traffic: the
-# KVP daemon's build and the udev rules' run.
-_hvg_demo_kvpd() { return 0; }
+# udev rules' run.
 hvg_udev_apply() { return 0; }
 
 t0=$(date +%s)
@@ -179,12 +266,8 @@ modprobe sd_mod
 wait_for 'disk' 30 || ktap_diag "no disk appeared"
 wait_for "[ -b $(disk) ]" 10
 # A lost completion costs a SCSI timeout and error handling: keep it short.
-for _t in /sys/block/sd*/device/timeout; do
-	[ -e "$_t" ] && echo 5 >"$_t"
-done
-for _t in /sys/block/sd*/device/eh_timeout; do
-	[ -e "$_t" ] && echo 5 >"$_t"
-done
+short_scsi_timeouts
+remember_devs
 ktap_ok "every class up (hvg_demo) in $(elapsed)"
 
 if [ -d "$FZ" ] && echo "$SEED" >"$FZ/seed" && echo "$RATE" >"$FZ/rate" &&
@@ -212,9 +295,15 @@ more() {
 start=$(date +%s)
 r=0
 while more; do
+	[ "$r" -eq 0 ] || renew_scsi
 	traffic
 	ktap_diag "traffic done at $(elapsed)"
 	[ "$r" -eq 0 ] || more || break
+	# The flood before the dense phase, which fails more channels; the
+	# video driver's handshake under the fuzzer gives its channel a sample.
+	[ "$FLOOD" -eq 0 ] || rebind_video
+	flood
+	ktap_diag "flood done at $(elapsed)"
 	dense
 	ktap_diag "dense phase done at $(elapsed)"
 	r=$((r + 1))

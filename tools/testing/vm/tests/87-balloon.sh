@@ -1,0 +1,262 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Dynamic Memory (hv_balloon) against hvsim's Dynamic Memory host: the
+# handshake and status reports, balloon inflate and deflate seen alike by
+# the guest (MemTotal) and the host, inflation under memory pressure
+# stopping short, data in page cache and anonymous memory surviving
+# inflate/deflate cycles, hot-add of RAM the guest kernel was booted
+# without (mem=), pressure reports following a workload, and each of the
+# host's fault knobs dropped with a ratelimited error.
+# hvg-timeout: 600
+# hvg-vm-mem: 1536M
+# hvg-vm-append: mem=1024M
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+
+HVG_KO_BALLOON=$HVG_REPO/drivers/balloon/hv_balloon.ko
+MIB=256	# 4 KiB pages per MiB
+
+ktap_plan 14
+
+case ${HVG_PERSONALITY:-} in
+openvmm)
+	ktap_skip "OpenVMM has no Dynamic Memory device"
+	for _i in 2 3 4 5 6 7 8 9 10 11 12 13 14; do
+		ktap_skip "OpenVMM has no Dynamic Memory device"
+	done
+	ktap_done
+	;;
+esac
+
+memtotal() {	# kB
+	sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo
+}
+host() {	# FIELD
+	field "$HVSIM_DBG/dev$dev/state" "$1"
+}
+guest() {	# FIELD
+	field "$gdev/dm_state" "$1"
+}
+idle() {
+	wait_for "[ \"\$(host busy)\" = 0 ]" 60
+}
+ctl() {
+	echo "$*" >"$HVSIM_DBG/dev$dev/ctl" && idle
+}
+expect() {	# WANT GOT WHAT
+	[ "$2" = "$1" ] || { ktap_diag "$3: got '$2', want '$1'"; return 1; }
+}
+
+if ! hvg_load || ! insmod "$HVG_KO_BALLOON" pressure_report_delay=0; then
+	ktap_fail "load hv_vmbus, hvsim and hv_balloon"
+	ktap_done
+fi
+ktap_ok "modules loaded"
+
+echo balloon >"$HVSIM_DBG/new_device"
+dev=$(dmesg | sed -n 's/.*hvsim: balloon device \([0-9]*\)[ :].*/\1/p' | tail -n 1)
+handshake() {
+	wait_for "[ \"\$(host ready)\" = 1 ]" 10 || return 1
+	gdev=$(dirname "$(ls $VMBUS/devices/*/dm_state 2>/dev/null | head -n 1)")
+	[ -f "$gdev/dm_state" ] &&
+		expect 2.0 "$(host version)" "host version" &&
+		expect 2.0 "$(guest version)" "guest version" &&
+		expect 0x1f "$(host caps)" "capabilities (balloon, hot-add, 128 MiB)"
+}
+ktap_check "handshake: protocol 2.0, balloon and hot-add offered" handshake
+
+reports() {
+	_r=$(host reports)
+	sleep 2.5
+	[ "$(host reports)" -ge $((_r + 2)) ] && [ "$(host committed)" -gt 0 ] &&
+		[ "$(host avail)" -gt 0 ]
+}
+ktap_check "status reports arrive every second" reports
+
+# ---- inflate and deflate ------------------------------------------------------
+
+inflate() {
+	t0=$(memtotal)
+	ctl balloon $((64 * MIB)) || return 1
+	t1=$(memtotal)
+	expect $((64 * MIB)) "$(host ballooned)" "host's ballooned pages" &&
+		expect $((64 * MIB)) "$(guest ballooned_pages)" "guest's ballooned pages" &&
+		expect $((64 * 1024)) $((t0 - t1)) "MemTotal drop (kB)" &&
+		expect $(((t0 - t1) / 4)) "$(($(host startup_pages) - $(host assigned_pages)))" \
+			"host's assigned memory drop (pages)"
+}
+ktap_check "inflate 64 MiB: MemTotal and the host agree" inflate
+
+deflate() {
+	ctl unballoon $((64 * MIB)) || return 1
+	expect 0 "$(host ballooned)" "host's ballooned pages" &&
+		expect 0 "$(guest ballooned_pages)" "guest's ballooned pages" &&
+		expect "$t0" "$(memtotal)" "MemTotal (kB)"
+}
+ktap_check "deflate restores MemTotal" deflate
+
+# ---- data survives ------------------------------------------------------------
+
+survive() {
+	head -c $((32 << 20)) /dev/urandom >/tmp/dm-data
+	sum=$(sha256sum </tmp/dm-data)
+	python3 -c '
+import hashlib, os, sys, time
+b = bytearray(os.urandom(64 << 20))
+h = hashlib.sha256(b).hexdigest()
+open("/tmp/dm-anon-ready", "w").close()
+while not os.path.exists("/tmp/dm-anon-check"):
+    time.sleep(0.1)
+sys.exit(0 if hashlib.sha256(b).hexdigest() == h else 1)
+' &
+	pid=$!
+	wait_for "[ -f /tmp/dm-anon-ready ]" 60 || return 1
+	for _i in 1 2 3; do
+		ctl balloon $((96 * MIB)) && ctl unballoon "$(host ballooned)" || return 1
+	done
+	touch /tmp/dm-anon-check
+	wait "$pid" || { ktap_diag "anonymous memory changed"; return 1; }
+	expect "$sum" "$(sha256sum </tmp/dm-data)" "page cache checksum" &&
+		expect 0 "$(guest ballooned_pages)" "ballooned pages after the cycles"
+}
+ktap_check "page cache and anonymous data survive 3 inflate/deflate cycles" survive
+rm -f /tmp/dm-data /tmp/dm-anon-*
+
+# ---- pressure -----------------------------------------------------------------
+
+short() {
+	python3 -c '
+import os, time
+b = bytearray(560 << 20)
+for i in range(0, len(b), 4096):
+    b[i] = 1
+open("/tmp/dm-hog", "w").close()
+time.sleep(600)
+' &
+	hog=$!
+	wait_for "[ -f /tmp/dm-hog ]" 60 || return 1
+	s0=$(host balloon_short)
+	ctl balloon $((700 * MIB)) || return 1
+	given=$(host last_given)
+	ktap_diag "asked 700 MiB, given $((given / MIB)) MiB"
+	expect $((s0 + 1)) "$(host balloon_short)" "host's short balloon count" &&
+		[ "$given" -lt $((700 * MIB)) ] &&
+		expect "$given" "$(guest ballooned_pages)" "guest's ballooned pages" &&
+		{ [ "$given" = 0 ] || ctl unballoon "$given"; } &&
+		dmesg_has "balloon: gave $given of $((700 * MIB)) pages"
+}
+ktap_check "inflation under memory pressure stops short and says so" short
+kill "$hog" 2>/dev/null
+wait "$hog" 2>/dev/null
+rm -f /tmp/dm-hog
+
+pressure() {
+	sleep 2.5	# a report after the last workload ended
+	c0=$(host committed)
+	python3 -c '
+import mmap, os, time
+m = mmap.mmap(-1, 256 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+open("/tmp/dm-grow", "w").close()
+while not os.path.exists("/tmp/dm-shrink"):
+    time.sleep(0.1)
+' &
+	p=$!
+	wait_for "[ -f /tmp/dm-grow ]" 30 &&
+		wait_for "[ \$(host committed) -ge $((c0 + 200 * MIB)) ]" 10 ||
+		{ ktap_diag "committed $c0 -> $(host committed)"; kill $p; return 1; }
+	touch /tmp/dm-shrink
+	wait $p
+	wait_for "[ \$(host committed) -le $((c0 + 50 * MIB)) ]" 10 ||
+		{ ktap_diag "committed $c0 -> $(host committed) after the workload"; return 1; }
+}
+ktap_check "pressure reports follow a growing and shrinking workload" pressure
+rm -f /tmp/dm-grow /tmp/dm-shrink
+
+# ---- hot-add ------------------------------------------------------------------
+
+# QEMU has 1536 MiB, the kernel was booted with mem=1024M: 1 GiB .. 1.5 GiB
+# is RAM the guest does not use.  Added blocks go online as movable.
+hotadd() {
+	echo online_movable >/sys/devices/system/memory/auto_online_blocks || return 1
+	t0=$(memtotal)
+	ctl hot_add 0x40000 $((256 * MIB)) || return 1
+	expect $((256 * MIB)) "$(host hot_add_pages)" "pages the guest added" &&
+		expect 1 "$(host hot_add_result)" "hot-add result" &&
+		expect $((t0 + 256 * 1024)) "$(memtotal)" "MemTotal after hot-add (kB)" &&
+		grep -q 'System RAM (hv_balloon)' /proc/iomem &&
+		[ "$(lsmem -a -b -r -n -o RANGE,STATE | grep -c '^0x000000004[0-9a-f]*-0x000000004[0-9a-f]* online$')" = 2 ]
+}
+ktap_check "hot-add 256 MiB: onlined, in /proc/meminfo and lsmem" hotadd
+
+movable_free() {	# free pages of the Movable zone (the hot-added memory)
+	awk '/^Node 0, zone *Movable/ {z=1; next} /^Node/ {z=0} z && $1 == "nr_free_pages" {print $2; exit}' /proc/zoneinfo
+}
+used() {
+	f0=$(movable_free)
+	[ -n "$f0" ] || { ktap_diag "no Movable zone"; return 1; }
+	python3 -c '
+import os, time
+b = bytearray(200 << 20)
+for i in range(0, len(b), 4096):
+    b[i] = 1
+open("/tmp/dm-used", "w").close()
+while not os.path.exists("/tmp/dm-done"):
+    time.sleep(0.1)
+' &
+	p=$!
+	wait_for "[ -f /tmp/dm-used ]" 60
+	f1=$(movable_free)
+	touch /tmp/dm-done
+	wait $p
+	ktap_diag "Movable zone free pages $f0 -> $f1"
+	[ "$f1" -lt $((f0 - 100 * MIB)) ]
+}
+ktap_check "the hot-added memory is used" used
+rm -f /tmp/dm-used /tmp/dm-done
+
+# ---- faults -------------------------------------------------------------------
+
+gdev=$(dirname "$(ls $VMBUS/devices/*/dm_state | head -n 1)")
+fault() {	# KNOB CTL...
+	_k=$1
+	shift
+	_m=$(guest malformed)
+	dmesg_mark
+	hvsim_fault "dev$dev/fault_$_k" 1 && ctl "$@" &&
+		wait_for "[ \$(guest malformed) -gt $_m ]" 10 &&
+		dmesg_has "hv_balloon .*dropped" &&
+		expect 0 "$(cat "$HVSIM_DBG/dev$dev/fault_$_k")" "fault_$_k left"
+}
+faults() {
+	for _f in short bad_type bad_size unsolicited; do
+		fault "$_f" balloon 16 || { ktap_diag "fault_$_f"; return 1; }
+	done
+}
+ktap_check "short, bad type, bad size and unsolicited messages: dropped with an error" faults
+
+bogus() {
+	ctl balloon 256 || return 1
+	fault bogus_range unballoon 16 || return 1
+	expect 256 "$(guest ballooned_pages)" "ballooned pages kept" &&
+		ctl unballoon 256 && expect 0 "$(guest ballooned_pages)" "ballooned pages"
+}
+ktap_check "unballoon of pages never ballooned: refused, the balloon intact" bogus
+
+nohot() {
+	rmmod hvsim && rmmod hv_balloon || return 1
+	# shellcheck disable=SC2046 # one word or none
+	insmod "$HVG_KO_HVSIM" $(hvg_pers_param) && insmod "$HVG_KO_BALLOON" hot_add=0 || return 1
+	echo balloon >"$HVSIM_DBG/new_device"
+	dev=$(dmesg | sed -n 's/.*hvsim: balloon device \([0-9]*\)[ :].*/\1/p' | tail -n 1)
+	wait_for "[ \"\$(host ready)\" = 1 ]" 10 || return 1
+	expect 0x1d "$(host caps)" "capabilities without hot-add" &&
+		! echo "hot_add 0x50000 $((128 * MIB))" >"$HVSIM_DBG/dev$dev/ctl" 2>/dev/null
+}
+ktap_check "hot_add=0: not offered, the host does not ask" nohot
+
+unload() {
+	rmmod hvsim && rmmod hv_balloon && rmmod vmbus_echo && rmmod hv_vmbus
+}
+ktap_check "unload" unload
+
+ktap_done

@@ -1,0 +1,199 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Hyper-V sockets: hv_sock against hvsim's socket host, with socat on both
+# sides (VSOCK in the guest, TCP on the host's side): transfers both ways
+# with the same sha256, a refused connect, many concurrent connections,
+# rescind during a transfer, and the host's malformed packets and offers.
+# HVG_HVSOCK_MB sets the transfer size (the issue's 1 GiB is
+# HVG_HVSOCK_MB=1024), HVG_HVSOCK_CONNS the connections held open at once
+# (the issue's 100 is HVG_HVSOCK_CONNS=100; CI uses 10 under TCG).
+# hvg-timeout: 600
+. "$HVG_REPO/tools/testing/vm/lib.sh"
+
+: "${HVG_HVSOCK_MB:=8}"
+: "${HVG_HVSOCK_CONNS:=10}"
+HS=$HVSIM_DBG/hvsock
+KO_HVSOCK=$HVG_REPO/drivers/hvsock/hv_sock.ko
+T=/tmp/hvsock
+mkdir -p $T
+
+hs_cmd() {
+	{ /bin/echo "$1" >"$HS"; } 2>/dev/null || { ktap_diag "hvsock: '$1' refused"; return 1; }
+}
+
+load() {
+	ip link set lo up || return 1
+	_hvg_insmod "$HVG_KO_VMBUS" || return 1
+	# shellcheck disable=SC2046 # one word or none
+	_hvg_insmod "$HVG_KO_HVSIM" echo_devices=0 $(hvg_pers_param) || return 1
+	modprobe vsock || return 1
+	_hvg_insmod "$KO_HVSOCK" || return 1
+	[ -w "$HS" ] || { ktap_diag "no $HS"; return 1; }
+}
+
+# sha256 of a file
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+
+# guest -> host: the host listens on vsock 5000, relayed to TCP 15000.
+guest_to_host() {
+	hs_cmd "listen 5000 tcp:15000" || return 1
+	rm -f $T/h.out
+	timeout 300 socat -u TCP-LISTEN:15000,reuseaddr OPEN:$T/h.out,creat,trunc &
+	_srv=$!
+	sleep 1
+	_t0=$(date +%s%N)
+	timeout 300 socat -u OPEN:$T/data VSOCK-CONNECT:2:5000 || {
+		ktap_diag "guest socat failed"; kill $_srv; return 1; }
+	wait $_srv || { ktap_diag "host socat failed"; return 1; }
+	_t1=$(date +%s%N)
+	ktap_diag "guest->host $HVG_HVSOCK_MB MiB in $(((_t1 - _t0) / 1000000)) ms"
+	[ "$(sum $T/h.out)" = "$DATA_SUM" ] || { ktap_diag "sha256 differs"; return 1; }
+}
+
+# host -> guest: the host connects to the guest's vsock 5001 for each TCP
+# connection to 15001.
+host_to_guest() {
+	hs_cmd "connect 5001 tcp:15001" || return 1
+	rm -f $T/g.out
+	timeout 300 socat -u VSOCK-LISTEN:5001 OPEN:$T/g.out,creat,trunc &
+	_srv=$!
+	sleep 1
+	_t0=$(date +%s%N)
+	timeout 300 socat -u OPEN:$T/data TCP:127.0.0.1:15001 || {
+		ktap_diag "host socat failed"; kill $_srv; return 1; }
+	wait $_srv || { ktap_diag "guest socat failed"; return 1; }
+	_t1=$(date +%s%N)
+	ktap_diag "host->guest $HVG_HVSOCK_MB MiB in $(((_t1 - _t0) / 1000000)) ms"
+	[ "$(sum $T/g.out)" = "$DATA_SUM" ] || { ktap_diag "sha256 differs"; return 1; }
+}
+
+# A port the host does not listen on: refused, not a connect timeout.
+refused() {
+	_out=$(timeout 20 socat -u /dev/null VSOCK-CONNECT:2:5999 2>&1) && {
+		ktap_diag "connect to an unknown port succeeded"; return 1; }
+	echo "$_out" | grep -q "refused" && return 0
+	ktap_diag "socat: $_out"
+	return 1
+}
+
+# HVG_HVSOCK_CONNS connections open at once to a guest echo service: each
+# client stays connected until all have their echo, then all close.
+concurrent() {
+	hs_cmd "connect 5002 tcp:15002" || return 1
+	rm -f $T/c.* $T/go
+	timeout 300 socat VSOCK-LISTEN:5002,fork,backlog=128 EXEC:cat 2>/dev/null &
+	_srv=$!
+	sleep 1
+	_i=1
+	while [ $_i -le "$HVG_HVSOCK_CONNS" ]; do
+		( (echo "conn $_i"; while [ ! -e $T/go ]; do sleep 0.5; done) |
+			timeout 200 socat - TCP:127.0.0.1:15002 >$T/c.$_i 2>&1
+			echo $? >$T/c.$_i.rc ) &
+		_i=$((_i + 1))
+		sleep 0.3
+	done
+	wait_for "[ \$(cat $T/c.[0-9]* 2>/dev/null | grep -c '^conn ') -ge $HVG_HVSOCK_CONNS ]" 150
+	_open=$(grep 'class=hvsock' "$HVSIM_DBG/devices" | grep -c 'state=open')
+	ktap_diag "$_open hvsock channels at once"
+	touch $T/go
+	wait_for "[ \$(ls $T/c.*.rc 2>/dev/null | wc -l) -ge $HVG_HVSOCK_CONNS ]" 60
+	kill $_srv 2>/dev/null
+	_ok=0 _i=1
+	while [ $_i -le "$HVG_HVSOCK_CONNS" ]; do
+		[ "$(cat $T/c.$_i)" = "conn $_i" ] && [ "$(cat $T/c.$_i.rc 2>/dev/null)" = 0 ] &&
+			_ok=$((_ok + 1))
+		_i=$((_i + 1))
+	done
+	[ $_ok -eq "$HVG_HVSOCK_CONNS" ] && [ "$_open" -ge "$HVG_HVSOCK_CONNS" ] && return 0
+	ktap_diag "$_ok of $HVG_HVSOCK_CONNS connections echoed and closed cleanly"
+	return 1
+}
+
+# The host rescinds the channel in the middle of a transfer to the guest:
+# the guest's reader ends with an error, and soon.
+rescind_mid_transfer() {
+	hvsim_fault fault_hvsock_rescind 1 || return 1
+	rm -f $T/r.out
+	timeout 60 socat -u VSOCK-LISTEN:5001 OPEN:$T/r.out,creat,trunc 2>$T/r.err &
+	_srv=$!
+	sleep 1
+	timeout 60 socat -u OPEN:$T/data TCP:127.0.0.1:15001 2>/dev/null
+	wait $_srv
+	_rc=$?
+	[ $_rc -eq 124 ] && { ktap_diag "guest reader hung"; return 1; }
+	# An error, or at least a short file: never all of it, never a hang.
+	[ $_rc -ne 0 ] || [ "$(stat -c %s $T/r.out)" -lt "$(stat -c %s $T/data)" ] ||
+		{ ktap_diag "guest reader got everything without an error"; return 1; }
+	ktap_diag "guest reader: exit $_rc, $(stat -c %s $T/r.out) bytes; $(cat $T/r.err)"
+}
+
+# A fault of the host's: the guest's connection fails, with an error
+# logged, and the next connection works.
+fault_check() {
+	dmesg_mark
+	hvsim_fault "$1" 1 || return 1
+	rm -f $T/f.out
+	timeout 60 socat -u VSOCK-LISTEN:5001 OPEN:$T/f.out,creat,trunc 2>/dev/null &
+	_srv=$!
+	sleep 1
+	head -c 100000 $T/data | timeout 30 socat -u - TCP:127.0.0.1:15001 2>/dev/null
+	if [ "$1" = fault_hvsock_unknown ]; then
+		wait_for "dmesg_has 'not a vsock port, ignored'" 10 || {
+			ktap_diag "no error for the unknown service"; kill $_srv; return 1; }
+		kill $_srv 2>/dev/null
+		wait $_srv 2>/dev/null
+		# its offer is rescinded after 2 s; the next listener waits for that
+		wait_for "! grep -q 'class=hvsock.*state=offered' $HVSIM_DBG/devices" 10
+	else
+		wait $_srv
+		_rc=$?
+		[ $_rc -eq 124 ] && { ktap_diag "guest reader hung"; return 1; }
+		[ $_rc -ne 0 ] || [ "$(stat -c %s $T/f.out)" -lt 100000 ] ||
+			{ ktap_diag "guest got everything without an error"; return 1; }
+		dmesg_has "$2" || { ktap_diag "no '$2' logged"; return 1; }
+	fi
+	[ "$(cat "$HVSIM_DBG/$1")" = 0 ] || { ktap_diag "$1 did not fire"; return 1; }
+	host_to_guest_small
+}
+
+host_to_guest_small() {
+	head -c 1000000 $T/data >$T/small
+	timeout 60 socat -u VSOCK-LISTEN:5001 OPEN:$T/s.out,creat,trunc &
+	_srv=$!
+	sleep 1
+	timeout 60 socat -u OPEN:$T/small TCP:127.0.0.1:15001 || { kill $_srv; return 1; }
+	wait $_srv && cmp -s $T/small $T/s.out
+}
+
+no_splat() {
+	! dmesg | grep -qE "BUG:|WARNING:|Oops|general protection|UBSAN|KASAN"
+}
+
+unload() {
+	rmmod hv_sock && rmmod hvsim && rmmod hv_vmbus
+}
+
+ktap_plan 11
+case ${HVG_PERSONALITY:-} in
+ws2012r2)
+	# VMBus 3.0: no Hyper-V sockets before 4.0 (Linux hvs_init()).
+	_i=1
+	while [ $_i -le 11 ]; do ktap_skip "no Hyper-V sockets before VMBus 4.0"; _i=$((_i + 1)); done
+	ktap_done ;;
+esac
+head -c $((HVG_HVSOCK_MB * 1024 * 1024)) /dev/urandom >$T/data
+DATA_SUM=$(sum $T/data)
+ktap_check "hv_vmbus, hvsim, vsock and hv_sock load" load
+ktap_check "guest -> host $HVG_HVSOCK_MB MiB, same sha256" guest_to_host
+ktap_check "host -> guest $HVG_HVSOCK_MB MiB, same sha256" host_to_guest
+ktap_check "connect to a port the host does not listen on is refused" refused
+ktap_check "$HVG_HVSOCK_CONNS concurrent connections echo" concurrent
+ktap_check_xfail "a reader can hang when its connection is rescinded (seen 1 run in 3)" \
+	"rescind during a transfer: the guest gets an error, no hang" rescind_mid_transfer
+ktap_check "malformed pipe packet type: connection reset, error logged" fault_check fault_hvsock_bad_type "pipe packet of unknown type"
+ktap_check "pipe data size beyond the packet: connection reset, error logged" fault_check fault_hvsock_bad_len "pipe data size beyond the packet"
+ktap_check "offer for a service that is no vsock port: refused, logged" fault_check fault_hvsock_unknown
+ktap_check "hv_sock, hvsim and hv_vmbus unload" unload
+ktap_check "no kernel splat" no_splat
+ktap_done
