@@ -5,6 +5,7 @@
  */
 #include <linux/blk-mq.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <scsi/scsi_host.h>
 
@@ -57,12 +58,27 @@ void storvsc_mq_work(struct work_struct *work)
 	/* Pairs with the release that published the channels. */
 	unsigned int n = smp_load_acquire(&sd->nchans);
 
-	if (READ_ONCE(sd->removing) || n <= host->tag_set.nr_hw_queues)
-		return;
-	blk_mq_update_nr_hw_queues(&host->tag_set, n);
-	host->nr_hw_queues = host->tag_set.nr_hw_queues;
-	dev_info(&sd->hdev->dev, "%u channels, %u hardware queues\n", n,
-		 host->nr_hw_queues);
+	/*
+	 * Under the host's scan_mutex, which every SCSI scan holds: a new
+	 * disk's queue is sized from the tag set and then maps every CPU to
+	 * a hardware context (blk_mq_init_allocated_queue()); a count that
+	 * changed between the two left a CPU mapped to a context the disk
+	 * did not have.  A scan may wait on commands that only remove's
+	 * storvsc_fail_all() ends, and remove waits for this work first: so
+	 * no sleeping on the mutex while the device goes away.
+	 */
+	while (!mutex_trylock(&host->scan_mutex)) {
+		if (READ_ONCE(sd->removing))
+			return;
+		msleep(20);
+	}
+	if (!READ_ONCE(sd->removing) && n > host->tag_set.nr_hw_queues) {
+		blk_mq_update_nr_hw_queues(&host->tag_set, n);
+		host->nr_hw_queues = host->tag_set.nr_hw_queues;
+		dev_info(&sd->hdev->dev, "%u channels, %u hardware queues\n",
+			 n, host->nr_hw_queues);
+	}
+	mutex_unlock(&host->scan_mutex);
 }
 
 /**
