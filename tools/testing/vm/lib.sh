@@ -37,7 +37,14 @@
 #                              udev-style autoloading by MODALIAS, hv_vmbus and
 #                              hvsim loaded and one simulated device of every
 #                              class (HVG_DEMO_DEVICES) offered; class drivers
-#                              load by themselves
+#                              load by themselves.  HVG_DEMO_UDEV=0 skips the
+#                              packaged udev rules' run on the disks when no
+#                              udevd runs (minutes of TCG)
+#   hvg_demo_unload            undo hvg_demo: the daemons stopped, every class
+#                              driver, hvsim and hv_vmbus unloaded (diagnostic
+#                              on failure)
+#   hvg_unbind_fbcon           unbind fbcon from the framebuffer consoles (it
+#                              holds hyperv_fb while bound)
 # Host personality: HVG_PERSONALITY=NAME (passed on by vm.sh) makes every
 # load of hvsim above play that real host (hvsim's personality=), unless
 # the test names one itself.
@@ -46,6 +53,7 @@
 #                              it succeeds; return 1 after TIMEOUT whole seconds
 #                              (default 10)
 #   field FILE KEY             the value of the line "KEY: value" of FILE
+#   hvg_expect WANT GOT [WHAT] GOT is WANT, else a diagnostic (naming WHAT)
 # Kernel log:
 #   dmesg_mark                 remember the current end of the log
 #   dmesg_since                the log after the mark (all of it without one)
@@ -219,6 +227,12 @@ wait_for() {
 	return 0
 }
 
+hvg_expect() {
+	[ "$2" = "$1" ] && return 0
+	ktap_diag "${3:+$3: }got '$2', want '$1'"
+	return 1
+}
+
 field() {
 	sed -n "s/^$2: //p" "$1"
 }
@@ -358,12 +372,33 @@ hvg_demo() {
 			echo "hvg_demo: no /dev/sda" >&2
 	else
 		for _b in /sys/block/sd*; do
-			[ -e "$_b" ] && hvg_udev_apply "$_b"
+			[ -e "$_b" ] && [ "${HVG_DEMO_UDEV:-1}" != 0 ] &&
+				hvg_udev_apply "$_b"
 		done
 	fi
 	_hvg_demo_net
 	_hvg_demo_hvsock
 	return 0
+}
+
+hvg_unbind_fbcon() {
+	for _v in /sys/class/vtconsole/vtcon*; do
+		grep -qs "frame buffer" "$_v/name" && echo 0 >"$_v/bind"
+	done
+	return 0
+}
+
+hvg_demo_unload() {
+	hvg_unbind_fbcon
+	hvg_stop_daemons
+	# the class drivers first, hvsim last (holders: every class of make run)
+	for _m in hyperv_fb $(ls /sys/module/hv_vmbus/holders); do
+		[ "$_m" != hvsim ] && [ -d "/sys/module/$_m" ] || continue
+		timeout 60 rmmod "$_m" || { ktap_diag "rmmod $_m failed"; return 1; }
+	done
+	ip netns del host 2>/dev/null
+	timeout 60 rmmod hvsim || { ktap_diag "rmmod hvsim failed"; return 1; }
+	timeout 60 rmmod hv_vmbus || { ktap_diag "rmmod hv_vmbus failed"; return 1; }
 }
 
 # Hyper-V sockets: the guest's vsock port 5000 on the host reaches TCP

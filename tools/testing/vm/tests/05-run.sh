@@ -86,18 +86,5 @@ vss_fcopy_daemons() {
 }
 ktap_check "hv_vss_daemon and hv_fcopy_daemon run" vss_fcopy_daemons
 
-unload_all() {
-	ip netns del host 2>/dev/null
-	hvg_stop_daemons
-	# fbcon holds the framebuffer driver while it is bound to it.
-	for _v in /sys/class/vtconsole/vtcon*; do
-		grep -qs "frame buffer" "$_v/name" && echo 0 >"$_v/bind"
-	done
-	for _m in $(ls /sys/bus/vmbus/drivers); do
-		_mod=$(basename "$(readlink /sys/bus/vmbus/drivers/$_m/module)")
-		[ -d "/sys/module/$_mod" ] && { rmmod "$_mod" || return 1; }
-	done
-	rmmod hvsim && rmmod hv_vmbus
-}
-ktap_check "everything unloads" unload_all
+ktap_check "everything unloads" hvg_demo_unload
 ktap_done

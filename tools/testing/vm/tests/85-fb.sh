@@ -49,15 +49,8 @@ frame_is() {
 }
 
 fb_reload() {	# [PARAM=VALUE]
-	unbind_fbcon
+	hvg_unbind_fbcon
 	rmmod hyperv_fb && fb_gone && insmod "$HVG_KO_FB" "$@" && fb_up
-}
-
-unbind_fbcon() {
-	for _v in /sys/class/vtconsole/vtcon*; do
-		grep -q "frame buffer" "$_v/name" && echo 0 >"$_v/bind"
-	done
-	return 0
 }
 
 if ! hvg_load || ! insmod "$HVG_KO_FB"; then
@@ -108,7 +101,7 @@ ktap_check "fbcon is bound and its text shows in the host's frame" fbcon_text
 [ -z "$HVG_FB_SHOT" ] || $TOOL png "$FRAME" "$HVG_FB_SHOT/fbcon.png"
 
 # fbcon's cursor would draw over the patterns.
-unbind_fbcon
+hvg_unbind_fbcon
 
 # ---- patterns ------------------------------------------------------------
 
@@ -151,7 +144,7 @@ param_ok() {
 	fb_reload resolution=800x600 &&
 		[ "$(cat $FBSYS/virtual_size)" = 800,600 ] &&
 		wait_for "[ \"\$(field $STATE mode)\" = 800x600 ]" &&
-		[ "$(host pitch)" = 3200 ] && unbind_fbcon && $TOOL mmap 5 && frame_is 5
+		[ "$(host pitch)" = 3200 ] && hvg_unbind_fbcon && $TOOL mmap 5 && frame_is 5
 }
 ktap_check "resolution=800x600 (in the host's list) is used, also by the host" param_ok
 
@@ -174,7 +167,7 @@ malformed_param() {
 		dmesg_has "resolution=big is not WIDTHxHEIGHT; using 1024x768"
 }
 ktap_check "resolution=big is refused as not WIDTHxHEIGHT" malformed_param
-unbind_fbcon
+hvg_unbind_fbcon
 rmmod hyperv_fb
 video_del
 
@@ -191,7 +184,7 @@ video_del
 win8() {
 	video_new version=8 && fb_up && [ "$(host version)" = 3.2 ] &&
 		[ "$(cat $FBSYS/virtual_size)" = 1024,768 ] &&
-		unbind_fbcon && $TOOL mmap 6 && frame_is 6
+		hvg_unbind_fbcon && $TOOL mmap 6 && frame_is 6
 }
 ktap_check "a WIN8 host: version 3.2, no list, 1024x768x32, pattern shows" win8
 video_del
@@ -199,7 +192,7 @@ video_del
 win7() {
 	video_new version=7 && fb_up && [ "$(host version)" = 3.0 ] &&
 		[ "$(cat $FBSYS/bits_per_pixel)" = 16 ] && [ "$(host depth)" = 16 ] &&
-		[ "$(host pitch)" = 2048 ] && unbind_fbcon && $TOOL write 7 && frame_is 7
+		[ "$(host pitch)" = 2048 ] && hvg_unbind_fbcon && $TOOL write 7 && frame_is 7
 }
 ktap_check "a WIN7 host: version 3.0 at 16 bpp (RGB565), pattern shows" win7
 video_del
@@ -220,7 +213,7 @@ video_del
 small_win7() {
 	video_new version=7 vram_mb=1 && fb_up &&
 		[ "$(cat $FBSYS/virtual_size)" = 640,480 ] && [ "$(host mode)" = 640x480 ] &&
-		unbind_fbcon && $TOOL write 9 && frame_is 9
+		hvg_unbind_fbcon && $TOOL write 9 && frame_is 9
 }
 ktap_check "1 MiB of VRAM at 16 bpp (WIN7): 640x480, pattern shows" small_win7
 video_del
@@ -261,7 +254,7 @@ rescind() {
 }
 ktap_check "rescind while a program has /dev/fb0 mapped and another has it open: no splat" rescind
 
-readd() { video_new $WIN10 && fb_up && unbind_fbcon && $TOOL mmap 8 && frame_is 8; }
+readd() { video_new $WIN10 && fb_up && hvg_unbind_fbcon && $TOOL mmap 8 && frame_is 8; }
 ktap_check "a new video device after the rescind works (VRAM space was released)" readd
 
 # ---- faults --------------------------------------------------------------
@@ -310,7 +303,7 @@ own_host() {
 	*) _v=3.5 ;;
 	esac
 	video_new && fb_up && [ "$(host version)" = $_v ] &&
-		[ "$(cat $FBSYS/virtual_size)" = 1024,768 ] && unbind_fbcon &&
+		[ "$(cat $FBSYS/virtual_size)" = 1024,768 ] && hvg_unbind_fbcon &&
 		$TOOL mmap 6 && frame_is 6 || {
 		ktap_diag "host $(tr '\n' ' ' <"$STATE")"
 		return 1
@@ -318,7 +311,7 @@ own_host() {
 }
 ktap_check "the personality's own video host (${HVG_PERSONALITY:-azure})" own_host
 
-unload() { unbind_fbcon; rmmod hyperv_fb && hvg_unload; }
+unload() { hvg_unbind_fbcon; rmmod hyperv_fb && hvg_unload; }
 ktap_check "unload" unload
 
 ktap_done

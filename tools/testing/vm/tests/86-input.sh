@@ -37,10 +37,6 @@ evnode() {
 	$EVDEV find "$1"
 }
 
-expect() {	# WANT GOT
-	[ "$2" = "$1" ] || { ktap_diag "got '$2', want '$1'"; return 1; }
-}
-
 load() {
 	hvg_load || return 1
 	modprobe hid || return 1
@@ -87,14 +83,14 @@ mcaps() {
 }
 ktap_check "mouse capabilities: absolute X/Y, five buttons, wheel" mcaps
 
-ktap_check "move: absolute X and Y" expect "EV_ABS 0 1234,EV_ABS 1 5678" \
+ktap_check "move: absolute X and Y" hvg_expect "EV_ABS 0 1234,EV_ABS 1 5678" \
 	"$(events "$mouse" "$mev" "move 1234 5678")"
-ktap_check "move again: only what changed" expect "EV_ABS 0 32767" \
+ktap_check "move again: only what changed" hvg_expect "EV_ABS 0 32767" \
 	"$(events "$mouse" "$mev" "move 32767 5678")"
-ktap_check "left button down and up" expect "EV_KEY 272 1,EV_KEY 272 0" \
+ktap_check "left button down and up" hvg_expect "EV_KEY 272 1,EV_KEY 272 0" \
 	"$(events "$mouse" "$mev" "button 1 down" "button 1 up")"
 ktap_check "right and middle buttons" \
-	expect "EV_KEY 273 1,EV_KEY 274 1,EV_KEY 273 0,EV_KEY 274 0" \
+	hvg_expect "EV_KEY 273 1,EV_KEY 274 1,EV_KEY 273 0,EV_KEY 274 0" \
 	"$(events "$mouse" "$mev" "button 2 down" "button 3 down" "button 2 up" "button 3 up")"
 wheel() {
 	_w=$(events "$mouse" "$mev" "wheel 1" "wheel -2")
@@ -107,10 +103,10 @@ ktap_check "wheel up and down" wheel
 
 # ---- keyboard ------------------------------------------------------------------
 
-ktap_check "key A (make code 30) down and up" expect "EV_KEY 30 1,EV_KEY 30 0" \
+ktap_check "key A (make code 30) down and up" hvg_expect "EV_KEY 30 1,EV_KEY 30 0" \
 	"$(events "$kbd" "$kev" "key 30 down" "key 30 up")"
 ktap_check "extended keys: E0 48 is KEY_UP, E0 1D is KEY_RIGHTCTRL" \
-	expect "EV_KEY 103 1,EV_KEY 103 0,EV_KEY 97 1,EV_KEY 97 0" \
+	hvg_expect "EV_KEY 103 1,EV_KEY 103 0,EV_KEY 97 1,EV_KEY 97 0" \
 	"$(events "$kbd" "$kev" "key 0x48 down e0" "key 0x48 up e0" "key 0x1d down e0" "key 0x1d up e0")"
 leds() {	# CODE VALUE WANT
 	$EVDEV led "$kev" "$1" "$2" &&
@@ -135,7 +131,7 @@ ktap_check "LED changes reach the host (caps, num, off)" ledstate
 kstats=$(echo /sys/bus/vmbus/drivers/hyperv_keyboard/*-*/stats)
 unicode() {
 	_e=$(events "$kbd" "$kev" "unicode 0x263a" "key 30 down" "key 30 up")
-	expect "EV_KEY 30 1,EV_KEY 30 0" "$_e" && [ "$(field "$kstats" unicode)" = 1 ]
+	hvg_expect "EV_KEY 30 1,EV_KEY 30 0" "$_e" && [ "$(field "$kstats" unicode)" = 1 ]
 }
 ktap_check "a unicode keystroke is counted and ignored" unicode
 

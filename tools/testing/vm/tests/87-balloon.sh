@@ -43,9 +43,6 @@ idle() {
 ctl() {
 	echo "$*" >"$HVSIM_DBG/dev$dev/ctl" && idle
 }
-expect() {	# WANT GOT WHAT
-	[ "$2" = "$1" ] || { ktap_diag "$3: got '$2', want '$1'"; return 1; }
-}
 
 if ! hvg_load || ! insmod "$HVG_KO_BALLOON" pressure_report_delay=0; then
 	ktap_fail "load hv_vmbus, hvsim and hv_balloon"
@@ -59,9 +56,9 @@ handshake() {
 	wait_for "[ \"\$(host ready)\" = 1 ]" 10 || return 1
 	gdev=$(dirname "$(ls $VMBUS/devices/*/dm_state 2>/dev/null | head -n 1)")
 	[ -f "$gdev/dm_state" ] &&
-		expect 2.0 "$(host version)" "host version" &&
-		expect 2.0 "$(guest version)" "guest version" &&
-		expect 0x1f "$(host caps)" "capabilities (balloon, hot-add, 128 MiB)"
+		hvg_expect 2.0 "$(host version)" "host version" &&
+		hvg_expect 2.0 "$(guest version)" "guest version" &&
+		hvg_expect 0x1f "$(host caps)" "capabilities (balloon, hot-add, 128 MiB)"
 }
 ktap_check "handshake: protocol 2.0, balloon and hot-add offered" handshake
 
@@ -79,19 +76,19 @@ inflate() {
 	t0=$(memtotal)
 	ctl balloon $((64 * MIB)) || return 1
 	t1=$(memtotal)
-	expect $((64 * MIB)) "$(host ballooned)" "host's ballooned pages" &&
-		expect $((64 * MIB)) "$(guest ballooned_pages)" "guest's ballooned pages" &&
-		expect $((64 * 1024)) $((t0 - t1)) "MemTotal drop (kB)" &&
-		expect $(((t0 - t1) / 4)) "$(($(host startup_pages) - $(host assigned_pages)))" \
+	hvg_expect $((64 * MIB)) "$(host ballooned)" "host's ballooned pages" &&
+		hvg_expect $((64 * MIB)) "$(guest ballooned_pages)" "guest's ballooned pages" &&
+		hvg_expect $((64 * 1024)) $((t0 - t1)) "MemTotal drop (kB)" &&
+		hvg_expect $(((t0 - t1) / 4)) "$(($(host startup_pages) - $(host assigned_pages)))" \
 			"host's assigned memory drop (pages)"
 }
 ktap_check "inflate 64 MiB: MemTotal and the host agree" inflate
 
 deflate() {
 	ctl unballoon $((64 * MIB)) || return 1
-	expect 0 "$(host ballooned)" "host's ballooned pages" &&
-		expect 0 "$(guest ballooned_pages)" "guest's ballooned pages" &&
-		expect "$t0" "$(memtotal)" "MemTotal (kB)"
+	hvg_expect 0 "$(host ballooned)" "host's ballooned pages" &&
+		hvg_expect 0 "$(guest ballooned_pages)" "guest's ballooned pages" &&
+		hvg_expect "$t0" "$(memtotal)" "MemTotal (kB)"
 }
 ktap_check "deflate restores MemTotal" deflate
 
@@ -116,8 +113,8 @@ sys.exit(0 if hashlib.sha256(b).hexdigest() == h else 1)
 	done
 	touch /tmp/dm-anon-check
 	wait "$pid" || { ktap_diag "anonymous memory changed"; return 1; }
-	expect "$sum" "$(sha256sum </tmp/dm-data)" "page cache checksum" &&
-		expect 0 "$(guest ballooned_pages)" "ballooned pages after the cycles"
+	hvg_expect "$sum" "$(sha256sum </tmp/dm-data)" "page cache checksum" &&
+		hvg_expect 0 "$(guest ballooned_pages)" "ballooned pages after the cycles"
 }
 ktap_check "page cache and anonymous data survive 3 inflate/deflate cycles" survive
 rm -f /tmp/dm-data /tmp/dm-anon-*
@@ -139,9 +136,9 @@ time.sleep(600)
 	ctl balloon $((700 * MIB)) || return 1
 	given=$(host last_given)
 	ktap_diag "asked 700 MiB, given $((given / MIB)) MiB"
-	expect $((s0 + 1)) "$(host balloon_short)" "host's short balloon count" &&
+	hvg_expect $((s0 + 1)) "$(host balloon_short)" "host's short balloon count" &&
 		[ "$given" -lt $((700 * MIB)) ] &&
-		expect "$given" "$(guest ballooned_pages)" "guest's ballooned pages" &&
+		hvg_expect "$given" "$(guest ballooned_pages)" "guest's ballooned pages" &&
 		{ [ "$given" = 0 ] || ctl unballoon "$given"; } &&
 		dmesg_has "balloon: gave $given of $((700 * MIB)) pages"
 }
@@ -180,9 +177,9 @@ hotadd() {
 	echo online_movable >/sys/devices/system/memory/auto_online_blocks || return 1
 	t0=$(memtotal)
 	ctl hot_add 0x40000 $((256 * MIB)) || return 1
-	expect $((256 * MIB)) "$(host hot_add_pages)" "pages the guest added" &&
-		expect 1 "$(host hot_add_result)" "hot-add result" &&
-		expect $((t0 + 256 * 1024)) "$(memtotal)" "MemTotal after hot-add (kB)" &&
+	hvg_expect $((256 * MIB)) "$(host hot_add_pages)" "pages the guest added" &&
+		hvg_expect 1 "$(host hot_add_result)" "hot-add result" &&
+		hvg_expect $((t0 + 256 * 1024)) "$(memtotal)" "MemTotal after hot-add (kB)" &&
 		grep -q 'System RAM (hv_balloon)' /proc/iomem &&
 		[ "$(lsmem -a -b -r -n -o RANGE,STATE | grep -c '^0x000000004[0-9a-f]*-0x000000004[0-9a-f]* online$')" = 2 ]
 }
@@ -225,7 +222,7 @@ fault() {	# KNOB CTL...
 	hvsim_fault "dev$dev/fault_$_k" 1 && ctl "$@" &&
 		wait_for "[ \$(guest malformed) -gt $_m ]" 10 &&
 		dmesg_has "hv_balloon .*dropped" &&
-		expect 0 "$(cat "$HVSIM_DBG/dev$dev/fault_$_k")" "fault_$_k left"
+		hvg_expect 0 "$(cat "$HVSIM_DBG/dev$dev/fault_$_k")" "fault_$_k left"
 }
 faults() {
 	for _f in short bad_type bad_size unsolicited; do
@@ -237,8 +234,8 @@ ktap_check "short, bad type, bad size and unsolicited messages: dropped with an 
 bogus() {
 	ctl balloon 256 || return 1
 	fault bogus_range unballoon 16 || return 1
-	expect 256 "$(guest ballooned_pages)" "ballooned pages kept" &&
-		ctl unballoon 256 && expect 0 "$(guest ballooned_pages)" "ballooned pages"
+	hvg_expect 256 "$(guest ballooned_pages)" "ballooned pages kept" &&
+		ctl unballoon 256 && hvg_expect 0 "$(guest ballooned_pages)" "ballooned pages"
 }
 ktap_check "unballoon of pages never ballooned: refused, the balloon intact" bogus
 
@@ -249,7 +246,7 @@ nohot() {
 	echo balloon >"$HVSIM_DBG/new_device"
 	dev=$(dmesg | sed -n 's/.*hvsim: balloon device \([0-9]*\)[ :].*/\1/p' | tail -n 1)
 	wait_for "[ \"\$(host ready)\" = 1 ]" 10 || return 1
-	expect 0x1d "$(host caps)" "capabilities without hot-add" &&
+	hvg_expect 0x1d "$(host caps)" "capabilities without hot-add" &&
 		! echo "hot_add 0x50000 $((128 * MIB))" >"$HVSIM_DBG/dev$dev/ctl" 2>/dev/null
 }
 ktap_check "hot_add=0: not offered, the host does not ask" nohot

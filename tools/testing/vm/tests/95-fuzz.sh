@@ -164,7 +164,7 @@ dense() {
 # rebind_video: the video device's driver unbound (if bound) and bound
 # again, also after a probe that failed: its handshake is all its traffic.
 rebind_video() {
-	unbind_fbcon
+	hvg_unbind_fbcon
 	for _d in /sys/bus/vmbus/devices/*; do
 		grep -qi da0a7802 "$_d/class_id" 2>/dev/null || continue
 		_id=${_d##*/}
@@ -215,13 +215,6 @@ kbd_inhibit() {
 	return 0
 }
 
-unbind_fbcon() {
-	for _v in /sys/class/vtconsole/vtcon*; do
-		grep -q "frame buffer" "$_v/name" 2>/dev/null && echo 0 >"$_v/bind"
-	done
-	return 0
-}
-
 # mutated CLASS: mutations of CLASS so far
 mutated() {
 	awk -v c="$1" '$1 == c { print $3 }' "$FZ/stats"
@@ -236,22 +229,10 @@ all_mutated() {
 	return $_ok
 }
 
-unload_all() {
-	unbind_fbcon
-	hvg_stop_daemons
-	# the class drivers first, hvsim last (holders: every class of make run)
-	for _m in hyperv_fb $(ls /sys/module/hv_vmbus/holders); do
-		[ "$_m" != hvsim ] && [ -d "/sys/module/$_m" ] || continue
-		timeout 60 rmmod "$_m" || { ktap_diag "rmmod $_m failed"; return 1; }
-	done
-	ip netns del host 2>/dev/null
-	timeout 60 rmmod hvsim || { ktap_diag "rmmod hvsim failed"; return 1; }
-	timeout 60 rmmod hv_vmbus || { ktap_diag "rmmod hv_vmbus failed"; return 1; }
-}
 
 # hvg_demo without what costs minutes of TCG and is not host traffic: the
 # udev rules' run.
-hvg_udev_apply() { return 0; }
+HVG_DEMO_UDEV=0
 
 t0=$(date +%s)
 elapsed() { echo "$(($(date +%s) - t0)) s"; }
@@ -322,5 +303,5 @@ errors=$(dmesg | grep -E 'hv_vmbus|hv_netvsc|hv_storvsc|hv_utils|hyperv_fb|hid_h
 ktap_diag "guest error lines: $errors"
 ktap_check "the guest reported bad host input" [ "$errors" -gt 0 ]
 
-ktap_check "every module unloads after fuzzing" unload_all
+ktap_check "every module unloads after fuzzing" hvg_demo_unload
 ktap_done
