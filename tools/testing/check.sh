@@ -13,7 +13,10 @@
 #   sparse    C=2; any sparse diagnostic in our files fails (needs the build)
 #   checkpatch  scripts/checkpatch.pl on every committed kernel source file
 #   docs      every committed .rst rendered by docutils (rst2html
-#             --report=2): any warning or error fails; one case per document
+#             --report=2): any warning or error fails; one case per document;
+#             tools/testing/helper-copies.py (no VM test helper defined
+#             twice) and include-cycles.py (no #include cycle among our
+#             headers), one case each
 #   unit      make -C tools/testing/unit check   (if that Makefile exists)
 #   fuzz      make -C tools/testing/fuzz check   (if that Makefile exists)
 #   bench     tools/testing/bench/selftest.sh: the benchmark report's
@@ -233,6 +236,18 @@ else
 		fi
 	done
 fi
+# No helper defined twice in the VM scripts (Documentation/testing.rst), no
+# #include cycle among our headers: two cases, under a second.
+for c in helper-copies include-cycles; do
+	python3 "tools/testing/$c.py" >"$logs/$c.log" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		grep -av "^$c: " "$logs/$c.log" | head -n 20 | show
+		verdict "docs: $c" FAIL "$(tail -n 1 "$logs/$c.log")"
+	else
+		verdict "docs: $c" OK
+	fi
+done
 
 # --- userspace suites -------------------------------------------------------
 for s in unit fuzz; do
