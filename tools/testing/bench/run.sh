@@ -4,7 +4,8 @@
 # make bench [ROUNDS=N] [RECORD=1]: the userspace ring benchmark (ring
 # against memcpy in the same process), the echo channel through hv_vmbus +
 # hvsim, netvsc against veth, storvsc against brd and scsi_debug (with the
-# perf breakdowns), the framebuffer and input, each in a test VM.  Every
+# perf breakdowns), the framebuffer, input, Dynamic Memory (hv_balloon) and
+# Hyper-V sockets (hv_sock against loopback TCP), each in a test VM.  Every
 # comparison runs its pair by turns for N rounds (default 5); report.sh
 # then prints the medians with min-max, the breakdowns and the goals.
 # make bench-curves (run.sh --curves): the scaling curves instead, ring and
