@@ -166,7 +166,6 @@ struct hvsim_net {
 	u32 fault_bad_rndis;
 	u32 fault_bad_rsc;		/* coalesced frames without a last fragment */
 	u32 fault_bad_offset;
-	u32 fault_bad_slot;
 	u32 fault_bad_section;		/* receive range in a section never given */
 	u32 fault_comp_storm;		/* completions with unknown/duplicate ids */
 	u32 fault_bad_ppi;		/* per-packet info offsets that wrap */
