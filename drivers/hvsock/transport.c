@@ -51,6 +51,7 @@ void hvs_mark_done(struct vsock_sock *vsk, bool reset)
 	struct sock *sk = sk_vsock(vsk);
 	struct hvsock *hvs = vsk->trans;
 
+	sock_owned_by_me(sk);
 	sock_set_flag(sk, SOCK_DONE);
 	vsk->peer_shutdown = SHUTDOWN_MASK;
 	if (reset && !hvs->reset) {
@@ -91,6 +92,7 @@ int hvs_send_fin(struct hvsock *hvs)
 	struct hvs_pipe_hdr hdr = { .pkt_type = HVS_PIPE_DATA };
 	int ret;
 
+	sock_owned_by_me(sk_vsock(hvs->vsk));
 	if (hvs->fin_sent || !hvs->chan)
 		return 0;
 	ret = hvg_sendpacket(hvs->chan, &hdr, sizeof(hdr), 0,

@@ -62,6 +62,7 @@ static void netvsc_subchannel_offered(struct hvg_channel *sub)
 	u16 idx = hvg_channel_subindex(sub);
 	int ret = -EINVAL;
 
+	device_lock_assert(&hvg_channel_device(sub)->dev);
 	if (!nd)
 		return;
 	mutex_lock(&nd->chan_lock);

@@ -220,6 +220,7 @@ static void netvsc_set_rx_mode(struct net_device *ndev)
 	struct netvsc_dev *nd = netdev_priv(ndev);
 	struct net_device *vf;
 
+	lockdep_assert_held(&ndev->addr_list_lock);
 	rcu_read_lock();
 	vf = rcu_dereference(nd->vf);
 	if (vf) {

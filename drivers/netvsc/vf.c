@@ -125,6 +125,7 @@ static struct netvsc_dev *netvsc_vf_owner(const struct net_device *vf)
 	bool pci, ok;
 	u32 serial;
 
+	ASSERT_RTNL();
 	pci = netvsc_vf_pci_serial(vf, &serial);
 	list_for_each_entry(nd, &netvsc_vf_devs, vf_node) {
 		const u8 *mac = nd->ndev->perm_addr;

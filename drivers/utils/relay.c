@@ -308,7 +308,10 @@ out:
 	return 0;
 }
 
-/* Something for the daemon to read; r->lock held. */
+/*
+ * Something for the daemon to read; r->lock held, or a lockless peek (the
+ * condition of the read's wait, checked again under the lock).
+ */
 static bool util_relay_readable(struct util_relay *r)
 {
 	return r->reg_len || (r->registered && r->state == UTIL_RELAY_QUEUED);

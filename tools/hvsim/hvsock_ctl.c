@@ -167,6 +167,7 @@ void hvsim_hvsock_tl_connect(const void *msg, u32 size)
 	struct hvsim_hs_port *p = NULL;
 	u32 port;
 
+	lockdep_assert_held_write(&hvsim.lock);
 	mutex_lock(&hvsim_hs_mutex);
 	if (hvsim_hs_srv_id_port(&req->host_service_id, &port))
 		p = hvsim_hs_port_find(port, false);

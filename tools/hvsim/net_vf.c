@@ -172,6 +172,7 @@ int hvsim_net_vf_service(struct hvsim_net *n, struct hvsim_chan *chan,
 	struct nvsp_msg m = {};
 	int ret;
 
+	lockdep_assert_held(&hvsim.lock);
 	if (!n->rndis_up || n->nvsp < NVSP_VERSION_4)
 		return 0;
 	if (n->synth_pending) {
@@ -221,6 +222,7 @@ int hvsim_net_vf_switch(struct hvsim_net *n, struct hvsim_chan *chan,
 {
 	bool to_vf;
 
+	lockdep_assert_held(&hvsim.lock);
 	if (n->nvsp < NVSP_VERSION_4 || len < sizeof(u32) + sizeof(m->switch_dp) ||
 	    m->switch_dp.active > NVSP_DATAPATH_VF) {
 		n->st.bad_msgs++;
