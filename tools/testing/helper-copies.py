@@ -6,10 +6,11 @@
 # A helper lives in exactly one place (Documentation/testing.rst, "Helper
 # libraries").  Fails when
 #   - a script of tools/testing/vm/tests/ defines a function that a library
-#     it sources (tools/testing/vm/lib.sh, tests/*_lib.inc) also defines,
+#     it sources (tools/testing/vm/lib.sh, tests/*_lib.inc) also defines, or
+#     copies one of a library it does not source (same name and body),
 #   - two libraries define the same function,
 #   - two scripts define the same function: the same name and the same body
-#     (at least 90% alike after stripping indentation; a script's own check
+#     (at least 85% alike after stripping indentation; a script's own check
 #     functions often share a name such as "load" or "unload" with other
 #     scripts' and differ, which is fine).
 # Prints one line per copy and a summary line; exit status 1 on a copy.
@@ -24,7 +25,7 @@ import sys
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 VM = os.path.join(REPO, 'tools', 'testing', 'vm')
 TESTS = os.path.join(VM, 'tests')
-ALIKE = 0.9
+ALIKE = 0.85
 
 FUNC = re.compile(r'^(\s*)([A-Za-z_][A-Za-z0-9_]*)\s*\(\)\s*(.*)$')
 SOURCE = re.compile(r'^\s*(?:\.|source)\s+"?\S*?([A-Za-z0-9_.-]+)"?\s*$')
@@ -57,6 +58,11 @@ def scan(path):
     return funcs, sourced
 
 
+def alike(body1, body2):
+    """Whether two function bodies are copies of each other."""
+    return difflib.SequenceMatcher(None, body1, body2).ratio() >= ALIKE
+
+
 def main():
     rel = lambda p: os.path.relpath(p, REPO)
     libs = {'lib.sh': os.path.join(VM, 'lib.sh')}
@@ -81,14 +87,19 @@ def main():
     for script, path in scripts.items():
         funcs, sourced = scan(path)
         for fn, (line, body) in funcs.items():
-            for lib in sorted(sourced & set(libs)):
-                if fn in lib_funcs[lib]:
+            for lib in sorted(libs):
+                if fn not in lib_funcs[lib]:
+                    continue
+                if lib in sourced:
                     copies.append(f'{rel(path)}:{line}: {fn}() redefines '
                                   f'the helper of {rel(libs[lib])}')
+                elif alike(body, lib_funcs[lib][fn][1]):
+                    copies.append(f'{rel(path)}:{line}: {fn}() copies the '
+                                  f'helper of {rel(libs[lib])}: source it')
             defs.setdefault(fn, []).append((script, line, body))
     for fn, where in sorted(defs.items()):
         for (s1, l1, b1), (s2, l2, b2) in itertools.combinations(where, 2):
-            if difflib.SequenceMatcher(None, b1, b2).ratio() >= ALIKE:
+            if alike(b1, b2):
                 copies.append(f'{rel(scripts[s2])}:{l2}: {fn}() copies '
                               f'{s1}:{l1}: move it into a library')
 

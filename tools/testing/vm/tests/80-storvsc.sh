@@ -7,44 +7,13 @@
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
+. "$HVG_REPO/tools/testing/vm/tests/storvsc_lib.inc"
 
-SCSI_CLASS=ba6163d9-04a1-4d29-b605-72e2ffb1dc7f
-KO_STORVSC=$HVG_REPO/drivers/storvsc/hv_storvsc.ko
 MNT=/tmp/storvsc-mnt
-W=/tmp/storvsc-work
-
-scsi_guid() {
-	for _d in "$VMBUS"/devices/*; do
-		[ "$(cat "$_d/class_id" 2>/dev/null)" = "{$SCSI_CLASS}" ] &&
-			echo "${_d##*/}"
-	done | head -n 1
-}
-
-# The block device name (sdX) under the controller, once attached.
-scsi_disk() {
-	ls "$VMBUS/devices/$1"/host*/target*/*/block 2>/dev/null | head -n 1
-}
-
-# hvsim's debugfs directory of the (single) scsi device.
-scsi_dbg() {
-	for _d in "$HVSIM_DBG"/dev*; do
-		[ -e "$_d/media_err_lba" ] && echo "$_d" && return 0
-	done
-	return 1
-}
 
 load() {
-	hvg_load echo_devices=0 || return 1
-	modprobe sd_mod || return 1
 	modprobe ext4
-	insmod "$KO_STORVSC" || return 1
-	/bin/echo "scsi size=64M" >"$HVSIM_DBG/new_device" || return 1
-	wait_disk || {
-		ktap_diag "no disk appeared"
-		return 1
-	}
-	DBG=$(scsi_dbg)
-	wait_for "[ -b $DEV ]" 10
+	storvsc_load "" "size=64M"
 }
 
 disk_size() {
@@ -106,15 +75,6 @@ fs_roundtrip() {
 	_rc=$?
 	umount $MNT
 	return $_rc
-}
-
-fio_verify() {
-	fio --name=v --filename="$DEV" --direct=1 --ioengine=libaio \
-		--rw=randwrite --bs=4k --size=8M --iodepth="$1" \
-		--verify=crc32c --verify_fatal=1 --do_verify=1 \
-		--output=$W/fio.$1 >/dev/null 2>&1 && return 0
-	ktap_diag "fio QD$1: $(grep -i 'err' $W/fio.$1 | head -n 3)"
-	return 1
 }
 
 # Reading or writing a bad block fails (EIO, or ENODATA which is how
@@ -188,16 +148,6 @@ rescind_during_io() {
 	[ ! -e "$VMBUS/devices/$G" ] && [ ! -b "$DEV" ]
 }
 
-# Wait for the controller's disk and set G, SD, DEV.
-wait_disk() {
-	wait_for '[ -n "$(scsi_guid)" ] && [ -n "$(scsi_disk "$(scsi_guid)")" ]' 30 ||
-		return 1
-	G=$(scsi_guid)
-	SD=$(scsi_disk "$G")
-	DEV=/dev/$SD
-	wait_for "[ -b $DEV ]" 10
-}
-
 # A file-backed LUN keeps its data across a driver reload and across
 # deleting and re-adding the controller.
 # hvsim opens the file from a kernel thread, which does not share the
@@ -232,12 +182,6 @@ file_backed() {
 		cmp $W/pers $W/pers.img || { ktap_diag "$_img has other data"; return 1; }
 }
 
-# served= of every channel of the device with relid $1's instance
-served_counts() {
-	_inst=$(sed -n "s/^relid=$1 .*instance=\([^ ]*\).*/\1/p" "$HVSIM_DBG/devices")
-	grep "instance=$_inst" "$HVSIM_DBG/devices" | sed 's/.* served=\([0-9]*\).*/\1/'
-}
-
 # With one subchannel per CPU the driver opens a subchannel and spreads
 # commands over both channels; data stays intact.
 multichannel() {
@@ -262,9 +206,9 @@ multichannel() {
 		ktap_diag "fio: $(grep -i err $W/fio.mc | head -n 3)"
 		return 1
 	}
-	_idle=$(served_counts "$(cat "$VMBUS/devices/$G/id")" | grep -cx 0)
+	_idle=$(served_counts | grep -cx 0)
 	[ "$_idle" = 0 ] && return 0
-	ktap_diag "a channel served nothing: $(served_counts "$(cat "$VMBUS/devices/$G/id")" | tr '\n' ' ')"
+	ktap_diag "a channel served nothing: $(served_counts | tr '\n' ' ')"
 	return 1
 }
 
@@ -303,8 +247,8 @@ ktap_check "raw direct I/O reads back what was written" raw_roundtrip
 ktap_check "1 MiB direct I/O over the whole 64 MiB disk reads back identical" big_roundtrip
 ktap_check "ext4: mkfs, write, fsck clean, read back identical" fs_roundtrip
 if command -v fio >/dev/null; then
-	ktap_check "fio random write with crc32c verify at QD1" fio_verify 1
-	ktap_check "fio random write with crc32c verify at QD32" fio_verify 32
+	ktap_check "fio random write with crc32c verify at QD1" fio_verify "$DEV" 1 8M
+	ktap_check "fio random write with crc32c verify at QD32" fio_verify "$DEV" 32 8M
 else
 	ktap_skip "fio random write with crc32c verify at QD1 (no fio)"
 	ktap_skip "fio random write with crc32c verify at QD32 (no fio)"
