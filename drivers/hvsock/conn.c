@@ -104,6 +104,7 @@ static int hvs_conn_open(struct hvs_conn *conn, struct sock *sk,
 	int ret;
 
 	lockdep_assert_held(&conn->lock);
+	sock_owned_by_me(sk);
 	hvs->rbuf = kmalloc(sizeof(struct hvs_pipe_hdr) + HVS_MTU, GFP_KERNEL);
 	if (!hvs->rbuf)
 		return -ENOMEM;
