@@ -56,6 +56,7 @@ struct hvg_channel {
 	enum hvg_chan_state state;
 	bool rescinded;
 	bool released;
+	struct mutex open_lock;		/* open and close against a rescind */
 	u32 target_cpu;
 
 	/*
