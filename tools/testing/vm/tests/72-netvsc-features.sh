@@ -163,8 +163,7 @@ tx_reject() {
 	[ $(($(tx_errors) - _e0)) -ge 3 ] || return 1
 	dmesg | grep -q "host rejected a frame: type [0-9]* status 2" ||
 		{ ktap_diag "nothing logged"; return 1; }
-	wait_for "ping4 $H4 2" 20 || ping_diag || return 1
-	iperf_run $NS $H4 -n 1M
+	wait_for "ping4 $H4 2" 20 || ping_diag
 }
 
 # RNDIS completions for request ids the guest never used, ahead of the
