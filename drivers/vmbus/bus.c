@@ -260,6 +260,7 @@ void hvg_device_remove(struct hvg_device *hdev)
 	device_del(&hdev->dev);
 	list_for_each_entry_safe(sub, tmp, &primary->subs, sub_node) {
 		cancel_work_sync(&sub->add_work);
+		cancel_work_sync(&sub->rescind_work);
 		hvg_channel_close(sub);
 		hvg_channel_finish(sub);
 		spin_lock_irq(&hvg_conn.chan_lock);

@@ -571,28 +571,15 @@ answered:
 	return 0;
 }
 
-/**
- * hvg_channel_open() - open a channel
- * @chan: an offered channel
- * @send_ring_bytes: size of the guest-to-host ring, header page included
- * @recv_ring_bytes: size of the host-to-guest ring, header page included
- * @userdata: class-specific data for the host (up to 120 bytes)
- * @userlen: its length
- * @onchannel: called in softirq context when the host signals the channel
- * @ctx: passed to @onchannel
- *
- * Allocates the rings, shares them through a GPADL and asks the host to
- * open the channel.  Sleeps.
- *
- * Return: 0, -EINVAL for bad sizes, -EBUSY if already open, -ENODEV if
- * rescinded, -EIO if the host refused, -ETIMEDOUT if it did not answer.
- */
-int hvg_channel_open(struct hvg_channel *chan, u32 send_ring_bytes,
-		     u32 recv_ring_bytes, const void *userdata, u32 userlen,
-		     hvg_channel_cb onchannel, void *ctx)
+/* hvg_channel_open(), with the channel's open_lock held. */
+static int hvg_channel_open_locked(struct hvg_channel *chan, u32 send_ring_bytes,
+				   u32 recv_ring_bytes, const void *userdata,
+				   u32 userlen, hvg_channel_cb onchannel, void *ctx)
 {
 	u32 slots;
 	int ret;
+
+	lockdep_assert_held(&chan->open_lock);
 
 	if (send_ring_bytes < 2 * PAGE_SIZE || recv_ring_bytes < 2 * PAGE_SIZE ||
 	    !PAGE_ALIGNED(send_ring_bytes) || !PAGE_ALIGNED(recv_ring_bytes) ||
@@ -648,22 +635,45 @@ err_ring:
 	hvg_ring_free(chan);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvg_channel_open);
 
 /**
- * hvg_channel_close() - close a channel opened with hvg_channel_open()
- * @chan: the channel
+ * hvg_channel_open() - open a channel
+ * @chan: an offered channel
+ * @send_ring_bytes: size of the guest-to-host ring, header page included
+ * @recv_ring_bytes: size of the host-to-guest ring, header page included
+ * @userdata: class-specific data for the host (up to 120 bytes)
+ * @userlen: its length
+ * @onchannel: called in softirq context when the host signals the channel
+ * @ctx: passed to @onchannel
  *
- * Stops the callback, tells the host, takes the rings back and frees them.
- * Outstanding requests are forgotten.  Sleeps.
+ * Allocates the rings, shares them through a GPADL and asks the host to
+ * open the channel.  Sleeps.
+ *
+ * Return: 0, -EINVAL for bad sizes, -EBUSY if already open, -ENODEV if
+ * rescinded, -EIO if the host refused, -ETIMEDOUT if it did not answer.
  */
-void hvg_channel_close(struct hvg_channel *chan)
+int hvg_channel_open(struct hvg_channel *chan, u32 send_ring_bytes,
+		     u32 recv_ring_bytes, const void *userdata, u32 userlen,
+		     hvg_channel_cb onchannel, void *ctx)
+{
+	int ret;
+
+	mutex_lock(&chan->open_lock);
+	ret = hvg_channel_open_locked(chan, send_ring_bytes, recv_ring_bytes,
+				      userdata, userlen, onchannel, ctx);
+	mutex_unlock(&chan->open_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvg_channel_open);
+
+static void hvg_channel_close_locked(struct hvg_channel *chan)
 {
 	struct vmbus_channel_close_channel msg = {
 		.header.msgtype = CHANNELMSG_CLOSECHANNEL,
 		.child_relid = chan->relid,
 	};
 
+	lockdep_assert_held(&chan->open_lock);
 	if (chan->state == HVG_CHAN_OFFERED)
 		return;
 	/* No new tasklet runs once the state left OPEN (see hvg_chan_event). */
@@ -686,6 +696,20 @@ void hvg_channel_close(struct hvg_channel *chan)
 	WRITE_ONCE(chan->state, HVG_CHAN_OFFERED);
 	if (chan->rescinded)
 		hvg_channel_finish(chan);
+}
+
+/**
+ * hvg_channel_close() - close a channel opened with hvg_channel_open()
+ * @chan: the channel
+ *
+ * Stops the callback, tells the host, takes the rings back and frees them.
+ * Outstanding requests are forgotten.  Sleeps.
+ */
+void hvg_channel_close(struct hvg_channel *chan)
+{
+	mutex_lock(&chan->open_lock);
+	hvg_channel_close_locked(chan);
+	mutex_unlock(&chan->open_lock);
 }
 EXPORT_SYMBOL_GPL(hvg_channel_close);
 

@@ -93,6 +93,7 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	init_completion(&chan->modify_done);
 	mutex_init(&chan->modify_lock);
 	mutex_init(&chan->ring_lock);
+	mutex_init(&chan->open_lock);
 	INIT_WORK(&chan->rescind_work, hvg_rescind_work);
 	return chan;
 }
@@ -244,7 +245,16 @@ static void hvg_rescind_work(struct work_struct *work)
 						rescind_work);
 
 	if (chan->primary) {
-		/* The primary's driver closes it; the device removal frees it. */
+		/*
+		 * An open subchannel is closed by its driver, which releases
+		 * the relid then.  One not open (never taken, refused, or
+		 * closed before) nobody will close: release it now, as Linux's
+		 * vmbus_onoffer_rescind() does.  The device removal frees it.
+		 */
+		mutex_lock(&chan->open_lock);
+		if (READ_ONCE(chan->state) == HVG_CHAN_OFFERED)
+			hvg_channel_finish(chan);
+		mutex_unlock(&chan->open_lock);
 		return;
 	}
 	if (chan->hdev) {
@@ -430,9 +440,9 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
  */
 void hvg_channel_finish(struct hvg_channel *chan)
 {
-	if (chan->released)
+	/* A subchannel's rescind work and its driver's close may race here. */
+	if (xchg(&chan->released, true))
 		return;
-	chan->released = true;
 	hvg_release_relid(chan);
 }
 

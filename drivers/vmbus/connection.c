@@ -55,9 +55,16 @@ bad:
 
 /* ---- Waiting for the host's replies -------------------------------------- */
 
-void hvg_waiter_add(struct hvg_msg_waiter *w, u32 msgtype, u32 key)
+/*
+ * A reply is matched on its type, the relid it names (GPADL_CREATED; 0 for
+ * the others) and a key (a GPADL handle, else 0): a reply naming another
+ * channel answers nothing this waiter asked, whatever its handle (Linux's
+ * vmbus_ongpadl_created() matches on child_relid and gpadl too).
+ */
+void hvg_waiter_add(struct hvg_msg_waiter *w, u32 msgtype, u32 relid, u32 key)
 {
 	w->msgtype = msgtype;
+	w->relid = relid;
 	w->key = key;
 	init_completion(&w->done);
 	spin_lock_irq(&hvg_conn.wait_lock);
@@ -93,7 +100,8 @@ int hvg_waiter_wait(struct hvg_msg_waiter *w, const char *what)
 }
 
 /* Returns true if somebody was waiting for this reply. */
-bool hvg_waiter_complete(u32 msgtype, u32 key, const void *msg, u32 size)
+bool hvg_waiter_complete(u32 msgtype, u32 relid, u32 key, const void *msg,
+			 u32 size)
 {
 	struct hvg_msg_waiter *w;
 	unsigned long flags;
@@ -101,7 +109,7 @@ bool hvg_waiter_complete(u32 msgtype, u32 key, const void *msg, u32 size)
 
 	spin_lock_irqsave(&hvg_conn.wait_lock, flags);
 	list_for_each_entry(w, &hvg_conn.waiters, node) {
-		if (w->msgtype != msgtype || w->key != key)
+		if (w->msgtype != msgtype || w->relid != relid || w->key != key)
 			continue;
 		memcpy(w->resp.raw, msg, min_t(u32, size, sizeof(w->resp)));
 		list_del_init(&w->node);
@@ -159,19 +167,20 @@ void hvg_dispatch_msg(const void *msg, u32 size)
 	case CHANNELMSG_GPADL_CREATED: {
 		const struct vmbus_channel_gpadl_created *c = msg;
 
-		if (!hvg_waiter_complete(type, c->gpadl, msg, size))
-			hvg_unexpected("GPADL_CREATED", c->gpadl);
+		if (!hvg_waiter_complete(type, c->child_relid, c->gpadl, msg, size))
+			hvg_err_rl("unexpected GPADL_CREATED %u for relid %u, ignored\n",
+				   c->gpadl, c->child_relid);
 		break;
 	}
 	case CHANNELMSG_GPADL_TORNDOWN: {
 		const struct vmbus_channel_gpadl_torndown *t = msg;
 
-		if (!hvg_waiter_complete(type, t->gpadl, msg, size))
+		if (!hvg_waiter_complete(type, 0, t->gpadl, msg, size))
 			hvg_unexpected("GPADL_TORNDOWN", t->gpadl);
 		break;
 	}
 	default:	/* VERSION_RESPONSE, UNLOAD_RESPONSE */
-		if (!hvg_waiter_complete(type, 0, msg, size))
+		if (!hvg_waiter_complete(type, 0, 0, msg, size))
 			hvg_unexpected(hv_msg_name(type), 0);
 		break;
 	}
@@ -206,7 +215,7 @@ static int hvg_try_version(u32 version)
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
-	hvg_waiter_add(w, CHANNELMSG_VERSION_RESPONSE, 0);
+	hvg_waiter_add(w, CHANNELMSG_VERSION_RESPONSE, 0, 0);
 	status = hvg_post_msg_status(&msg, sizeof(msg));
 	if (status != HVG_STATUS_SUCCESS) {
 		hvg_waiter_cancel(w);
@@ -355,7 +364,7 @@ void hvg_disconnect(void)
 
 	hvg_remove_all_devices();
 
-	hvg_waiter_add(&w, CHANNELMSG_UNLOAD_RESPONSE, 0);
+	hvg_waiter_add(&w, CHANNELMSG_UNLOAD_RESPONSE, 0, 0);
 	if (hvg_post_msg(&msg, sizeof(msg)))
 		hvg_waiter_cancel(&w);
 	else

@@ -104,7 +104,7 @@ int hvg_gpadl_establish(struct hvg_channel *chan, void *buf, u32 size,
 	if (!w)
 		return -ENOMEM;
 	handle = atomic_inc_return(&hvg_conn.next_gpadl);
-	hvg_waiter_add(w, CHANNELMSG_GPADL_CREATED, handle);
+	hvg_waiter_add(w, CHANNELMSG_GPADL_CREATED, chan->relid, handle);
 	ret = hvg_gpadl_send(chan, handle, buf, npages);
 	if (ret) {
 		hvg_waiter_cancel(w);
@@ -113,8 +113,7 @@ int hvg_gpadl_establish(struct hvg_channel *chan, void *buf, u32 size,
 	ret = hvg_waiter_wait(w, "GPADL_HEADER");
 	if (ret)
 		goto out;
-	if (w->resp.created.child_relid != chan->relid ||
-	    w->resp.created.creation_status) {
+	if (w->resp.created.creation_status) {
 		dev_err_ratelimited(&chan->hdev->dev,
 				    "host refused GPADL %#x of %u pages: status %#x\n",
 				    handle, npages, w->resp.created.creation_status);
@@ -154,7 +153,7 @@ int hvg_gpadl_teardown(struct hvg_channel *chan, struct hvg_gpadl *gpadl)
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
-	hvg_waiter_add(w, CHANNELMSG_GPADL_TORNDOWN, gpadl->handle);
+	hvg_waiter_add(w, CHANNELMSG_GPADL_TORNDOWN, 0, gpadl->handle);
 	ret = hvg_post_msg(&msg, sizeof(msg));
 	if (ret)
 		hvg_waiter_cancel(w);

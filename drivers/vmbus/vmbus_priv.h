@@ -56,6 +56,7 @@ struct hvg_channel {
 	enum hvg_chan_state state;
 	bool rescinded;
 	bool released;
+	struct mutex open_lock;		/* open and close against a rescind */
 	u32 target_cpu;
 
 	/*
@@ -116,6 +117,7 @@ struct hvg_channel {
 struct hvg_msg_waiter {
 	struct list_head node;
 	u32 msgtype;
+	u32 relid;			/* 0 for replies that name none */
 	u32 key;
 	struct completion done;
 	union {
@@ -163,10 +165,11 @@ u32 hvg_synic_pick_cpu(u32 n);
 /* connection.c */
 int hvg_connect(void);
 void hvg_disconnect(void);
-void hvg_waiter_add(struct hvg_msg_waiter *w, u32 msgtype, u32 key);
+void hvg_waiter_add(struct hvg_msg_waiter *w, u32 msgtype, u32 relid, u32 key);
 int hvg_waiter_wait(struct hvg_msg_waiter *w, const char *what);
 void hvg_waiter_cancel(struct hvg_msg_waiter *w);
-bool hvg_waiter_complete(u32 msgtype, u32 key, const void *msg, u32 size);
+bool hvg_waiter_complete(u32 msgtype, u32 relid, u32 key, const void *msg,
+			 u32 size);
 void hvg_dispatch_msg(const void *msg, u32 size);
 const char *hvg_version_str(u32 version, char *buf, size_t len);
 void hvg_signal_host(struct hvg_channel *chan);

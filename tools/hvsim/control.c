@@ -188,6 +188,8 @@ static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
 	[HVSIM_FAULT_RESCIND_SUB]	= "fault_rescind_sub",
 	[HVSIM_FAULT_DUP_VERSION]	= "fault_dup_version",
 	[HVSIM_FAULT_STRAY_EVENT]	= "fault_stray_event",
+	[HVSIM_FAULT_GPADL_STRAY]	= "fault_gpadl_stray",
+	[HVSIM_FAULT_RESCIND_OPEN]	= "fault_rescind_open",
 };
 
 /**

@@ -79,6 +79,24 @@ static void hvsim_gpadl_created(u32 relid, u32 handle, u32 status)
 	hvsim_send(&msg, sizeof(msg));
 }
 
+/*
+ * fault_gpadl_stray: before the answer to GPADL @g, two that answer nothing
+ * the guest asked: a success for a handle it never used (bit 31 flipped:
+ * handles count up from 1), and a refusal of @g's handle that names
+ * another channel.  A guest must match a GPADL_CREATED on both the relid
+ * and the handle, as Linux's vmbus_ongpadl_created() does.
+ */
+static void hvsim_gpadl_stray(const struct hvsim_gpadl *g)
+{
+	u32 other = g->relid % (VMBUS_MAX_CHANNEL_RELIDS - 1) + 1;
+	u32 never = g->handle ^ 0x80000000u;
+
+	pr_info("fault: GPADL_CREATED for handle %#x (never used) and for GPADL %u of relid %u\n",
+		never, g->handle, other);
+	hvsim_gpadl_created(g->relid, never, 0);
+	hvsim_gpadl_created(other, g->handle, HVSIM_STATUS_UNSUCCESSFUL);
+}
+
 /* All pfns are in: map the buffer and tell the guest. */
 static void hvsim_gpadl_complete(struct hvsim_gpadl *g)
 {
@@ -93,6 +111,8 @@ static void hvsim_gpadl_complete(struct hvsim_gpadl *g)
 		pr_info("fault: failing GPADL %u\n", g->handle);
 		status = HVSIM_STATUS_UNSUCCESSFUL;
 	}
+	if (!status && hvsim_fault(HVSIM_FAULT_GPADL_STRAY))
+		hvsim_gpadl_stray(g);
 	hvsim_gpadl_created(g->relid, g->handle, status);
 	if (status)
 		hvsim_gpadl_free(g);

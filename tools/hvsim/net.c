@@ -12,7 +12,11 @@
  * before the reply to the guest's next NVSP INIT), fault_ctrl_late
  * (write an NVSP message type: the completion of the next such control
  * request is withheld, and sent late, just before the guest's following
- * control request is served), stats.
+ * control request is served), fault_tx_reject (the next N data sends
+ * are completed with NVSP_STAT_FAIL), fault_rndis_reply (before the
+ * replies to the next N RNDIS queries and sets, a failed reply for a
+ * request id never used), fault_sub_excess (the next N subchannel
+ * requests get two subchannels more offered than asked), stats.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -250,6 +254,9 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_early_xfer", 0600, dev->dir, &n->fault_early_xfer);
 	debugfs_create_u32("fault_bad_ppi", 0600, dev->dir, &n->fault_bad_ppi);
 	debugfs_create_u32("fault_ctrl_late", 0600, dev->dir, &n->fault_ctrl_late);
+	debugfs_create_u32("fault_tx_reject", 0600, dev->dir, &n->fault_tx_reject);
+	debugfs_create_u32("fault_rndis_reply", 0600, dev->dir, &n->fault_rndis_reply);
+	debugfs_create_u32("fault_sub_excess", 0600, dev->dir, &n->fault_sub_excess);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	hvsim_net_vf_create(n);
 	return 0;

@@ -171,6 +171,9 @@ struct hvsim_net {
 	u32 fault_bad_ppi;		/* per-packet info offsets that wrap */
 	u32 fault_early_xfer;		/* a transfer-page packet before INIT's reply */
 	u32 fault_ctrl_late;		/* NVSP type whose next completion is late */
+	u32 fault_tx_reject;		/* data sends completed with NVSP_STAT_FAIL */
+	u32 fault_rndis_reply;		/* stray RNDIS replies before real ones */
+	u32 fault_sub_excess;		/* subchannel requests given 2 more offers */
 	bool late_held;			/* a completion withheld (late_id, late_msg) */
 	bool late_sent;			/* sent: the next request waits a little */
 	unsigned long late_until;	/* jiffies: until then */

@@ -238,6 +238,14 @@ static void hvsim_net_subchannels(struct hvsim_net *n, struct hvsim_chan *chan,
 				   n->dev->id, req->num_subchannels);
 		return;
 	}
+	/* The completion says what was asked; the extra ones are offers only. */
+	if (n->fault_sub_excess &&
+	    req->num_subchannels + 2 <= HVSIM_MAX_SUBCHANNELS) {
+		n->fault_sub_excess--;
+		pr_info("fault: net%u %u subchannels asked, %u offered\n",
+			n->dev->id, req->num_subchannels, req->num_subchannels + 2);
+		hvsim_add_subchannels(chan->dev, req->num_subchannels + 2);
+	}
 	n->subs = req->num_subchannels;
 	out->subchan_complete.status = NVSP_STAT_SUCCESS;
 	out->subchan_complete.num_subchannels = n->subs;
@@ -576,6 +584,14 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	}
 	if (!out.type || !(d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
 		return 0;
+	if (n->fault_tx_reject && out.type == NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE &&
+	    out.rndis_complete.status == NVSP_STAT_SUCCESS && !ctype) {
+		/* A host that took the frame and says it failed. */
+		n->fault_tx_reject--;
+		out.rndis_complete.status = NVSP_STAT_FAIL;
+		pr_info("fault: net%u send completed with NVSP status FAIL\n",
+			n->dev->id);
+	}
 	if (ctype && ctype == n->fault_ctrl_late) {
 		n->fault_ctrl_late = 0;
 		n->late_held = true;

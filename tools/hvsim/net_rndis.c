@@ -442,6 +442,35 @@ static u32 hvsim_net_set(struct hvsim_net *n, struct hvsim_chan *chan,
 	return NVSP_STAT_SUCCESS;
 }
 
+/*
+ * fault_rndis_reply: ahead of the reply to the guest's request @req_id, a
+ * failed completion of the same type for a request id the guest never
+ * used (its ids count up from 1; bit 31 flipped).
+ */
+static void hvsim_net_stray_reply(struct hvsim_net *n, struct hvsim_chan *chan,
+				  u32 type, u32 req_id, bool *signal)
+{
+	u32 stray = req_id ^ 0x80000000u;
+	struct rndis_query_cmplt q = {
+		.req_id = stray,
+		.status = RNDIS_STATUS_FAILURE,
+	};
+	struct rndis_status_cmplt c = {
+		.req_id = stray,
+		.status = RNDIS_STATUS_FAILURE,
+	};
+
+	n->fault_rndis_reply--;
+	pr_info("fault: net%u RNDIS completion for request id %#x, never used\n",
+		n->dev->id, stray);
+	if (type == RNDIS_MSG_QUERY)
+		hvsim_net_send_ctrl(n, chan, type | RNDIS_MSG_COMPLETION,
+				    &q, sizeof(q), NULL, 0, signal);
+	else
+		hvsim_net_send_ctrl(n, chan, type | RNDIS_MSG_COMPLETION,
+				    &c, sizeof(c), NULL, 0, signal);
+}
+
 static u32 hvsim_net_oid(struct hvsim_net *n, struct hvsim_chan *chan,
 			 u32 type, const u8 *msg, u32 len, bool *signal)
 {
@@ -452,6 +481,8 @@ static u32 hvsim_net_oid(struct hvsim_net *n, struct hvsim_chan *chan,
 		return hvsim_net_bad_rndis(n, chan, "RNDIS query/set message too short");
 	if (req->info_len && !hvsim_in_body(req->info_offset, req->info_len, body))
 		return hvsim_net_bad_rndis(n, chan, "RNDIS query/set buffer outside the message");
+	if (n->fault_rndis_reply)
+		hvsim_net_stray_reply(n, chan, type, req->req_id, signal);
 	if (type == RNDIS_MSG_QUERY)
 		return hvsim_net_query(n, chan, req, signal);
 	return hvsim_net_set(n, chan, req, (const u8 *)req + req->info_offset,

@@ -14,7 +14,9 @@
  * fault_stall_reset (the next N resets complete none of the SRBs held; fail
  * as well; are not answered either), fault_late_reply (the next reply to
  * that VSTOR operation is held back and sent just before the reply to the
- * next control operation), delay_ms (every SRB takes that long); luns
+ * next control operation), fault_bad_inband (beside the next N SRB
+ * completions, an in-band message of an unknown operation and one shorter
+ * than the VSTOR header), delay_ms (every SRB takes that long); luns
  * (scsi_luns.c) adds and removes LUNs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -166,6 +168,8 @@ static void hvsim_scsi_knobs(struct hvsim_dev *dev, struct hvsim_scsi *s)
 				&s->fault_stall_reset);
 	debugfs_create_atomic_t("fault_late_reply", 0600, dev->dir,
 				&s->fault_late_reply);
+	debugfs_create_atomic_t("fault_bad_inband", 0600, dev->dir,
+				&s->fault_bad_inband);
 	debugfs_create_u32("delay_ms", 0600, dev->dir, &s->delay_ms);
 	hvsim_scsi_luns_init(dev);
 }

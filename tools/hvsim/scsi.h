@@ -101,6 +101,7 @@ struct hvsim_scsi {
 	atomic_t fault_fail_reset;	/* next N resets fail */
 	atomic_t fault_stall_reset;	/* next N resets are never answered */
 	atomic_t fault_late_reply;	/* VSTOR op whose next reply is late */
+	atomic_t fault_bad_inband;	/* next N SRBs: unknown and short in-band */
 	struct hvsim_scsi_held late;	/* that reply, if chan is set */
 	u32 delay_ms;		/* every SRB takes that long */
 	atomic64_t srbs;	/* statistics */

@@ -424,6 +424,28 @@ static void hvsim_vstor_send_late(struct hvsim_scsi *s, bool *signal)
 	h->chan = NULL;
 }
 
+/*
+ * fault_bad_inband: two in-band messages from the host beside an SRB's
+ * completion: a whole VSTOR packet of operation 0x7f, which no host sends,
+ * and an ENUMERATE_BUS cut to 4 bytes (8 with the padding), shorter than
+ * the VSTOR header.
+ */
+static void hvsim_vstor_bad_inband(struct hvsim_scsi *s,
+				   struct hvsim_chan *chan, bool *signal)
+{
+	struct vstor_packet p = { .operation = 0x7f };
+	u32 op = VSTOR_OP_ENUMERATE_BUS;
+	struct kvec kv[2] = {
+		{ &p, hvsim_vstor_pkt_len(s) },
+		{ &op, sizeof(op) },
+	};
+
+	pr_info("scsi: fault: relid %u: in-band VSTOR operation 0x7f and a 4-byte ENUMERATE_BUS\n",
+		chan->relid);
+	hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, &kv[0], 1, signal);
+	hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, &kv[1], 1, signal);
+}
+
 /* Whether the reply to this control operation is to be held back. */
 static bool hvsim_vstor_hold_late(struct hvsim_scsi *s, struct hvsim_chan *chan,
 				  u64 trans_id, struct vstor_packet *p)
@@ -539,5 +561,7 @@ int hvsim_scsi_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		pr_info("scsi: fault: SRB completion cut to %zu bytes\n",
 			kv.iov_len);
 	}
+	if (srb && atomic_add_unless(&s->fault_bad_inband, -1, 0))
+		hvsim_vstor_bad_inband(s, chan, signal);
 	return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, &kv, 1, signal);
 }

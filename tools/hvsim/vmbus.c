@@ -294,6 +294,17 @@ static void hvsim_on_open(const void *msg, u32 size)
 				   "channel was rescinded");
 		return;
 	}
+	/*
+	 * The host takes the device away while the guest's open is on its
+	 * way: it is rescinded (subchannels first), and the open, now of a
+	 * revoked channel, gets no result.
+	 */
+	if (hvsim_fault(HVSIM_FAULT_RESCIND_OPEN)) {
+		pr_info("fault: dev%u rescinded while the guest opens relid %u\n",
+			chan->dev->id, o->child_relid);
+		hvsim_dev_del(o->child_relid);
+		return;
+	}
 	chan = NULL;
 	why = hvsim_open_check(o, &chan, &g);
 	if (!why && hvsim_fault(HVSIM_FAULT_OPEN_FAIL)) {

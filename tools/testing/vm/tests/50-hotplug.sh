@@ -5,8 +5,9 @@
 # traffic, rescind (and driver unbind) during a run, then clean unload; a
 # rescind right after the offer and a second offer of a present instance
 # GUID, which get no device and have their relids released; a subchannel
-# rescinded before its driver took it, a rescind sent twice, a subchannel
-# offer without its primary and the rescind of a relid the guest never took.
+# rescinded before its driver took it, a rescind while the guest opens, a
+# rescind sent twice, a subchannel offer without its primary and the
+# rescind of a relid the guest never took.
 # hvg-timeout: 900
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
@@ -174,6 +175,26 @@ rescind_sub() {
 	released "$_r" && wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 && echo_traffic "$g1" 500 1 4000
 }
 
+# The host rescinds $g1 while the guest opens its primary channel (rebind;
+# fault_rescind_open): the open fails with ENODEV instead of waiting for a
+# result that never comes, the device goes, its relid is released, and
+# the host's new offer of the same instance binds and works.
+rescind_open() {
+	_r=$(dev_relid "$g1")
+	{ /bin/echo "$g1" >"$DRV/unbind"; } 2>/dev/null || { ktap_diag "unbind failed"; return 1; }
+	hvsim_fault fault_rescind_open 1 || return 1
+	{ /bin/echo "$g1" >"$DRV/bind"; } 2>/dev/null &&
+		{ ktap_diag "the probe succeeded on a rescinded channel"; return 1; }
+	dmesg_has "vmbus_echo .*cannot open the primary channel: (-ENODEV|-19)" ||
+		{ ktap_diag "the open did not fail with ENODEV"; return 1; }
+	gone "$g1" && released "$_r" || return 1
+	{ /bin/echo "echo instance=$g1" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
+		{ ktap_diag "new_device echo instance=$g1 failed"; return 1; }
+	wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 ||
+		{ ktap_diag "the new offer of $g1 did not bind"; return 1; }
+	echo_traffic "$g1" 500 1 4000
+}
+
 # The host rescinds a device twice (fault_dup_msg): the second rescind is
 # ignored and logged, the device goes, its relid is released once.
 rescind_twice() {
@@ -210,7 +231,7 @@ orphan_rescind() {
 	return 1
 }
 
-ktap_plan 28
+ktap_plan 29
 if ! hvg_load_echo "" "" ""; then
 	hvg_unload
 	ktap_done
@@ -259,6 +280,7 @@ if hvg_load_echo "" "" ""; then
 	ktap_check "rescind of that offer releases its relid" dup_rescind
 	ktap_check "the first device still echoes" echo_traffic "$g1" 500 1 4000
 	ktap_check "subchannel rescinded before its driver took it: relid released" rescind_sub
+	ktap_check "rescind during the open: ENODEV, relid released, a new offer binds" rescind_open
 	ktap_check "rescind sent twice: the second ignored, relid released once" rescind_twice
 	ktap_check "subchannel offer without its primary: refused, no device" orphan_sub
 	ktap_check "rescind of a relid the guest does not know: ignored" orphan_rescind
@@ -268,6 +290,7 @@ else
 		"rescind of that offer releases its relid" \
 		"the first device still echoes" \
 		"subchannel rescinded before its driver took it: relid released" \
+		"rescind during the open: ENODEV, relid released, a new offer binds" \
 		"rescind sent twice: the second ignored, relid released once" \
 		"subchannel offer without its primary: refused, no device" \
 		"rescind of a relid the guest does not know: ignored"; do

@@ -5,7 +5,8 @@
 # provoke it, and expect hv_vmbus (or vmbus_echo) to say what happened, the
 # device to be failed or left alone cleanly, the other devices to work, and
 # the modules to unload and load again.  Late replies (fault_late_reply)
-# must not be taken for the answer to a later request.
+# must not be taken for the answer to a later request, nor replies that
+# name another channel (fault_gpadl_stray).
 # hvg-timeout: 1200
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/echo_lib.inc"
@@ -63,7 +64,21 @@ f_drop_msg() {
 	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null &&
 		{ ktap_diag "the probe succeeded despite the lost reply"; return 1; }
 	logged "hv_vmbus: no reply from the host to [A-Z_]+ within" &&
-	logged "vmbus_echo .*cannot open the primary channel" && not_bound "$g"
+	logged "vmbus_echo .*cannot open the primary channel" && not_bound "$g" ||
+		return 1
+	# A lost GPADL_TORNDOWN at unbind: the close ends after its timeout
+	# with the rings leaked (never freed under the host); the device
+	# binds again on new rings.
+	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null ||
+		{ ktap_diag "the second probe failed"; return 1; }
+	wait_for "[ -e $ECHO_DBG/$g/run ]" 20 || return 1
+	hvsim_fault fault_drop_msg 1 || return 1
+	{ /bin/echo "$g" >"$DRV/unbind"; } 2>/dev/null || return 1
+	logged "hv_vmbus: no reply from the host to GPADL_TEARDOWN within" &&
+	logged "channel [0-9]+: rings leaked, the host may still use them" || return 1
+	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null ||
+		{ ktap_diag "the probe after the leak failed"; return 1; }
+	wait_for "[ -e $ECHO_DBG/$g/run ]" 20 && first_ok
 }
 
 # Slow host: everything still works, just later.
@@ -145,6 +160,20 @@ f_open_fail() {
 	wait_for "dmesg_since | grep -q 'cannot open the primary channel'" 30
 	logged "host refused to open channel [0-9]+" && not_bound "$_n" &&
 	state_is "$_n" offered && first_ok
+}
+
+# Before the ring GPADL's GPADL_CREATED, one for a handle never used and a
+# refusal naming the right handle but another relid: both ignored and
+# logged (a reply is matched on relid and handle); the device opens on
+# the real answer and works.
+f_gpadl_stray() {
+	hvsim_fault fault_gpadl_stray 1 || return 1
+	new_dev && echo_wait_bound 2 || return 1
+	logged_times 2 "hv_vmbus: unexpected GPADL_CREATED" ||
+		return 1
+	! dmesg_has "host refused GPADL" ||
+		{ ktap_diag "a GPADL_CREATED of another relid was taken as the answer"; return 1; }
+	echo_traffic "$(other_dev)" 50 1 2000 && first_ok
 }
 
 # An OPENCHANNEL_RESULT held back until the guest's next OPENCHANNEL: the
@@ -248,7 +277,7 @@ fresh_load() {
 	hvg_unload
 }
 
-ktap_plan $(($(echo "$KNOBS" | wc -w) * 2))
+ktap_plan $(($(echo "$KNOBS" | wc -w) * 2 + 1))
 for k in $KNOBS; do
 	if ! hvg_load_echo "" "" ""; then
 		ktap_fail "fault_$k: cannot load the modules"
@@ -266,4 +295,13 @@ for k in $KNOBS; do
 	ktap_check "fault_$k: modules unload, a fresh load works" fresh_load
 	hvg_unload >/dev/null 2>&1
 done
+# Stray GPADL_CREATED replies break nothing: no fresh-load check of its own.
+if hvg_load_echo "" "" ""; then
+	g=$(echo_dev)
+	dmesg_mark
+	ktap_check "fault_gpadl_stray: handled and reported" f_gpadl_stray
+else
+	ktap_fail "fault_gpadl_stray: cannot load the modules"
+fi
+hvg_unload >/dev/null 2>&1
 ktap_done

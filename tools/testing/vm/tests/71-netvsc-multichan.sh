@@ -5,7 +5,8 @@
 # limit, the RSS key and indirection table on both sides, receives spread
 # over the channels, per-queue counters, `ethtool -L` (also under TCP
 # traffic), `ethtool -G` (buffer sizes renegotiated), hosts that offer one
-# channel or NVSP 4, and a module reload (stale subchannels replaced).
+# channel or NVSP 4, a host offering more subchannels than asked, and a
+# module reload (stale subchannels replaced).
 # With subchannels the host sends its send indirection table unasked
 # (behind a whole NVSP message on NVSP 5/6 hosts): taken, no error.
 # hvg-timeout: 900
@@ -119,6 +120,26 @@ chans_change() {
 	set_chans "$NCPU"
 }
 
+# The host offers two subchannels more than the guest asked for: they are
+# refused (logged), the channels asked for carry traffic, `ethtool -L`
+# still works, and every subchannel the host rescinds at the renegotiation
+# (refused, or closed by the guest before) gets its relid released.
+sub_excess() {
+	_n0=$(dmesg | grep -c "subchannel [0-9]* not used")
+	/bin/echo 1 >"$HVSIM_DBG/dev$DEV/fault_sub_excess"
+	set_chans 3 || return 1
+	[ "$(cat "$HVSIM_DBG/dev$DEV/fault_sub_excess")" = 0 ] ||
+		{ ktap_diag "the host offered no extra subchannel"; return 1; }
+	wait_for "[ \"\$(dmesg | grep -c 'subchannel [0-9]* not used')\" -ge $((_n0 + 2)) ]" 10 ||
+		{ ktap_diag "the extra subchannels were not refused"; return 1; }
+	set_chans "$NCPU" || return 1
+	wait_for "! grep -q ' state=rescinded ' $HVSIM_DBG/devices" 10 || {
+		ktap_diag "subchannels rescinded but their relids never released:"
+		grep ' state=rescinded ' "$HVSIM_DBG/devices" | cut -d' ' -f1-6 | sed 's/^/#   /'
+		return 1
+	}
+}
+
 chans_traffic() {
 	ip netns exec $NS iperf3 -s -1 -D -B $H4 >/dev/null 2>&1
 	sleep 1
@@ -182,7 +203,7 @@ reload() {
 	iperf_run $NS $H4 -R -P 2 -t 2
 }
 
-ktap_plan 12
+ktap_plan 13
 netvsc_start channels=4
 ktap_check "one channel per CPU ($NCPU), host limit 4 reported" defaults
 ktap_check "the host's send table after the subchannels: taken, no error" send_table
@@ -190,6 +211,7 @@ ktap_check "RSS key and table: ethtool -x shows what the host uses" rss_default
 ktap_check "ethtool -X table and key reach the host; bad table refused" rss_set
 ktap_check "host steers receives by the guest's table (per-queue counters)" spread
 ktap_check "ethtool -L 4, 1, 3, $NCPU renegotiates; 5 refused" chans_change
+ktap_check "subchannel offers beyond those asked: refused, relids released, -L works" sub_excess
 ktap_check "ethtool -L during TCP traffic" chans_traffic
 ktap_check "ethtool -G resizes the buffers; too small refused" rings
 ktap_check "hosts with one channel or NVSP 4: one channel" one_chan_host

@@ -7,7 +7,8 @@
 # by the host, a second NIC hot-added next to the first, and the receive
 # faults: ranges in no receive buffer or wrapping around, completion
 # storms with unknown ids, per-packet info whose offset wraps around when
-# its value's size is added; receive segment coalescing (LRO on the guest,
+# its value's size is added; send completions with a failure status and
+# RNDIS replies to request ids never used; receive segment coalescing (LRO on the guest,
 # RSC on the host) on and off, and coalesced frames that never end (both
 # skipped where the host personality offers no RSC).
 # hvg-timeout: 900
@@ -150,6 +151,40 @@ second_nic() {
 	ktap_diag "second NIC $_g2 next to $GIF"
 }
 
+# Send completions with NVSP status FAIL: tx_errors counted, logged, the
+# NIC goes on sending.
+tx_reject() {
+	_e0=$(tx_errors)
+	/bin/echo 3 >"$HVSIM_DBG/dev$DEV/fault_tx_reject"
+	busybox ping -c 4 -W 2 $H4 >/dev/null 2>&1
+	ktap_diag "tx_errors $_e0 -> $(tx_errors)"
+	[ "$(cat "$HVSIM_DBG/dev$DEV/fault_tx_reject")" = 0 ] ||
+		{ ktap_diag "the host rejected fewer than 3 sends"; return 1; }
+	[ $(($(tx_errors) - _e0)) -ge 3 ] || return 1
+	dmesg | grep -q "host rejected a frame: type [0-9]* status 2" ||
+		{ ktap_diag "nothing logged"; return 1; }
+	wait_for "ping4 $H4 2" 20 || ping_diag
+}
+
+# RNDIS completions for request ids the guest never used, ahead of the
+# replies to two SETs: dropped and logged; each SET gets its own reply.
+rndis_reply() {
+	_n0=$(dmesg | grep -c "unexpected RNDIS reply id")
+	/bin/echo 2 >"$HVSIM_DBG/dev$DEV/fault_rndis_reply"
+	ethtool -K "$GIF" rx off || { ktap_diag "rx off failed"; return 1; }
+	[ "$(hstat rx_csum)" = 0 ] || [ "$(hstat rx_csum)" = 0x0 ] ||
+		{ ktap_diag "host rx_csum $(hstat rx_csum) after rx off"; return 1; }
+	ethtool -K "$GIF" rx on || { ktap_diag "rx on failed"; return 1; }
+	[ "$(hstat rx_csum)" = 0xc0c ] ||
+		{ ktap_diag "host rx_csum $(hstat rx_csum) after rx on"; return 1; }
+	[ "$(cat "$HVSIM_DBG/dev$DEV/fault_rndis_reply")" = 0 ] ||
+		{ ktap_diag "the host sent fewer than 2 stray replies"; return 1; }
+	_n1=$(dmesg | grep -c "unexpected RNDIS reply id")
+	[ "$_n1" -ge $((_n0 + 2)) ] ||
+		{ ktap_diag "$((_n1 - _n0)) stray replies logged, expected 2"; return 1; }
+	ping4 $H4 2 || ping_diag
+}
+
 rx_fault() {
 	_e0=$(rx_errors)
 	/bin/echo "$2" >"$HVSIM_DBG/dev$DEV/$1"
@@ -162,7 +197,7 @@ rx_fault() {
 	iperf_run $NS $H4 -R -n 1M
 }
 
-ktap_plan 14
+ktap_plan 16
 netvsc_start
 ktap_check "receive checksum: negotiated, host marks, guest trusts" rx_csum_on
 ktap_check "ethtool -K rx off: host stops marking, guest verifies" rx_csum_off
@@ -176,6 +211,8 @@ fi
 ktap_check "VLAN subinterface: tags both ways as per-packet info" vlan
 ktap_check "RSS hash per-packet info negotiated (receive-hashing on)" rx_hash
 ktap_check "MAC change refused by the host: error, address kept" mac_refused
+ktap_check "send completions with status FAIL: tx_errors counted, logged, recovers" tx_reject
+ktap_check "RNDIS completions for ids never used: logged, real requests answered" rndis_reply
 ktap_check "second NIC hot-added; MAC change allowed there; both work" second_nic
 ktap_check "receive ranges in an unknown buffer or wrapping: counted, recovers" \
 	rx_fault fault_bad_section 2 2 "outside the receive buffer\|unknown buffer"

@@ -4,7 +4,8 @@
 # hv_storvsc under a misbehaving host: busy and queue-full answers are
 # requeued, slow completions are waited for, a swallowed request times out,
 # gets host_timeout seconds and then a bus reset recovers it, malformed
-# completions are caught, a completion for a request never issued, a failed
+# completions and in-band messages of an unknown operation or too short
+# are caught, a completion for a request never issued, a failed
 # or unanswered reset take the controller out of service cleanly (no late
 # completion is taken), and a late reply to a timed-out VSTOR operation is
 # not taken as the answer to the next one.
@@ -41,6 +42,24 @@ short_completion() {
 	dmesg_mark
 	knob fault_short 1 && rd || { ktap_diag "read failed"; return 1; }
 	dmesg_has "malformed SRB completion"
+}
+
+# Beside an SRB's completion the host sends an in-band message of an
+# unknown operation and an ENUMERATE_BUS shorter than the VSTOR header:
+# both dropped with an error (the short one starts no rescan), the read
+# and the next ones succeed.
+bad_inband() {
+	dmesg_mark
+	knob fault_bad_inband 1 && rd || { ktap_diag "read failed"; return 1; }
+	[ "$(cat "$DBG/fault_bad_inband")" = 0 ] ||
+		{ ktap_diag "the host sent no bad in-band message"; return 1; }
+	wait_for 'dmesg_has "unexpected VSTOR operation 127 from the host"' 10 &&
+	dmesg_has "VSTOR message of 8 bytes from the host, dropped" || {
+		ktap_diag "the bad in-band messages were not reported"
+		return 1
+	}
+	rd 16 || { ktap_diag "the next read failed"; return 1; }
+	[ "$(cat "/sys/block/$SD/device/state")" = running ]
 }
 
 # A request the host swallows times out after 2 s, gets the timer reset
@@ -176,7 +195,7 @@ late_reply() {
 	dmesg_has "bus reset done" && [ "$(cat "/sys/block/$SD/device/state")" = running ]
 }
 
-ktap_plan 16
+ktap_plan 17
 
 # udev watches disks: closing one opened for writing makes it probe the
 # disk again (blkid), reads of its own in the middle of the held, swallowed
@@ -195,6 +214,7 @@ ktap_check "TASK SET FULL is requeued and the read succeeds" requeued fault_queu
 ktap_check "SRB status BUSY is requeued and the read succeeds" requeued fault_srb_busy
 ktap_check "slow completions (20 ms each): fio verify passes" slow
 ktap_check "a completion cut short is caught and retried" short_completion
+ktap_check "unknown and short in-band VSTOR messages: dropped, the disk works" bad_inband
 ktap_check "a swallowed request times out, a bus reset recovers it" reset_recovery
 ktap_check "three swallowed requests under fio QD32: reset, verify passes" reset_under_fio
 ktap_check "an unknown transaction id fails the controller cleanly" unknown_id
