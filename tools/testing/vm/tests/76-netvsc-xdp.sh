@@ -160,11 +160,11 @@ redirects() {
 		ip neigh replace 10.93.0.2 lladdr "$(ip netns exec $NS cat /sys/class/net/"$HIF"/address)" \
 			dev xv0 nud permanent || return 1
 	xbench xv1 redirect xv1 "$GIF" || return 1
-	_x0=$(qsum xdp_xmit) _h0=$(hrx)
-	ping -q -c 10 -i 0.01 -w 2 -I xv0 10.93.0.2 >/dev/null 2>&1
-	_x1=$(qsum xdp_xmit) _h1=$(hrx)
+	_x0=$(qsum xdp_xmit) _h0=$(hrx) _s0=$(cat /sys/class/net/xv0/statistics/tx_packets)
+	ping -q -c 10 -i 0.01 -W 1 -I xv0 10.93.0.2 >/dev/null 2>&1
+	_x1=$(qsum xdp_xmit) _h1=$(hrx) _s1=$(cat /sys/class/net/xv0/statistics/tx_packets)
 	xbench_stop
-	ktap_diag "xv0 sent 10: xdp_xmit $_x0 -> $_x1, host rx_packets $_h0 -> $_h1"
+	ktap_diag "xv0 sent $((_s1 - _s0)): xdp_xmit $_x0 -> $_x1, host rx_packets $_h0 -> $_h1"
 	ip link del xv0
 	[ $((_x1 - _x0)) -ge 10 ] && [ $((_h1 - _h0)) -ge 10 ] || xdiag
 }
