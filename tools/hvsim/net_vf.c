@@ -136,6 +136,7 @@ static const struct net_device_ops hvsim_vf_ops = {
  */
 bool hvsim_net_vf_rx(struct hvsim_net *n, struct sk_buff *skb)
 {
+	struct bpf_prog *prog;
 	struct net_device *vf;
 
 	if (!READ_ONCE(n->dp_vf))
@@ -147,11 +148,14 @@ bool hvsim_net_vf_rx(struct hvsim_net *n, struct sk_buff *skb)
 		dev_kfree_skb_any(skb);
 		return true;
 	}
-	if (hvsim_vf_prog(vf)) {
+	prog = hvsim_vf_prog(vf);
+	if (prog) {
 		/* The VF's XDP program first: a frame at its Ethernet header */
 		skb->dev = vf;
+		/* Its queue: the VF's only one, not hvsim<N>'s transmit queue */
+		skb_set_queue_mapping(skb, 0);
 		skb->protocol = eth_type_trans(skb, vf);
-		if (hvg_do_xdp_generic(hvsim_vf_prog(vf), skb) != XDP_PASS) {
+		if (hvg_do_xdp_generic(prog, skb) != XDP_PASS) {
 			atomic64_inc(&n->vf_xdp);
 			return true;
 		}
