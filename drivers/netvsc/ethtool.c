@@ -33,6 +33,8 @@ static const char netvsc_queue_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_queue_%u_packets", "tx_queue_%u_bytes", "tx_queue_%u_inflight",
 	"rx_queue_%u_packets", "rx_queue_%u_bytes", "rx_queue_%u_csum_ok",
 	"rx_queue_%u_rsc", "rx_queue_%u_pending",
+	"tx_queue_%u_xdp_xmit", "rx_queue_%u_xdp_drop", "rx_queue_%u_xdp_redirect",
+	"rx_queue_%u_xdp_tx",
 };
 
 #define NETVSC_NSTATS		ARRAY_SIZE(netvsc_stat_names)
@@ -79,6 +81,7 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev,
 			start = u64_stats_fetch_begin(&ch->tx_stats.syncp);
 			qd[0] = ch->tx_stats.packets;
 			qd[1] = ch->tx_stats.bytes;
+			qd[8] = ch->tx_stats.xdp_xmit;
 		} while (u64_stats_fetch_retry(&ch->tx_stats.syncp, start));
 		qd[2] = atomic_read(&ch->tx_inflight);
 		do {
@@ -87,6 +90,9 @@ static void netvsc_get_ethtool_stats(struct net_device *ndev,
 			qd[4] = ch->rx_stats.bytes;
 			qd[5] = ch->rx_stats.csum_ok;
 			qd[6] = ch->rx_stats.rsc;
+			qd[9] = ch->rx_stats.xdp_drop;
+			qd[10] = ch->rx_stats.xdp_redirect;
+			qd[11] = ch->rx_stats.xdp_tx;
 		} while (u64_stats_fetch_retry(&ch->rx_stats.syncp, start));
 		qd[7] = READ_ONCE(ch->pend_count);
 		inflight += qd[2];

@@ -99,6 +99,10 @@ static int netvsc_change_mtu(struct net_device *ndev, int mtu)
 	int ret;
 
 	/* The core checked min_mtu..max_mtu, the host's maximum. */
+	if (rtnl_dereference(nd->xdp_prog) && !netvsc_xdp_mtu_ok(mtu)) {
+		netdev_err(ndev, "XDP: MTU %d too large for a program's page frame\n", mtu);
+		return -EINVAL;
+	}
 	if (vf) {
 		ret = dev_set_mtu(vf, mtu);
 		if (ret) {
@@ -108,6 +112,17 @@ static int netvsc_change_mtu(struct net_device *ndev, int mtu)
 	}
 	WRITE_ONCE(ndev->mtu, mtu);
 	return 0;
+}
+
+/* No LRO under an XDP program: it sees one frame at a time. */
+static netdev_features_t netvsc_fix_features(struct net_device *ndev,
+					     netdev_features_t feats)
+{
+	struct netvsc_dev *nd = netdev_priv(ndev);
+
+	if ((feats & NETIF_F_LRO) && rtnl_dereference(nd->xdp_prog))
+		feats &= ~NETIF_F_LRO;
+	return feats;
 }
 
 static int netvsc_set_features(struct net_device *ndev,
@@ -235,6 +250,7 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_stop = netvsc_stop,
 	.ndo_start_xmit = netvsc_xmit,
 	.ndo_change_mtu = netvsc_change_mtu,
+	.ndo_fix_features = netvsc_fix_features,
 	.ndo_set_features = netvsc_set_features,
 	.ndo_features_check = netvsc_features_check,
 	.ndo_get_stats64 = netvsc_get_stats64,
@@ -242,6 +258,8 @@ static const struct net_device_ops netvsc_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 	.ndo_change_rx_flags = netvsc_change_rx_flags,
 	.ndo_set_rx_mode = netvsc_set_rx_mode,
+	.ndo_bpf = netvsc_bpf,
+	.ndo_xdp_xmit = netvsc_xdp_xmit,
 };
 
 /**
@@ -444,6 +462,7 @@ static void netvsc_setup_netdev(struct netvsc_dev *nd)
 	if (nd->rsc)
 		ndev->hw_features |= NETIF_F_LRO;
 	ndev->features = ndev->hw_features;
+	hvg_xdp_features_set(ndev);
 	hvg_set_tso_max_size(ndev, nd->lso_max);
 	eth_hw_addr_set(ndev, nd->mac);
 	netif_set_real_num_tx_queues(ndev, 1);

@@ -22,6 +22,8 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/filter.h>
+#include <net/xdp.h>
 #include <hvguest/compat.h>
 #include <hvguest/vmbus.h>
 
@@ -75,6 +77,10 @@ struct netvsc_stats {
 	u64 bytes;
 	u64 csum_ok;		/* receive: host verified the checksum */
 	u64 rsc;		/* receive: frames the host coalesced */
+	u64 xdp_drop;		/* receive: XDP dropped (or could not act) */
+	u64 xdp_redirect;	/* receive: XDP redirected */
+	u64 xdp_tx;		/* receive: XDP sent back */
+	u64 xdp_xmit;		/* transmit: frames redirected to us */
 	struct u64_stats_sync syncp;
 };
 
@@ -103,6 +109,8 @@ struct netvsc_chan {
 	u32 nfrags, frags_len;
 	struct netvsc_rx_info frags_ri;
 	struct page_pool *pool;		/* pages of large frames, recycled */
+	struct xdp_rxq_info xdp_rxq;	/* registered while open */
+	bool xdp_flush;			/* NAPI: a frame was redirected */
 
 	atomic_t tx_inflight;
 	bool tx_done;			/* NAPI: a send completed this poll */
@@ -192,6 +200,9 @@ struct netvsc_dev {
 	atomic64_t vf_tx_dropped;
 	atomic_t vf_switches;		/* data path switches the host completed */
 
+	/* XDP (xdp.c): the program every channel runs; RTNL to change */
+	struct bpf_prog __rcu *xdp_prog;
+
 	struct sk_buff_head tx_pending;	/* sent from their pages, not completed */
 	atomic_long_t tx_dropped, tx_errors, rx_dropped, rx_errors;
 	atomic_long_t tx_busy;			/* requeued: ring or sections full */
@@ -252,11 +263,30 @@ int netvsc_poll(struct napi_struct *napi, int budget);
 int netvsc_rx_init(struct netvsc_chan *ch);
 int netvsc_rx_pend_alloc(struct netvsc_chan *ch, u32 slots);
 void netvsc_rx_free(struct netvsc_chan *ch);
+void netvsc_rx_copy(const struct netvsc_frag **frag, u32 *off, u8 *dst,
+		    u32 len);
 
 /* tx.c */
 netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev);
 void netvsc_tx_complete(struct netvsc_chan *ch, u64 cookie, const void *data,
 			u32 len);
+int netvsc_xmit_xdp(struct netvsc_chan *ch, const void *data, u32 len,
+		    bool xdp_xmit);
+
+/* xdp.c */
+#define NETVSC_XDP_FRAME_MAX	(PAGE_SIZE - XDP_PACKET_HEADROOM - \
+				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+u32 netvsc_xdp_run(struct netvsc_chan *ch, const struct netvsc_frag *frag,
+		   u32 len, struct sk_buff **skbp);
+void netvsc_xdp_poll_end(struct netvsc_chan *ch);
+int netvsc_xdp_rxq_reg(struct netvsc_chan *ch);
+void netvsc_xdp_rxq_unreg(struct netvsc_chan *ch);
+int netvsc_bpf(struct net_device *ndev, struct netdev_bpf *bpf);
+int netvsc_xdp_xmit(struct net_device *ndev, int n, struct xdp_frame **frames,
+		    u32 flags);
+bool netvsc_xdp_mtu_ok(u32 mtu);
+void netvsc_xdp_vf_join(struct netvsc_dev *nd, struct net_device *vf);
+void netvsc_xdp_vf_leave(struct netvsc_dev *nd, struct net_device *vf);
 
 /* ethtool.c */
 extern const struct ethtool_ops netvsc_ethtool_ops;

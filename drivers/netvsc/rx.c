@@ -7,7 +7,8 @@
  * decoded by parse.c before use.  Frames go to the stack by GRO.  Every
  * transfer-page packet is completed so the host can reuse its area;
  * completions the ring has no room for wait in a small queue and go
- * first on the next poll.
+ * first on the next poll.  With an XDP program attached, each frame is
+ * first shown to it (xdp.c).
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -94,7 +95,7 @@ static void netvsc_rx_apply(struct netvsc_chan *ch, struct sk_buff *skb,
 }
 
 /* Copy @len bytes of a frame's pieces to @dst, from where @frag/@off point. */
-static void netvsc_rx_copy(const struct netvsc_frag **frag, u32 *off, u8 *dst,
+void netvsc_rx_copy(const struct netvsc_frag **frag, u32 *off, u8 *dst,
 			   u32 len)
 {
 	while (len) {
@@ -150,9 +151,14 @@ static void netvsc_rx_frame(struct netvsc_chan *ch, const struct netvsc_frag *fr
 			    u32 nfrag, u32 len, const struct netvsc_rx_info *ri)
 {
 	struct netvsc_dev *nd = ch->nd;
-	struct sk_buff *skb;
+	struct sk_buff *skb = NULL;
 
-	skb = netvsc_rx_skb(ch, frag, len);
+	/* A program sees a copy in a page of its own (xdp.c) */
+	if (rcu_access_pointer(nd->xdp_prog) &&
+	    netvsc_xdp_run(ch, frag, len, &skb) != XDP_PASS)
+		return;
+	if (!skb)
+		skb = netvsc_rx_skb(ch, frag, len);
 	if (!skb) {
 		atomic_long_inc(&nd->rx_dropped);
 		return;
@@ -495,6 +501,7 @@ int netvsc_poll(struct napi_struct *napi, int budget)
 			break;
 		}
 	}
+	netvsc_xdp_poll_end(ch);
 	/* Not while detached: the channels are about to close. */
 	txq = netdev_get_tx_queue(nd->ndev, ch->idx);
 	if (ch->tx_done && netif_tx_queue_stopped(txq) &&
@@ -513,8 +520,9 @@ int netvsc_poll(struct napi_struct *napi, int budget)
  *
  * The completion queue can hold one entry per receive area of the host
  * (known once the receive buffer is shared; netvsc_rx_pend_alloc()).
+ * The channel's XDP receive queue is registered here.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or a negative errno.
  */
 int netvsc_rx_init(struct netvsc_chan *ch)
 {
@@ -523,6 +531,7 @@ int netvsc_rx_init(struct netvsc_chan *ch)
 		.pool_size = NETVSC_RX_POOL_PAGES,
 		.nid = NUMA_NO_NODE,
 	};
+	int ret;
 
 	ch->pkt_len = NETVSC_RING_BYTES;
 	ch->pkt = kvmalloc(ch->pkt_len, GFP_KERNEL);
@@ -539,7 +548,10 @@ int netvsc_rx_init(struct netvsc_chan *ch)
 		netvsc_rx_free(ch);
 		return -ENOMEM;
 	}
-	return 0;
+	ret = netvsc_xdp_rxq_reg(ch);
+	if (ret)
+		netvsc_rx_free(ch);
+	return ret;
 }
 
 int netvsc_rx_pend_alloc(struct netvsc_chan *ch, u32 slots)
@@ -554,6 +566,7 @@ int netvsc_rx_pend_alloc(struct netvsc_chan *ch, u32 slots)
 
 void netvsc_rx_free(struct netvsc_chan *ch)
 {
+	netvsc_xdp_rxq_unreg(ch);
 	kvfree(ch->pkt);
 	kvfree(ch->pend);
 	kvfree(ch->frags);

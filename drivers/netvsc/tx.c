@@ -168,7 +168,9 @@ static int netvsc_skb_pages(struct sk_buff *skb, struct hv_page_buffer *pb)
 	return n;
 }
 
+/* A frame of @len bytes, from @skb or else @data, into a send section. */
 static int netvsc_send_copy(struct netvsc_chan *ch, struct sk_buff *skb,
+			    const void *data, u32 len,
 			    const struct netvsc_txhdr *th)
 {
 	struct netvsc_dev *nd = ch->nd;
@@ -183,10 +185,13 @@ static int netvsc_send_copy(struct netvsc_chan *ch, struct sk_buff *skb,
 	if (idx < 0)
 		return -EAGAIN;
 	dst = (u8 *)nd->send_buf + idx * nd->send_section;
-	netvsc_fill_rndis(dst, th, skb->len);
-	skb_copy_bits(skb, 0, dst + th->len, skb->len);
+	netvsc_fill_rndis(dst, th, len);
+	if (skb)
+		skb_copy_bits(skb, 0, dst + th->len, len);
+	else
+		memcpy(dst + th->len, data, len);
 	m.rndis.section_index = idx;
-	m.rndis.section_size = th->len + skb->len;
+	m.rndis.section_size = th->len + len;
 	ret = hvg_sendpacket(ch->chan, &m, sizeof(m),
 			     NETVSC_CK(NETVSC_CK_SECTION, idx), VM_PKT_DATA_INBAND,
 			     VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
@@ -230,11 +235,12 @@ undo:
 	return ret;
 }
 
-static void netvsc_count_tx(struct netvsc_chan *ch, u32 len)
+static void netvsc_count_tx(struct netvsc_chan *ch, u32 len, bool xdp_xmit)
 {
 	u64_stats_update_begin(&ch->tx_stats.syncp);
 	ch->tx_stats.packets++;
 	ch->tx_stats.bytes += len;
+	ch->tx_stats.xdp_xmit += xdp_xmit;
 	u64_stats_update_end(&ch->tx_stats.syncp);
 }
 
@@ -267,10 +273,10 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	}
 	copy = th.len + len <= nd->send_section;
 	atomic_inc(&ch->tx_inflight);
-	ret = copy ? netvsc_send_copy(ch, skb, &th) :
+	ret = copy ? netvsc_send_copy(ch, skb, NULL, len, &th) :
 		     netvsc_send_pages(ch, skb, &th);
 	if (!ret) {
-		netvsc_count_tx(ch, len);
+		netvsc_count_tx(ch, len, false);
 		if (copy)
 			dev_consume_skb_any(skb);
 		return NETDEV_TX_OK;
@@ -290,6 +296,45 @@ netdev_tx_t netvsc_xmit(struct sk_buff *skb, struct net_device *ndev)
 	atomic_long_inc(&nd->tx_dropped);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
+}
+
+/**
+ * netvsc_xmit_xdp() - send a frame XDP gave us by queue @ch
+ * @ch: the channel, whose transmit queue is used
+ * @data: the frame, from its Ethernet header
+ * @len: its length
+ * @xdp_xmit: it came by ndo_xdp_xmit() (counted as such)
+ *
+ * XDP_TX and ndo_xdp_xmit(): the frame is copied into a send section and
+ * sent as the stack's frames are, under the queue's lock.  Softirq.
+ *
+ * Return: 0; -EMSGSIZE if it does not fit a section; -EAGAIN if the ring
+ * or the sections are full, -ENODEV if the queue is stopped or the
+ * channel closed (the caller drops the frame).
+ */
+int netvsc_xmit_xdp(struct netvsc_chan *ch, const void *data, u32 len,
+		    bool xdp_xmit)
+{
+	struct netvsc_dev *nd = ch->nd;
+	struct netdev_queue *txq = netdev_get_tx_queue(nd->ndev, ch->idx);
+	struct netvsc_txhdr th = { .len = RNDIS_PKT_HDR_LEN };
+	int ret = -ENODEV;
+
+	if (len < ETH_HLEN || th.len + len > nd->send_section)
+		return -EMSGSIZE;
+	__netif_tx_lock(txq, smp_processor_id());
+	/* netvsc_reattach() stops every queue under its lock before closing */
+	if (!netif_xmit_frozen_or_stopped(txq) && ch->chan &&
+	    !READ_ONCE(nd->detached)) {
+		atomic_inc(&ch->tx_inflight);
+		ret = netvsc_send_copy(ch, NULL, data, len, &th);
+		if (ret)
+			atomic_dec(&ch->tx_inflight);
+		else
+			netvsc_count_tx(ch, len, xdp_xmit);
+	}
+	__netif_tx_unlock(txq);
+	return ret;
 }
 
 /**

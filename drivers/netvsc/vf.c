@@ -267,6 +267,7 @@ static int netvsc_vf_join(struct net_device *vf)
 	rcu_assign_pointer(nd->vf, vf);
 	vf->wanted_features = nd->ndev->features;
 	netdev_update_features(vf);
+	netvsc_xdp_vf_join(nd, vf);
 	netdev_info(nd->ndev, "VF %s joined\n", vf->name);
 	schedule_delayed_work(&nd->vf_setup, NETVSC_VF_SETUP_DELAY);
 	return NOTIFY_OK;
@@ -279,6 +280,7 @@ static void netvsc_vf_leave(struct netvsc_dev *nd, struct net_device *vf)
 	/* Normally done when it went down */
 	if (READ_ONCE(nd->dp_vf))
 		netvsc_vf_switch(nd, false);
+	netvsc_xdp_vf_leave(nd, vf);
 	RCU_INIT_POINTER(nd->vf, NULL);
 	/* Waits for the readers of nd->vf too */
 	netdev_rx_handler_unregister(vf);

@@ -176,6 +176,87 @@ static int pfx##_set_rxfh(struct net_device *ndev, const u32 *indir,	\
 #define hvg_skb_pool_page(pool, skb, page) page_pool_release_page(pool, page)
 #endif
 
+/*
+ * XDP (netvsc's xdp.c, hvsim's VF): only where <net/xdp.h> and
+ * <linux/filter.h> were included before this header.
+ */
+#if defined(__LINUX_NET_XDP_H__) && defined(__LINUX_FILTER_H__)
+/* xdp_init_buff() and xdp_prepare_buff() came in 5.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#define hvg_xdp_buff_init(xdp, rxq, start, headroom, len, frame_sz)	\
+	do {								\
+		xdp_init_buff(xdp, frame_sz, rxq);			\
+		xdp_prepare_buff(xdp, start, headroom, len, true);	\
+	} while (0)
+#else
+#define hvg_xdp_buff_init(xdp, rxq, start, headroom, len, frame_sz)	\
+	do {								\
+		(xdp)->frame_sz = (frame_sz);				\
+		(xdp)->rxq = (rxq);					\
+		(xdp)->data_hard_start = (start);			\
+		(xdp)->data = (start) + (headroom);			\
+		(xdp)->data_end = (xdp)->data + (len);			\
+		(xdp)->data_meta = (xdp)->data;				\
+	} while (0)
+#endif
+
+/* bpf_warn_invalid_xdp_action() names the device and program from 5.17. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
+#define hvg_bpf_warn_invalid_xdp_action(dev, prog, act) \
+	bpf_warn_invalid_xdp_action(dev, prog, act)
+#else
+#define hvg_bpf_warn_invalid_xdp_action(dev, prog, act) \
+	bpf_warn_invalid_xdp_action(act)
+#endif
+
+/* xdp_rxq_info_reg() takes the NAPI id from 5.11 on. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+#define hvg_xdp_rxq_info_reg(rxq, dev, q, napi_id) \
+	xdp_rxq_info_reg(rxq, dev, q, napi_id)
+#else
+#define hvg_xdp_rxq_info_reg(rxq, dev, q, napi_id) \
+	xdp_rxq_info_reg(rxq, dev, q)
+#endif
+
+/*
+ * A device says which XDP actions it supports from 6.3 on (and must, to
+ * be a redirect target, from then on).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define hvg_xdp_features_set(dev) \
+	((dev)->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT | \
+			       NETDEV_XDP_ACT_NDO_XMIT)
+#else
+#define hvg_xdp_features_set(dev) do { } while (0)
+#endif
+
+/*
+ * ndo_xdp_xmit() frames that were not sent: from 5.13 the caller frees
+ * them; before, the driver does.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 13, 0)
+#define hvg_xdp_xmit_unsent(frames, from, n) do { } while (0)
+#else
+#define hvg_xdp_xmit_unsent(frames, from, n)				\
+	do {								\
+		int __i;						\
+									\
+		for (__i = (from); __i < (n); __i++)			\
+			xdp_return_frame((frames)[__i]);		\
+	} while (0)
+#endif
+
+/*
+ * Generic XDP on an skb at its network header (hvsim's VF): the skb
+ * became a reference in 6.8 (the function may replace it).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define hvg_do_xdp_generic(prog, skb)	do_xdp_generic(prog, &(skb))
+#else
+#define hvg_do_xdp_generic(prog, skb)	do_xdp_generic(prog, skb)
+#endif
+#endif /* __LINUX_NET_XDP_H__ && __LINUX_FILTER_H__ */
+
 /* ---- packaging / kernel matrix (issue 6) ---------------------------------- */
 
 /* The get_unaligned_*() helpers moved from asm/ to linux/ in 6.12. */

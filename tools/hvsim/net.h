@@ -161,6 +161,7 @@ struct hvsim_net {
 	u32 vf_adds;
 	u32 fault_bad_assoc;		/* malformed VF messages to send */
 	atomic64_t to_vf, from_vf, from_vf_bytes, vf_dropped;
+	atomic64_t vf_xdp;		/* frames the VF's XDP program consumed */
 
 	/* Fault knobs: how many of the next messages to spoil */
 	u32 fault_bad_rndis;

@@ -28,8 +28,11 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/filter.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/xdp.h>
+#include <hvguest/compat.h>
 
 #include "net.h"
 
@@ -37,7 +40,14 @@
 
 struct hvsim_vf_priv {
 	struct hvsim_net *n;
+	struct bpf_prog __rcu *xdp;	/* its XDP program; RTNL to change */
 };
+
+static struct bpf_prog *hvsim_vf_prog(struct net_device *vf)
+{
+	return rcu_dereference_check(((struct hvsim_vf_priv *)netdev_priv(vf))->xdp,
+				     rcu_read_lock_bh_held());
+}
 
 static struct hvsim_net *hvsim_vf_net(struct net_device *vf)
 {
@@ -77,7 +87,39 @@ static int hvsim_vf_stop(struct net_device *vf)
 	return 0;
 }
 
+/*
+ * ndo_bpf: the VF runs an XDP program on what it receives, as a real VF's
+ * driver does (mlx5 and mana run it natively; the guest's netvsc mirrors
+ * its own program here); ours runs it the generic way.
+ */
+static int hvsim_vf_bpf(struct net_device *vf, struct netdev_bpf *b)
+{
+	struct hvsim_vf_priv *p = netdev_priv(vf);
+	struct bpf_prog *old;
+
+	ASSERT_RTNL();
+	if (b->command != XDP_SETUP_PROG)
+		return -EINVAL;
+	old = rcu_replace_pointer(p->xdp, b->prog, lockdep_rtnl_is_held());
+	if (old)
+		bpf_prog_put(old);
+	return 0;
+}
+
+static void hvsim_vf_uninit(struct net_device *vf)
+{
+	struct hvsim_vf_priv *p = netdev_priv(vf);
+	struct bpf_prog *old;
+
+	/* A program its user (not the core) left: unregistered under RTNL */
+	old = rcu_replace_pointer(p->xdp, NULL, lockdep_rtnl_is_held());
+	if (old)
+		bpf_prog_put(old);
+}
+
 static const struct net_device_ops hvsim_vf_ops = {
+	.ndo_uninit = hvsim_vf_uninit,
+	.ndo_bpf = hvsim_vf_bpf,
 	.ndo_open = hvsim_vf_open,
 	.ndo_stop = hvsim_vf_stop,
 	.ndo_start_xmit = hvsim_vf_xmit,
@@ -94,6 +136,7 @@ static const struct net_device_ops hvsim_vf_ops = {
  */
 bool hvsim_net_vf_rx(struct hvsim_net *n, struct sk_buff *skb)
 {
+	struct bpf_prog *prog;
 	struct net_device *vf;
 
 	if (!READ_ONCE(n->dp_vf))
@@ -104,6 +147,19 @@ bool hvsim_net_vf_rx(struct hvsim_net *n, struct sk_buff *skb)
 		atomic64_inc(&n->vf_dropped);
 		dev_kfree_skb_any(skb);
 		return true;
+	}
+	prog = hvsim_vf_prog(vf);
+	if (prog) {
+		/* The VF's XDP program first: a frame at its Ethernet header */
+		skb->dev = vf;
+		/* Its queue: the VF's only one, not hvsim<N>'s transmit queue */
+		skb_set_queue_mapping(skb, 0);
+		skb->protocol = eth_type_trans(skb, vf);
+		if (hvg_do_xdp_generic(prog, skb) != XDP_PASS) {
+			atomic64_inc(&n->vf_xdp);
+			return true;
+		}
+		skb_push(skb, ETH_HLEN);
 	}
 	/* Strict: frames for a VF the guest keeps down are lost, as on hardware */
 	if (dev_forward_skb(vf, skb) == NET_RX_SUCCESS)
@@ -487,11 +543,22 @@ void hvsim_net_vf_destroy(struct hvsim_net *n)
  */
 void hvsim_net_vf_show(struct seq_file *s, struct hvsim_net *n)
 {
-	seq_printf(s, "vf present %d assoc %d serial %u sriov %d dp %s to_vf %lld from_vf %lld from_vf_bytes %lld vf_dropped %lld switches %llu host_switches %llu assocs %llu\n",
-		   !!rcu_access_pointer(n->vf), n->vf_assoc, n->vf_serial,
+	struct bpf_prog *prog = NULL;
+	struct net_device *vf;
+	u32 id;
+
+	rcu_read_lock();
+	vf = rcu_dereference(n->vf);
+	if (vf)
+		prog = hvsim_vf_prog(vf);
+	id = prog ? prog->aux->id : 0;
+	rcu_read_unlock();
+	seq_printf(s, "vf present %d assoc %d serial %u sriov %d dp %s to_vf %lld from_vf %lld from_vf_bytes %lld vf_dropped %lld switches %llu host_switches %llu assocs %llu xdp_prog %u vf_xdp %lld\n",
+		   !!vf, n->vf_assoc, n->vf_serial,
 		   n->sriov_cap, n->dp_vf ? "vf" : "synthetic",
 		   (s64)atomic64_read(&n->to_vf), (s64)atomic64_read(&n->from_vf),
 		   (s64)atomic64_read(&n->from_vf_bytes),
 		   (s64)atomic64_read(&n->vf_dropped), n->st.vf_switches,
-		   n->st.vf_host_switches, n->st.vf_assocs);
+		   n->st.vf_host_switches, n->st.vf_assocs, id,
+		   (s64)atomic64_read(&n->vf_xdp));
 }

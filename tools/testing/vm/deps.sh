@@ -10,7 +10,7 @@ PKGS="qemu-system-x86 busybox-static sparse make gcc bc flex bison libelf-dev
 libssl-dev kmod cpio xz-utils zstd iproute2 ethtool iperf3 fio e2fsprogs clang libclang-rt-14-dev
 python3 linux-source-6.1 debian-archive-keyring ca-certificates util-linux coreutils
 dkms debhelper dh-dkms dpkg-dev rpm rsync dwarves udev python3-docutils hyperv-daemons socat
-chrony iputils-ping linux-perf gnuplot-nox mmdebstrap"
+chrony iputils-ping linux-perf gnuplot-nox mmdebstrap xdp-tools bpftool"
 
 missing=
 for p in $PKGS; do

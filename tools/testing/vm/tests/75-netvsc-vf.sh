@@ -17,34 +17,8 @@ H4=10.95.0.1 G4=10.95.0.2
 XFER=$HVG_REPO/tools/testing/vm/tests/netvsc_xfer.py
 MIB=${HVG_VF_MIB:-24}
 
-vf_if() { echo "hvsimvf$DEV"; }
-vfknob() { /bin/echo 1 >"$HVSIM_DBG/dev$DEV/$1"; }
-# The host's VF line: "vf present P assoc A serial S sriov C dp D to_vf ..."
-hvf() { sed -n "s/^vf .* $1 \([^ ]*\).*/\1/p" "$HVSIM_DBG/dev$DEV/stats"; }
-dp_is() { [ "$(gstat vf_data_path)" = "$1" ] && [ "$(hvf dp)" = "$2" ]; }
-dp_vf() { dp_is 1 vf; }
-dp_synth() { dp_is 0 synthetic; }
-joined() { ip -o link show "$(vf_if)" 2>/dev/null | grep -q " master $GIF "; }
-vf_gone() { ! ip link show "$(vf_if)" >/dev/null 2>&1; }
 tx_synth() { sum_S '^tx_queue_[0-9]+_bytes:'; }
 rx_synth() { sum_S '^rx_queue_[0-9]+_bytes:'; }
-vf_diag() {
-	ktap_diag "host: $(grep '^vf ' "$HVSIM_DBG/dev$DEV/stats")"
-	ktap_diag "guest: $(ethtool -S "$GIF" | grep vf_ | tr -s ' \n' '  ')"
-	ktap_diag "links: $(ip -o link show | grep -E "$GIF|$(vf_if)" | cut -c1-160 | tr '\n' '|')"
-	return 1
-}
-
-vf_add() {
-	vfknob vf_add || { ktap_diag "vf_add refused"; return 1; }
-	wait_for joined 10 || { ktap_diag "VF not joined"; vf_diag; return 1; }
-	wait_for dp_vf 10 || { ktap_diag "data path not switched to the VF"; vf_diag; }
-}
-
-vf_remove() {
-	vfknob "${1:-vf_remove}" || { ktap_diag "${1:-vf_remove} refused"; return 1; }
-	wait_for vf_gone 10 && wait_for dp_synth 10 || { ktap_diag "VF still used"; vf_diag; }
-}
 
 # Both directions go by the VF: the guest's and the host's counters grow.
 vf_traffic() {
