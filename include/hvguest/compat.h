@@ -182,23 +182,24 @@ static int pfx##_set_rxfh(struct net_device *ndev, const u32 *indir,	\
  */
 #if defined(__LINUX_NET_XDP_H__) && defined(__LINUX_FILTER_H__)
 /* xdp_init_buff() and xdp_prepare_buff() came in 5.12. */
+static inline void hvg_xdp_buff_init(struct xdp_buff *xdp,
+				     struct xdp_rxq_info *rxq,
+				     unsigned char *start,
+				     unsigned int headroom, unsigned int len,
+				     u32 frame_sz)
+{
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
-#define hvg_xdp_buff_init(xdp, rxq, start, headroom, len, frame_sz)	\
-	do {								\
-		xdp_init_buff(xdp, frame_sz, rxq);			\
-		xdp_prepare_buff(xdp, start, headroom, len, true);	\
-	} while (0)
+	xdp_init_buff(xdp, frame_sz, rxq);
+	xdp_prepare_buff(xdp, start, headroom, len, true);
 #else
-#define hvg_xdp_buff_init(xdp, rxq, start, headroom, len, frame_sz)	\
-	do {								\
-		(xdp)->frame_sz = (frame_sz);				\
-		(xdp)->rxq = (rxq);					\
-		(xdp)->data_hard_start = (start);			\
-		(xdp)->data = (start) + (headroom);			\
-		(xdp)->data_end = (xdp)->data + (len);			\
-		(xdp)->data_meta = (xdp)->data;				\
-	} while (0)
+	xdp->frame_sz = frame_sz;
+	xdp->rxq = rxq;
+	xdp->data_hard_start = start;
+	xdp->data = start + headroom;
+	xdp->data_end = xdp->data + len;
+	xdp->data_meta = xdp->data;
 #endif
+}
 
 /* bpf_warn_invalid_xdp_action() names the device and program from 5.17. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
