@@ -291,19 +291,26 @@ static ssize_t driver_override_show(struct device *dev,
 	return n;
 }
 
-/* A driver name; an empty string or a lone newline clears it. */
+/*
+ * As Linux's driver_set_override(): the name up to the first newline (or
+ * NUL); an empty string or one starting with a newline clears it.
+ */
 static ssize_t driver_override_store(struct device *dev,
 				     struct device_attribute *a,
 				     const char *buf, size_t count)
 {
 	struct hvg_device *hdev = to_hvg_device(dev);
-	size_t len = count;
 	char *name = NULL, *old;
+	const char *nl;
+	size_t len;
 
-	if (count >= PAGE_SIZE)
+	/* One byte less than a page: show adds a newline. */
+	if (count >= PAGE_SIZE - 1)
 		return -EINVAL;
-	if (len && buf[len - 1] == '\n')
-		len--;
+	len = strnlen(buf, count);
+	nl = memchr(buf, '\n', len);
+	if (nl)
+		len = nl - buf;
 	if (len) {
 		name = kstrndup(buf, len, GFP_KERNEL);
 		if (!name)
