@@ -79,8 +79,6 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	chan->monitored = o->monitor_flags & VMBUS_OFFER_MONITOR_ALLOCATED;
 	chan->monitorid = o->monitorid;
 	chan->sig_conn_id = o->connection_id;
-	/* Spread subchannels over the CPUs; the primary starts on CPU 0. */
-	chan->target_cpu = hvg_synic_pick_cpu(chan->subindex);
 	chan->state = HVG_CHAN_OFFERED;
 	INIT_LIST_HEAD(&chan->subs);
 	INIT_LIST_HEAD(&chan->sub_node);
@@ -206,6 +204,12 @@ void hvg_on_offer(const struct vmbus_channel_offer_channel *o)
 		chan->hdev = primary->hdev;
 		list_add_tail(&chan->sub_node, &primary->subs);
 	}
+	/*
+	 * Spread subchannels over the CPUs; the primary starts on CPU 0.
+	 * Picked under chan_lock among active CPUs: a CPU going offline is
+	 * inactive before hvg_synic_cpu_down() looks for its channels.
+	 */
+	chan->target_cpu = hvg_synic_pick_cpu(chan->subindex);
 	list_add_tail(&chan->node, &hvg_conn.channels);
 	WRITE_ONCE(hvg_conn.relid_table[chan->relid], chan);
 	spin_unlock_irq(&hvg_conn.chan_lock);
@@ -388,8 +392,11 @@ static int hvg_modify_wait(struct hvg_channel *chan,
  * @chan: the channel
  * @cpu: the new target CPU
  *
+ * The caller holds cpus_read_lock(): @cpu stays online, and the CPU
+ * hotplug callback (hvg_synic_cpu_down()) sees the new target.
+ *
  * Return: 0, -EINVAL for a CPU without a SynIC, -EOPNOTSUPP before VMBus
- * 4.1, or -EIO if the host refused.
+ * 4.1, -EIO if the host refused, -ETIMEDOUT if a 5.3 host did not answer.
  */
 int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 {
@@ -399,11 +406,12 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 	};
 	int ret;
 
+	/* lockdep_assert_cpus_held() is not exported to modules. */
 	if (!hvg_synic_cpu_ok(cpu))
 		return -EINVAL;
 	if (READ_ONCE(chan->state) != HVG_CHAN_OPEN) {
 		/* Takes effect at the next open. */
-		chan->target_cpu = cpu;
+		WRITE_ONCE(chan->target_cpu, cpu);
 		return 0;
 	}
 	if (hvg_conn.version < VERSION_WIN10_V4_1)
@@ -417,7 +425,7 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 	else
 		ret = hvg_post_msg(&msg, sizeof(msg));
 	if (!ret)
-		chan->target_cpu = cpu;
+		WRITE_ONCE(chan->target_cpu, cpu);
 	mutex_unlock(&chan->modify_lock);
 	return ret;
 }

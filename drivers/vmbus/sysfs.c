@@ -3,6 +3,7 @@
  * sysfs: the bus's version and backend, per-device identity and ring
  * state, and a channels/<relid>/ directory per channel.
  */
+#include <linux/cpu.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -426,29 +427,36 @@ static ssize_t chan_cpu_show(struct hvg_channel *chan, char *buf)
 /*
  * As Linux's target_cpu_store(): EIO before VMBus 4.1 (no MODIFYCHANNEL),
  * for a channel that is not open and when the host refuses; EINVAL for a
- * CPU that cannot take the interrupt.  Unlike Linux, a 5.3 host that does
- * not answer gives ETIMEDOUT.
+ * CPU that cannot take the interrupt.  CPU hotplug waits meanwhile, so the
+ * CPU cannot go offline between the check and the move (and hvg_synic's
+ * offline callback sees the channel on it).  Unlike Linux, a 5.3 host that
+ * does not answer gives ETIMEDOUT.
  */
 static ssize_t chan_cpu_store(struct hvg_channel *chan, const char *buf,
 			      size_t count)
 {
+	ssize_t ret = count;
 	u32 cpu;
-	int ret;
+	int err;
 
 	if (hvg_conn.version < VERSION_WIN10_V4_1)
 		return -EIO;
 	if (kstrtou32(buf, 10, &cpu))
 		return -EIO;
+	cpus_read_lock();
 	if (!hvg_synic_cpu_ok(cpu))
-		return -EINVAL;
-	if (READ_ONCE(chan->state) != HVG_CHAN_OPEN)
-		return -EIO;
-	if (cpu == READ_ONCE(chan->target_cpu))
-		return count;
-	ret = hvg_channel_set_cpu(chan, cpu);
-	if (ret == -EINVAL || ret == -ETIMEDOUT)
-		return ret;
-	return ret ? -EIO : count;
+		ret = -EINVAL;
+	else if (READ_ONCE(chan->state) != HVG_CHAN_OPEN)
+		ret = -EIO;
+	else if (cpu != READ_ONCE(chan->target_cpu)) {
+		err = hvg_channel_set_cpu(chan, cpu);
+		if (err == -EINVAL || err == -ETIMEDOUT)
+			ret = err;
+		else if (err)
+			ret = -EIO;
+	}
+	cpus_read_unlock();
+	return ret;
 }
 
 static ssize_t chan_subchannel_id_show(struct hvg_channel *chan, char *buf)
