@@ -667,10 +667,15 @@ void hvg_channel_close(struct hvg_channel *chan)
 
 	if (chan->state == HVG_CHAN_OFFERED)
 		return;
-	/* No new tasklet runs once the state left OPEN (see hvg_chan_event). */
+	/*
+	 * No new tasklet runs once the state left OPEN (see hvg_chan_event);
+	 * modify_lock: a MODIFYCHANNEL under way is sent before CLOSECHANNEL.
+	 */
+	mutex_lock(&chan->modify_lock);
 	spin_lock_irq(&hvg_conn.chan_lock);
 	WRITE_ONCE(chan->state, HVG_CHAN_CLOSING);
 	spin_unlock_irq(&hvg_conn.chan_lock);
+	mutex_unlock(&chan->modify_lock);
 	tasklet_kill(&chan->tasklet);
 	chan->onchannel = NULL;
 	chan->polled = false;

@@ -409,23 +409,28 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 	/* lockdep_assert_cpus_held() is not exported to modules. */
 	if (!hvg_synic_cpu_ok(cpu))
 		return -EINVAL;
+	msg.target_vp = hvg_conn.ops->vp_index(cpu);
+	/*
+	 * The state under modify_lock, which close takes to leave OPEN: no
+	 * MODIFYCHANNEL follows CLOSECHANNEL (the host ignores it for a
+	 * channel that is not open, as Linux's target_cpu_store() notes).
+	 */
+	mutex_lock(&chan->modify_lock);
 	if (READ_ONCE(chan->state) != HVG_CHAN_OPEN) {
 		/* Takes effect at the next open. */
 		WRITE_ONCE(chan->target_cpu, cpu);
-		return 0;
+		ret = 0;
+	} else if (hvg_conn.version < VERSION_WIN10_V4_1) {
+		ret = -EOPNOTSUPP;
+	} else {
+		/* Only hosts of 5.3 ("Iron") and later answer MODIFYCHANNEL. */
+		if (hvg_conn.version >= VERSION_WIN10_V5_3)
+			ret = hvg_modify_wait(chan, &msg);
+		else
+			ret = hvg_post_msg(&msg, sizeof(msg));
+		if (!ret)
+			WRITE_ONCE(chan->target_cpu, cpu);
 	}
-	if (hvg_conn.version < VERSION_WIN10_V4_1)
-		return -EOPNOTSUPP;
-
-	msg.target_vp = hvg_conn.ops->vp_index(cpu);
-	mutex_lock(&chan->modify_lock);
-	/* Only hosts of 5.3 ("Iron") and later answer MODIFYCHANNEL. */
-	if (hvg_conn.version >= VERSION_WIN10_V5_3)
-		ret = hvg_modify_wait(chan, &msg);
-	else
-		ret = hvg_post_msg(&msg, sizeof(msg));
-	if (!ret)
-		WRITE_ONCE(chan->target_cpu, cpu);
 	mutex_unlock(&chan->modify_lock);
 	return ret;
 }
