@@ -477,16 +477,17 @@ static int hvg_ring_alloc(struct hvg_channel *chan, u32 send, u32 recv)
 	mem = vmalloc_user(send + recv);
 	if (!mem)
 		return -ENOMEM;
+	/* The ring attributes read @out and @in once @ring_mem is set. */
 	mutex_lock(&chan->ring_lock);
-	chan->ring_mem = mem;
-	chan->ring_bytes = send + recv;
-	mutex_unlock(&chan->ring_lock);
 	hv_ring_init(&chan->out, (void *)mem, mem + HV_RING_HEADER_SIZE,
 		     send - HV_RING_HEADER_SIZE);
 	hv_ring_init(&chan->in, (void *)(mem + send),
 		     mem + send + HV_RING_HEADER_SIZE, recv - HV_RING_HEADER_SIZE);
 	chan->out.hdr->feature_bits = HV_RING_FEAT_PENDING_SEND_SZ;
 	chan->in.hdr->feature_bits = HV_RING_FEAT_PENDING_SEND_SZ;
+	chan->ring_mem = mem;
+	chan->ring_bytes = send + recv;
+	mutex_unlock(&chan->ring_lock);
 	return 0;
 }
 
@@ -676,10 +677,15 @@ static void hvg_channel_close_locked(struct hvg_channel *chan)
 	lockdep_assert_held(&chan->open_lock);
 	if (chan->state == HVG_CHAN_OFFERED)
 		return;
-	/* No new tasklet runs once the state left OPEN (see hvg_chan_event). */
+	/*
+	 * No new tasklet runs once the state left OPEN (see hvg_chan_event);
+	 * modify_lock: a MODIFYCHANNEL under way is sent before CLOSECHANNEL.
+	 */
+	mutex_lock(&chan->modify_lock);
 	spin_lock_irq(&hvg_conn.chan_lock);
 	WRITE_ONCE(chan->state, HVG_CHAN_CLOSING);
 	spin_unlock_irq(&hvg_conn.chan_lock);
+	mutex_unlock(&chan->modify_lock);
 	tasklet_kill(&chan->tasklet);
 	chan->onchannel = NULL;
 	chan->polled = false;

@@ -79,8 +79,6 @@ static struct hvg_channel *hvg_channel_alloc(const struct vmbus_channel_offer_ch
 	chan->monitored = o->monitor_flags & VMBUS_OFFER_MONITOR_ALLOCATED;
 	chan->monitorid = o->monitorid;
 	chan->sig_conn_id = o->connection_id;
-	/* Spread subchannels over the CPUs; the primary starts on CPU 0. */
-	chan->target_cpu = hvg_synic_pick_cpu(chan->subindex);
 	chan->state = HVG_CHAN_OFFERED;
 	INIT_LIST_HEAD(&chan->subs);
 	INIT_LIST_HEAD(&chan->sub_node);
@@ -207,6 +205,12 @@ void hvg_on_offer(const struct vmbus_channel_offer_channel *o)
 		chan->hdev = primary->hdev;
 		list_add_tail(&chan->sub_node, &primary->subs);
 	}
+	/*
+	 * Spread subchannels over the CPUs; the primary starts on CPU 0.
+	 * Picked under chan_lock among active CPUs: a CPU going offline is
+	 * inactive before hvg_synic_cpu_down() looks for its channels.
+	 */
+	chan->target_cpu = hvg_synic_pick_cpu(chan->subindex);
 	list_add_tail(&chan->node, &hvg_conn.channels);
 	WRITE_ONCE(hvg_conn.relid_table[chan->relid], chan);
 	spin_unlock_irq(&hvg_conn.chan_lock);
@@ -398,8 +402,11 @@ static int hvg_modify_wait(struct hvg_channel *chan,
  * @chan: the channel
  * @cpu: the new target CPU
  *
+ * The caller holds cpus_read_lock(): @cpu stays online, and the CPU
+ * hotplug callback (hvg_synic_cpu_down()) sees the new target.
+ *
  * Return: 0, -EINVAL for a CPU without a SynIC, -EOPNOTSUPP before VMBus
- * 4.1, or -EIO if the host refused.
+ * 4.1, -EIO if the host refused, -ETIMEDOUT if a 5.3 host did not answer.
  */
 int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 {
@@ -409,25 +416,31 @@ int hvg_channel_set_cpu(struct hvg_channel *chan, u32 cpu)
 	};
 	int ret;
 
+	/* lockdep_assert_cpus_held() is not exported to modules. */
 	if (!hvg_synic_cpu_ok(cpu))
 		return -EINVAL;
+	msg.target_vp = hvg_conn.ops->vp_index(cpu);
+	/*
+	 * The state under modify_lock, which close takes to leave OPEN: no
+	 * MODIFYCHANNEL follows CLOSECHANNEL (the host ignores it for a
+	 * channel that is not open, as Linux's target_cpu_store() notes).
+	 */
+	mutex_lock(&chan->modify_lock);
 	if (READ_ONCE(chan->state) != HVG_CHAN_OPEN) {
 		/* Takes effect at the next open. */
-		chan->target_cpu = cpu;
-		return 0;
+		WRITE_ONCE(chan->target_cpu, cpu);
+		ret = 0;
+	} else if (hvg_conn.version < VERSION_WIN10_V4_1) {
+		ret = -EOPNOTSUPP;
+	} else {
+		/* Only hosts of 5.3 ("Iron") and later answer MODIFYCHANNEL. */
+		if (hvg_conn.version >= VERSION_WIN10_V5_3)
+			ret = hvg_modify_wait(chan, &msg);
+		else
+			ret = hvg_post_msg(&msg, sizeof(msg));
+		if (!ret)
+			WRITE_ONCE(chan->target_cpu, cpu);
 	}
-	if (hvg_conn.version < VERSION_WIN10_V4_1)
-		return -EOPNOTSUPP;
-
-	msg.target_vp = hvg_conn.ops->vp_index(cpu);
-	mutex_lock(&chan->modify_lock);
-	/* Only hosts of 5.3 ("Iron") and later answer MODIFYCHANNEL. */
-	if (hvg_conn.version >= VERSION_WIN10_V5_3)
-		ret = hvg_modify_wait(chan, &msg);
-	else
-		ret = hvg_post_msg(&msg, sizeof(msg));
-	if (!ret)
-		chan->target_cpu = cpu;
 	mutex_unlock(&chan->modify_lock);
 	return ret;
 }

@@ -29,6 +29,9 @@ struct hvg_synic {
 
 static DEFINE_PER_CPU(struct hvg_synic, hvg_synic);
 
+/* The dynamic CPU hotplug state of hvg_synic_cpu_down(), or 0. */
+static int hvg_cpuhp_state;
+
 /* Messages one run of the message work takes before it yields. */
 #define HVG_MSG_BUDGET	64
 
@@ -173,11 +176,59 @@ static void hvg_synic_free(void)
 	}
 }
 
+/* Whether @s has channel events not handled yet (relid 0 is no channel). */
+static bool hvg_events_pending(struct hvg_synic *s)
+{
+	unsigned long *flags = s->siefp->sintevent_flags[HVG_VMBUS_SINT].flags;
+
+	return find_next_bit(flags, HVG_EVENT_FLAGS_COUNT, 1) < HVG_EVENT_FLAGS_COUNT;
+}
+
+/*
+ * CPU hotplug teardown, as Linux's hv_synic_cleanup(): while connected,
+ * refuse to take down the CPU the host sends its messages to (0), a CPU a
+ * channel targets (the host would go on signalling it), and one with
+ * channel events still pending after a short wait (a channel just moved
+ * away on a host that does not confirm MODIFYCHANNEL).  Runs on @cpu with
+ * CPU hotplug locked against chan_cpu_store(); a channel offered meanwhile
+ * does not pick @cpu, which is no longer active (hvg_synic_pick_cpu()).
+ * The SynIC stays enabled: nothing targets the CPU when it is back.
+ */
+static int hvg_synic_cpu_down(unsigned int cpu)
+{
+	struct hvg_synic *s = per_cpu_ptr(&hvg_synic, cpu);
+	struct hvg_channel *chan;
+	bool busy = false;
+	int tries;
+
+	if (!READ_ONCE(hvg_conn.connected))
+		return 0;
+	if (cpu == 0)
+		return -EBUSY;
+	spin_lock_irq(&hvg_conn.chan_lock);
+	list_for_each_entry(chan, &hvg_conn.channels, node) {
+		if (chan->target_cpu == cpu) {
+			busy = true;
+			break;
+		}
+	}
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (busy)
+		return -EBUSY;
+	/* Channels move only from VMBus 4.1 on (MODIFYCHANNEL). */
+	if (!s->enabled || hvg_conn.version < VERSION_WIN10_V4_1)
+		return 0;
+	for (tries = 0; tries < 3 && hvg_events_pending(s); tries++)
+		usleep_range(10000, 20000);
+	return hvg_events_pending(s) ? -EBUSY : 0;
+}
+
 /**
  * hvg_synic_init() - allocate the SynIC pages and enable every online CPU
  *
  * CPUs that come online later are not given a SynIC; channels can only
- * target the CPUs online at connect time.
+ * target the CPUs online at connect time.  While connected, a CPU that
+ * channels need cannot go offline (hvg_synic_cpu_down()).
  *
  * Return: 0 or a negative errno.
  */
@@ -197,6 +248,14 @@ int hvg_synic_init(void)
 			return -ENOMEM;
 		}
 	}
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hv_vmbus:online",
+					NULL, hvg_synic_cpu_down);
+	if (err < 0) {
+		hvg_synic_free();
+		return err;
+	}
+	hvg_cpuhp_state = err;
+	err = 0;
 	cpus_read_lock();
 	on_each_cpu(hvg_synic_enable_cpu, &err, 1);
 	cpus_read_unlock();
@@ -215,6 +274,10 @@ void hvg_synic_exit(void)
 {
 	unsigned int cpu;
 
+	if (hvg_cpuhp_state > 0) {
+		cpuhp_remove_state_nocalls(hvg_cpuhp_state);
+		hvg_cpuhp_state = 0;
+	}
 	cpus_read_lock();
 	on_each_cpu(hvg_synic_disable_cpu, NULL, 1);
 	cpus_read_unlock();
@@ -239,7 +302,10 @@ bool hvg_synic_cpu_ok(u32 cpu)
  * hvg_synic_pick_cpu() - a CPU for a channel's interrupts
  * @n: a number, e.g. the subchannel index
  *
- * Return: the (@n modulo their count)-th online CPU with an enabled SynIC:
+ * Called under chan_lock, with the channel put on the list in the same
+ * section (see hvg_synic_cpu_down()).
+ *
+ * Return: the (@n modulo their count)-th active CPU with an enabled SynIC:
  * with every CPU enabled and CPUs numbered from 0, @n modulo the number of
  * online CPUs.  CPU 0 if none is enabled.
  */
@@ -247,12 +313,13 @@ u32 hvg_synic_pick_cpu(u32 n)
 {
 	unsigned int cpu, count = 0;
 
-	for_each_online_cpu(cpu)
+	lockdep_assert_held(&hvg_conn.chan_lock);
+	for_each_cpu(cpu, cpu_active_mask)
 		count += hvg_synic_cpu_ok(cpu);
 	if (!count)
 		return 0;
 	n %= count;
-	for_each_online_cpu(cpu) {
+	for_each_cpu(cpu, cpu_active_mask) {
 		if (hvg_synic_cpu_ok(cpu) && !n--)
 			return cpu;
 	}

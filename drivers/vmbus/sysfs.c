@@ -3,6 +3,7 @@
  * sysfs: the bus's version and backend, per-device identity and ring
  * state, and a channels/<relid>/ directory per channel.
  */
+#include <linux/cpu.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -54,40 +55,41 @@ enum hvg_ring_field {
 	HVG_INTR_MASK,
 };
 
-/* Linux's channel attributes fail with EINVAL while there is no ring. */
+/*
+ * As Linux's ring attributes (hv_ringbuffer_get_debuginfo() for the
+ * device's, the channel attributes alike): EINVAL without rings, i.e. while
+ * the channel is not open.  ring_lock keeps close from freeing the header
+ * page under the read.
+ */
 static ssize_t hvg_ring_show(struct hvg_channel *chan, bool inbound,
-			     enum hvg_ring_field f, bool need_ring, char *buf)
+			     enum hvg_ring_field f, char *buf)
 {
 	struct hv_ring *ring = inbound ? &chan->in : &chan->out;
-	spinlock_t *lock = inbound ? &chan->in_lock : &chan->out_lock;
-	unsigned long flags;
-	bool have;
 	u32 val = 0;
 
-	spin_lock_irqsave(lock, flags);
-	have = chan->ring_mem && READ_ONCE(chan->state) != HVG_CHAN_OFFERED;
-	if (have) {
-		switch (f) {
-		case HVG_READ_INDEX:
-			val = READ_ONCE(ring->hdr->read_index);
-			break;
-		case HVG_WRITE_INDEX:
-			val = READ_ONCE(ring->hdr->write_index);
-			break;
-		case HVG_READ_AVAIL:
-			val = hv_ring_bytes_used(ring);
-			break;
-		case HVG_WRITE_AVAIL:
-			val = hv_ring_bytes_to_write(ring);
-			break;
-		case HVG_INTR_MASK:
-			val = READ_ONCE(ring->hdr->interrupt_mask);
-			break;
-		}
-	}
-	spin_unlock_irqrestore(lock, flags);
-	if (!have && need_ring)
+	mutex_lock(&chan->ring_lock);
+	if (!chan->ring_mem) {
+		mutex_unlock(&chan->ring_lock);
 		return -EINVAL;
+	}
+	switch (f) {
+	case HVG_READ_INDEX:
+		val = READ_ONCE(ring->hdr->read_index);
+		break;
+	case HVG_WRITE_INDEX:
+		val = READ_ONCE(ring->hdr->write_index);
+		break;
+	case HVG_READ_AVAIL:
+		val = hv_ring_bytes_used(ring);
+		break;
+	case HVG_WRITE_AVAIL:
+		val = hv_ring_bytes_to_write(ring);
+		break;
+	case HVG_INTR_MASK:
+		val = READ_ONCE(ring->hdr->interrupt_mask);
+		break;
+	}
+	mutex_unlock(&chan->ring_lock);
 	return sysfs_emit(buf, "%u\n", val);
 }
 
@@ -203,7 +205,7 @@ HVG_DEV_MON_ATTR(client_monitor_conn_id, 1, HVG_MON_CONN_ID);
 static ssize_t name##_show(struct device *dev, struct device_attribute *a, \
 			   char *buf)					\
 {									\
-	return hvg_ring_show(hvg_dev_chan(dev), inbound, field, false, buf); \
+	return hvg_ring_show(hvg_dev_chan(dev), inbound, field, buf);	\
 }									\
 static DEVICE_ATTR_RO(name)
 
@@ -290,19 +292,26 @@ static ssize_t driver_override_show(struct device *dev,
 	return n;
 }
 
-/* A driver name; an empty string or a lone newline clears it. */
+/*
+ * As Linux's driver_set_override(): the name up to the first newline (or
+ * NUL); an empty string or one starting with a newline clears it.
+ */
 static ssize_t driver_override_store(struct device *dev,
 				     struct device_attribute *a,
 				     const char *buf, size_t count)
 {
 	struct hvg_device *hdev = to_hvg_device(dev);
-	size_t len = count;
 	char *name = NULL, *old;
+	const char *nl;
+	size_t len;
 
-	if (count >= PAGE_SIZE)
+	/* One byte less than a page: show adds a newline. */
+	if (count >= PAGE_SIZE - 1)
 		return -EINVAL;
-	if (len && buf[len - 1] == '\n')
-		len--;
+	len = strnlen(buf, count);
+	nl = memchr(buf, '\n', len);
+	if (nl)
+		len = nl - buf;
 	if (len) {
 		name = kstrndup(buf, len, GFP_KERNEL);
 		if (!name)
@@ -418,29 +427,36 @@ static ssize_t chan_cpu_show(struct hvg_channel *chan, char *buf)
 /*
  * As Linux's target_cpu_store(): EIO before VMBus 4.1 (no MODIFYCHANNEL),
  * for a channel that is not open and when the host refuses; EINVAL for a
- * CPU that cannot take the interrupt.  Unlike Linux, a 5.3 host that does
- * not answer gives ETIMEDOUT.
+ * CPU that cannot take the interrupt.  CPU hotplug waits meanwhile, so the
+ * CPU cannot go offline between the check and the move (and hvg_synic's
+ * offline callback sees the channel on it).  Unlike Linux, a 5.3 host that
+ * does not answer gives ETIMEDOUT.
  */
 static ssize_t chan_cpu_store(struct hvg_channel *chan, const char *buf,
 			      size_t count)
 {
+	ssize_t ret = count;
 	u32 cpu;
-	int ret;
+	int err;
 
 	if (hvg_conn.version < VERSION_WIN10_V4_1)
 		return -EIO;
 	if (kstrtou32(buf, 10, &cpu))
 		return -EIO;
+	cpus_read_lock();
 	if (!hvg_synic_cpu_ok(cpu))
-		return -EINVAL;
-	if (READ_ONCE(chan->state) != HVG_CHAN_OPEN)
-		return -EIO;
-	if (cpu == READ_ONCE(chan->target_cpu))
-		return count;
-	ret = hvg_channel_set_cpu(chan, cpu);
-	if (ret == -EINVAL || ret == -ETIMEDOUT)
-		return ret;
-	return ret ? -EIO : count;
+		ret = -EINVAL;
+	else if (READ_ONCE(chan->state) != HVG_CHAN_OPEN)
+		ret = -EIO;
+	else if (cpu != READ_ONCE(chan->target_cpu)) {
+		err = hvg_channel_set_cpu(chan, cpu);
+		if (err == -EINVAL || err == -ETIMEDOUT)
+			ret = err;
+		else if (err)
+			ret = -EIO;
+	}
+	cpus_read_unlock();
+	return ret;
 }
 
 static ssize_t chan_subchannel_id_show(struct hvg_channel *chan, char *buf)
@@ -495,22 +511,22 @@ HVG_CHAN_COUNTER(intr_out_empty, intr_out_empty);
 HVG_CHAN_COUNTER(out_full_first, out_full_first);
 HVG_CHAN_COUNTER(out_full_total, out_full_total);
 
-#define HVG_CHAN_RING_ATTR(_n, inbound, field, need)			\
+#define HVG_CHAN_RING_ATTR(_n, inbound, field)				\
 static ssize_t chan_##_n##_show(struct hvg_channel *chan, char *buf)	\
 {									\
-	return hvg_ring_show(chan, inbound, field, need, buf);		\
+	return hvg_ring_show(chan, inbound, field, buf);		\
 }									\
 HVG_CHAN_ATTR(_n, chan_##_n##_show, NULL, 0444)
 
-HVG_CHAN_RING_ATTR(in_mask, true, HVG_INTR_MASK, true);
-HVG_CHAN_RING_ATTR(out_mask, false, HVG_INTR_MASK, true);
-HVG_CHAN_RING_ATTR(read_avail, true, HVG_READ_AVAIL, true);
-HVG_CHAN_RING_ATTR(write_avail, false, HVG_WRITE_AVAIL, true);
+HVG_CHAN_RING_ATTR(in_mask, true, HVG_INTR_MASK);
+HVG_CHAN_RING_ATTR(out_mask, false, HVG_INTR_MASK);
+HVG_CHAN_RING_ATTR(read_avail, true, HVG_READ_AVAIL);
+HVG_CHAN_RING_ATTR(write_avail, false, HVG_WRITE_AVAIL);
 /* Ours: the indices of each ring (Linux has them for the primary only). */
-HVG_CHAN_RING_ATTR(in_read_index, true, HVG_READ_INDEX, false);
-HVG_CHAN_RING_ATTR(in_write_index, true, HVG_WRITE_INDEX, false);
-HVG_CHAN_RING_ATTR(out_read_index, false, HVG_READ_INDEX, false);
-HVG_CHAN_RING_ATTR(out_write_index, false, HVG_WRITE_INDEX, false);
+HVG_CHAN_RING_ATTR(in_read_index, true, HVG_READ_INDEX);
+HVG_CHAN_RING_ATTR(in_write_index, true, HVG_WRITE_INDEX);
+HVG_CHAN_RING_ATTR(out_read_index, false, HVG_READ_INDEX);
+HVG_CHAN_RING_ATTR(out_write_index, false, HVG_WRITE_INDEX);
 
 static struct attribute *hvg_chan_attrs[] = {
 	&chan_attr_out_mask.attr,

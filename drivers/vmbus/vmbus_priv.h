@@ -74,7 +74,8 @@ struct hvg_channel {
 	bool out_full;			/* the last send found the ring full */
 
 	/* Ring buffers */
-	struct mutex ring_lock;		/* @ring_mem, @ring_bytes against mmap */
+	/* @ring_mem, @ring_bytes, @out/@in set-up against mmap and sysfs */
+	struct mutex ring_lock;
 	void *ring_mem;
 	u32 ring_bytes;
 	struct hvg_gpadl ring_gpadl;

@@ -5,8 +5,9 @@
 # stable ABI (Documentation/ABI/stable/sysfs-bus-vmbus; formats and modes
 # as drivers/hv/vmbus_drv.c has them), Linux's own tools/hv/lsvmbus (taken
 # from the linux-source-6.1 package by run-tests.sh), our tools/lsvmbus,
-# moving a channel's interrupt under traffic, driver_override and
-# new_id/remove_id.
+# moving a channel's interrupt (which CPU takes it, under traffic), CPU
+# offlining refused under a channel, ring attributes without a ring,
+# driver_override and new_id/remove_id.
 # hvg-timeout: 600
 # hvg-linux-file: tools/hv/lsvmbus
 . "$HVG_REPO/tools/testing/vm/lib.sh"
@@ -300,13 +301,42 @@ move_cpu() {
 	return 1
 }
 
-# Traffic on the new CPU: the interrupts now come from the host's VP 1.
-traffic_on_cpu1() {
-	_i0=$(counter interrupts)
-	echo_traffic "$g" 200 1 3000 || return 1
-	_i=$(counter interrupts)
-	[ "$(host_field "$relid" vp)" = 1 ] && [ "$_i" -gt "$_i0" ] && return 0
-	ktap_diag "interrupts $_i0 -> $_i, host VP $(host_field "$relid" vp)"
+# Which CPU takes the channel's interrupts: a kprobe on hv_vmbus's
+# hvg_chan_event(relid), which counts them (interrupts), records the CPU of
+# each in the trace.  /proc/interrupts cannot tell: under hvsim the VMBus
+# interrupt comes as an irq_work or function call IPI, a few per echo run
+# against a hundred or more others on each CPU.
+TRACE=/sys/kernel/debug/tracing
+KPROBE="p:hvg_irq hvg_chan_event relid=%di:u32"
+
+# chan_irqs_on CPU: the channel's interrupts CPU took since the trace began.
+chan_irqs_on() {
+	grep -c " relid=$relid\$" "$TRACE/per_cpu/cpu$1/trace"
+}
+
+# traffic_on_cpu CPU: echo traffic now interrupts that CPU: the host
+# signals its VP, CPU takes every interrupt of the channel and the other
+# CPU none, and interrupts, events and intr_out_empty move.
+traffic_on_cpu() {
+	_i0=$(counter interrupts) _e0=$(counter events)
+	_o0=$(counter intr_out_empty)
+	{ echo "$KPROBE" >>"$TRACE/kprobe_events" &&
+		: >"$TRACE/trace" &&
+		/bin/echo 1 >"$TRACE/events/kprobes/hvg_irq/enable"; } ||
+		{ ktap_diag "cannot trace hvg_chan_event"; return 1; }
+	echo_traffic "$g" 200 1 3000
+	_rc=$?
+	/bin/echo 0 >"$TRACE/events/kprobes/hvg_irq/enable"
+	_on=$(chan_irqs_on "$1") _off=$(chan_irqs_on $((1 - $1)))
+	echo "-:hvg_irq" >>"$TRACE/kprobe_events"
+	[ "$_rc" = 0 ] || return 1
+	_i=$(counter interrupts) _e=$(counter events) _o=$(counter intr_out_empty)
+	_vp=$(host_field "$relid" vp)
+	if [ "$_vp" = "$1" ] && [ "$_on" -gt 0 ] && [ "$_off" = 0 ] &&
+	   [ "$_i" -gt "$_i0" ] && [ "$_e" -gt "$_e0" ] && [ "$_o" -gt "$_o0" ]; then
+		return 0
+	fi
+	ktap_diag "host VP $_vp; channel interrupts taken by CPU$1 $_on, by the other $_off; interrupts $_i0 -> $_i, events $_e0 -> $_e, intr_out_empty $_o0 -> $_o"
 	return 1
 }
 
@@ -332,6 +362,74 @@ move_during_run() {
 	bg_wait move 300 || return 1
 	[ "$BG_RC" = 0 ] || { ktap_diag "run failed: $BG_ERR"; return 1; }
 	echo_result_ok "$g" 20000
+}
+
+CPU1=/sys/devices/system/cpu/cpu1/online
+
+# cpu1_online: put CPU 1 back online (after a check that took it down).
+cpu1_online() {
+	[ "$(cat "$CPU1")" = 1 ] || /bin/echo 1 >"$CPU1"
+}
+
+# As Linux's hv_synic_cleanup(): a CPU a channel targets cannot go offline.
+offline_refused() {
+	_err=$( { /bin/echo 0 >"$CPU1"; } 2>&1 ) && {
+		ktap_diag "CPU 1 went offline under the channel"
+		cpu1_online
+		return 1
+	}
+	echo "$_err" | grep -q "Device or resource busy" ||
+		{ ktap_diag "offlining CPU 1 failed with '$_err', expected EBUSY"; return 1; }
+	is "$CPU1" 1 && is "$chan/cpu" 1 && echo_traffic "$g" 20 1 2000
+}
+
+# With no channel on it CPU 1 goes offline; a channel cannot move there
+# while it is down, and can again once it is back.
+offline_free_cpu() {
+	grep -q ':1$' "$VMBUS"/devices/*/channel_vp_mapping &&
+		{ ktap_diag "a channel targets CPU 1"; return 1; }
+	/bin/echo 0 >"$CPU1" || { ktap_diag "CPU 1 did not go offline"; return 1; }
+	_err=$( { /bin/echo 1 >"$chan/cpu"; } 2>&1 )
+	_rc=$?
+	cpu1_online || { ktap_diag "CPU 1 did not come back"; return 1; }
+	if [ "$_rc" = 0 ] || ! echo "$_err" | grep -q "Invalid argument"; then
+		ktap_diag "cpu 1 with CPU 1 offline: '$_err' (rc $_rc), expected EINVAL"
+		return 1
+	fi
+	is "$chan/cpu" 0 && move_cpu 1 && echo_traffic "$g" 20 1 2000 && move_cpu 0
+}
+
+# DEV_RING and CHAN_RING: the ring attributes, which fail with EINVAL
+# without an open channel (Linux's hv_ringbuffer_get_debuginfo()).
+DEV_RING="in_intr_mask in_read_index in_write_index in_read_bytes_avail
+in_write_bytes_avail out_intr_mask out_read_index out_write_index
+out_read_bytes_avail out_write_bytes_avail"
+CHAN_RING="in_mask out_mask read_avail write_avail in_read_index
+in_write_index out_read_index out_write_index"
+
+# rings_einval: every ring attribute of the device and its channel fails
+# with EINVAL.
+rings_einval() {
+	_bad=
+	for _f in $(echo "$DEV_RING" | sed "s|^|$dev/|;s| | $dev/|g") \
+		  $(echo "$CHAN_RING" | sed "s|^|$chan/|;s| | $chan/|g"); do
+		_err=$(cat "$_f" 2>&1) && _bad="$_bad ${_f#"$dev"/}='$_err'" ||
+			echo "$_err" | grep -q "Invalid argument" ||
+			_bad="$_bad ${_f#"$dev"/}($_err)"
+	done
+	[ -z "$_bad" ] && return 0
+	ktap_diag "without an open channel:$_bad"
+	return 1
+}
+
+# Unbound (channel closed, rings freed), every ring attribute fails with
+# EINVAL, as in Linux; bound again, they work.
+unbound_rings_einval() {
+	_echo_drv=$VMBUS/drivers/vmbus_echo
+	/bin/echo "$g" >"$_echo_drv/unbind" && bound_to "$dev" none &&
+		rings_einval || return 1
+	/bin/echo "$g" >"$_echo_drv/bind" && bound_to "$dev" vmbus_echo &&
+		echo_wait_bound 1 && matches "$dev/in_read_index" "^$N\$"
 }
 
 bound_to() {	# DEVDIR DRIVER|none
@@ -360,7 +458,9 @@ override_binds() {
 		is "$dev/driver_override" hv_no_such_driver || return 1
 	probe "$dev"
 	bound_to "$dev" none || return 1
-	/bin/echo vmbus_echo >"$dev/driver_override" && probe "$dev"
+	# Only the name up to the first newline counts (driver_set_override()).
+	printf 'vmbus_echo\nhv_no_such_driver\n' >"$dev/driver_override" &&
+		is "$dev/driver_override" vmbus_echo && probe "$dev"
 	bound_to "$dev" vmbus_echo || return 1
 	/bin/echo >"$dev/driver_override" && is "$dev/driver_override" "(null)" || return 1
 	unbind "$dev" && probe "$dev" && bound_to "$dev" vmbus_echo &&
@@ -443,7 +543,7 @@ one_cpu() {
 		[ "$(host_field "$relid" vp)" = 0 ] && echo_traffic "$g" 50 1 2000
 }
 
-ktap_plan 31
+ktap_plan 35
 dmesg_mark
 if ! hvg_load_echo "" "" ""; then
 	ktap_diag "cannot load the modules: skipping the rest"
@@ -481,11 +581,21 @@ ktap_check "interrupts, events and intr_out_empty counted the traffic" \
 ktap_check "ring indices moved and the rings are drained" rings_drained
 ktap_check "ring (0600) maps the outbound ring's header" ring_maps
 ktap_check "cpu 1 moves the channel (cpu, channel_vp_mapping, host VP)" move_cpu 1
-ktap_check "echo on CPU 1: interrupts keep coming, from VP 1" traffic_on_cpu1
+ktap_check "echo on CPU 1: VP 1 signals, CPU 1 takes the interrupts, counters move" \
+	traffic_on_cpu 1
+ktap_check "offlining CPU 1 while the channel targets it fails with EBUSY" \
+	offline_refused
 ktap_check "cpu refuses CPU 4096 with EINVAL" bad_cpu_refused
 ktap_check "cpu 0 moves it back" move_cpu 0
+ktap_check "echo on CPU 0: VP 0 signals, CPU 0 takes the interrupts, counters move" \
+	traffic_on_cpu 0
+ktap_check "CPU 1 without channels goes offline (cpu 1: EINVAL) and back" \
+	offline_free_cpu
 ktap_check "cpu changes during a run lose no packet" move_during_run
-ktap_check "driver_override keeps a device from its driver and binds it" override_binds
+ktap_check "unbound: the ring attributes fail with EINVAL" \
+	unbound_rings_einval
+ktap_check "driver_override keeps a device from its driver, binds it; first line only" \
+	override_binds
 ktap_check "new_id/remove_id and driver_override bind a device of another class" \
 	new_id_binds
 ktap_check "VMBus 4.0 without monitor: cpu refuses (EIO), no monitor attributes" old_host
