@@ -165,9 +165,9 @@ except ConnectionResetError:
 	_rc=$?
 	[ "$(cat "$HVSIM_DBG/fault_hvsock_rescind_open")" = 0 ] ||
 		{ ktap_diag "fault_hvsock_rescind_open did not fire"; return 1; }
+	# The next connection is the fault checks' below.
 	[ "$(cat $T/ro.out)" = reset ] ||
 		{ ktap_diag "guest reader: exit $_rc, $(tail -n 1 $T/ro.out)"; return 1; }
-	host_to_guest_small
 }
 
 # fault_hvsock_refuse_open: a refusal of the guest's connect request comes
