@@ -101,32 +101,19 @@ static void dm_on_response(struct dm_dev *dm, const u8 *msg, u16 type)
 
 static void dm_on_info(struct dm_dev *dm, const struct hvg_dm_info *in)
 {
-	u32 left = le32_to_cpu(in->info_size), off = 0;
+	u64 max;
+	int ret = dm_parse_info(in, &max);
 
-	while (left >= sizeof(struct hvg_dm_info_hdr)) {
-		const struct hvg_dm_info_hdr *ih = (const void *)(in->info + off);
-		u32 n = le32_to_cpu(ih->data_size);
-
-		left -= sizeof(*ih);
-		off += sizeof(*ih);
-		if (n > left) {
-			dm_malformed(dm, "info record overruns the message: size, left", n, left);
-			return;
-		}
-		if (le32_to_cpu(ih->type) == HVG_DM_INFO_MAX_PAGE_CNT && n >= sizeof(u64)) {
-			__le64 v;
-			u64 max;
-
-			memcpy(&v, in->info + off, sizeof(v));
-			max = le64_to_cpu(v);
-
-			WRITE_ONCE(dm->max_page_count, max);
-			dev_info(&dm->hdev->dev, "the host gives at most %llu MiB\n",
-				 max >> (20 - HVG_DM_PAGE_SHIFT));
-		}
-		left -= n;
-		off += n;
+	if (ret < 0) {
+		dm_malformed(dm, "info record overruns the message: info_size, type",
+			     le32_to_cpu(in->info_size), HVG_DM_INFO_MESSAGE);
+		return;
 	}
+	if (!ret)
+		return;
+	WRITE_ONCE(dm->max_page_count, max);
+	dev_info(&dm->hdev->dev, "the host gives at most %llu MiB\n",
+		 max >> (20 - HVG_DM_PAGE_SHIFT));
 }
 
 static void dm_on_message(struct dm_dev *dm, const u8 *msg, u32 len)

@@ -6,8 +6,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/string.h>
 
 #include "parse.h"
 
@@ -103,4 +105,44 @@ bool dm_range_ok(u64 range)
 	u32 n = hvg_dm_range_count(range);
 
 	return n && start + n <= HVG_DM_RANGE_START_MASK + 1;
+}
+
+/**
+ * dm_parse_info() - walk the records of an info message
+ * @in: the message, checked by dm_parse_body()
+ * @max_pages: set to the last maximum page count record's value, if any
+ *
+ * Each record is a header and data_size bytes; records of other types are
+ * skipped, a maximum page count record shorter than 8 bytes too.  Bytes
+ * after the last record too few for a header are ignored.
+ *
+ * Return: 1 if @max_pages was set, 0 if not, -EMSGSIZE if a record runs
+ * past info_size (@max_pages is then not set).
+ */
+int dm_parse_info(const struct hvg_dm_info *in, u64 *max_pages)
+{
+	u32 left = le32_to_cpu(in->info_size), off = 0, n;
+	struct hvg_dm_info_hdr ih;
+	bool found = false;
+	__le64 v;
+	u64 max = 0;
+
+	while (left >= sizeof(ih)) {
+		memcpy(&ih, in->info + off, sizeof(ih));
+		n = le32_to_cpu(ih.data_size);
+		left -= sizeof(ih);
+		off += sizeof(ih);
+		if (n > left)
+			return -EMSGSIZE;
+		if (le32_to_cpu(ih.type) == HVG_DM_INFO_MAX_PAGE_CNT && n >= sizeof(v)) {
+			memcpy(&v, in->info + off, sizeof(v));
+			max = le64_to_cpu(v);
+			found = true;
+		}
+		left -= n;
+		off += n;
+	}
+	if (found)
+		*max_pages = max;
+	return found;
 }

@@ -272,32 +272,39 @@ void hvs_remove(struct hvg_device *hdev)
 	hvs_conn_put(conn);
 }
 
-/**
- * hvs_tl_result() - the host refused a connect request
- * @endpoint: the guest's endpoint id of the request
- * @service: the host's service id
- * @status: the host's NTSTATUS
- *
- * The socket still connecting from that endpoint fails with ECONNREFUSED.
+/* A refusal on its way to its socket (hvs_wq). */
+struct hvs_refusal {
+	struct work_struct work;
+	guid_t endpoint;
+	guid_t service;
+	u32 status;
+};
+
+/*
+ * Fail the socket still connecting from the refusal's endpoint.  The
+ * socket lock may be held by hvs_probe() waiting for the host's answer to
+ * its open, which the bus's message worker delivers: so this runs here,
+ * never in that worker.
  */
-void hvs_tl_result(const guid_t *endpoint, const guid_t *service, u32 status)
+static void hvs_refusal_work(struct work_struct *work)
 {
+	struct hvs_refusal *r = container_of(work, struct hvs_refusal, work);
 	struct sockaddr_vm addr;
 	struct hvsock *hvs;
 	struct sock *sk;
-	bool waits;
+	bool waits = false;
 
-	if (!hvs_srv_id_valid(endpoint))
-		goto bad;
-	vsock_addr_init(&addr, VMADDR_CID_ANY, hvs_srv_id_port(endpoint));
+	if (!hvs_srv_id_valid(&r->endpoint))
+		goto out;
+	vsock_addr_init(&addr, VMADDR_CID_ANY, hvs_srv_id_port(&r->endpoint));
 	sk = vsock_find_bound_socket(&addr);
 	if (!sk)
-		goto bad;
+		goto out;
 	lock_sock(sk);
 	hvs = vsock_sk(sk)->trans;
 	waits = sk->sk_state == TCP_SYN_SENT &&
 		vsock_sk(sk)->transport == &hvs_transport && !hvs->conn &&
-		guid_equal(service, &hvs->host_srv_id);
+		guid_equal(&r->service, &hvs->host_srv_id);
 	if (waits) {
 		sk->sk_state = TCP_CLOSE;
 		sk->sk_err = ECONNREFUSED;
@@ -305,9 +312,31 @@ void hvs_tl_result(const guid_t *endpoint, const guid_t *service, u32 status)
 	}
 	release_sock(sk);
 	sock_put(sk);
-	if (waits)
-		return;
-bad:
-	pr_err_ratelimited("TL_CONNECT_RESULT %#x for endpoint %pUl service %pUl, which no socket waits for, ignored\n",
-			   status, endpoint, service);
+out:
+	if (!waits)
+		pr_err_ratelimited("TL_CONNECT_RESULT %#x for endpoint %pUl service %pUl, which no socket waits for, ignored\n",
+				   r->status, &r->endpoint, &r->service);
+	kfree(r);
+}
+
+/**
+ * hvs_tl_result() - the host refused a connect request
+ * @endpoint: the guest's endpoint id of the request
+ * @service: the host's service id
+ * @status: the host's NTSTATUS
+ *
+ * Called by the bus's message worker.  The socket still connecting from
+ * that endpoint fails with ECONNREFUSED, from hv_sock's own workqueue.
+ */
+void hvs_tl_result(const guid_t *endpoint, const guid_t *service, u32 status)
+{
+	struct hvs_refusal *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return;		/* the connect times out instead */
+	INIT_WORK(&r->work, hvs_refusal_work);
+	r->endpoint = *endpoint;
+	r->service = *service;
+	r->status = status;
+	queue_work(hvs_wq, &r->work);
 }

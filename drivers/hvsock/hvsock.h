@@ -15,18 +15,8 @@
 #include <hvguest/compat.h>
 #include <hvguest/vmbus.h>
 
-/*
- * Pipe-mode packets: an in-band VMBus packet whose payload starts with
- * this header (Linux hyperv_transport.c struct vmpipe_proto_header,
- * OpenVMM vmbus_ring PipeHeader).
- */
-struct hvs_pipe_hdr {
-	u32 pkt_type;
-	u32 data_size;
-} __packed;
+#include "parse.h"
 
-#define HVS_PIPE_DATA		1	/* OpenVMM PIPE_PACKET_TYPE_DATA */
-#define HVS_MTU			16384	/* OpenVMM MAXIMUM_PIPE_PACKET_SIZE */
 /* What the guest puts into one packet: a page with its header (Linux). */
 #define HVS_SEND_CHUNK		(PAGE_SIZE - sizeof(struct hvs_pipe_hdr))
 /* A packet of @n payload bytes in the ring: descriptor, header, trailer. */
@@ -91,6 +81,7 @@ u32 hvs_srv_id_port(const guid_t *id);
 void hvs_srv_id_make(guid_t *id, u32 port);
 
 /* conn.c */
+extern struct workqueue_struct *hvs_wq;
 int hvs_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id);
 void hvs_remove(struct hvg_device *hdev);
 void hvs_conn_put(struct hvs_conn *conn);

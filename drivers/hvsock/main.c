@@ -22,6 +22,9 @@ static struct hvg_driver hvs_drv = {
 	.remove = hvs_remove,
 };
 
+/* Delivers the host's refusals to their sockets (conn.c). */
+struct workqueue_struct *hvs_wq;
+
 static int __init hvs_init(void)
 {
 	int ret;
@@ -29,21 +32,30 @@ static int __init hvs_init(void)
 	/* Linux hvs_init(): hosts before VMBus 4.0 have no sockets. */
 	if (hvg_protocol_version() < VERSION_WIN10)
 		return -ENODEV;
+	hvs_wq = alloc_workqueue("hv_sock", 0, 0);
+	if (!hvs_wq)
+		return -ENOMEM;
 	ret = hvg_driver_register(&hvs_drv);
 	if (ret)
-		return ret;
+		goto err_wq;
 	ret = vsock_core_register(&hvs_transport, VSOCK_TRANSPORT_F_G2H);
-	if (ret) {
-		hvg_driver_unregister(&hvs_drv);
-		return ret;
-	}
+	if (ret)
+		goto err_drv;
 	hvg_set_tl_result_cb(hvs_tl_result);
 	return 0;
+
+err_drv:
+	hvg_driver_unregister(&hvs_drv);
+err_wq:
+	destroy_workqueue(hvs_wq);
+	return ret;
 }
 
 static void __exit hvs_exit(void)
 {
 	hvg_set_tl_result_cb(NULL);
+	/* No new refusals: the queued ones still find the transport. */
+	destroy_workqueue(hvs_wq);
 	vsock_core_unregister(&hvs_transport);
 	hvg_driver_unregister(&hvs_drv);
 }

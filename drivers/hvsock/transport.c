@@ -156,10 +156,10 @@ static void hvs_release(struct vsock_sock *vsk)
 }
 
 /* A packet the host sent is broken: the connection cannot go on. */
-static void hvs_bad_packet(struct hvsock *hvs, const char *why, u32 a, u32 b)
+static void hvs_bad_packet(struct hvsock *hvs, const char *why, u32 len)
 {
-	dev_err_ratelimited(&hvs->conn->hdev->dev, "%s (%u, %u): connection reset\n",
-			    why, a, b);
+	dev_err_ratelimited(&hvs->conn->hdev->dev, "%s (%u bytes): connection reset\n",
+			    why, len);
 	hvg_channel_fail(hvs->chan, "malformed pipe packet");
 	hvs->chan = NULL;
 	hvs_mark_done(hvs->vsk, true);
@@ -169,39 +169,27 @@ static void hvs_bad_packet(struct hvsock *hvs, const char *why, u32 a, u32 b)
 /* Take the next packet out of the ring if the last one was read. */
 static void hvs_fill(struct hvsock *hvs)
 {
-	struct hvs_pipe_hdr *hdr = (void *)hvs->rbuf;
+	const char *why;
 	u32 len, size;
 	u64 tid;
 	int ret;
 
 	if (hvs->rlen || hvs->fin_rcvd || !hvs->chan)
 		return;
-	ret = hvg_recvpacket(hvs->chan, hvs->rbuf, sizeof(*hdr) + HVS_MTU,
-			     &len, &tid);
+	ret = hvg_recvpacket(hvs->chan, hvs->rbuf,
+			     sizeof(struct hvs_pipe_hdr) + HVS_MTU, &len, &tid);
 	if (ret == -EAGAIN)
 		return;
 	if (ret == -ENOBUFS) {
-		hvs_bad_packet(hvs, "packet larger than a pipe packet", len,
-			       (u32)(sizeof(*hdr) + HVS_MTU));
+		hvs_bad_packet(hvs, "packet larger than a pipe packet", len);
 		return;
 	}
 	if (ret)
 		return;		/* failed or rescinded: the close follows */
-	if (len < sizeof(*hdr)) {
-		hvs_bad_packet(hvs, "packet shorter than the pipe header", len,
-			       (u32)sizeof(*hdr));
-		return;
-	}
 	/* The copy is ours: the host cannot change it after the checks. */
-	size = hdr->data_size;
-	if (hdr->pkt_type != HVS_PIPE_DATA) {
-		hvs_bad_packet(hvs, "pipe packet of unknown type", hdr->pkt_type,
-			       size);
-		return;
-	}
-	if (size > len - sizeof(*hdr)) {
-		hvs_bad_packet(hvs, "pipe data size beyond the packet", size,
-			       len);
+	why = hvs_parse_pipe(hvs->rbuf, len, &size);
+	if (why) {
+		hvs_bad_packet(hvs, why, len);
 		return;
 	}
 	if (!size) {
@@ -209,7 +197,7 @@ static void hvs_fill(struct hvsock *hvs)
 		hvs->vsk->peer_shutdown |= SEND_SHUTDOWN;
 		return;
 	}
-	hvs->roff = sizeof(*hdr);
+	hvs->roff = sizeof(struct hvs_pipe_hdr);
 	hvs->rlen = size;
 }
 

@@ -524,6 +524,7 @@ static int hvg_open_msg(struct hvg_channel *chan, u32 send_bytes,
 		.target_vp = hvg_conn.ops->vp_index(chan->target_cpu),
 		.downstream_ringbuffer_pageoffset = send_bytes >> PAGE_SHIFT,
 	};
+	bool answered;
 	int ret;
 
 	memcpy(msg.userdata, userdata, userlen);
@@ -538,6 +539,7 @@ static int hvg_open_msg(struct hvg_channel *chan, u32 send_bytes,
 		return -ENODEV;
 	}
 	reinit_completion(&chan->open_done);
+	chan->open_answered = false;
 	chan->openid = msg.openid;
 	WRITE_ONCE(chan->state, HVG_CHAN_OPENING);
 	spin_unlock_irq(&hvg_conn.chan_lock);
@@ -561,7 +563,16 @@ static int hvg_open_msg(struct hvg_channel *chan, u32 send_bytes,
 		return -ETIMEDOUT;
 	}
 answered:
-	if (READ_ONCE(chan->rescinded))
+	/*
+	 * A rescind completes open_done as well.  If the host's result came
+	 * first (both are handled in order), the host opened the channel and
+	 * may have written to it: a success stands, and the driver handles
+	 * the rescind as on any open channel.
+	 */
+	spin_lock_irq(&hvg_conn.chan_lock);
+	answered = chan->open_answered;
+	spin_unlock_irq(&hvg_conn.chan_lock);
+	if (!answered)
 		return -ENODEV;
 	if (chan->open_status) {
 		dev_err_ratelimited(&chan->hdev->dev,
@@ -648,10 +659,13 @@ err_ring:
  * @ctx: passed to @onchannel
  *
  * Allocates the rings, shares them through a GPADL and asks the host to
- * open the channel.  Sleeps.
+ * open the channel.  Sleeps.  Once the host answered with success the
+ * channel is open, even if its rescind followed at once: the driver sees
+ * hvg_channel_rescinded() in its callback, which runs after the open.
  *
  * Return: 0, -EINVAL for bad sizes, -EBUSY if already open, -ENODEV if
- * rescinded, -EIO if the host refused, -ETIMEDOUT if it did not answer.
+ * rescinded before the host answered, -EIO if the host refused,
+ * -ETIMEDOUT if it did not answer.
  */
 int hvg_channel_open(struct hvg_channel *chan, u32 send_ring_bytes,
 		     u32 recv_ring_bytes, const void *userdata, u32 userlen,

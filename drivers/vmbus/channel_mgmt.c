@@ -320,6 +320,7 @@ void hvg_on_open_result(const struct vmbus_channel_open_result *res)
 	if (chan && READ_ONCE(chan->state) == HVG_CHAN_OPENING &&
 	    res->openid == chan->openid && !completion_done(&chan->open_done)) {
 		chan->open_status = res->status;
+		chan->open_answered = true;
 		complete(&chan->open_done);
 		ok = true;
 	}

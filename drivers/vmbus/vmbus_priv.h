@@ -98,10 +98,13 @@ struct hvg_channel {
 	 * MODIFYCHANNEL_RESPONSE names nothing but the relid, so the answers
 	 * still owed to requests that timed out (@modify_late) are dropped
 	 * first.  chan_lock guards these fields from the message handlers on.
+	 * @open_answered: the result of the current open came (a rescind
+	 * completes open_done too).
 	 */
 	struct completion open_done;
 	u32 openid;
 	u32 open_status;
+	bool open_answered;
 	struct mutex modify_lock;	/* one MODIFYCHANNEL at a time */
 	struct completion modify_done;
 	bool modify_waiting;

@@ -30,8 +30,8 @@
  *              short (its request shorter than its type), bad_type
  *              (of an unknown type), bad_size (its size field past the
  *              packet), bogus_range (unballoon: pages never ballooned;
- *              hot-add: a range of no pages), unsolicited (a version
- *              response nobody asked for instead)
+ *              hot-add: a range whose page numbers wrap past 40 bits),
+ *              unsolicited (a version response nobody asked for instead)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -508,8 +508,10 @@ static bool hvsim_dm_flush(struct hvsim_dm *d, bool *signal)
 		break;
 	case HVSIM_DM_HOT_ADD:
 		m.h.range = cpu_to_le64(hvg_dm_range(d->op_a, d->op_b));
+		/* the asked-for count from 256 pages below the 40-bit limit */
 		if (hvsim_dm_fault(d, HVSIM_DM_FAULT_BOGUS_RANGE))
-			m.h.range = cpu_to_le64(hvg_dm_range(d->op_a, 0));
+			m.h.range = cpu_to_le64(hvg_dm_range(HVG_DM_RANGE_START_MASK - 255,
+							     max_t(u32, d->op_b, 256)));
 		ret = hvsim_dm_send(d, &m.h, HVG_DM_HOT_ADD_REQUEST, sizeof(m.h), signal);
 		break;
 	default:

@@ -79,6 +79,8 @@ struct seq_file;
  * @create: optional; parse @args ("key=value ..." or NULL) into dev->priv
  * @destroy: optional; free dev->priv once the last channel is gone
  * @open: optional; the guest opened @chan; non-zero refuses the open
+ * @answered: optional; the successful OPENCHANNEL_RESULT of @chan was
+ *	just sent (hvsim.lock held for writing, the channel's service idle)
  * @close: optional; the guest closed @chan, or it is being rescinded
  * @service: required; consume what the guest wrote (hvsim_ring_peek() etc.)
  *	and answer with hvsim_chan_send(); return true if packets are left
@@ -97,6 +99,7 @@ struct hvsim_service {
 	int (*create)(struct hvsim_dev *dev, char *args);
 	void (*destroy)(struct hvsim_dev *dev);
 	int (*open)(struct hvsim_chan *chan);
+	void (*answered)(struct hvsim_chan *chan);
 	void (*close)(struct hvsim_chan *chan);
 	bool (*service)(struct hvsim_chan *chan);
 	void (*show)(struct seq_file *s, struct hvsim_chan *chan);

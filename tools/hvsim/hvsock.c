@@ -255,12 +255,35 @@ static void hvsim_hs_offer_msg(struct hvsim_chan *chan,
 	put_unaligned_le32(1, ud + 6);			/* version RS5 */
 }
 
+/*
+ * fault_hvsock_refuse_open: a refusal of the guest's connect request comes
+ * while the guest opens the channel offered for it, before the open's
+ * result.  The guest must not stall on it.
+ */
+static void hvsim_hs_refuse_late(struct hvsim_hs_conn *conn)
+{
+	struct vmbus_channel_tl_connect_result res = {
+		.header.msgtype = CHANNELMSG_TL_CONNECT_RESULT,
+		.guest_endpoint_id = conn->endpoint,
+		.host_service_id = conn->service,
+		.status = HVSIM_STATUS_CONNECTION_REFUSED,
+	};
+
+	if (conn->accept || hvsim.version < VERSION_WIN10_V4_1 ||
+	    !hvsim_hs_fault(HVSIM_HS_FAULT_REFUSE_OPEN))
+		return;
+	pr_info("fault: hvsock dev%u: connect refused while its channel opens\n",
+		conn->dev_id);
+	hvsim_send(&res, sizeof(res));
+}
+
 static int hvsim_hs_open(struct hvsim_chan *chan)
 {
 	struct hvsim_hs_conn *conn = chan->dev->priv;
 
 	if (conn->dead)
 		return -EINVAL;
+	hvsim_hs_refuse_late(conn);
 	spin_lock_bh(&conn->lock);
 	conn->chan = chan;
 	spin_unlock_bh(&conn->lock);
@@ -269,6 +292,34 @@ static int hvsim_hs_open(struct hvsim_chan *chan)
 	kref_get(&conn->ref);
 	queue_work(hvsim_hs_wq, &conn->rx_work);
 	return 0;
+}
+
+/*
+ * fault_hvsock_rescind_open: right after the open's result, before the
+ * guest's open can have returned, a data packet and the rescind.  The
+ * channel's service cannot run now (hvsim.lock is held for writing).
+ */
+static void hvsim_hs_answered(struct hvsim_chan *chan)
+{
+	static const char data[] = "rescinded at once\n";
+	struct hvsim_hs_pipe_hdr h = {
+		.pkt_type = HVSIM_HS_PIPE_DATA,
+		.data_size = sizeof(data) - 1,
+	};
+	struct kvec kv[2] = {
+		{ .iov_base = &h, .iov_len = sizeof(h) },
+		{ .iov_base = (void *)data, .iov_len = sizeof(data) - 1 },
+	};
+	bool signal = false;
+
+	if (!hvsim_hs_fault(HVSIM_HS_FAULT_RESCIND_OPEN))
+		return;
+	pr_info("fault: hvsock relid %u: data and rescind right after the open\n",
+		chan->relid);
+	if (!hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, kv, 2, &signal) &&
+	    signal)
+		hvsim_signal_guest(chan);
+	hvsim_dev_del_id(chan->dev->id);
 }
 
 /* The guest closed the channel, or it is rescinded: the relay ends. */
@@ -301,6 +352,7 @@ const struct hvsim_service hvsim_hvsock_svc = {
 	.destroy = hvsim_hs_destroy,
 	.offer = hvsim_hs_offer_msg,
 	.open = hvsim_hs_open,
+	.answered = hvsim_hs_answered,
 	.close = hvsim_hs_close,
 	.service = hvsim_hs_service,
 	.show = hvsim_hs_show,

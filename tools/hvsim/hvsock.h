@@ -32,6 +32,8 @@ enum hvsim_hs_fault {
 	HVSIM_HS_FAULT_BAD_LEN,		/* data_size beyond the packet */
 	HVSIM_HS_FAULT_UNKNOWN,		/* offer for a service that is no port */
 	HVSIM_HS_FAULT_RESCIND,		/* rescind after the next data packet */
+	HVSIM_HS_FAULT_RESCIND_OPEN,	/* data and rescind right after the open */
+	HVSIM_HS_FAULT_REFUSE_OPEN,	/* a refusal of a connect being opened */
 	HVSIM_HS_NR_FAULTS
 };
 

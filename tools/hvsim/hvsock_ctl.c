@@ -32,6 +32,8 @@ static const char * const hvsim_hs_fault_names[HVSIM_HS_NR_FAULTS] = {
 	[HVSIM_HS_FAULT_BAD_LEN] = "fault_hvsock_bad_len",
 	[HVSIM_HS_FAULT_UNKNOWN] = "fault_hvsock_unknown",
 	[HVSIM_HS_FAULT_RESCIND] = "fault_hvsock_rescind",
+	[HVSIM_HS_FAULT_RESCIND_OPEN] = "fault_hvsock_rescind_open",
+	[HVSIM_HS_FAULT_REFUSE_OPEN] = "fault_hvsock_refuse_open",
 };
 
 bool hvsim_hs_fault(enum hvsim_hs_fault f)

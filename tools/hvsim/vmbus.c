@@ -330,6 +330,9 @@ static void hvsim_on_open(const void *msg, u32 size)
 		res.status = HVSIM_STATUS_INVALID_PARAMETER;
 	}
 	hvsim_send(&res, sizeof(res));
+	/* The channel is open: its service may act at once (a fault). */
+	if (!res.status && chan->dev->svc->answered)
+		chan->dev->svc->answered(chan);
 }
 
 static void hvsim_on_close(const void *msg, u32 size)

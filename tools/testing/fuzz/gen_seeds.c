@@ -20,6 +20,7 @@
 #include <hvguest/synthvid_proto.h>
 #include <hvguest/input_proto.h>
 #include <hvguest/ic_proto.h>
+#include <hvguest/dm_proto.h>
 
 void shim_warn(const char *file, int line, const char *cond)
 {
@@ -32,7 +33,7 @@ static const char *outdir;
 static const char *const targets[] = {
 	"fuzz_msg", "fuzz_ring", "fuzz_netvsc", "fuzz_storvsc",
 	"fuzz_synthvid", "fuzz_synthhid", "fuzz_kbd",
-	"fuzz_ic",
+	"fuzz_ic", "fuzz_dm", "fuzz_hvsock",
 };
 
 static void put(const char *target, const char *name, const void *a,
@@ -518,6 +519,42 @@ static void ic_seeds(void)
 	ic_seed("timesync_v4", 1, ICMSGTYPE_TIMESYNC, &tsr, sizeof(tsr));
 }
 
+/* A Dynamic Memory message: header of @type and @len, then @body. */
+static void dm_seed(const char *name, u16 type, const void *body, u16 blen)
+{
+	struct hvg_dm_hdr h = { .type = type, .size = sizeof(h) + blen };
+
+	put("fuzz_dm", name, &h, sizeof(h), body, blen);
+}
+
+static void dm_seeds(void)
+{
+	static const u64 accepted = 1;
+	static const u32 balloon[2] = { 4096, 0 };
+	static const u32 unb[6] = { 0, 2, 0x100, 16 << 8, 0x2000, 1 << 8 };
+	u64 hot[2] = { hvg_dm_range(0x40000, 65536), hvg_dm_range(0x40000, 131072) };
+	/* reserved, info_size 16, then a maximum page count record */
+	static const u32 info[6] = { 0, 16, HVG_DM_INFO_MAX_PAGE_CNT, 8, 0x80000, 0 };
+
+	dm_seed("version_resp", HVG_DM_VERSION_RESPONSE, &accepted, 8);
+	dm_seed("caps_resp", HVG_DM_CAPABILITIES_RESPONSE, &accepted, 8);
+	dm_seed("balloon", HVG_DM_BALLOON_REQUEST, balloon, sizeof(balloon));
+	dm_seed("unballoon", HVG_DM_UNBALLOON_REQUEST, unb, sizeof(unb));
+	dm_seed("hot_add", HVG_DM_HOT_ADD_REQUEST, hot, 8);
+	dm_seed("hot_add_region", HVG_DM_HOT_ADD_REQUEST, hot, sizeof(hot));
+	dm_seed("info_max", HVG_DM_INFO_MESSAGE, info, sizeof(info));
+}
+
+/* A pipe-mode packet: type 1, @n data bytes. */
+static void hvsock_seeds(void)
+{
+	static const u32 fin[2] = { 1, 0 };
+	static const u32 hdr[2] = { 1, 5 };
+
+	put("fuzz_hvsock", "data", hdr, sizeof(hdr), "hello", 5);
+	put("fuzz_hvsock", "fin", fin, sizeof(fin), NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	char path[512];
@@ -540,6 +577,8 @@ int main(int argc, char **argv)
 	synthvid_seeds();
 	input_seeds();
 	ic_seeds();
+	dm_seeds();
+	hvsock_seeds();
 	/* Operation bytes: see enum fuzz_op (0 read, 2 commit, 3 write...). */
 	ring_seed("drain", 31, 0, 3, 40, "");
 	ring_seed("wrapped", 31, 200, 2, 48, "");

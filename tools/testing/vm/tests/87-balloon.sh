@@ -7,7 +7,8 @@
 # stopping short, data in page cache and anonymous memory surviving
 # inflate/deflate cycles, hot-add of RAM the guest kernel was booted
 # without (mem=), pressure reports following a workload, and each of the
-# host's fault knobs dropped with a ratelimited error.
+# host's fault knobs dropped with a ratelimited error (a hot-add range
+# that wraps refused).
 # hvg-timeout: 600
 # hvg-vm-mem: 1536M
 # hvg-vm-append: mem=1024M
@@ -16,12 +17,12 @@
 HVG_KO_BALLOON=$HVG_REPO/drivers/balloon/hv_balloon.ko
 MIB=256	# 4 KiB pages per MiB
 
-ktap_plan 14
+ktap_plan 15
 
 case ${HVG_PERSONALITY:-} in
 openvmm)
 	ktap_skip "OpenVMM has no Dynamic Memory device"
-	for _i in 2 3 4 5 6 7 8 9 10 11 12 13 14; do
+	for _i in 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
 		ktap_skip "OpenVMM has no Dynamic Memory device"
 	done
 	ktap_done
@@ -238,6 +239,19 @@ bogus() {
 		ctl unballoon 256 && hvg_expect 0 "$(guest ballooned_pages)" "ballooned pages"
 }
 ktap_check "unballoon of pages never ballooned: refused, the balloon intact" bogus
+
+# A hot-add range whose page numbers wrap past 40 bits: refused as
+# hv_balloon.c's hot_add_req() answers a range it cannot add (no pages,
+# result 0: the host may retry), nothing added.
+bogus_hot_add() {
+	_t0=$(memtotal)
+	fault bogus_range hot_add 0x50000 $((128 * MIB)) || return 1
+	dmesg_has "bogus hot-add range" &&
+		expect 0 "$(host hot_add_pages)" "pages the guest added" &&
+		expect 0 "$(host hot_add_result)" "hot-add result" &&
+		expect "$_t0" "$(memtotal)" "MemTotal (kB)"
+}
+ktap_check "hot-add range wrapping past 40-bit page numbers: refused, 0 pages, result 0" bogus_hot_add
 
 nohot() {
 	rmmod hvsim && rmmod hv_balloon || return 1
