@@ -247,9 +247,9 @@ bogus_hot_add() {
 	_t0=$(memtotal)
 	fault bogus_range hot_add 0x50000 $((128 * MIB)) || return 1
 	dmesg_has "bogus hot-add range" &&
-		expect 0 "$(host hot_add_pages)" "pages the guest added" &&
-		expect 0 "$(host hot_add_result)" "hot-add result" &&
-		expect "$_t0" "$(memtotal)" "MemTotal (kB)"
+		hvg_expect 0 "$(host hot_add_pages)" "pages the guest added" &&
+		hvg_expect 0 "$(host hot_add_result)" "hot-add result" &&
+		hvg_expect "$_t0" "$(memtotal)" "MemTotal (kB)"
 }
 ktap_check "hot-add range wrapping past 40-bit page numbers: refused, 0 pages, result 0" bogus_hot_add
 
