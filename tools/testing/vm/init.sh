@@ -95,7 +95,8 @@ setup_root() {
 #    take 20-30 s instead of about 2;
 #  - without --installed, the kernel's own Hyper-V drivers: the module tree
 #    is the kernel's, and its in-tree drivers cannot load next to ours
-#    (same names, other symbols).
+#    (same names, other symbols); uio_hv_generic among them, which Debian's
+#    6.10+ kernels bind to the file copy device.
 # On a guest, a device whose udev rules set ENV{SYSTEMD_WANTS} (tagged
 # "systemd") makes systemd (PID 1) start those units: that is how
 # hyperv-daemons' 60-hyperv-daemons.rules starts hv_kvp_daemon, hv_vss_daemon
@@ -138,7 +139,8 @@ start_udev() {
 		done
 		[ "$HVG_INSTALLED" = 1 ] ||
 		for m in hv_vmbus hv_netvsc hv_storvsc hv_utils hv_balloon hv_sock \
-			hyperv_fb hyperv_drm hid_hyperv hyperv_keyboard pci_hyperv; do
+			hyperv_fb hyperv_drm hid_hyperv hyperv_keyboard pci_hyperv \
+			uio_hv_generic; do
 			echo "blacklist $m"
 		done
 	} >$R/etc/modprobe.d/hvg-vm.conf
