@@ -13,10 +13,11 @@
 #   make run [CMD=...]  boot a test VM with the suite installed, hvsim loaded
 #                       and one simulated device of every class (its drivers
 #                       load by modalias); a shell, or run CMD and power off
-#   make bench [ROUNDS=N] [RECORD=1]  tools/testing/bench/run.sh: every
-#                       comparison N times by turns (default 5), medians with
-#                       min-max, perf breakdowns, goals; RECORD=1 appends to
-#                       Documentation/bench/*.csv (Documentation/bench.rst)
+#   make bench [ROUNDS=N] [RECORD=1] [ONLY="NAME..."]  tools/testing/bench/run.sh:
+#                       every comparison N times by turns (default 5), medians
+#                       with min-max, perf breakdowns, goals; RECORD=1 appends
+#                       to Documentation/bench/*.csv (Documentation/bench.rst);
+#                       ONLY: those benchmarks (ring, netvsc, netvsc-accel, ...)
 #   make bench-curves [ROUNDS=N] [RECORD=1]  the scaling curves, plotted
 #   make bench-ab BASE=REV [ROUNDS=N]  the echo channel with REV's hv_vmbus
 #                       and hvsim against this tree's, by turns in one VM:
@@ -92,7 +93,8 @@ run: deps
 		$(if $(RUN_CMD),,--shell) -- \
 		'. tools/testing/vm/lib.sh && hvg_demo $(HVSIM_PARAMS) && $(if $(RUN_CMD),eval "$$HVG_RUN_CMD",lsvmbus)'
 
-BENCH_ENV = $(if $(ROUNDS),HVG_BENCH_ROUNDS=$(ROUNDS)) $(if $(RECORD),HVG_BENCH_RECORD=$(RECORD))
+BENCH_ENV = $(if $(ROUNDS),HVG_BENCH_ROUNDS=$(ROUNDS)) $(if $(RECORD),HVG_BENCH_RECORD=$(RECORD)) \
+	$(if $(ONLY),HVG_BENCH_ONLY='$(ONLY)')
 
 bench: modules
 	$(BENCH_ENV) tools/testing/bench/run.sh

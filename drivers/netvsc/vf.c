@@ -426,8 +426,10 @@ static int netvsc_vf_event(struct notifier_block *nb, unsigned long event,
 	switch (event) {
 	case NETDEV_POST_INIT:
 		/* Before it opens: no IPv6 address of its own */
-		if (netvsc_vf_enable && netvsc_vf_owner(dev))
+		if (netvsc_vf_enable && netvsc_vf_owner(dev)) {
 			dev->flags |= IFF_SLAVE;
+			hvg_netdev_no_addrconf(dev);
+		}
 		return NOTIFY_DONE;
 	case NETDEV_REGISTER:
 		return netvsc_vf_join(dev);

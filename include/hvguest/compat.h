@@ -91,6 +91,18 @@ static int fn##_compat(struct device *dev) { fn(dev); return 0; }
 
 /* ---- netvsc (issue 3) ---------------------------------------------------- */
 
+/*
+ * A VF behind the synthetic NIC must get no IPv6 address of its own.
+ * addrconf skips a device with IFF_SLAVE up to 6.1, and one with the
+ * private flag IFF_NO_ADDRCONF from 6.2 on (net/ipv6/addrconf.c), so the
+ * VF is marked both ways.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define hvg_netdev_no_addrconf(dev)	((dev)->priv_flags |= IFF_NO_ADDRCONF)
+#else
+#define hvg_netdev_no_addrconf(dev)	do { } while (0)
+#endif
+
 /* netif_napi_add() lost its weight argument in 6.1. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #define hvg_napi_add(ndev, napi, poll) \

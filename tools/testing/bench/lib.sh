@@ -28,6 +28,19 @@ bench_ratio() {
 		else print 0 }'
 }
 
+# bench_mbits NS ADDR [iperf3 client options]: the receiver's Mbit/s of
+# one iperf3 TCP run of HVG_BENCH_SECONDS (default 4) from here to a
+# one-off server on ADDR in network namespace NS; 0 if the run failed
+bench_mbits() {
+	ip netns exec "$1" iperf3 -s -1 -D -B "$2" >/dev/null 2>&1
+	sleep 1
+	_a=$2
+	shift 2
+	iperf3 -c "$_a" -t "${HVG_BENCH_SECONDS:-4}" -f m "$@" 2>/dev/null |
+		awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) }
+		     END { print v + 0 }'
+}
+
 # bench_summary FILE: the median, min and max over the rounds of each
 # (bench, setting, metric) of the "@@" lines of FILE; "noisy" when min or
 # max is more than 15% away from the median.

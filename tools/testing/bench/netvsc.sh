@@ -8,8 +8,8 @@
 # HVG_BENCH_ROUNDS rounds: TCP transmit and receive Mbit/s and 64-byte UDP
 # datagrams per second, with the ratio netvsc/veth of each round.  Then a
 # perf profile (cpu-clock, all CPUs) of one TCP run each way on both,
-# split by lib.sh's bench_profile into CPU ms per GB, and the VF path
-# (hvsim's VF, accelerated networking) against the synthetic one by turns.
+# split by lib.sh's bench_profile into CPU ms per GB (the VF path and XDP:
+# netvsc-accel.sh).
 # With HVG_BENCH_CURVES=1 instead: throughput against the message size
 # (iperf3 -l, 64 B to 64 KiB) and against the channel count (4 flows), with
 # veth on each point.  Prints "@@" lines (lib.sh) for report.sh; asserts
@@ -24,21 +24,6 @@ VNS=vbench
 HVSIM_DBG=/sys/kernel/debug/hvsim
 NETVSC=10.97.0.1
 VETH=10.98.0.1
-
-# mbits NS ADDR [iperf3 client options]: receiver Mbit/s
-mbits() {
-	ip netns exec "$1" iperf3 -s -1 -D -B "$2" >/dev/null 2>&1
-	sleep 1
-	_a=$2
-	shift 2
-	iperf3 -c "$_a" -t "$T" -f m "$@" 2>/dev/null | iperf_mbits
-}
-
-# iperf_mbits: the receiver's Mbit/s in iperf3's output on stdin
-iperf_mbits() {
-	awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) }
-	     END { print v + 0 }'
-}
 
 # udp_pps NS ADDR: 64-byte UDP datagrams per second the receiver got
 udp_pps() {
@@ -107,9 +92,9 @@ pair() {
 }
 
 # shellcheck disable=SC2086 # $opts: iperf3 options, word-split
-tcp() { mbits "$1" "$2" $opts; }
+tcp() { bench_mbits "$1" "$2" $opts; }
 # shellcheck disable=SC2086
-tcp_rx() { mbits "$1" "$2" -R $opts; }
+tcp_rx() { bench_mbits "$1" "$2" -R $opts; }
 
 # profile SETTING NS ADDR IF STAT [iperf3 options]: CPU ms per GB through
 # the guest's interface IF (its statistics/STAT, tx_bytes or rx_bytes)
@@ -176,23 +161,6 @@ else
 		profile rx.veth $VNS $VETH vb0 rx_bytes -R
 		profile rx.netvsc $NS $NETVSC "$gif" rx_bytes -R
 	fi
-	# Accelerated networking: the same NIC with hvsim's VF (a netdev wired
-	# to hvsim<N>, as a veth end) carrying the data path, by turns with
-	# the synthetic path
-	r=1
-	while [ "$r" -le "$BENCH_ROUNDS" ]; do
-		_st=$(tcp $NS $NETVSC) _sr=$(tcp_rx $NS $NETVSC)
-		echo 1 >"$HVSIM_DBG/dev$dev/vf_add" && sleep 2
-		_vt=$(tcp $NS $NETVSC) _vr=$(tcp_rx $NS $NETVSC)
-		echo 1 >"$HVSIM_DBG/dev$dev/vf_remove" && sleep 2
-		bench_emit netvsc vf tx_Mbps.synthetic "$r" "$_st"
-		bench_emit netvsc vf tx_Mbps.vf "$r" "$_vt"
-		bench_emit netvsc vf tx_Mbps.ratio "$r" "$(bench_ratio "$_vt" "$_st")"
-		bench_emit netvsc vf rx_Mbps.synthetic "$r" "$_sr"
-		bench_emit netvsc vf rx_Mbps.vf "$r" "$_vr"
-		bench_emit netvsc vf rx_Mbps.ratio "$r" "$(bench_ratio "$_vr" "$_sr")"
-		r=$((r + 1))
-	done
 	netvsc_down
 fi
 veth_down

@@ -3,7 +3,8 @@
 #
 # make check's smoke test of the benchmark's arithmetic (no VM, under a
 # second): perf-split.awk on a made-up perf script, lib.sh's medians and
-# the noisy mark, report.sh's goals, CSV records and a plot.  TAP output.
+# the noisy mark, report.sh's goals and the ratios without one, CSV
+# records, a plot, and run.sh running every benchmark script.  TAP output.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,7 @@ check() {	# check NAME COMMAND...: one TAP case
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 
 # Two samples in hvsim (one inside memcpy called by it), one in the driver,
 # one in the stack above the driver's hand-over, one idle, one in user space.
@@ -69,6 +70,10 @@ cat >"$tmp/samples" <<'EOF'
 @@ netvsc size=64 tx_Mbps.netvsc 1 50
 @@ netvsc size=1500 tx_Mbps.veth 1 1000
 @@ netvsc size=1500 tx_Mbps.netvsc 1 600
+@@ netvsc vf tx_Mbps.ratio 1 1.5
+@@ netvsc vf tx_Mbps.ratio 2 1.4
+@@ netvsc xdp drop_pps.ratio 1 0.25
+@@ netvsc xdp drop_pps.ratio 2 0.35
 EOF
 . "$here/lib.sh"
 bench_summary "$tmp/samples" >"$tmp/sum"
@@ -77,6 +82,9 @@ check "noisy beyond 15%" grep -qx 'netvsc default rx_Mbps.ratio 0.5 0.3 0.7 3 no
 HVG_BENCH_RUN=curves "$here/report.sh" "$tmp/samples" "$tmp/out" 1 >"$tmp/report" 2>&1
 check "goal met" grep -q '^netvsc tx / veth .* goal >= 0.8: met' "$tmp/report"
 check "goal missed" grep -q '^netvsc rx / veth .* goal >= 0.6: missed' "$tmp/report"
+check "ratios without a goal (VF path, XDP_DROP)" eval \
+	"grep -q '^netvsc tx, VF path / synthetic  *1.450 .* no goal\$' '$tmp/report' &&
+	 grep -q '^XDP_DROP pkt/s, netvsc / veth  *0.300  (min 0.250, max 0.350, noisy)  no goal\$' '$tmp/report'"
 check "CSV record" grep -q '^[0-9TZ:-]*,6.1.0-test,[0-9a-f+]*,default,tx_Mbps.ratio,0.85,0.8,0.9,3,-$' \
 	"$tmp/out/netvsc.csv"
 if command -v gnuplot >/dev/null; then
@@ -85,4 +93,15 @@ else
 	n=$((n + 1))
 	echo "ok $n plot # SKIP no gnuplot"
 fi
+# Every VM benchmark script is one of make bench's (or bench-curves')
+# steps, and can be picked with ONLY=
+unrun=
+for f in "$here"/*.sh; do
+	case ${f##*/} in
+	ab.sh | lib.sh | report.sh | run.sh | selftest.sh | vm-ab.sh) continue ;;
+	esac
+	grep -q "^[[:space:]].*vm .* ${f##*/}\$\|^[[:space:]]*${f##*/}\$" "$here/run.sh" ||
+		unrun="$unrun ${f##*/}"
+done
+check "run.sh runs every benchmark script${unrun:+ (not:$unrun)}" test -z "$unrun"
 [ "$bad" -eq 0 ]
