@@ -246,7 +246,7 @@ vsock_socks() {	# AF_VSOCK sockets allocated (their slab cache's active objects)
 }
 
 # HVG_HVSOCK_SCALE_CONNS connections from the host's side open at once to
-# the guest's echo service (socat, a cat per connection), then
+# the guest's echo service (socat), then
 # HVG_HVSOCK_SCALE_MB MiB in all sent over them and echoed back, the same
 # sha256 on each (hvsock_scale.py).  Afterwards every channel's relid is
 # released (hvsim lists no hvsock channel), and the guest's VMBus devices
@@ -256,9 +256,11 @@ scale() {
 	_d0=$(vmbus_devs) _s0=$(vsock_socks)
 	hs_cmd "connect 5003 tcp:15003" || return 1
 	rm -f $T/scale.*
-	# -t: after the end of the input, wait for all of cat's echo (socat
-	# stops half a second after one direction ended, by default)
-	socat -t 600 VSOCK-LISTEN:5003,fork,backlog=128 EXEC:cat 2>/dev/null &
+	# PIPE: socat echoes through a pipe of its own (with EXEC:cat the
+	# child's exit could end socat before it had relayed cat's last
+	# output); -t: it waits for the end of the echo after the end of the
+	# input (by default it stops half a second after one direction ended)
+	socat -t 600 VSOCK-LISTEN:5003,fork,backlog=128 PIPE 2>/dev/null &
 	_srv=$!
 	sleep 1
 	timeout 3000 python3 "$HVG_REPO/tools/testing/vm/tests/hvsock_scale.py" 15003 "$_c" \
