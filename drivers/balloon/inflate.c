@@ -4,8 +4,13 @@
  *
  * Inflate (DM_BALLOON_REQUEST, num_pages): the guest keeps at least the
  * floor (dm_balloon_floor()) of available memory and gives
- * min(num_pages, MemAvailable - floor), allocated in 2 MiB pieces while it
- * can and page by page after that, without retrying or reclaiming hard.
+ * min(num_pages, MemAvailable - free movable pages - floor), allocated in
+ * 2 MiB pieces while it can and page by page after that, without retrying
+ * or reclaiming hard.  Balloon pages are not movable, so they come from
+ * the zones the kernel allocates from; the free pages of ZONE_MOVABLE
+ * (hot-added memory onlined movable) count in MemAvailable but not for
+ * the kernel, and a floor that counted them let the balloon take the
+ * kernel zones' last free pages (hv_balloon.c balloon_up() counts them).
  * Each page leaves the kernel's managed memory (MemTotal shrinks) and is
  * marked PageOffline.  The pages go to the host in DM_BALLOON_RESPONSE
  * messages of up to 510 ranges; every message but the last has more_pages
@@ -22,6 +27,8 @@
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
 #include <linux/page-flags.h>
 
 #include "balloon.h"
@@ -39,6 +46,17 @@
 unsigned long dm_balloon_floor(void)
 {
 	return (SZ_64M >> PAGE_SHIFT) + totalram_pages() / 8;
+}
+
+/* Free pages of ZONE_MOVABLE: no use to the kernel's own allocations. */
+static unsigned long dm_movable_free(void)
+{
+	unsigned long n = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		n += zone_page_state(&NODE_DATA(nid)->node_zones[ZONE_MOVABLE], NR_FREE_PAGES);
+	return n;
 }
 
 static void dm_page_return(struct page *pg)
@@ -108,6 +126,7 @@ void dm_balloon(struct dm_dev *dm, const struct hvg_dm_balloon *req)
 
 	WRITE_ONCE(dm->balloon_reqs, dm->balloon_reqs + 1);
 	avail = si_mem_available();
+	avail -= min(avail, dm_movable_free());
 	floor = dm_balloon_floor();
 	if (avail < floor + want) {
 		unsigned long can = avail > floor ? avail - floor : 0;

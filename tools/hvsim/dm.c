@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The Dynamic Memory host (new_device "balloon [min_mb=N] [max_mb=N]").
+ * The Dynamic Memory host (new_device "balloon [min_mb=N] [max_mb=N]
+ * [balance=0|1] [buffer=PERCENT]").
  *
  * It accepts the guest's newest version up to the personality's, then its
  * capabilities, and records its status reports.  It takes and gives memory
@@ -20,10 +21,22 @@
  * it, and sent in an info message).  The guest's startup memory is
  * totalram when the device is created.
  *
+ * Balancing (balance=1, or "balance 1" on ctl): on each status report that
+ * came after the last operation ended, the host sets the guest's target to
+ * its demand plus buffer percent of it (Hyper-V's "memory buffer",
+ * Set-VMMemory -Buffer, 5 to 2000, default 20) and starts one operation
+ * towards it: balloon what is above, unballoon what is below, and once the
+ * balloon is empty hot-add whole 128 MiB blocks of the pool ("pool START
+ * PAGES").  The demand is num_committed less the ballooned pages, which
+ * Linux hv_balloon.c post_status() adds in.  Gaps within HVSIM_DM_SLACK are
+ * left alone; after a balloon request the guest could not fully serve,
+ * no balloon for HVSIM_DM_BACKOFF.
+ *
  * Control files in debugfs hvsim/dev<N>/:
  *   ctl        (write) "balloon PAGES", "unballoon PAGES",
  *              "hot_add START_PAGE PAGES"; -EBUSY while one is under way,
- *              -EOPNOTSUPP for hot-add if the guest did not offer it
+ *              -EOPNOTSUPP for hot-add if the guest did not offer it;
+ *              "balance 0|1", "buffer PERCENT", "pool START_PAGE PAGES"
  *   state      the handshake, the host's view of the guest's memory, the
  *              last report and counters
  *   fault_*    counts, each for the next operation started with ctl:
@@ -50,6 +63,12 @@
 
 #define HVSIM_DM_BUDGET		64
 #define HVSIM_DM_SCRIBBLE	0x6b
+#define HVSIM_DM_SLACK		(32UL << (20 - PAGE_SHIFT))	/* 32 MiB */
+#define HVSIM_DM_BACKOFF	(10 * HZ)
+#define HVSIM_DM_BLOCK		(128UL << (20 - PAGE_SHIFT))	/* hot-add unit */
+#define HVSIM_DM_BUFFER_MIN	5	/* Set-VMMemory -Buffer's range */
+#define HVSIM_DM_BUFFER_MAX	2000
+#define HVSIM_DM_BUFFER_DEF	20
 
 /*
  * The newest Dynamic Memory version each host accepts.  Linux hv_balloon.c
@@ -99,6 +118,9 @@ enum hvsim_dm_op {
  * @op_sent: its request went out: a response is awaited
  * @op_a: balloon/unballoon: pages; hot-add: first page
  * @op_b: hot-add: pages
+ * @op_bal: the operation was started by the balancing
+ * @pool_next: balancing: the next page of the hot-add pool
+ * @pool_end: balancing: the page after the pool
  * @max_version: the newest version the host accepts
  * @version: the accepted version, 0 before
  * @caps: the guest's capabilities, once accepted
@@ -120,17 +142,27 @@ enum hvsim_dm_op {
  * @malformed: guest messages the host could not accept
  * @trans_id: the host's last transaction id
  * @faults: the knobs
+ * @balance: balancing on
+ * @buffer: balancing: the buffer, percent of the demand
+ * @bal_seen: @reports when balancing last looked, or an operation ended
+ * @bl_backoff: balancing: no balloon request before this (jiffies)
+ * @target: balancing: the last target, pages
+ * @demand: balancing: the last demand, pages
+ * @bal_ops: operations balancing started: balloon, unballoon, hot-add
  * @ctl_lock: serialises ctl writes
  * @msg: the message being built (host workqueue)
  */
 struct hvsim_dm {
 	struct hvsim_dev *dev;
-	spinlock_t lock;	/* chan, op, op_sent, op_a, op_b */
+	spinlock_t lock;	/* chan, op*, pool_* */
 	struct hvsim_chan *chan;
 	enum hvsim_dm_op op;
 	bool op_sent;
 	u64 op_a;
 	u32 op_b;
+	bool op_bal;
+	u64 pool_next;
+	u64 pool_end;
 	u32 max_version;
 	u32 version;
 	u64 caps;
@@ -152,6 +184,13 @@ struct hvsim_dm {
 	u64 malformed;
 	u32 trans_id;
 	atomic_t faults[HVSIM_DM_NR_FAULTS];
+	bool balance;
+	u32 buffer;
+	u64 bal_seen;
+	unsigned long bl_backoff;
+	unsigned long target;
+	unsigned long demand;
+	u64 bal_ops[3];
 	struct mutex ctl_lock;	/* ctl writes */
 	u8 msg[HVG_DM_MAX_MSG];
 };
@@ -186,7 +225,10 @@ static void hvsim_dm_op_done(struct hvsim_dm *d)
 	spin_lock(&d->lock);
 	d->op = HVSIM_DM_IDLE;
 	d->op_sent = false;
+	d->op_bal = false;
 	spin_unlock(&d->lock);
+	/* the next balancing step waits for a report made after this */
+	d->bal_seen = d->reports;
 }
 
 /* ---- guest messages ------------------------------------------------------ */
@@ -317,6 +359,7 @@ static void hvsim_dm_balloon_resp(struct hvsim_dm *d, const u8 *msg, u32 size)
 	WRITE_ONCE(d->last_given, d->bl_given);
 	if (d->bl_given < d->op_a) {
 		WRITE_ONCE(d->bl_short, d->bl_short + 1);
+		d->bl_backoff = jiffies + HVSIM_DM_BACKOFF;
 		pr_info("dev%u: the guest gave %lu of %llu pages\n", d->dev->id,
 			d->bl_given, d->op_a);
 	}
@@ -375,6 +418,13 @@ static int hvsim_dm_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len, bool
 		}
 		WRITE_ONCE(d->hot_added, d->hot_added + got);
 		WRITE_ONCE(d->ha_result, (u64)le32_to_cpu(r->result) << 32 | got);
+		if (d->op_bal && !got) {
+			/* the guest could not add it: no more from the pool */
+			spin_lock(&d->lock);
+			d->pool_end = d->pool_next;
+			spin_unlock(&d->lock);
+			pr_info("dev%u: balance: hot-add refused, pool closed\n", d->dev->id);
+		}
 		hvsim_dm_op_done(d);
 		break;
 	}
@@ -386,6 +436,33 @@ static int hvsim_dm_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len, bool
 }
 
 /* ---- host requests ----------------------------------------------------- */
+
+static unsigned long hvsim_dm_assigned(struct hvsim_dm *d)
+{
+	return d->startup + READ_ONCE(d->hot_added) - READ_ONCE(d->ballooned);
+}
+
+static int hvsim_dm_start(struct hvsim_dm *d, enum hvsim_dm_op op, u64 a, u32 b, bool bal)
+{
+	int ret = 0;
+
+	spin_lock(&d->lock);
+	if (!d->chan || !READ_ONCE(d->ready))
+		ret = -ENOTCONN;
+	else if (d->op != HVSIM_DM_IDLE)
+		ret = -EBUSY;
+	if (!ret) {
+		d->op = op;
+		d->op_sent = false;
+		d->op_a = a;
+		d->op_b = b;
+		d->op_bal = bal;
+		hvsim_chan_queue(d->chan);
+	}
+	spin_unlock(&d->lock);
+	return ret;
+}
+
 
 /* A faulty message instead of the operation's request: *sent if one went. */
 static int hvsim_dm_send_fault(struct hvsim_dm *d, bool *signal, bool *sent)
@@ -525,6 +602,76 @@ static bool hvsim_dm_flush(struct hvsim_dm *d, bool *signal)
 	return op == HVSIM_DM_UNBALLOON && d->unb_left;
 }
 
+/*
+ * One balancing step on a status report that came after the last operation
+ * ended: the target is the demand plus the buffer, within min_mb and
+ * max_mb; one operation towards it if the gap is beyond the slack.
+ */
+static void hvsim_dm_balance(struct hvsim_dm *d)
+{
+	unsigned long assigned, target, ballooned = READ_ONCE(d->ballooned);
+	u64 demand, buffer, n;
+	int ret = -EAGAIN;
+
+	if (!READ_ONCE(d->balance) || !READ_ONCE(d->ready) || d->reports <= d->bal_seen ||
+	    READ_ONCE(d->op) != HVSIM_DM_IDLE)
+		return;
+	d->bal_seen = d->reports;
+	demand = d->committed > ballooned ? d->committed - ballooned : 0;
+	buffer = clamp_t(u32, READ_ONCE(d->buffer), HVSIM_DM_BUFFER_MIN, HVSIM_DM_BUFFER_MAX);
+	target = min_t(u64, demand + div_u64(demand * buffer, 100), ULONG_MAX / 2);
+	if (target < d->min_pages)
+		target = d->min_pages;
+	if (d->max_pages && target > d->max_pages)
+		target = d->max_pages;
+	WRITE_ONCE(d->demand, demand);
+	WRITE_ONCE(d->target, target);
+	assigned = hvsim_dm_assigned(d);
+	if (assigned > target + HVSIM_DM_SLACK) {
+		if (time_before(jiffies, d->bl_backoff))
+			return;
+		n = min_t(u64, assigned - target, U32_MAX);
+		ret = hvsim_dm_start(d, HVSIM_DM_BALLOON, n, 0, true);
+		if (!ret)
+			WRITE_ONCE(d->bal_ops[0], d->bal_ops[0] + 1);
+	} else if (target > assigned + HVSIM_DM_SLACK && ballooned) {
+		n = min_t(u64, target - assigned, ballooned);
+		ret = hvsim_dm_start(d, HVSIM_DM_UNBALLOON, n, 0, true);
+		if (!ret)
+			WRITE_ONCE(d->bal_ops[1], d->bal_ops[1] + 1);
+	} else if (target > assigned + HVSIM_DM_SLACK && (d->caps & HVG_DM_CAP_HOT_ADD)) {
+		u64 start;
+
+		/* whole 128 MiB blocks of the pool, the first one at least */
+		n = roundup(target - assigned, HVSIM_DM_BLOCK);
+		if (d->max_pages)
+			n = min_t(u64, n, rounddown(d->max_pages - assigned, HVSIM_DM_BLOCK));
+		spin_lock(&d->lock);
+		start = d->pool_next;
+		n = min_t(u64, n, rounddown(d->pool_end - start, HVSIM_DM_BLOCK));
+		n = min_t(u64, n, rounddown(HVG_DM_RANGE_MAX_PAGES, HVSIM_DM_BLOCK));
+		if (n)
+			d->pool_next += n;
+		spin_unlock(&d->lock);
+		if (!n)
+			return;
+		if (region_intersects(start << PAGE_SHIFT, n << PAGE_SHIFT, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT) {
+			pr_err("dev%u: balance: the pool is the guest's RAM, closed\n", d->dev->id);
+			spin_lock(&d->lock);
+			d->pool_end = d->pool_next;
+			spin_unlock(&d->lock);
+			return;
+		}
+		ret = hvsim_dm_start(d, HVSIM_DM_HOT_ADD, start, n, true);
+		if (!ret)
+			WRITE_ONCE(d->bal_ops[2], d->bal_ops[2] + 1);
+	}
+	if (!ret)
+		pr_info("dev%u: balance: demand %llu target %lu assigned %lu pages\n",
+			d->dev->id, demand, target, assigned);
+}
+
 static bool hvsim_dm_service(struct hvsim_chan *chan)
 {
 	struct hvsim_dm *d = chan->dev->priv;
@@ -535,6 +682,7 @@ static bool hvsim_dm_service(struct hvsim_chan *chan)
 	more = hvsim_chan_service(chan, hvsim_dm_packet, HVSIM_DM_BUDGET);
 	if (chan->broken)
 		return false;
+	hvsim_dm_balance(d);
 	if (hvsim_dm_flush(d, &signal))
 		more = true;
 	if (signal)
@@ -590,31 +738,6 @@ static void hvsim_dm_close(struct hvsim_chan *chan)
 
 /* ---- control files ------------------------------------------------------ */
 
-static unsigned long hvsim_dm_assigned(struct hvsim_dm *d)
-{
-	return d->startup + READ_ONCE(d->hot_added) - READ_ONCE(d->ballooned);
-}
-
-static int hvsim_dm_start(struct hvsim_dm *d, enum hvsim_dm_op op, u64 a, u32 b)
-{
-	int ret = 0;
-
-	spin_lock(&d->lock);
-	if (!d->chan || !READ_ONCE(d->ready))
-		ret = -ENOTCONN;
-	else if (d->op != HVSIM_DM_IDLE)
-		ret = -EBUSY;
-	if (!ret) {
-		d->op = op;
-		d->op_sent = false;
-		d->op_a = a;
-		d->op_b = b;
-		hvsim_chan_queue(d->chan);
-	}
-	spin_unlock(&d->lock);
-	return ret;
-}
-
 static int hvsim_dm_ctl(void *ctx, char *line)
 {
 	struct hvsim_dm *d = ctx;
@@ -625,17 +748,41 @@ static int hvsim_dm_ctl(void *ctx, char *line)
 
 	if (!a || kstrtou64(a, 0, &x) || (b && kstrtou32(b, 0, &y)))
 		goto usage;
+	if (!strcmp(cmd, "balance") && !b && x <= 1) {
+		WRITE_ONCE(d->balance, x);
+		pr_info("dev%u: balancing %s, buffer %u%%\n", d->dev->id, x ? "on" : "off",
+			READ_ONCE(d->buffer));
+		return 0;
+	}
+	if (!strcmp(cmd, "buffer") && !b && x >= HVSIM_DM_BUFFER_MIN && x <= HVSIM_DM_BUFFER_MAX) {
+		WRITE_ONCE(d->buffer, x);
+		return 0;
+	}
+	if (!strcmp(cmd, "pool") && b && IS_ALIGNED(x, HVSIM_DM_BLOCK) &&
+	    x + y <= HVG_DM_RANGE_START_MASK) {
+		if (y && region_intersects(x << PAGE_SHIFT, (u64)y << PAGE_SHIFT,
+					   IORESOURCE_SYSTEM_RAM,
+					   IORES_DESC_NONE) != REGION_DISJOINT) {
+			pr_err("dev%u: pool: the range is the guest's RAM already\n", d->dev->id);
+			return -EINVAL;
+		}
+		spin_lock(&d->lock);
+		d->pool_next = x;
+		d->pool_end = x + y;
+		spin_unlock(&d->lock);
+		return 0;
+	}
 	if (!strcmp(cmd, "balloon") && !b && x && x <= U32_MAX) {
 		if (hvsim_dm_assigned(d) < d->min_pages + x) {
 			pr_err("dev%u: balloon: below min_mb\n", d->dev->id);
 			return -EINVAL;
 		}
-		return hvsim_dm_start(d, HVSIM_DM_BALLOON, x, 0);
+		return hvsim_dm_start(d, HVSIM_DM_BALLOON, x, 0, false);
 	}
 	if (!strcmp(cmd, "unballoon") && !b && x) {
 		if (x > READ_ONCE(d->ballooned))
 			return -EINVAL;
-		return hvsim_dm_start(d, HVSIM_DM_UNBALLOON, x, 0);
+		return hvsim_dm_start(d, HVSIM_DM_UNBALLOON, x, 0, false);
 	}
 	if (!strcmp(cmd, "hot_add") && b && y && y <= HVG_DM_RANGE_MAX_PAGES &&
 	    x + y <= HVG_DM_RANGE_START_MASK) {
@@ -652,10 +799,10 @@ static int hvsim_dm_ctl(void *ctx, char *line)
 			       d->dev->id);
 			return -EINVAL;
 		}
-		return hvsim_dm_start(d, HVSIM_DM_HOT_ADD, x, y);
+		return hvsim_dm_start(d, HVSIM_DM_HOT_ADD, x, y, false);
 	}
 usage:
-	pr_err("dev%u: ctl: 'balloon PAGES', 'unballoon PAGES' or 'hot_add START PAGES'\n",
+	pr_err("dev%u: ctl: 'balloon PAGES', 'unballoon PAGES', 'hot_add START PAGES', 'balance 0|1', 'buffer PERCENT' or 'pool START PAGES'\n",
 	       d->dev->id);
 	return -EINVAL;
 }
@@ -680,6 +827,7 @@ static int hvsim_dm_state_show(struct seq_file *s, void *unused)
 	struct hvsim_dm *d = s->private;
 	u32 v = READ_ONCE(d->version);
 	u64 ha = READ_ONCE(d->ha_result);
+	u64 pool_next, pool_end;
 
 	seq_printf(s, "version: %u.%u\nready: %d\ncaps: %#llx\nbusy: %d\n",
 		   v >> 16, v & 0xffff, READ_ONCE(d->ready), READ_ONCE(d->caps),
@@ -692,6 +840,15 @@ static int hvsim_dm_state_show(struct seq_file *s, void *unused)
 	seq_printf(s, "last_given: %llu\nballoon_short: %llu\nhot_add_result: %llu\nhot_add_pages: %llu\nmalformed: %llu\n",
 		   READ_ONCE(d->last_given), READ_ONCE(d->bl_short), ha >> 32,
 		   ha & U32_MAX, READ_ONCE(d->malformed));
+	spin_lock(&d->lock);
+	pool_next = d->pool_next;
+	pool_end = d->pool_end;
+	spin_unlock(&d->lock);
+	seq_printf(s, "balance: %d\nbuffer: %u\ndemand: %lu\ntarget: %lu\nbalance_ops: %llu %llu %llu\npool: %#llx %#llx\n",
+		   READ_ONCE(d->balance), READ_ONCE(d->buffer), READ_ONCE(d->demand),
+		   READ_ONCE(d->target), READ_ONCE(d->bal_ops[0]), READ_ONCE(d->bal_ops[1]),
+		   READ_ONCE(d->bal_ops[2]), pool_next, pool_end);
+	seq_printf(s, "balance_backoff: %d\n", time_before(jiffies, READ_ONCE(d->bl_backoff)));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hvsim_dm_state);
@@ -710,7 +867,12 @@ static int hvsim_dm_parse(struct hvsim_dm *d, char *args)
 		*val++ = '\0';
 		if (kstrtou32(val, 0, &mb) || mb > (U32_MAX >> 8))
 			return -EINVAL;
-		if (!strcmp(tok, "min_mb"))
+		if (!strcmp(tok, "balance") && mb <= 1)
+			d->balance = mb;
+		else if (!strcmp(tok, "buffer") && mb >= HVSIM_DM_BUFFER_MIN &&
+			 mb <= HVSIM_DM_BUFFER_MAX)
+			d->buffer = mb;
+		else if (!strcmp(tok, "min_mb"))
 			d->min_pages = (unsigned long)mb << (20 - PAGE_SHIFT);
 		else if (!strcmp(tok, "max_mb"))
 			d->max_pages = (unsigned long)mb << (20 - PAGE_SHIFT);
@@ -736,6 +898,7 @@ static int hvsim_dm_create(struct hvsim_dev *dev, char *args)
 	d->dev = dev;
 	d->max_version = hvsim_dm_max_version[dev->pers->id];
 	d->startup = totalram_pages();
+	d->buffer = HVSIM_DM_BUFFER_DEF;
 	spin_lock_init(&d->lock);
 	mutex_init(&d->ctl_lock);
 	xa_init(&d->pages);

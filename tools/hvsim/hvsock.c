@@ -45,6 +45,7 @@ static void hvsim_hs_free(struct kref *ref)
 		sock_release(conn->sock);
 	kfifo_free(&conn->rx);
 	kfifo_free(&conn->tx);
+	kvfree(conn->tail);
 	kfree(conn->txbuf);
 	kfree(conn);
 }
@@ -139,6 +140,12 @@ static int hvsim_hs_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	if (!h->data_size) {
 		WRITE_ONCE(conn->guest_fin, true);
 		wake_up_all(&conn->wait);
+		return 0;
+	}
+	if (kfifo_avail(&conn->rx) < h->data_size && conn->tail) {
+		/* the close: what the FIFO cannot take goes to the tail */
+		memcpy(conn->tail + conn->tail_len, h + 1, h->data_size);
+		conn->tail_len += h->data_size;
 		return 0;
 	}
 	if (kfifo_avail(&conn->rx) < h->data_size)
@@ -322,15 +329,36 @@ static void hvsim_hs_answered(struct hvsim_chan *chan)
 	hvsim_dev_del_id(chan->dev->id);
 }
 
-/* The guest closed the channel, or it is rescinded: the relay ends. */
+/*
+ * The guest closed the channel, or it is rescinded: the relay ends.  What
+ * the guest had written to its ring before it closed is still delivered,
+ * as a host reads a ring to its end: a guest closes right after its last
+ * data and its zero-length packet once the host's came (Linux
+ * hvs_close_lock_held(), our hvs_release()).  The packets left in the ring go
+ * to the FIFO and, past its room, to a tail buffer the size of the ring;
+ * the relay sends both to TCP, ends its direction, then the connection.
+ */
 static void hvsim_hs_close(struct hvsim_chan *chan)
 {
 	struct hvsim_hs_conn *conn = chan->dev->priv;
+	bool relay;
 
 	spin_lock_bh(&conn->lock);
 	conn->chan = NULL;
+	relay = !conn->dead && conn->sock;
 	spin_unlock_bh(&conn->lock);
-	hvsim_hs_kill(conn);
+	if (relay && chan->in.size) {
+		conn->tail = kvmalloc(chan->in.size, GFP_KERNEL);
+		if (conn->tail)
+			hvsim_chan_service(chan, hvsim_hs_packet, UINT_MAX);
+	}
+	if (!relay || !conn->tail) {
+		hvsim_hs_kill(conn);
+		return;
+	}
+	smp_wmb();	/* the tail before closed */
+	WRITE_ONCE(conn->closed, true);
+	wake_up_all(&conn->wait);
 }
 
 static void hvsim_hs_show(struct seq_file *s, struct hvsim_chan *chan)
@@ -413,10 +441,24 @@ static void hvsim_hs_rx_work(struct work_struct *work)
 		u32 n;
 
 		wait_event_interruptible(conn->wait, READ_ONCE(conn->dead) ||
-			   !kfifo_is_empty(&conn->rx) || READ_ONCE(conn->guest_fin));
+			   !kfifo_is_empty(&conn->rx) || READ_ONCE(conn->guest_fin) ||
+			   READ_ONCE(conn->closed));
 		if (READ_ONCE(conn->dead))
 			break;
 		n = kfifo_out(&conn->rx, buf, HVSIM_HS_FIFO);
+		if (!n && READ_ONCE(conn->closed)) {
+			/* the channel is gone: the tail, then our direction ends */
+			smp_rmb();	/* the tail before closed */
+			kv.iov_base = conn->tail;
+			kv.iov_len = conn->tail_len;
+			if (conn->tail_len &&
+			    kernel_sendmsg(conn->sock, &msg, &kv, 1, conn->tail_len) !=
+			    conn->tail_len)
+				pr_err_ratelimited("hvsock dev%u: TCP send of the last %u bytes failed\n",
+						   conn->dev_id, conn->tail_len);
+			kernel_sock_shutdown(conn->sock, SHUT_WR);
+			break;
+		}
 		if (!n) {
 			/*
 			 * The guest's zero-length packet: end our direction.
@@ -424,7 +466,8 @@ static void hvsim_hs_rx_work(struct work_struct *work)
 			 * channel, so that it can read what is in its ring.
 			 */
 			kernel_sock_shutdown(conn->sock, SHUT_WR);
-			wait_event_interruptible(conn->wait, READ_ONCE(conn->dead));
+			wait_event_interruptible(conn->wait, READ_ONCE(conn->dead) ||
+						 READ_ONCE(conn->closed));
 			break;
 		}
 		hvsim_hs_kick(conn);	/* the FIFO has room again */

@@ -56,6 +56,11 @@ enum hvsim_hs_fault {
  * @tcp_eof: @sock has no more to read
  * @fin_sent: the host's zero-length packet went out
  * @dead: the connection ends; the relay stops
+ * @closed: the guest closed the channel; the relay sends what it had, then
+ *	ends
+ * @tail: the guest's data still in its ring at the close, for @sock after
+ *	@rx (set before @closed)
+ * @tail_len: its bytes
  * @rescind_asked: a rescind of the device was queued
  * @owned: the device took the reference of hvsim_hs_offer()
  * @wait: the relay waits here
@@ -82,6 +87,9 @@ struct hvsim_hs_conn {
 	bool tcp_eof;
 	bool fin_sent;
 	bool dead;
+	bool closed;
+	u8 *tail;
+	u32 tail_len;
 	bool rescind_asked;
 	bool owned;
 	wait_queue_head_t wait;

@@ -6,7 +6,9 @@
 # the guest (MemTotal) and the host, inflation under memory pressure
 # stopping short, data in page cache and anonymous memory surviving
 # inflate/deflate cycles, hot-add of RAM the guest kernel was booted
-# without (mem=), pressure reports following a workload, and each of the
+# without (mem=), pressure reports following a workload, the host
+# balancing from the reports (a growing program given memory back and
+# hot-added memory, a program's exit ballooned away), and each of the
 # host's fault knobs dropped with a ratelimited error (a hot-add range
 # that wraps refused).
 # hvg-timeout: 600
@@ -17,12 +19,12 @@
 HVG_KO_BALLOON=$HVG_REPO/drivers/balloon/hv_balloon.ko
 MIB=256	# 4 KiB pages per MiB
 
-ktap_plan 15
+ktap_plan 18
 
 case ${HVG_PERSONALITY:-} in
 openvmm)
 	ktap_skip "OpenVMM has no Dynamic Memory device"
-	for _i in 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	for _i in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18; do
 		ktap_skip "OpenVMM has no Dynamic Memory device"
 	done
 	ktap_done
@@ -212,6 +214,108 @@ while not os.path.exists("/tmp/dm-done"):
 ktap_check "the hot-added memory is used" used
 rm -f /tmp/dm-used /tmp/dm-done
 
+# ---- balancing ----------------------------------------------------------------
+
+# hvsim's balancing: the target is the demand (committed less ballooned)
+# plus the buffer, and each report after an operation ends starts one
+# towards it.  The buffer is 100%, not Hyper-V's default 20: the committed
+# memory hv_balloon reports (as in-tree's) leaves out the kernel's own and
+# the page cache, so at 20% the idle guest sits at its balloon floor, far
+# above the target, and a program would have to commit ~400 MiB more
+# before any came back.  The pool it may hot-add from is the last 128 MiB
+# of the RAM hidden by mem= (the hot-add above took the 256 MiB before it).
+settled() {	# idle, and at the target or the guest gave what it could
+	_a=$(host assigned_pages) _t=$(host target)
+	[ "$(host busy)" = 0 ] && [ "$_a" -ge $((_t - 32 * MIB)) ] &&
+		{ [ "$_a" -le $((_t + 32 * MIB)) ] || [ "$(host balance_backoff)" = 1 ]; }
+}
+bal_ops() {	# N: balancing operations of kind N (1 balloon, 2 unballoon, 3 hot-add)
+	host balance_ops | cut -d' ' -f"$1"
+}
+bal_state() {
+	grep -E '^(assigned_pages|target|demand|ballooned|balance_ops|busy|balance_backoff)' \
+		"$HVSIM_DBG/dev$dev/state" | tr '\n' ' '
+}
+agree() {	# MemTotal, the guest and the host agree on the balloon (idle)
+	_i=0
+	while [ $_i -lt 20 ]; do
+		_b=$(host ballooned) _m=$(memtotal)
+		[ "$(host busy)" = 0 ] && [ "$(guest ballooned_pages)" = "$_b" ] &&
+			[ "$(host ballooned)" = "$_b" ] &&
+			[ "$_m" = $((m0 + ($(host hot_added) - ha0 - _b) * 4)) ] && return 0
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+	ktap_diag "MemTotal $_m kB, ballooned $_b (guest $(guest ballooned_pages)), $(bal_state)"
+	return 1
+}
+balance_down() {
+	m0=$(memtotal) ha0=$(host hot_added)
+	ctl pool 0x50000 $((128 * MIB)) && ctl buffer 100 && ctl balance 1 || return 1
+	wait_for "[ \$(bal_ops 1) -ge 1 ] && settled" 90 || { ktap_diag "$(bal_state)"; return 1; }
+	m1=$(memtotal)
+	ktap_diag "demand $(($(host demand) / MIB)) MiB, target $(($(host target) / MIB)) MiB, MemTotal $((m0 / 1024)) -> $((m1 / 1024)) MiB"
+	agree && [ "$(host ballooned)" -gt $((128 * MIB)) ]
+}
+ktap_check "balancing: an idle guest is ballooned down towards its demand plus the buffer" balance_down
+
+# A program that grows by 200 MiB at a time, 800 MiB in all: each piece is
+# mapped (the committed memory the reports carry grows), used once
+# MemAvailable has room for it, and kept until /tmp/dm-bal-free.
+balance_up() {
+	python3 -c '
+import mmap, os, sys, time
+def avail():
+    for l in open("/proc/meminfo"):
+        if l.startswith("MemAvailable:"):
+            return int(l.split()[1]) << 10
+keep = []
+for _ in range(4):
+    n = 200 << 20
+    m = mmap.mmap(-1, n, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    t = time.time() + 60
+    while avail() < n + (64 << 20):
+        if time.time() > t:
+            print("no room: MemAvailable", avail() >> 20, "MiB", flush=True)
+            sys.exit(1)
+        time.sleep(0.2)
+    for off in range(0, n, 1 << 20):
+        m[off:off + (1 << 20)] = b"\x5a" * (1 << 20)
+    keep.append(m)
+open("/tmp/dm-bal-used", "w").close()
+while not os.path.exists("/tmp/dm-bal-free"):
+    time.sleep(0.1)
+sys.exit(0 if all(k[i] == 0x5a for k in keep for i in range(0, 200 << 20, 1 << 20)) else 2)
+' &
+	balp=$!
+	u0=$(bal_ops 2)
+	wait_for "[ -f /tmp/dm-bal-used ] || ! kill -0 $balp" 240 && [ -f /tmp/dm-bal-used ] ||
+		{ ktap_diag "the program did not get its 800 MiB: $(bal_state)"; return 1; }
+	wait_for settled 30
+	m2=$(memtotal)
+	ktap_diag "MemTotal $((m1 / 1024)) -> $((m2 / 1024)) MiB, $(($(bal_ops 2) - u0)) unballoons, $(bal_ops 3) hot-adds"
+	[ "$(bal_ops 2)" -gt "$u0" ] && [ "$(bal_ops 3)" -ge 1 ] &&
+		hvg_expect $((ha0 + 128 * MIB)) "$(host hot_added)" "pages hot-added (128 MiB by the balancing)" &&
+		agree && [ "$m2" -gt $((m1 + 700 * 1024)) ]
+}
+ktap_check "balancing: a program growing by 800 MiB gets memory back and a hot-add" balance_up
+
+balance_freed() {
+	touch /tmp/dm-bal-free
+	wait "$balp" || { ktap_diag "the program's data changed or it failed"; return 1; }
+	b0=$(bal_ops 1)
+	# the balloon takes no movable pages: the 128 MiB hot-added movable
+	# stays, and the exit must give back the rest of what came
+	wait_for "[ \$(bal_ops 1) -gt $b0 ] && settled && [ \$(memtotal) -le $((m1 + 192 * 1024)) ]" 90 ||
+		{ ktap_diag "MemTotal $(($(memtotal) / 1024)) MiB: $(bal_state)"; return 1; }
+	ktap_diag "after the exit: MemTotal $(($(memtotal) / 1024)) MiB"
+	agree && ctl balance 0 && ctl unballoon "$(host ballooned)" &&
+		hvg_expect 0 "$(guest ballooned_pages)" "ballooned pages after balancing stopped"
+}
+ktap_check "balancing: the program's exit is ballooned away, MemTotal follows" balance_freed
+kill "$balp" 2>/dev/null
+rm -f /tmp/dm-bal-used /tmp/dm-bal-free
+
 # ---- faults -------------------------------------------------------------------
 
 gdev=$(dirname "$(ls $VMBUS/devices/*/dm_state | head -n 1)")
@@ -245,7 +349,7 @@ ktap_check "unballoon of pages never ballooned: refused, the balloon intact" bog
 # result 0: the host may retry), nothing added.
 bogus_hot_add() {
 	_t0=$(memtotal)
-	fault bogus_range hot_add 0x50000 $((128 * MIB)) || return 1
+	fault bogus_range hot_add 0x58000 $((128 * MIB)) || return 1
 	dmesg_has "bogus hot-add range" &&
 		hvg_expect 0 "$(host hot_add_pages)" "pages the guest added" &&
 		hvg_expect 0 "$(host hot_add_result)" "hot-add result" &&
