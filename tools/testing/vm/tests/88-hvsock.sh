@@ -15,7 +15,7 @@
 : "${HVG_HVSOCK_MB:=8}"
 : "${HVG_HVSOCK_CONNS:=10}"
 HS=$HVSIM_DBG/hvsock
-KO_HVSOCK=$HVG_REPO/drivers/hvsock/hv_sock.ko
+KO_HVSOCK=$HVG_REPO/drivers/hvsock/$HVG_MOD_SOCK.ko
 T=/tmp/hvsock
 mkdir -p $T
 
@@ -238,7 +238,7 @@ no_splat() {
 }
 
 unload() {
-	rmmod hv_sock && rmmod hvsim && rmmod hv_vmbus
+	rmmod hv_sock && rmmod hvsim && rmmod "$HVG_MOD_VMBUS"
 }
 
 ktap_plan 13
