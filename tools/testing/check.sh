@@ -46,7 +46,9 @@
 #             network (70-netvsc) and hyperv-daemons/chrony (92, 93, 94, 96)
 #             tests on 5.10 and 6.12 (about 2 min each); Debian 13's
 #             6.12 (trixie) built with gcc-14 in a trixie root and one script
-#             per class; trixie-backports' 7.3 (VMBus built in) built only.
+#             per class; trixie-backports' 7.3 (VMBus built in: our bus
+#             is hvg_vmbus there) built the same way and running 00-boot,
+#             10-load-unload, 30-sysfs, 70-netvsc, 80-storvsc and 90-utils.
 #             Add "sid" (7.2, gcc-16: its root costs ~4 min cold) for every
 #             Debian kernel; one case per cell, then the table.  Added time
 #             (Dec 2026, 2 cores): trixie ~1.5 min build + ~6-7 min tests,
