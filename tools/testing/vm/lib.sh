@@ -79,13 +79,13 @@
 # kernel: RENAMED where the kernel has its own driver NAME built in
 # (modules.builtin), else NAME; drivers/*/Kbuild choose the same from the
 # kernel's configuration (Documentation/installation.rst).
+_hvg_builtin=" $(tr - _ 2>/dev/null <"/lib/modules/$(uname -r)/modules.builtin" |
+	grep -E '/(hv|hyperv|hid_hyperv)_[a-z_]*\.ko$' | sed 's|.*/||' | tr '\n' ' ')"
 hvg_modname() {
-	if tr - _ <"/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null |
-		grep -q "/$1\.ko\$"; then
-		echo "$2"
-	else
-		echo "$1"
-	fi
+	case $_hvg_builtin in
+	*" $1.ko "*) echo "$2" ;;
+	*) echo "$1" ;;
+	esac
 }
 
 HVG_MOD_VMBUS=$(hvg_modname hv_vmbus hvg_vmbus)
