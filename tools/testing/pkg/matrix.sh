@@ -23,9 +23,10 @@
 # kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
 # driver whose in-tree namesake is built in hvg_*: drivers/vmbus/Kbuild),
-# and it runs $HVG_MATRIX_BUILTIN_TESTS (default 00-boot 10-load-unload
-# 30-sysfs 70-netvsc 80-storvsc 90-utils): our bus beside the kernel's idle
-# one, under hvsim.
+# and it runs $HVG_MATRIX_BUILTIN_TESTS (default 00-boot 05-run
+# 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils): our bus beside
+# the kernel's idle one, under hvsim, and (05-run) the class drivers
+# installed into updates/ and loaded by their modaliases on it.
 #
 # Cells: build  make succeeded, no compiler or modpost warning
 #        sparse no sparse diagnostic in our files ("none": the kernel's
@@ -42,7 +43,7 @@ cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
 tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc 92-utils-kvp 93-utils-vss 94-utils-fcopy 96-utils-ptp}
 class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
-builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils}
+builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 05-run 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils}
 jobs=${HVG_JOBS:-2}
 [ $# -gt 0 ] || set -- 5.10 6.12
 
