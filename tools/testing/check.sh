@@ -48,8 +48,7 @@
 #             6.12 (trixie) built with gcc-14 in a trixie root and one script
 #             per class; trixie-backports' 7.3 (VMBus built in: our bus
 #             is hvg_vmbus there) built the same way and running 00-boot,
-#             05-run, 10-load-unload, 30-sysfs, 70-netvsc, 80-storvsc and
-#             90-utils.
+#             05-run, 10-load-unload, 30-sysfs, 70-netvsc and 90-utils.
 #             Add "sid" (7.2, gcc-16: its root costs ~4 min cold) for every
 #             Debian kernel; one case per cell, then the table.  Added time
 #             (Dec 2026, 2 cores): trixie ~1.5 min build + ~6-7 min tests,
