@@ -32,7 +32,7 @@ static int __init hvs_init(void)
 	/* Linux hvs_init(): hosts before VMBus 4.0 have no sockets. */
 	if (hvg_protocol_version() < VERSION_WIN10)
 		return -ENODEV;
-	hvs_wq = alloc_workqueue("hv_sock", 0, 0);
+	hvs_wq = alloc_workqueue("hv_sock", HVG_WQ_PERCPU, 0);
 	if (!hvs_wq)
 		return -ENOMEM;
 	ret = hvg_driver_register(&hvs_drv);

@@ -149,7 +149,9 @@ static void hvg_free_input_pages(void)
  * hvg_hyperv_probe() - detect Hyper-V and prepare the real backend
  *
  * Return: the backend, ERR_PTR(-ENODEV) when not running on (usable)
- * Hyper-V, or another ERR_PTR() when the set-up failed (logged).
+ * Hyper-V, ERR_PTR(-EBUSY) on Hyper-V when the kernel's VMBus is built in
+ * (it owns the SynIC; logged), or another ERR_PTR() when the set-up failed
+ * (logged).
  */
 const struct hv_backend_ops *hvg_hyperv_probe(void)
 {
@@ -157,6 +159,10 @@ const struct hv_backend_ops *hvg_hyperv_probe(void)
 
 	if (!hvg_is_hyperv())
 		return ERR_PTR(-ENODEV);
+	if (HVG_KERNEL_VMBUS_BUILTIN) {
+		pr_err("Hyper-V set-up: refused, the kernel's built-in VMBus drives this guest; this build serves a simulated host only\n");
+		return ERR_PTR(-EBUSY);
+	}
 	hvg_hcall_input = alloc_percpu(void *);
 	if (!hvg_hcall_input)
 		return ERR_PTR(-ENOMEM);

@@ -13,6 +13,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <hvguest/compat.h>
 
 #include "vmbus_priv.h"
 
@@ -94,7 +95,8 @@ static int __init hvg_init(void)
 	init_completion(&hvg_conn.offers_done);
 	hvg_conn.relid_table = kcalloc(VMBUS_MAX_CHANNEL_RELIDS,
 				       sizeof(*hvg_conn.relid_table), GFP_KERNEL);
-	hvg_conn.msg_wq = alloc_workqueue("hv_vmbus_msg", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+	hvg_conn.msg_wq = alloc_workqueue("hv_vmbus_msg",
+					  WQ_HIGHPRI | WQ_MEM_RECLAIM | HVG_WQ_PERCPU, 0);
 	hvg_conn.dev_wq = alloc_ordered_workqueue("hv_vmbus_dev", 0);
 	if (!hvg_conn.relid_table || !hvg_conn.msg_wq || !hvg_conn.dev_wq) {
 		ret = -ENOMEM;

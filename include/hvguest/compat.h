@@ -476,5 +476,30 @@ static inline int hvg_fb_deferred_io_init(struct fb_info *info)
 	}
 #endif
 
+/*
+ * A workqueue bound to the CPUs that queue work on it says so with
+ * WQ_PERCPU from 6.17 (by our reading); 7.3 warns when alloc_workqueue()
+ * gets neither WQ_PERCPU nor WQ_UNBOUND, 6.12 and before have no such flag
+ * (Debian 13's 6.12.118 has it, and no warning).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define HVG_WQ_PERCPU	WQ_PERCPU
+#else
+#define HVG_WQ_PERCPU	0
+#endif
+
+/*
+ * The kernel's own VMBus is built into its image: CONFIG_HYPERV_VMBUS=y
+ * (the bus's own symbol, Debian's 7.x) or, on kernels before that symbol,
+ * CONFIG_HYPERV=y.  drivers/vmbus/Kbuild then names our bus hvg_vmbus,
+ * and on Hyper-V the kernel's bus owns the SynIC and the devices.
+ */
+#if IS_BUILTIN(CONFIG_HYPERV_VMBUS) || \
+	(!IS_ENABLED(CONFIG_HYPERV_VMBUS) && IS_BUILTIN(CONFIG_HYPERV))
+#define HVG_KERNEL_VMBUS_BUILTIN	1
+#else
+#define HVG_KERNEL_VMBUS_BUILTIN	0
+#endif
+
 #endif /* !__ASSEMBLY__ */
 #endif /* _HVGUEST_COMPAT_H */

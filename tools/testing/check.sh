@@ -43,16 +43,20 @@
 #   matrix    tools/testing/pkg/matrix.sh $HVG_MATRIX (default "5.10 6.12
 #             trixie trixie-backports sid:build"; empty skips it): build W=1 + sparse,
 #             boot, load/unload and echo tests plus the bus (30-sysfs),
-#             network (70-netvsc) and hyperv-daemons/chrony (92, 93, 94, 96)
+#             network (70-netvsc) and KVP daemon/chrony (92, 96)
 #             tests on 5.10 and 6.12 (about 2 min each); Debian 13's
 #             6.12 (trixie) built with gcc-14 in a trixie root and one script
-#             per class; trixie-backports' 7.3 (VMBus built in) built only.
-#             sid's 7.2 (gcc-16, in a sid root) built only.  The kernels
-#             and roots are fetched in the background from the kernel step
-#             on (prefetch below); one case per cell, then the table.  Added time
+#             per class; trixie-backports' 7.3 (VMBus built in: our bus
+#             is hvg_vmbus there) built the same way and running 00-boot,
+#             05-run, 10-load-unload, 30-sysfs and 70-netvsc; sid's 7.2
+#             (gcc-16, in a sid root) built only.  The kernels and roots
+#             are fetched in the background from the kernel step on
+#             (prefetch below); one case per cell, then the table.  Added time
 #             (Dec 2026, 2 cores): trixie ~1.5 min build + ~6-7 min tests,
-#             trixie-backports ~1.5 min; cold: + ~1 min kernels, + ~1.5 min
-#             for the trixie root (mmdebstrap)
+#             trixie-backports ~1.5 min build + ~3.5 min tests (6.1's
+#             times of its five scripts; not yet measured on an idle
+#             machine); cold: + ~1 min kernels, + ~1.5 min for the trixie
+#             root (mmdebstrap)
 # The last line is "N passed, N failed"; exit status 1 if anything failed.
 #
 # Time on 2 dedicated cores (QEMU/TCG): about 25 min before the memory-error

@@ -51,7 +51,7 @@ total=0 vms=0 splats=0 bad=0 errors=0 failed=0 resets=0 rescinds=0
 crash_seeds=
 start=$(date +%s)
 
-drivers='hv_vmbus|hv_netvsc|hv_storvsc|hv_utils|hyperv_fb|hid_hyperv|hyperv_keyboard|vmbus_echo|hid-generic|sd [0-9]|scsi'
+drivers='hvg?_vmbus|hv_netvsc|hv_storvsc|hv_utils|hyperv_fb|hid_hyperv|hyperv_keyboard|vmbus_echo|hid-generic|sd [0-9]|scsi'
 err_re='fail|invalid|bad|unexpected|malformed|unknown|ignored|refused|differs|leaked|error|no reply|not fit|never issued|too (short|long|many)|beyond|out of range|timed? ?out'
 splat_re='Oops|BUG:|WARNING:|SLUB|KASAN|UBSAN|general protection fault|Kernel panic|Call Trace|INFO: task .* blocked|lockdep|detected stall'
 

@@ -57,11 +57,14 @@ logs=$work/logs
 rm -rf "$work"
 mkdir -p "$src" "$tree" "$logs" "$root/lib/modules/$KVER"
 
-# The modules dkms.conf installs, and the ones the drivers' Kbuilds build.
+# The modules dkms.conf installs, and the ones the drivers' Kbuilds build
+# ("obj-m += $(hv_vmbus).o": the variable is named after the module's name
+# on a kernel without the in-tree driver built in, drivers/vmbus/Kbuild).
 conf_mods=$(bash -c ". '$repo/dkms.conf'; printf '%s\n' \"\${BUILT_MODULE_NAME[@]}\"" | sort)
 kbuild_mods=$(for d in $(sed -n 's|^obj-m *+= *drivers/\([^/]*\)/.*|\1|p' "$repo/Kbuild"); do
 	[ -f "$repo/drivers/$d/Kbuild" ] &&
-		sed -n 's/^obj-m *+= *\(.*\)\.o/\1/p' "$repo/drivers/$d/Kbuild"
+		sed -n 's/^obj-m *+= *\$(\(.*\))\.o/\1/p; s/^obj-m *+= *\([^$]*\)\.o/\1/p' \
+			"$repo/drivers/$d/Kbuild"
 done | sort)
 [ "$conf_mods" = "$kbuild_mods" ]
 ok $? "dkms.conf lists every driver of Kbuild" \

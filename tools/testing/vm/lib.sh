@@ -20,7 +20,12 @@
 #   ktap_done            print the totals; exit 1 if anything failed (or the
 #                        plan was not met), else 0
 # Modules:
-#   hvg_load [PARAM=VALUE...]  insmod hv_vmbus, hvsim (with the params) and
+#   hvg_modname NAME RENAMED   our module NAME's name on this kernel; set:
+#                              $HVG_MOD_VMBUS (hv_vmbus, or hvg_vmbus on a
+#                              kernel with VMBus built in), $HVG_MOD_NETVSC,
+#                              _STORVSC, _UTILS, _BALLOON, _SOCK, _FB,
+#                              _MOUSE, _KBD; $HVG_KO_VMBUS etc. their files
+#   hvg_load [PARAM=VALUE...]  insmod the bus, hvsim (with the params) and
 #                              the echo driver, in that order
 #   hvg_unload                 rmmod them in reverse order
 #   insmod FILE [PARAM...]     as insmod(8), after loading the kernel's
@@ -70,12 +75,35 @@
 
 : "${HVG_REPO:=$(cd "$(dirname "$0")/../../../.." 2>/dev/null && pwd)}"
 
-HVG_KO_VMBUS=$HVG_REPO/drivers/vmbus/hv_vmbus.ko
+# hvg_modname NAME RENAMED: the name of our module NAME on the running
+# kernel: RENAMED where the kernel has its own driver NAME built in
+# (modules.builtin), else NAME; drivers/*/Kbuild choose the same from the
+# kernel's configuration (Documentation/installation.rst).
+_hvg_builtin=" $(tr - _ 2>/dev/null <"/lib/modules/$(uname -r)/modules.builtin" |
+	grep -E '/(hv|hyperv|hid_hyperv)_[a-z_]*\.ko$' | sed 's|.*/||' | tr '\n' ' ')"
+hvg_modname() {
+	case $_hvg_builtin in
+	*" $1.ko "*) echo "$2" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+HVG_MOD_VMBUS=$(hvg_modname hv_vmbus hvg_vmbus)
+HVG_MOD_NETVSC=$(hvg_modname hv_netvsc hvg_netvsc)
+HVG_MOD_STORVSC=$(hvg_modname hv_storvsc hvg_storvsc)
+HVG_MOD_UTILS=$(hvg_modname hv_utils hvg_utils)
+HVG_MOD_BALLOON=$(hvg_modname hv_balloon hvg_balloon)
+HVG_MOD_SOCK=$(hvg_modname hv_sock hvg_sock)
+HVG_MOD_FB=$(hvg_modname hyperv_fb hvg_fb)
+HVG_MOD_MOUSE=$(hvg_modname hid_hyperv hvg_mouse)
+HVG_MOD_KBD=$(hvg_modname hyperv_keyboard hvg_keyboard)
+
+HVG_KO_VMBUS=$HVG_REPO/drivers/vmbus/$HVG_MOD_VMBUS.ko
 HVG_KO_HVSIM=$HVG_REPO/tools/hvsim/hvsim.ko
 HVG_KO_ECHO=$HVG_REPO/tools/testing/echo/vmbus_echo.ko
-HVG_KO_FB=$HVG_REPO/drivers/fb/hyperv_fb.ko
-HVG_KO_MOUSE=$HVG_REPO/drivers/input/hid_hyperv.ko
-HVG_KO_KBD=$HVG_REPO/drivers/input/hyperv_keyboard.ko
+HVG_KO_FB=$HVG_REPO/drivers/fb/$HVG_MOD_FB.ko
+HVG_KO_MOUSE=$HVG_REPO/drivers/input/$HVG_MOD_MOUSE.ko
+HVG_KO_KBD=$HVG_REPO/drivers/input/$HVG_MOD_KBD.ko
 
 HVSIM_DBG=/sys/kernel/debug/hvsim
 VMBUS=/sys/bus/vmbus
@@ -186,8 +214,8 @@ hvg_load() {
 	_hvg_insmod "$HVG_KO_VMBUS" || return 1
 	# shellcheck disable=SC2046 # one word or none
 	_hvg_insmod "$HVG_KO_HVSIM" $(hvg_pers_param "$@") "$@" ||
-		{ rmmod hv_vmbus; return 1; }
-	_hvg_insmod "$HVG_KO_ECHO" || { rmmod hvsim hv_vmbus; return 1; }
+		{ rmmod "$HVG_MOD_VMBUS"; return 1; }
+	_hvg_insmod "$HVG_KO_ECHO" || { rmmod hvsim "$HVG_MOD_VMBUS"; return 1; }
 }
 
 # hvg_stop_daemons: stop the hyperv-daemons that udev started when
@@ -210,7 +238,7 @@ hvg_rmmod() {
 
 hvg_unload() {
 	_rc=0
-	for _m in vmbus_echo hvsim hv_vmbus; do
+	for _m in vmbus_echo hvsim "$HVG_MOD_VMBUS"; do
 		if [ -d "/sys/module/$_m" ]; then
 			rmmod "$_m" || _rc=1
 		fi
@@ -346,14 +374,14 @@ hvg_udev_apply() {
 
 hvg_demo() {
 	# vm.sh --installed did it already (quickly, outside the VM).
-	case $(modinfo -F filename hv_vmbus 2>/dev/null) in
+	case $(modinfo -F filename "$HVG_MOD_VMBUS" 2>/dev/null) in
 	*/updates/*) ;;
 	*) hvg_install_modules || return 1 ;;
 	esac
 	cp "$HVG_REPO/packaging/modprobe.d/hvguest.conf" /etc/modprobe.d/ &&
 		_hvg_udev_setup || return 1
 	# shellcheck disable=SC2046 # one word or none
-	modprobe hv_vmbus && modprobe hvsim echo_devices=0 $(hvg_pers_param "$@") "$@" ||
+	modprobe "$HVG_MOD_VMBUS" && modprobe hvsim echo_devices=0 $(hvg_pers_param "$@") "$@" ||
 		return 1
 	echo "$HVG_DEMO_DEVICES" | while read -r _svc; do
 		{ /bin/echo "$_svc" >/sys/kernel/debug/hvsim/new_device; } 2>/dev/null ||
@@ -392,13 +420,14 @@ hvg_demo_unload() {
 	hvg_unbind_fbcon
 	hvg_stop_daemons
 	# the class drivers first, hvsim last (holders: every class of make run)
-	for _m in hyperv_fb $(ls /sys/module/hv_vmbus/holders); do
+	for _m in "$HVG_MOD_FB" $(ls "/sys/module/$HVG_MOD_VMBUS/holders"); do
 		[ "$_m" != hvsim ] && [ -d "/sys/module/$_m" ] || continue
 		timeout 60 rmmod "$_m" || { ktap_diag "rmmod $_m failed"; return 1; }
 	done
 	ip netns del host 2>/dev/null
 	timeout 60 rmmod hvsim || { ktap_diag "rmmod hvsim failed"; return 1; }
-	timeout 60 rmmod hv_vmbus || { ktap_diag "rmmod hv_vmbus failed"; return 1; }
+	timeout 60 rmmod "$HVG_MOD_VMBUS" ||
+		{ ktap_diag "rmmod $HVG_MOD_VMBUS failed"; return 1; }
 }
 
 # Hyper-V sockets: the guest's vsock port 5000 on the host reaches TCP
@@ -406,7 +435,8 @@ hvg_demo_unload() {
 # vsock port 5001 (Documentation/hvsock.rst).
 _hvg_demo_hvsock() {
 	ip link set lo up
-	modprobe hv_sock || { echo "hvg_demo: hv_sock does not load" >&2; return 0; }
+	modprobe "$HVG_MOD_SOCK" ||
+		{ echo "hvg_demo: $HVG_MOD_SOCK does not load" >&2; return 0; }
 	for _l in "listen 5000 tcp:5000" "connect 5001 tcp:5001"; do
 		{ /bin/echo "$_l" >/sys/kernel/debug/hvsim/hvsock; } 2>/dev/null ||
 			echo "hvg_demo: hvsim refused hvsock '$_l'" >&2
@@ -417,7 +447,7 @@ _hvg_demo_hvsock() {
 # guest's end gets 10.99.0.2: `ping 10.99.0.1` works from the shell.
 _hvg_demo_net() {
 	_h=$(ls /sys/class/net | grep -m1 '^hvsim') || return 0
-	_g=$(ls /sys/bus/vmbus/drivers/hv_netvsc/*/net 2>/dev/null | grep -m1 .) ||
+	_g=$(ls /sys/bus/vmbus/drivers/$HVG_MOD_NETVSC/*/net 2>/dev/null | grep -m1 .) ||
 		return 0
 	ip netns add host && ip link set "$_h" netns host &&
 		ip -n host addr add 10.99.0.1/24 dev "$_h" &&

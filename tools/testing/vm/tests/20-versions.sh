@@ -24,10 +24,10 @@ negotiated() {
 		ktap_diag "hvsim says version '$_h' was negotiated, expected $1"
 		return 1
 	fi
-	_n=$(dmesg_since | grep -c "hv_vmbus: VMBus version $1 negotiated with hvsim")
+	_n=$(dmesg_since | grep -c "$HVG_MOD_VMBUS: VMBus version $1 negotiated with hvsim")
 	if [ "$_n" != 1 ]; then
 		ktap_diag "expected one 'VMBus version $1 negotiated with hvsim' line, found $_n"
-		dmesg_since | grep 'hv_vmbus' | sed 's/^/# /'
+		dmesg_since | grep "$HVG_MOD_VMBUS" | sed 's/^/# /'
 		return 1
 	fi
 }
@@ -54,9 +54,9 @@ refused_conn4() {
 		ktap_diag "hvsim did not refuse the INITIATE_CONTACT posted to connection id 4"
 		return 1
 	fi
-	if dmesg_has "hv_vmbus: host refused"; then
+	if dmesg_has "$HVG_MOD_VMBUS: host refused"; then
 		ktap_diag "hv_vmbus logged the refusal as an error:"
-		dmesg_since | grep 'hv_vmbus: host refused' | sed 's/^/# /'
+		dmesg_since | grep "$HVG_MOD_VMBUS: host refused" | sed 's/^/# /'
 		return 1
 	fi
 }
@@ -85,7 +85,7 @@ for pv in $PERSONALITIES; do
 			echo_traffic "$(echo_dev)" 200 1 4000 mixed
 	else
 		ktap_diag "loading against personality=$p failed"
-		dmesg_since | grep -E 'hv_vmbus|hvsim' | sed 's/^/# /'
+		dmesg_since | grep -E "$HVG_MOD_VMBUS|hvsim" | sed 's/^/# /'
 		ktap_fail "personality $p: version $v negotiated"
 		ktap_fail "personality $p: 5.x contact refused on connection 4, no error"
 		ktap_fail "personality $p: 200 packets echoed"

@@ -133,7 +133,7 @@ bus_ok() {
 # One "Hyper-V set-up:" line at load, naming the set-up; no Hyper-V here, so
 # none, and the backend is the simulated host.
 setup_line_ok() {
-	_l=$(dmesg_since | grep -a 'hv_vmbus: Hyper-V set-up: ')
+	_l=$(dmesg_since | grep -a "$HVG_MOD_VMBUS: Hyper-V set-up: ")
 	[ "$(echo "$_l" | grep -ac .)" -eq 1 ] ||
 		{ ktap_diag "expected one 'Hyper-V set-up:' line, got: $_l"; return 1; }
 	echo "$_l" | grep -q 'set-up: none, no Hyper-V hypervisor found' ||

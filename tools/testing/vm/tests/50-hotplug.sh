@@ -130,7 +130,7 @@ dup_instance() {
 	dup_relid=$(grep "instance=$1 " "$HVSIM_DBG/devices" | grep -v "^relid=$_r " |
 		sed -n 's/^relid=\([0-9]*\) .*/\1/p')
 	[ -n "$dup_relid" ] || { ktap_diag "hvsim lists no second channel of $1"; return 1; }
-	wait_for 'dmesg_has "hv_vmbus: offer $dup_relid repeats the instance"' 10 || {
+	wait_for 'dmesg_has "$HVG_MOD_VMBUS: offer $dup_relid repeats the instance"' 10 || {
 		ktap_diag "hv_vmbus did not refuse a device for offer $dup_relid"
 		return 1
 	}
@@ -203,7 +203,7 @@ rescind_twice() {
 	_r=$(dev_relid "$_g")
 	hvsim_fault fault_dup_msg 1 || return 1
 	hvsim_del_device "$_g" && gone "$_g" || return 1
-	wait_for 'dmesg_has "hv_vmbus: (second rescind of relid $_r|rescind for unknown relid $_r) ignored"' 10 ||
+	wait_for 'dmesg_has "$HVG_MOD_VMBUS: (second rescind of relid $_r|rescind for unknown relid $_r) ignored"' 10 ||
 		{ ktap_diag "no log of the second rescind of relid $_r"; return 1; }
 	released "$_r"
 }
@@ -213,7 +213,7 @@ rescind_twice() {
 orphan_sub() {
 	_n=$(echo_bound)
 	hvsim_fault fault_orphan_sub 1 && hvsim_new_device || return 1
-	wait_for 'dmesg_has "hv_vmbus: subchannel offer [0-9]+ has no primary, refused"' 10 ||
+	wait_for 'dmesg_has "$HVG_MOD_VMBUS: subchannel offer [0-9]+ has no primary, refused"' 10 ||
 		{ ktap_diag "the subchannel offer without a primary was not refused"; return 1; }
 	orphan_relid=$(dmesg_since |
 		sed -n 's/.*subchannel offer \([0-9]*\) has no primary.*/\1/p' | tail -n 1)
@@ -226,7 +226,7 @@ orphan_sub() {
 # Its rescind names a relid the guest does not know: ignored and logged.
 orphan_rescind() {
 	[ -n "$orphan_relid" ] && del_relid "$orphan_relid" || return 1
-	wait_for 'dmesg_has "hv_vmbus: rescind for unknown relid $orphan_relid ignored"' 10 && return 0
+	wait_for 'dmesg_has "$HVG_MOD_VMBUS: rescind for unknown relid $orphan_relid ignored"' 10 && return 0
 	ktap_diag "no log of the rescind of unknown relid $orphan_relid"
 	return 1
 }
@@ -249,7 +249,7 @@ dmesg_mark
 ktap_check "rescind during a run: the run ends with ENODEV" \
 	rescind_during_run "$g2" 1000000 1 2048
 ktap_check "the rescinded device leaves sysfs and debugfs" gone "$g2"
-ktap_check "hv_vmbus logs the rescind" dmesg_has "hv_vmbus: channel [0-9]+ rescinded by the host"
+ktap_check "hv_vmbus logs the rescind" dmesg_has "$HVG_MOD_VMBUS: channel [0-9]+ rescinded by the host"
 ktap_check "the other device still echoes" echo_traffic "$g1" 500 1 4000
 
 ktap_check "hot add after a rescind" hot_add

@@ -63,7 +63,7 @@ f_drop_msg() {
 	hvsim_fault fault_drop_msg 1 || return 1
 	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null &&
 		{ ktap_diag "the probe succeeded despite the lost reply"; return 1; }
-	logged "hv_vmbus: no reply from the host to [A-Z_]+ within" &&
+	logged "$HVG_MOD_VMBUS: no reply from the host to [A-Z_]+ within" &&
 	logged "vmbus_echo .*cannot open the primary channel" && not_bound "$g" ||
 		return 1
 	# A lost GPADL_TORNDOWN at unbind: the close ends after its timeout
@@ -74,7 +74,7 @@ f_drop_msg() {
 	wait_for "[ -e $ECHO_DBG/$g/run ]" 20 || return 1
 	hvsim_fault fault_drop_msg 1 || return 1
 	{ /bin/echo "$g" >"$DRV/unbind"; } 2>/dev/null || return 1
-	logged "hv_vmbus: no reply from the host to GPADL_TEARDOWN within" &&
+	logged "$HVG_MOD_VMBUS: no reply from the host to GPADL_TEARDOWN within" &&
 	logged "channel [0-9]+: rings leaked, the host may still use them" || return 1
 	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null ||
 		{ ktap_diag "the probe after the leak failed"; return 1; }
@@ -95,7 +95,7 @@ f_delay_msg_ms() {
 f_dup_msg() {
 	hvsim_fault fault_dup_msg 1 || return 1
 	new_dev && echo_wait_bound 2 &&
-	logged "hv_vmbus: duplicate offer for relid [0-9]+ refused" &&
+	logged "$HVG_MOD_VMBUS: duplicate offer for relid [0-9]+ refused" &&
 	echo_traffic "$(other_dev)" 50 1 2000 && first_ok
 }
 
@@ -103,7 +103,7 @@ f_dup_msg() {
 f_corrupt_msg() {
 	hvsim_fault fault_corrupt_msg 2 || return 1
 	hvsim_new_device && hvsim_new_device || return 1
-	logged_times 2 "hv_vmbus: (malformed channel message|unexpected .* from the host)" &&
+	logged_times 2 "$HVG_MOD_VMBUS: (malformed channel message|unexpected .* from the host)" &&
 	first_ok
 }
 
@@ -111,7 +111,7 @@ f_corrupt_msg() {
 f_bad_offer() {
 	hvsim_fault fault_bad_offer 2 || return 1
 	hvsim_new_device && hvsim_new_device || return 1
-	logged_times 2 "hv_vmbus: malformed offer" || return 1
+	logged_times 2 "$HVG_MOD_VMBUS: malformed offer" || return 1
 	if [ "$(echo_devices | wc -l)" != 1 ]; then
 		ktap_diag "a malformed offer became a device"
 		return 1
@@ -169,7 +169,7 @@ f_open_fail() {
 f_gpadl_stray() {
 	hvsim_fault fault_gpadl_stray 1 || return 1
 	new_dev && echo_wait_bound 2 || return 1
-	logged_times 2 "hv_vmbus: unexpected GPADL_CREATED" ||
+	logged_times 2 "$HVG_MOD_VMBUS: unexpected GPADL_CREATED" ||
 		return 1
 	! dmesg_has "host refused GPADL" ||
 		{ ktap_diag "a GPADL_CREATED of another relid was taken as the answer"; return 1; }
@@ -189,7 +189,7 @@ f_late_reply() {
 		not_bound "$g" || return 1
 	{ /bin/echo "$g" >"$DRV/bind"; } 2>/dev/null ||
 		{ ktap_diag "the second probe failed"; return 1; }
-	logged "hv_vmbus: OPENCHANNEL_RESULT for relid [0-9]+ open id [0-9]+ answers no open in progress" &&
+	logged "$HVG_MOD_VMBUS: OPENCHANNEL_RESULT for relid [0-9]+ open id [0-9]+ answers no open in progress" &&
 	wait_for "[ -e $ECHO_DBG/$g/run ]" 20 && first_ok
 }
 
@@ -224,7 +224,7 @@ f_modify_fail() {
 	hvsim_fault fault_modify_fail 1 || return 1
 	set_cpu_fails "Input/output error" \
 		"the stale response was taken for the refused request" || return 1
-	logged "hv_vmbus: MODIFYCHANNEL_RESPONSE for relid [0-9]+ late" || return 1
+	logged "$HVG_MOD_VMBUS: MODIFYCHANNEL_RESPONSE for relid [0-9]+ late" || return 1
 	set_cpu 0 || { ktap_diag "cpu 0 failed: $SET_ERR"; return 1; }
 	first_ok
 }
@@ -235,7 +235,7 @@ f_dup_version() {
 	_v=$(cat "$VMBUS/version")
 	hvsim_fault fault_dup_version 1 || return 1
 	new_dev && echo_wait_bound 2 &&
-	logged "hv_vmbus: unexpected VERSION_RESPONSE \(0\) from the host, ignored" || return 1
+	logged "$HVG_MOD_VMBUS: unexpected VERSION_RESPONSE \(0\) from the host, ignored" || return 1
 	[ "$(cat "$VMBUS/version")" = "$_v" ] ||
 		{ ktap_diag "version $_v became $(cat "$VMBUS/version")"; return 1; }
 	echo_traffic "$(other_dev)" 50 1 2000 && first_ok

@@ -151,6 +151,6 @@ ktap_check "iperf3 TCP guest -> host and host -> guest" iperf_both
 ktap_check "host with NVSP 4 only: NVSP 4.0 negotiated" nvsp_version
 ktap_check "rescind during TCP traffic: both netdevs go away" rescind_traffic
 ip netns del $NS 2>/dev/null
-rmmod hv_netvsc 2>/dev/null
+rmmod "$HVG_MOD_NETVSC" 2>/dev/null
 hvg_unload
 ktap_done

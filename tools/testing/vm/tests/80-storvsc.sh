@@ -168,7 +168,7 @@ file_backed() {
 	dd if=/dev/urandom of=$W/pers bs=64k count=16 2>/dev/null
 	dd if=$W/pers of="$DEV" bs=64k seek=32 oflag=direct 2>/dev/null ||
 		{ ktap_diag "write to $DEV failed"; return 1; }
-	hvg_rmmod hv_storvsc || { ktap_diag "hv_storvsc stays loaded"; return 1; }
+	hvg_rmmod "$HVG_MOD_STORVSC" || { ktap_diag "$HVG_MOD_STORVSC stays loaded"; return 1; }
 	hvsim_del_device "$G" &&
 		wait_for "[ ! -e $VMBUS/devices/$G ]" 20 ||
 		{ ktap_diag "controller $G not removed"; return 1; }
@@ -185,7 +185,7 @@ file_backed() {
 # With one subchannel per CPU the driver opens a subchannel and spreads
 # commands over both channels; data stays intact.
 multichannel() {
-	hvg_rmmod hv_storvsc || return 1
+	hvg_rmmod "$HVG_MOD_STORVSC" || return 1
 	hvsim_del_device "$G" || return 1
 	wait_for "[ ! -e $VMBUS/devices/$G ]" 20 || return 1
 	insmod "$KO_STORVSC" vcpus_per_subchannel=1 || return 1
@@ -263,6 +263,6 @@ if [ "$(nproc)" -ge 2 ]; then
 else
 	ktap_skip "multi-channel: needs two CPUs"
 fi
-hvg_rmmod hv_storvsc
+hvg_rmmod "$HVG_MOD_STORVSC"
 ktap_check "unload" hvg_unload
 ktap_done

@@ -76,7 +76,7 @@ ktap_check "WIN10 negotiated; fb0 and the host's situation show the host's defau
 
 vram() {
 	_gpa=$(printf '%x' "$(host vram)") || return 1
-	dmesg_has "hv_vmbus: MMIO space \[mem 0x0*$_gpa-" &&
+	dmesg_has "$HVG_MOD_VMBUS: MMIO space \[mem 0x0*$_gpa-" &&
 		dmesg_has "4 MiB of VRAM at 0x0*$_gpa\$"
 }
 ktap_check "the VRAM lies in hvsim's MMIO space, where the host was told it is" vram

@@ -16,7 +16,7 @@
 # hvg-vm-append: mem=1024M
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
-HVG_KO_BALLOON=$HVG_REPO/drivers/balloon/hv_balloon.ko
+HVG_KO_BALLOON=$HVG_REPO/drivers/balloon/$HVG_MOD_BALLOON.ko
 MIB=256	# 4 KiB pages per MiB
 
 ktap_plan 18
@@ -370,7 +370,7 @@ nohot() {
 ktap_check "hot_add=0: not offered, the host does not ask" nohot
 
 unload() {
-	rmmod hvsim && rmmod hv_balloon && rmmod vmbus_echo && rmmod hv_vmbus
+	rmmod hvsim && rmmod hv_balloon && rmmod vmbus_echo && rmmod "$HVG_MOD_VMBUS"
 }
 ktap_check "unload" unload
 

@@ -22,7 +22,7 @@
 : "${HVG_HVSOCK_SCALE_CONNS:=20}"
 : "${HVG_HVSOCK_SCALE_MB:=64}"
 HS=$HVSIM_DBG/hvsock
-KO_HVSOCK=$HVG_REPO/drivers/hvsock/hv_sock.ko
+KO_HVSOCK=$HVG_REPO/drivers/hvsock/$HVG_MOD_SOCK.ko
 T=/tmp/hvsock
 mkdir -p $T
 
@@ -291,7 +291,7 @@ no_splat() {
 }
 
 unload() {
-	rmmod hv_sock && rmmod hvsim && rmmod hv_vmbus
+	rmmod hv_sock && rmmod hvsim && rmmod "$HVG_MOD_VMBUS"
 }
 
 ktap_plan 14

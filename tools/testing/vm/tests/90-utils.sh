@@ -200,10 +200,10 @@ ktap_check "a large SAMPLE difference steps the clock" large
 
 disabled() {
 	_t0=$(date +%s)
-	echo 0 >/sys/module/hv_utils/parameters/timesync_enabled
+	echo 0 >/sys/module/$HVG_MOD_UTILS/parameters/timesync_enabled
 	sample 3600 sync
 	_rc=$?
-	echo 1 >/sys/module/hv_utils/parameters/timesync_enabled
+	echo 1 >/sys/module/$HVG_MOD_UTILS/parameters/timesync_enabled
 	[ $_rc = 0 ] && clock_moved "$_t0" 0 || return 1
 	_o=$(field "$TSG" offset_ns)
 	[ "$((_o / 1000000000))" -ge 3590 ] || {

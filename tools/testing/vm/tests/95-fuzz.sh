@@ -298,7 +298,7 @@ ktap_check "messages of every class mutated" all_mutated
 
 echo 0 >"$FZ/enable"
 # The guest's drivers said what they refused (their lines, not hvsim's).
-errors=$(dmesg | grep -E 'hv_vmbus|hv_netvsc|hv_storvsc|hv_utils|hyperv_fb|hid_hyperv|hyperv_keyboard|vmbus_echo|eth[0-9]' |
+errors=$(dmesg | grep -E 'hvg?_vmbus|hv_netvsc|hv_storvsc|hv_utils|hyperv_fb|hid_hyperv|hyperv_keyboard|vmbus_echo|eth[0-9]' |
 	grep -vc 'hvsim')
 ktap_diag "guest error lines: $errors"
 ktap_check "the guest reported bad host input" [ "$errors" -gt 0 ]
