@@ -23,6 +23,15 @@
 #             arithmetic on made-up figures, no VM (about 2 s); TAP cases
 #   pkg       tools/testing/pkg/dkms.sh (dkms add/build/install/remove in
 #             private trees) and packages.sh (.deb and .rpm); TAP cases
+#   trixie-install  tools/testing/pkg/trixie-install.sh (as root): a Debian
+#             13 root (mmdebstrap, cached), `apt install` of the .deb (DKMS
+#             with its gcc-14), a VM booting its 6.12 with the demo devices,
+#             the update to trixie-backports' 7.3 (DKMS refuses: VMBus built
+#             in), a VM booting 7.3, `apt remove`; TAP cases.
+#             HVG_TRIXIE_INSTALL=0 skips it.  Added time (Dec 2026, 2
+#             cores shared with a load of 10-17): 14 min wall, 4 min of
+#             CPU (user+sys) warm; cold + the root (mmdebstrap: 2.5 min
+#             wall idle, 10 min under that load)
 #   nohv      tools/testing/pkg/nohv.sh: every module built with W=1 and
 #             sparse against a 6.1 tree configured with CONFIG_HYPERV=n
 #             (prepared from linux-source-6.1 once, cached); TAP cases.
@@ -300,6 +309,15 @@ for s in dkms packages; do
 	show <"$logs/pkg-$s.log" | tail -n 40
 	count_suite "pkg-$s" "$logs/pkg-$s.log" "$rc"
 done
+
+# --- a real install on Debian 13 (issue 17) ------------------------------------
+if [ "${HVG_TRIXIE_INSTALL:-1}" != 0 ]; then
+	step "pkg: trixie-install (Debian 13: apt install, kernel update to 7.3, apt remove)"
+	tools/testing/pkg/trixie-install.sh >"$logs/pkg-trixie-install.log" 2>&1
+	rc=$?
+	show <"$logs/pkg-trixie-install.log" | tail -n 40
+	count_suite pkg-trixie-install "$logs/pkg-trixie-install.log" "$rc"
+fi
 
 # --- CONFIG_HYPERV=n build (issue 18) ----------------------------------------
 step "nohv: build against CONFIG_HYPERV=n"

@@ -8,6 +8,9 @@
 # `dpkg-buildpackage -us -uc -b` (needs debhelper and dh-dkms), the RPM with
 # `rpmbuild -bb` (Debian's rpm package); a missing tool makes its cases SKIP.
 # Output: TAP; exit status 1 if any case failed.
+#
+# packages.sh --deb DIR: only build the .deb, the same way, in DIR (made
+# afresh) and print its path (trixie-install.sh installs it).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,23 +32,34 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 ver=$("$repo/packaging/dkms-source.sh" --version)
 work=$cache/pkg/packages
+[ "${1:-}" != --deb ] || work=${2:?usage: packages.sh --deb DIR}
 rm -rf "$work"
 mkdir -p "$work/hvguest-$ver" "$work/rpm"
 rsync -a --exclude .git --exclude .cache --exclude '*.o' --exclude '*.ko' \
 	--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
 	--exclude modules.order "$repo/" "$work/hvguest-$ver/"
+deb=$work/hvguest-dkms_${ver}_all.deb
+# build_deb: dpkg-buildpackage in the copy, its log in $work/deb.log.
+build_deb() {
+	(cd "$work/hvguest-$ver" && dpkg-buildpackage -us -uc -b) >"$work/deb.log" 2>&1
+}
+
+if [ "${1:-}" = --deb ]; then
+	build_deb && [ -f "$deb" ] || { tail -n 15 "$work/deb.log" >&2; exit 1; }
+	echo "$deb"
+	exit 0
+fi
 
 echo "1..6"
 dver=$(cd "$repo" && dpkg-parsechangelog -S Version 2>/dev/null)
 [ "$dver" = "$ver" ]
 ok $? "debian/changelog version ($dver) is dkms.conf's ($ver)"
 
-deb=$work/hvguest-dkms_${ver}_all.deb
 if ! command -v dh_dkms >/dev/null || ! command -v dpkg-buildpackage >/dev/null; then
 	skip "dpkg-buildpackage hvguest-dkms" "debhelper/dh-dkms not installed"
 	skip "hvguest-dkms contents" "no .deb"
 else
-	(cd "$work/hvguest-$ver" && dpkg-buildpackage -us -uc -b) >"$work/deb.log" 2>&1
+	build_deb
 	rc=$?
 	[ "$rc" -eq 0 ] && [ -f "$deb" ]
 	ok $? "dpkg-buildpackage -b builds hvguest-dkms" "$(cat "$work/deb.log")"

@@ -11,8 +11,8 @@
 # powers the machine off.  Booted with slub_debug, it validates every slab
 # cache before the dump (validate_slabs).
 #
-# /hvg/env (sourced) sets HVG_MODE, HVG_KVER, HVG_MODDIR, HVG_REPO, HVG_CWD,
-# HVG_INSTALLED.
+# /hvg/env (sourced) sets HVG_MODE, HVG_KVER, HVG_MODDIR (not with vm.sh
+# --root: that root has its own modules), HVG_REPO, HVG_CWD, HVG_INSTALLED.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -75,7 +75,7 @@ setup_root() {
 	cp /hvg/cmd /hvg/bashrc $R/run/hvg/
 
 	# The host has no modules for this kernel: lend the image's.
-	if [ -d "$R$HVG_MODDIR" ]; then
+	if [ -n "${HVG_MODDIR:-}" ] && [ -d "$R$HVG_MODDIR" ]; then
 		mkdir -p "$R/lib/modules/$HVG_KVER"
 		mount -o bind "$R$HVG_MODDIR" "$R/lib/modules/$HVG_KVER"
 	fi

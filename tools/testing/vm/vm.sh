@@ -6,6 +6,7 @@
 #   vm.sh [--kernel SERIES|host] [--installed] [--memdebug] [--timeout S] [--log FILE]
 #         [--verbose] -- CMD...
 #   vm.sh [--kernel SERIES|host] [--installed] [--memdebug] --shell [-- CMD...]
+#   vm.sh --root DIR [--kernel KVER] [...] -- CMD...
 #
 # The guest boots a Debian kernel (see kernel.sh; "host" boots the running
 # kernel from /boot and /lib/modules) with the host's / shared read-only over
@@ -25,6 +26,14 @@
 # With --installed, the guest's /lib/modules/<release> has the built modules
 # in updates/hvguest and a depmod over them (install-tree.sh), so modprobe
 # and modalias autoloading find them as on an installed guest.
+# With --root DIR, the guest's root is DIR instead of the host's / (a
+# Debian root made by mmdebstrap, say; shared read-only under a tmpfs
+# overlay all the same) and it boots DIR's own kernel: --kernel names a
+# release installed in DIR (its /boot/vmlinuz-KVER, or the
+# lib/modules/KVER/vmlinuz of Debian's 7.x), default the newest one there.
+# Nothing of the host is in such a guest: what CMD needs must be in DIR.
+# Its module tree is DIR's, as installed there (no blacklist of the Hyper-V
+# drivers, as with --installed; tools/testing/pkg/trixie-install.sh).
 # With --memdebug (run-tests.sh passes it), the kernel boots with the
 # memory-error detectors its config offers (see memdebug_options below):
 # slab red zones, poisoning and consistency checks, page poisoning, KFENCE;
@@ -54,6 +63,8 @@ mode='batch'
 verbose=0
 installed=0
 memdebug=0
+root=
+kernel_set=0
 
 usage() {
 	sed -n '4,8s/^# \{0,1\}//p' "$0" >&2
@@ -62,11 +73,12 @@ usage() {
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel)	series=$2; shift 2 ;;
+	--kernel)	series=$2; kernel_set=1; shift 2 ;;
 	--timeout)	timeout=$2; shift 2 ;;
 	--log)		log=$2; shift 2 ;;
 	--shell)	mode=shell; shift ;;
 	--installed)	installed=1; shift ;;
+	--root)		root=$(cd "$2" && pwd); shift 2 ;;
 	--memdebug)	memdebug=1; shift ;;
 	--verbose|-v)	verbose=1; shift ;;
 	--)		shift; break ;;
@@ -80,7 +92,17 @@ cmd="$*"
 mkdir -p "$(dirname "$log")"
 
 # --- kernel ---------------------------------------------------------------
-if [ "$series" = host ]; then
+if [ -n "$root" ]; then
+	[ "$installed" = 0 ] || { echo "vm.sh: --root and --installed exclude each other" >&2; exit 2; }
+	# A root's own kernel: the named release, else the newest one there.
+	[ "$kernel_set" = 1 ] ||
+		series=$(ls "$root/lib/modules" 2>/dev/null | sort -V | tail -n1)
+	KVER=$series
+	MODDIR=$root/lib/modules/$KVER
+	VMLINUZ=$root/boot/vmlinuz-$KVER
+	[ -e "$VMLINUZ" ] || VMLINUZ=$MODDIR/vmlinuz
+	installed=1
+elif [ "$series" = host ]; then
 	KVER=$(uname -r)
 	VMLINUZ=/boot/vmlinuz-$KVER
 	MODDIR=/lib/modules/$KVER
@@ -91,7 +113,7 @@ else
 fi
 [ -r "${VMLINUZ:-}" ] && [ -f "${MODDIR:-}/modules.dep" ] ||
 	{ echo "vm.sh: no usable kernel for '$series'" >&2; exit 2; }
-[ "$installed" = 0 ] || MODDIR=$("$here/install-tree.sh" "$KVER" "$MODDIR") ||
+[ "$installed" = 0 ] || [ -n "$root" ] || MODDIR=$("$here/install-tree.sh" "$KVER" "$MODDIR") ||
 	{ echo "vm.sh: cannot install the modules for $KVER" >&2; exit 2; }
 
 # Booting the uncompressed ELF vmlinux through its PVH entry point saves the
@@ -178,7 +200,8 @@ cwd=$PWD
 {
 	echo "HVG_MODE=$mode"
 	echo "HVG_KVER=$(sq "$KVER")"
-	echo "HVG_MODDIR=$(sq "$MODDIR")"
+	# A root of its own has its modules where they belong.
+	[ -n "$root" ] || echo "HVG_MODDIR=$(sq "$MODDIR")"
 	echo "HVG_REPO=$(sq "$repo")"
 	echo "HVG_CWD=$(sq "$cwd")"
 	echo "HVG_INSTALLED=$installed"
@@ -289,7 +312,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu ${HVG_CPU:-max,erms=off,fsrm=off} -m ${
 	-nodefaults
 	-kernel "$boot_image" -initrd "$tmp/initrd.cpio"
 	-append "$append"
-	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap
+	-virtfs local,path="${root:-/}",mount_tag=root,security_model=none,readonly=on,multidevs=remap
 	-nic none)
 
 if [ "$mode" = shell ]; then
