@@ -13,7 +13,7 @@
 # (the 100 is HVG_HVSOCK_CONNS=100; CI uses 10 under TCG);
 # HVG_HVSOCK_SCALE_CONNS and HVG_HVSOCK_SCALE_MB the scale check's
 # connections and MiB in all (CI: 20 and 64; make hvsock-scale: 100 and
-# 1024).
+# 512, 1 GiB through hv_sock).
 # hvg-timeout: 600
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 
