@@ -134,6 +134,10 @@ relay() {
 }
 
 # --- 1. the root ------------------------------------------------------------
+# --root: only make the root (check.sh fetches it in the background).
+if [ "${1:-}" = --root ] && [ -f "$root/.made" ]; then
+	exit 0
+fi
 if [ ! -f "$root/.made" ] || [ "${HVG_INSTALL_REFRESH:-0}" = 1 ]; then
 	command -v mmdebstrap >/dev/null ||
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q mmdebstrap >&2
@@ -152,6 +156,7 @@ if [ ! -f "$root/.made" ] || [ "${HVG_INSTALL_REFRESH:-0}" = 1 ]; then
 else
 	case_ OK "Debian 13 root (cached, $(basename "$root"))"
 fi
+[ "${1:-}" != --root ] || exit 0
 rm -rf "$work"
 cp -a --reflink=auto "$root" "$work" || bail "copy of the root"
 kver=$(ls "$work/lib/modules" | sort -V | tail -n1)
@@ -284,6 +289,13 @@ hv=$(inroot modinfo -k "$kver" -n hv_vmbus 2>&1)
 [ -z "$out" ] && case $hv in "/lib/modules/$kver/kernel/"*) true ;; *) false ;; esac
 res $? \
 	"depmod clean, hv_vmbus is the kernel's again ($hv)" "$out"
+# Both kernels' initramfs made again without our drivers: the package's
+# postrm, as the update-initramfs trigger remakes only the newest.
+inroot lsinitramfs "/boot/initrd.img-$kver" >"$base/initrd-$kver.list" 2>&1
+left=$(grep 'updates/dkms/' "$base/initrd-$kver.list" | head -n 5)
+[ -z "$left" ] && grep -q 'kernel/drivers/hv/hv_vmbus\.ko' "$base/initrd-$kver.list"
+res $? \
+	"$kver's initrd has the kernel's own hv_vmbus again, none of ours" "$left"
 
 echo "# total $(t)"
 echo "1..$n"
