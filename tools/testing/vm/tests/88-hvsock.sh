@@ -250,19 +250,26 @@ other_service() {
 
 # A listener whose accept queue is full (backlog 0, one connection
 # queued, none accepted): the host's next offer is left unopened with an
-# error, the host rescinds it, and the queued connection is intact.
+# error and the host rescinds it; then the queued connection is accepted
+# and read to its end, and both channels go.
 accept_full() {
 	dmesg_mark
 	hs_cmd "connect 5003 tcp:15003" || return 1
-	rm -f $T/q.ready
+	rm -f $T/q.ready $T/q.go
 	timeout 60 python3 -c '
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
 s.bind((socket.VMADDR_CID_ANY, 5003))
 s.listen(0)
 open(sys.argv[1], "w").close()
-time.sleep(30)
-' $T/q.ready &
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.1)
+c, _ = s.accept()
+while c.recv(4096):
+    pass
+c.close()
+s.close()
+' $T/q.ready $T/q.go &
 	_py=$!
 	wait_for "[ -e $T/q.ready ]" 20 || { kill $_py; return 1; }
 	timeout 30 socat -u /dev/null TCP:127.0.0.1:15003 2>/dev/null &
@@ -274,11 +281,17 @@ time.sleep(30)
 	wait_for 'dmesg_has "hv_sock .*accept queue of port 5003 full, connection dropped"' 15 &&
 		wait_for 'dmesg_has "hvsim: hvsock dev[0-9]+: the guest did not open the offer, rescinded"' 10 &&
 		_ok=1
-	kill $_py $_c1 $_c2 2>/dev/null
-	wait $_py $_c1 $_c2 2>/dev/null
+	touch $T/q.go
+	wait $_py || { ktap_diag "the queued connection did not end cleanly"; _ok=0; }
+	kill $_c1 $_c2 2>/dev/null
+	wait $_c1 $_c2 2>/dev/null
 	hs_cmd "close 5003"
-	[ $_ok = 1 ] && return 0
-	ktap_diag "no 'accept queue full' error, or the offer was not rescinded"
+	[ $_ok = 1 ] || {
+		ktap_diag "no 'accept queue full' error, or the offer was not rescinded"
+		return 1
+	}
+	wait_for "! grep -q 'class=hvsock' $HVSIM_DBG/devices" 15 && return 0
+	ktap_diag "hvsock channels left: $(grep -c 'class=hvsock' "$HVSIM_DBG/devices")"
 	return 1
 }
 
