@@ -226,7 +226,7 @@ fault_check() {
 
 # The host answers the guest's connect with an offer for another port's
 # service (fault_hvsock_other_service): the guest refuses it with an
-# error, its connect fails, and the next connect works.
+# error and its connect fails.  (The checks after it connect again.)
 other_service() {
 	dmesg_mark
 	hvsim_fault fault_hvsock_other_service 1 || return 1
@@ -236,16 +236,9 @@ other_service() {
 	fi
 	wait_for 'dmesg_has "hv_sock .*offer for service .* answers a connect to .*, refused"' 10 ||
 		{ ktap_diag "no error for the offer of another service"; return 1; }
-	[ "$(cat "$HVSIM_DBG/fault_hvsock_other_service")" = 0 ] ||
-		{ ktap_diag "fault_hvsock_other_service did not fire"; return 1; }
-	head -c 100000 $T/data >$T/small2
-	rm -f $T/h.out
-	timeout 60 socat -u TCP-LISTEN:15000,reuseaddr OPEN:$T/h.out,creat,trunc &
-	_srv=$!
-	tcp_listening 15000
-	timeout 60 socat -u OPEN:$T/small2 VSOCK-CONNECT:2:5000 ||
-		{ ktap_diag "the next connect failed"; kill $_srv; return 1; }
-	wait $_srv && cmp -s $T/small2 $T/h.out
+	[ "$(cat "$HVSIM_DBG/fault_hvsock_other_service")" = 0 ] && return 0
+	ktap_diag "fault_hvsock_other_service did not fire"
+	return 1
 }
 
 # A listener whose accept queue is full (backlog 0, one connection
@@ -274,7 +267,6 @@ s.close()
 	wait_for "[ -e $T/q.ready ]" 20 || { kill $_py; return 1; }
 	timeout 30 socat -u /dev/null TCP:127.0.0.1:15003 2>/dev/null &
 	_c1=$!
-	sleep 1
 	timeout 30 socat -u /dev/null TCP:127.0.0.1:15003 2>/dev/null &
 	_c2=$!
 	_ok=0
@@ -334,7 +326,7 @@ ktap_check "malformed pipe packet type: connection reset, error logged" fault_ch
 ktap_check "pipe data size beyond the packet: connection reset, error logged" fault_check fault_hvsock_bad_len "pipe data size beyond the packet"
 ktap_check "pipe packet beyond 16 KiB: connection reset, error logged" fault_check fault_hvsock_big "packet larger than a pipe packet"
 ktap_check "offer for a service that is no vsock port: refused, logged" fault_check fault_hvsock_unknown
-ktap_check "connect answered by an offer for another service: refused, logged, next connect works" other_service
+ktap_check "connect answered by an offer for another service: refused, logged" other_service
 ktap_check "offer to a listener whose accept queue is full: left unopened, logged, rescinded" accept_full
 ktap_check "hv_sock, hvsim and hv_vmbus unload" unload
 ktap_check "no kernel splat" no_splat
