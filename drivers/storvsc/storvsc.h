@@ -73,6 +73,7 @@ struct storvsc_dev {
 	u32 pkt_len;		/* vstor_packet bytes at that version */
 	u32 max_xfer;		/* host's limit, capped at STORVSC_MAX_XFER */
 	u16 max_subchannels;
+	u16 subs_asked;		/* subchannels requested, under chan_lock */
 	bool multi_channel;
 	struct storvsc_chan *chans[STORVSC_MAX_CHANNELS];
 	unsigned int nchans;	/* published with release ordering */

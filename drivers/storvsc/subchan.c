@@ -15,6 +15,7 @@
 static void storvsc_subchannel_offered(struct hvg_channel *sub)
 {
 	struct storvsc_dev *sd = dev_get_drvdata(&hvg_channel_device(sub)->dev);
+	u16 idx = hvg_channel_subindex(sub);
 	struct storvsc_chan *sc;
 	unsigned int n;
 
@@ -25,6 +26,17 @@ static void storvsc_subchannel_offered(struct hvg_channel *sub)
 	if (READ_ONCE(sd->removing) || READ_ONCE(sd->dead) || !n ||
 	    n >= STORVSC_MAX_CHANNELS) {
 		mutex_unlock(&sd->chan_lock);
+		return;
+	}
+	/*
+	 * Only the subchannels asked for, each index once at most (the
+	 * count): more would go past the queues max_hw_queues allows.
+	 */
+	if (!idx || idx > sd->subs_asked || n > sd->subs_asked) {
+		mutex_unlock(&sd->chan_lock);
+		dev_err_ratelimited(&sd->hdev->dev,
+				    "subchannel %u not asked for (%u asked, %u open), not used\n",
+				    idx, sd->subs_asked, n - 1);
 		return;
 	}
 	sc = storvsc_chan_open(sd, sub);
@@ -101,6 +113,9 @@ void storvsc_request_subchannels(struct storvsc_dev *sd)
 	want = min3(want, (unsigned int)sd->max_subchannels, most - 1);
 	if (!sd->multi_channel || !want)
 		return;
+	mutex_lock(&sd->chan_lock);
+	sd->subs_asked = want;
+	mutex_unlock(&sd->chan_lock);
 	hvg_set_subchannel_cb(sd->chan, storvsc_subchannel_offered);
 	mutex_lock(&sd->init_lock);
 	memset(&sd->init_req.pkt, 0, sizeof(sd->init_req.pkt));

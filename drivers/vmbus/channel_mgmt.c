@@ -365,6 +365,15 @@ static int hvg_modify_wait(struct hvg_channel *chan,
 
 	lockdep_assert_held(&chan->modify_lock);
 	spin_lock_irq(&hvg_conn.chan_lock);
+	/*
+	 * A rescind before this point completed modify_done before the
+	 * reinit below: do not post, nor wait out the timeout for an answer
+	 * the host owes no revoked channel.  One after it completes it again.
+	 */
+	if (chan->rescinded) {
+		spin_unlock_irq(&hvg_conn.chan_lock);
+		return -ENODEV;
+	}
 	reinit_completion(&chan->modify_done);
 	chan->modify_waiting = true;
 	spin_unlock_irq(&hvg_conn.chan_lock);

@@ -351,6 +351,32 @@ void hvsim_offer_rescinded_sub(struct hvsim_dev *dev)
 	hvsim_chan_rescind(chan);
 }
 
+/* One stray offer of @dev with subchannel index @subidx. */
+static void hvsim_offer_stray(struct hvsim_dev *dev, u16 subidx)
+{
+	struct hvsim_chan *chan = hvsim_chan_add(dev, subidx);
+
+	if (!chan)
+		return;
+	chan->stray = true;
+	pr_info("fault: dev%u: stray subchannel index %u relid %u\n",
+		dev->id, subidx, chan->relid);
+	hvsim_chan_offer(chan);
+}
+
+/*
+ * fault_sub_index: after the subchannels asked for, two offers of the same
+ * instance that are none of them: index HVSIM_MAX_SUBCHANNELS + 1, above
+ * any count a guest can ask for, and index 0, a second primary.  Neither
+ * counts in the device's subchannels; both go with the device, or at its
+ * next hvsim_rescind_subchannels().
+ */
+static void hvsim_offer_strays(struct hvsim_dev *dev)
+{
+	hvsim_offer_stray(dev, HVSIM_MAX_SUBCHANNELS + 1);
+	hvsim_offer_stray(dev, 0);
+}
+
 /**
  * hvsim_add_subchannels() - make sure @dev has subchannels 1..@n
  * @dev: the device
@@ -360,6 +386,8 @@ void hvsim_offer_rescinded_sub(struct hvsim_dev *dev)
  */
 int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n)
 {
+	bool added = dev->nsub < n;
+
 	while (dev->nsub < n) {
 		struct hvsim_chan *chan = hvsim_chan_add(dev, dev->nsub + 1);
 
@@ -368,6 +396,8 @@ int hvsim_add_subchannels(struct hvsim_dev *dev, u32 n)
 		dev->nsub++;
 		hvsim_chan_offer(chan);
 	}
+	if (added && hvsim_fault(HVSIM_FAULT_SUB_INDEX))
+		hvsim_offer_strays(dev);
 	return 0;
 }
 
@@ -383,7 +413,7 @@ void hvsim_rescind_subchannels(struct hvsim_dev *dev)
 	struct hvsim_chan *chan, *tmp;
 
 	list_for_each_entry_safe(chan, tmp, &hvsim.chans, node)
-		if (chan->dev == dev && chan->subidx &&
+		if (chan->dev == dev && (chan->subidx || chan->stray) &&
 		    chan->state != HVSIM_CHAN_RESCINDED)
 			hvsim_chan_rescind(chan);
 	dev->nsub = 0;

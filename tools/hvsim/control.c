@@ -190,6 +190,10 @@ static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
 	[HVSIM_FAULT_STRAY_EVENT]	= "fault_stray_event",
 	[HVSIM_FAULT_GPADL_STRAY]	= "fault_gpadl_stray",
 	[HVSIM_FAULT_RESCIND_OPEN]	= "fault_rescind_open",
+	[HVSIM_FAULT_RESCIND_MODIFY]	= "fault_rescind_modify",
+	[HVSIM_FAULT_SUB_INDEX]		= "fault_sub_index",
+	[HVSIM_FAULT_VERSION_FAILED]	= "fault_version_failed",
+	[HVSIM_FAULT_VERSION_CONN0]	= "fault_version_conn0",
 };
 
 /**

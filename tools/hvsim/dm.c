@@ -44,7 +44,10 @@
  *              (of an unknown type), bad_size (its size field past the
  *              packet), bogus_range (unballoon: pages never ballooned;
  *              hot-add: a range whose page numbers wrap past 40 bits),
- *              unsolicited (a version response nobody asked for instead)
+ *              unsolicited (a version response nobody asked for instead),
+ *              pkt_type (its request in a packet of type GPA direct, not
+ *              in-band), big (its request followed by zeros to 4 KiB + 8
+ *              bytes, more than the largest message)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -90,6 +93,8 @@ enum hvsim_dm_fault {
 	HVSIM_DM_FAULT_BAD_SIZE,
 	HVSIM_DM_FAULT_BOGUS_RANGE,
 	HVSIM_DM_FAULT_UNSOLICITED,
+	HVSIM_DM_FAULT_PKT_TYPE,
+	HVSIM_DM_FAULT_BIG,
 	HVSIM_DM_NR_FAULTS
 };
 
@@ -99,6 +104,8 @@ static const char *const hvsim_dm_fault_names[HVSIM_DM_NR_FAULTS] = {
 	[HVSIM_DM_FAULT_BAD_SIZE]	= "fault_bad_size",
 	[HVSIM_DM_FAULT_BOGUS_RANGE]	= "fault_bogus_range",
 	[HVSIM_DM_FAULT_UNSOLICITED]	= "fault_unsolicited",
+	[HVSIM_DM_FAULT_PKT_TYPE]	= "fault_pkt_type",
+	[HVSIM_DM_FAULT_BIG]		= "fault_big",
 };
 
 enum hvsim_dm_op {
@@ -468,13 +475,24 @@ static int hvsim_dm_start(struct hvsim_dm *d, enum hvsim_dm_op op, u64 a, u32 b,
 static int hvsim_dm_send_fault(struct hvsim_dm *d, bool *signal, bool *sent)
 {
 	struct hvg_dm_balloon *b = (void *)d->msg;
-	struct kvec kv = { .iov_base = b, .iov_len = sizeof(*b) };
+	struct kvec kv[2] = {
+		{ .iov_base = b, .iov_len = sizeof(*b) },
+		/* fault_big: zeros to one page past the largest message */
+		{ .iov_base = page_address(ZERO_PAGE(0)),
+		  .iov_len = HVG_DM_MAX_MSG + 8 - sizeof(*b) },
+	};
 	u16 type = HVG_DM_BALLOON_REQUEST, size = sizeof(*b);
+	u16 pkt_type = VM_PKT_DATA_INBAND;
+	unsigned int nkv = 1;
 
 	*sent = true;
 	memset(b, 0, sizeof(*b));
 	b->num_pages = cpu_to_le32(1);
-	if (hvsim_dm_fault(d, HVSIM_DM_FAULT_SHORT))
+	if (hvsim_dm_fault(d, HVSIM_DM_FAULT_PKT_TYPE))
+		pkt_type = VM_PKT_DATA_USING_GPA_DIRECT;
+	else if (hvsim_dm_fault(d, HVSIM_DM_FAULT_BIG))
+		nkv = 2;
+	else if (hvsim_dm_fault(d, HVSIM_DM_FAULT_SHORT))
 		size = sizeof(b->hdr) + 2;
 	else if (hvsim_dm_fault(d, HVSIM_DM_FAULT_BAD_TYPE))
 		type = 0x42;
@@ -489,7 +507,7 @@ static int hvsim_dm_send_fault(struct hvsim_dm *d, bool *signal, bool *sent)
 	b->hdr.type = cpu_to_le16(type);
 	b->hdr.size = cpu_to_le16(size);
 	b->hdr.trans_id = cpu_to_le32(++d->trans_id);
-	return hvsim_chan_send(d->chan, VM_PKT_DATA_INBAND, 0, 0, &kv, 1, signal);
+	return hvsim_chan_send(d->chan, pkt_type, 0, 0, kv, nkv, signal);
 }
 
 /* The next unballoon message: up to 510 runs of recorded pages. */

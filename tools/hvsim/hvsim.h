@@ -151,6 +151,7 @@ struct hvsim_chan {
 	enum hvsim_chan_state state;
 	bool offered;			/* offer sent on this connection */
 	bool broken;			/* guest corrupted the ring */
+	bool stray;			/* fault_sub_index: not one of dev's */
 	bool exclusive;			/* service has, or wants, hvsim.lock for writing */
 	u32 target_vp;
 	u32 openid;
@@ -190,6 +191,10 @@ enum hvsim_fault {
 	HVSIM_FAULT_STRAY_EVENT,
 	HVSIM_FAULT_GPADL_STRAY,
 	HVSIM_FAULT_RESCIND_OPEN,
+	HVSIM_FAULT_RESCIND_MODIFY,
+	HVSIM_FAULT_SUB_INDEX,
+	HVSIM_FAULT_VERSION_FAILED,
+	HVSIM_FAULT_VERSION_CONN0,
 	HVSIM_NR_FAULTS
 };
 

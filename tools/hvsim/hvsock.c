@@ -155,25 +155,42 @@ static int hvsim_hs_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	return 0;
 }
 
+/*
+ * fault_hvsock_big: zeros after the data, so that the packet's payload is
+ * 8 bytes more than the largest pipe packet (OpenVMM
+ * MAXIMUM_PIPE_PACKET_SIZE, 16 KiB).  Never written.
+ */
+static u8 hvsim_hs_pad[16384 + 8];
+
 /* Send one packet of the FIFO, or the zero-length one; false when full. */
 static bool hvsim_hs_push_one(struct hvsim_chan *chan,
 			      struct hvsim_hs_conn *conn, bool *signal)
 {
 	struct hvsim_hs_pipe_hdr h = { .pkt_type = HVSIM_HS_PIPE_DATA };
-	struct kvec kv[2] = { { .iov_base = &h, .iov_len = sizeof(h) } };
+	struct kvec kv[3] = { { .iov_base = &h, .iov_len = sizeof(h) } };
 	u32 n = min_t(u32, kfifo_len(&conn->tx), HVSIM_HS_CHUNK);
 	u8 *buf = conn->txbuf;
-	u32 wire;
+	unsigned int nkv = 2;
+	u32 wire, pad = 0;
 
 	if (!n && (!READ_ONCE(conn->tcp_eof) || conn->fin_sent))
 		return false;
+	if (n && atomic_read(&hvsim_hs_faults[HVSIM_HS_FAULT_BIG]) > 0)
+		pad = sizeof(hvsim_hs_pad) - n;
 	if (hvsim_ring_room(&chan->out, sizeof(struct vmpacket_descriptor) +
-			    sizeof(h) + n))
+			    sizeof(h) + n + pad))
 		return false;
 	n = kfifo_out(&conn->tx, buf, n);
 	h.data_size = n;
 	wire = n;
-	if (n && hvsim_hs_fault(HVSIM_HS_FAULT_BAD_TYPE)) {
+	if (pad && hvsim_hs_fault(HVSIM_HS_FAULT_BIG)) {
+		h.data_size = n + pad;
+		kv[2].iov_base = hvsim_hs_pad;
+		kv[2].iov_len = pad;
+		nkv = 3;
+		pr_info("fault: hvsock relid %u: pipe packet of %u data bytes\n",
+			chan->relid, h.data_size);
+	} else if (n && hvsim_hs_fault(HVSIM_HS_FAULT_BAD_TYPE)) {
 		h.pkt_type = 7;
 		pr_info("fault: hvsock relid %u: pipe packet of type 7\n",
 			chan->relid);
@@ -184,7 +201,7 @@ static bool hvsim_hs_push_one(struct hvsim_chan *chan,
 	}
 	kv[1].iov_base = buf;
 	kv[1].iov_len = wire;
-	if (hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, kv, 2, signal))
+	if (hvsim_chan_send(chan, VM_PKT_DATA_INBAND, 0, 0, kv, nkv, signal))
 		return false;	/* cannot happen: room was checked */
 	if (!n)
 		conn->fin_sent = true;

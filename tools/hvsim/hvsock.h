@@ -34,6 +34,8 @@ enum hvsim_hs_fault {
 	HVSIM_HS_FAULT_RESCIND,		/* rescind after the next data packet */
 	HVSIM_HS_FAULT_RESCIND_OPEN,	/* data and rescind right after the open */
 	HVSIM_HS_FAULT_REFUSE_OPEN,	/* a refusal of a connect being opened */
+	HVSIM_HS_FAULT_BIG,		/* a data packet beyond the pipe's 16 KiB */
+	HVSIM_HS_FAULT_OTHER_SERVICE,	/* a connect answered for another port */
 	HVSIM_HS_NR_FAULTS
 };
 

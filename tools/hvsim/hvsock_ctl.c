@@ -34,6 +34,8 @@ static const char * const hvsim_hs_fault_names[HVSIM_HS_NR_FAULTS] = {
 	[HVSIM_HS_FAULT_RESCIND] = "fault_hvsock_rescind",
 	[HVSIM_HS_FAULT_RESCIND_OPEN] = "fault_hvsock_rescind_open",
 	[HVSIM_HS_FAULT_REFUSE_OPEN] = "fault_hvsock_refuse_open",
+	[HVSIM_HS_FAULT_BIG] = "fault_hvsock_big",
+	[HVSIM_HS_FAULT_OTHER_SERVICE] = "fault_hvsock_other_service",
 };
 
 bool hvsim_hs_fault(enum hvsim_hs_fault f)
@@ -177,6 +179,11 @@ void hvsim_hvsock_tl_connect(const void *msg, u32 size)
 		guid_t service;
 
 		hvsim_hs_service_id(&service, port);
+		if (hvsim_hs_fault(HVSIM_HS_FAULT_OTHER_SERVICE)) {
+			hvsim_hs_srv_id(&service, port + 1);
+			pr_info("fault: hvsock connect to port %u answered for port %u\n",
+				port, port + 1);
+		}
 		conn = hvsim_hs_conn_new(false, &service,
 					 &req->guest_endpoint_id);
 		if (conn)

@@ -43,6 +43,20 @@ module_param_named(monitor_latency_us, hvsim_monitor_latency_us, uint, 0444);
 MODULE_PARM_DESC(monitor_latency_us,
 		 "Monitor page scan period in microseconds, 10 .. 100000 (default 200)");
 
+/*
+ * The connection is made while the module loads, before any debugfs knob
+ * can be set: these two are also load parameters, their initial counts.
+ */
+static unsigned int fault_version_failed;
+module_param(fault_version_failed, uint, 0444);
+MODULE_PARM_DESC(fault_version_failed,
+		 "Answer the next N INITIATE_CONTACTs of a version the host speaks with a failed connection");
+
+static unsigned int fault_version_conn0;
+module_param(fault_version_conn0, uint, 0444);
+MODULE_PARM_DESC(fault_version_conn0,
+		 "Grant the next N 5.0+ connections with message connection id 0");
+
 u32 hvsim_max_version;
 
 #define HVSIM_MAX_ECHO_DEVICES	256
@@ -115,6 +129,10 @@ static void hvsim_state_init(void)
 	INIT_LIST_HEAD(&hvsim.chans);
 	INIT_LIST_HEAD(&hvsim.gpadls);
 	INIT_WORK(&hvsim.msg_work, hvsim_msg_work);
+	atomic_set(&hvsim.faults[HVSIM_FAULT_VERSION_FAILED],
+		   min_t(unsigned int, fault_version_failed, INT_MAX));
+	atomic_set(&hvsim.faults[HVSIM_FAULT_VERSION_CONN0],
+		   min_t(unsigned int, fault_version_conn0, INT_MAX));
 	hvsim_monitor_init();
 }
 

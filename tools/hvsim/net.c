@@ -16,7 +16,9 @@
  * are completed with NVSP_STAT_FAIL), fault_rndis_reply (before the
  * replies to the next N RNDIS queries and sets, a failed reply for a
  * request id never used), fault_sub_excess (the next N subchannel
- * requests get two subchannels more offered than asked), stats.
+ * requests get two subchannels more offered than asked),
+ * fault_bad_pkt_off (the next N RNDIS packet messages name data or
+ * per-packet info outside themselves), stats.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -257,6 +259,7 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_tx_reject", 0600, dev->dir, &n->fault_tx_reject);
 	debugfs_create_u32("fault_rndis_reply", 0600, dev->dir, &n->fault_rndis_reply);
 	debugfs_create_u32("fault_sub_excess", 0600, dev->dir, &n->fault_sub_excess);
+	debugfs_create_u32("fault_bad_pkt_off", 0600, dev->dir, &n->fault_bad_pkt_off);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	hvsim_net_vf_create(n);
 	return 0;
@@ -430,6 +433,41 @@ static void hvsim_net_msg(struct hvsim_net_queue *q, u32 i, u32 plen,
 	q->msgs[i].dlen = dlen;
 }
 
+/*
+ * fault_bad_pkt_off: the RNDIS packet message's own offsets and lengths,
+ * in turn: data starting past the message, a data length that wraps
+ * around with its offset, per-packet info at an offset that wraps, and
+ * per-packet info running past the message.  The bytes delivered stay
+ * those of the real frame.
+ */
+static void hvsim_net_bad_pkt_off(struct hvsim_net *n, u8 *hdr)
+{
+	struct rndis_hdr *h = (void *)hdr;
+	struct rndis_packet *p = (void *)(hdr + sizeof(*h));
+	u32 body = h->len - sizeof(*h);
+
+	switch (n->pkt_off_flip++ % 4) {
+	case 0:
+		p->data_offset = body + 4;
+		break;
+	case 1:
+		p->data_len = U32_MAX - 15;
+		break;
+	case 2:
+		p->ppi_offset = U32_MAX - 3;
+		p->ppi_len = RNDIS_PPI_LEN;
+		break;
+	default:
+		p->ppi_offset = sizeof(*p);
+		p->ppi_len = body;
+		break;
+	}
+	n->fault_bad_pkt_off--;
+	pr_info("fault: net%u RNDIS packet data %#x+%#x, per-packet info %#x+%#x in %u bytes\n",
+		n->dev->id, p->data_offset, p->data_len, p->ppi_offset,
+		p->ppi_len, body);
+}
+
 /* Frame @i of the batch; false to drop the frame. */
 static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 			    u32 i, struct sk_buff *skb)
@@ -448,6 +486,8 @@ static bool hvsim_net_frame(struct hvsim_net *n, struct hvsim_net_queue *q,
 			n->dev->id, ppi->ppi_offset);
 	}
 	hvsim_net_msg(q, i, plen, skb, 0, skb->len);
+	if (n->fault_bad_pkt_off)
+		hvsim_net_bad_pkt_off(n, q->hdrs[i]);
 	return true;
 }
 

@@ -175,6 +175,8 @@ struct hvsim_net {
 	u32 fault_tx_reject;		/* data sends completed with NVSP_STAT_FAIL */
 	u32 fault_rndis_reply;		/* stray RNDIS replies before real ones */
 	u32 fault_sub_excess;		/* subchannel requests given 2 more offers */
+	u32 fault_bad_pkt_off;		/* RNDIS packets with bad data/PPI offsets */
+	u32 pkt_off_flip;		/* which offset the next one spoils */
 	bool late_held;			/* a completion withheld (late_id, late_msg) */
 	bool late_sent;			/* sent: the next request waits a little */
 	unsigned long late_until;	/* jiffies: until then */

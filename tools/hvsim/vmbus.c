@@ -161,8 +161,22 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 		hvsim_send(&resp, sizeof(resp));
 		return;
 	}
-	WRITE_ONCE(hvsim.version, v);
 	resp.version_supported = 1;
+	/*
+	 * fault_version_failed: the version is one the host speaks, but the
+	 * connection failed (OpenVMM channels.rs: a VERSION_RESPONSE with
+	 * version_supported set and a connection_state other than
+	 * SUCCESSFUL); the host stays unconnected.
+	 */
+	if (hvsim_fault(HVSIM_FAULT_VERSION_FAILED)) {
+		pr_info("fault: version %s supported, connection failed\n",
+			hvsim_version_str(v, buf, sizeof(buf)));
+		hvsim_unmap_pages();
+		resp.connection_state = HVSIM_CONN_FAILED_UNKNOWN;
+		hvsim_send(&resp, sizeof(resp));
+		return;
+	}
+	WRITE_ONCE(hvsim.version, v);
 	/*
 	 * The last field holds the message connection id from 5.0 on, the
 	 * version granted before (OpenVMM channels.rs
@@ -172,6 +186,12 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 		resp.msg_conn_id = hvsim_msg_conn_id[hvsim_pers->id];
 		if (!resp.msg_conn_id)	/* host_version= above the personality's */
 			resp.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+		/* fault_version_conn0: a connection id no message can use */
+		if (hvsim_fault(HVSIM_FAULT_VERSION_CONN0)) {
+			pr_info("fault: version %s granted with message connection id 0\n",
+				hvsim_version_str(v, buf, sizeof(buf)));
+			resp.msg_conn_id = 0;
+		}
 	} else {
 		resp.msg_conn_id = v;
 	}
@@ -193,7 +213,8 @@ void hvsim_reset_connection(void)
 	struct hvsim_dev *dev;
 
 	list_for_each_entry_safe(chan, tmp, &hvsim.chans, node) {
-		if (chan->state == HVSIM_CHAN_RESCINDED || chan->subidx) {
+		if (chan->state == HVSIM_CHAN_RESCINDED || chan->subidx ||
+		    chan->stray) {
 			hvsim_chan_free(chan);
 			continue;
 		}
@@ -372,6 +393,18 @@ static void hvsim_on_modify(const void *msg, u32 size)
 	struct hvsim_chan *chan = hvsim_chan_get(mc->child_relid);
 	const char *why = NULL;
 
+	/*
+	 * The host takes the device away while the guest waits for the
+	 * response: it is rescinded (subchannels first), and the request,
+	 * now of a revoked channel, is not answered.
+	 */
+	if (chan && chan->state == HVSIM_CHAN_OPEN &&
+	    hvsim_fault(HVSIM_FAULT_RESCIND_MODIFY)) {
+		pr_info("fault: dev%u rescinded while the guest moves relid %u\n",
+			chan->dev->id, mc->child_relid);
+		hvsim_dev_del(mc->child_relid);
+		return;
+	}
 	if (!chan || chan->state != HVSIM_CHAN_OPEN)
 		why = "channel is not open";
 	else if (!hvsim_vp_ok(mc->target_vp))

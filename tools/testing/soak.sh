@@ -18,6 +18,9 @@
 #   HVG_FUZZ_FLOOD, HVG_FUZZ_FLOOD_RATE, HVG_FUZZ_FLOOD_SECONDS  as for
 #                     95-fuzz.sh (default here: 250000 flood copies a round,
 #                     each mutated, for up to 900 s): the volume of a soak
+#   HVG_FUZZ_BUSY_SECONDS  as for 95-fuzz.sh (default here: 120 s a round
+#                     of echo and net traffic alone, under the kinds that
+#                     keep their channels up)
 #   HVG_KERNEL        kernel series (default 6.1)
 # Logs: $HVG_CACHE/soak/seed-N.{out,err,log}.
 #
@@ -42,6 +45,7 @@ rate=${HVG_FUZZ_RATE:-20}
 flood=${HVG_FUZZ_FLOOD:-250000}
 flood_rate=${HVG_FUZZ_FLOOD_RATE:-1}
 flood_secs=${HVG_FUZZ_FLOOD_SECONDS:-900}
+busy_secs=${HVG_FUZZ_BUSY_SECONDS:-120}
 mkdir -p "$logs"
 
 classes="echo heartbeat shutdown timesync kvp scsi net video mouse keyboard vmbus"
@@ -66,7 +70,8 @@ while :; do
 	fi
 	fenv=(HVG_FUZZ_SEED="$seed" HVG_FUZZ_SECONDS="$left_s" HVG_FUZZ_QUIET=0
 	      HVG_FUZZ_RATE="$rate" HVG_FUZZ_FLOOD="$flood"
-	      HVG_FUZZ_FLOOD_RATE="$flood_rate" HVG_FUZZ_FLOOD_SECONDS="$flood_secs")
+	      HVG_FUZZ_FLOOD_RATE="$flood_rate" HVG_FUZZ_FLOOD_SECONDS="$flood_secs"
+	      HVG_FUZZ_BUSY_SECONDS="$busy_secs")
 	if [ -n "$msgs" ]; then
 		[ "$total" -lt "$msgs" ] || break
 		fenv+=(HVG_FUZZ_MESSAGES=$((msgs - total)))

@@ -61,7 +61,26 @@ refused_conn4() {
 	fi
 }
 
-ktap_plan $(($(echo "$VERSIONS" | wc -w) * 2 + 3 + $(echo "$PERSONALITIES" | wc -w) * 3))
+# version_fault PARAM ERE [reload]: hvsim loaded with PARAM cannot connect:
+# the load fails, hv_vmbus says why (ERE) and that the connection failed,
+# hvsim is gone; with "reload", a plain load then connects at 5.3.
+version_fault() {
+	hvg_unload >/dev/null 2>&1
+	dmesg_mark
+	if hvg_load_all "" "$1" ""; then
+		ktap_diag "the modules loaded despite $1"
+		return 1
+	fi
+	if ! dmesg_has "$2" || ! dmesg_has "hv_vmbus: connecting through hvsim failed"; then
+		ktap_diag "the log lacks '$2' or the failed connection:"
+		dmesg_since | grep -E 'hv_vmbus|hvsim' | sed 's/^/# /'
+		return 1
+	fi
+	[ ! -d /sys/module/hvsim ] || { ktap_diag "hvsim stayed loaded"; return 1; }
+	[ "${3:-}" != reload ] || { load_against 5.3 && negotiated 5.3; }
+}
+
+ktap_plan $(($(echo "$VERSIONS" | wc -w) * 2 + 5 + $(echo "$PERSONALITIES" | wc -w) * 3))
 for v in $VERSIONS; do
 	if load_against "$v"; then
 		ktap_check "host $v: version $v negotiated" negotiated "$v"
@@ -101,6 +120,12 @@ else
 	ktap_fail "max_version=4.0 against host 5.3: version 4.0 negotiated"
 	ktap_fail "max_version=4.0 against host 5.3: 200 packets echoed"
 fi
+ktap_check "VERSION_RESPONSE supported with a failed connection state: load fails cleanly" \
+	version_fault fault_version_failed=1 \
+	"hv_vmbus: host accepted version 5.3 but failed the connection: state 2"
+ktap_check "VERSION_RESPONSE with message connection id 0: load fails cleanly" \
+	version_fault fault_version_conn0=1 \
+	"hv_vmbus: host named message connection 0 for version 5.3" reload
 hvg_unload
 ktap_check "modules unload" hvg_all_unloaded
 ktap_done

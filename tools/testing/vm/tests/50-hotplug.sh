@@ -195,6 +195,37 @@ rescind_open() {
 	echo_traffic "$g1" 500 1 4000
 }
 
+# The host rescinds $g1 while the guest waits for the MODIFYCHANNEL_RESPONSE
+# of a move to CPU 1 (fault_rescind_modify, 5.3 hosts): the write fails at
+# once (EIO from the ENODEV, as Linux's target_cpu_store()) instead of after
+# the 10 s timeout, the device goes, its relid is released, and the host's
+# new offer of the same instance binds.
+rescind_modify() {
+	_v=$(cat "$VMBUS/version")
+	if [ "$_v" != 5.3 ] || [ "$(nproc)" -lt 2 ]; then
+		ktap_diag "VMBus $_v, $(nproc) CPU(s): no MODIFYCHANNEL_RESPONSE to wait for"
+		return 0
+	fi
+	_r=$(dev_relid "$g1")
+	hvsim_fault fault_rescind_modify 1 || return 1
+	_t0=$(date +%s)
+	if _e=$( { /bin/echo 1 >"$VMBUS/devices/$g1/channels/$_r/cpu"; } 2>&1 ); then
+		ktap_diag "the move of a rescinded channel succeeded"
+		return 1
+	fi
+	_t=$(($(date +%s) - _t0))
+	echo "$_e" | grep -q "Input/output error" ||
+		{ ktap_diag "the move failed with '$_e', expected EIO"; return 1; }
+	[ "$_t" -lt 5 ] && ! dmesg_has "no reply from the host to MODIFYCHANNEL" ||
+		{ ktap_diag "the move waited $_t s for the host"; return 1; }
+	gone "$g1" && released "$_r" || return 1
+	{ /bin/echo "echo instance=$g1" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
+		{ ktap_diag "new_device echo instance=$g1 failed"; return 1; }
+	wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 ||
+		{ ktap_diag "the new offer of $g1 did not bind"; return 1; }
+	echo_traffic "$g1" 200 1 4000
+}
+
 # The host rescinds a device twice (fault_dup_msg): the second rescind is
 # ignored and logged, the device goes, its relid is released once.
 rescind_twice() {
@@ -231,7 +262,7 @@ orphan_rescind() {
 	return 1
 }
 
-ktap_plan 29
+ktap_plan 30
 if ! hvg_load_echo "" "" ""; then
 	hvg_unload
 	ktap_done
@@ -281,6 +312,8 @@ if hvg_load_echo "" "" ""; then
 	ktap_check "the first device still echoes" echo_traffic "$g1" 500 1 4000
 	ktap_check "subchannel rescinded before its driver took it: relid released" rescind_sub
 	ktap_check "rescind during the open: ENODEV, relid released, a new offer binds" rescind_open
+	ktap_check "rescind while a move waits for MODIFYCHANNEL_RESPONSE: fails at once, relid released" \
+		rescind_modify
 	ktap_check "rescind sent twice: the second ignored, relid released once" rescind_twice
 	ktap_check "subchannel offer without its primary: refused, no device" orphan_sub
 	ktap_check "rescind of a relid the guest does not know: ignored" orphan_rescind
@@ -291,6 +324,7 @@ else
 		"the first device still echoes" \
 		"subchannel rescinded before its driver took it: relid released" \
 		"rescind during the open: ENODEV, relid released, a new offer binds" \
+		"rescind while a move waits for MODIFYCHANNEL_RESPONSE: fails at once, relid released" \
 		"rescind sent twice: the second ignored, relid released once" \
 		"subchannel offer without its primary: refused, no device" \
 		"rescind of a relid the guest does not know: ignored"; do

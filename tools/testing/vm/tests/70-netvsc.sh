@@ -42,14 +42,15 @@ link_flap() {
 	wait_for "ping4 $H4 1" 20 || ping_diag
 }
 
-# rx_fault KNOB MESSAGE: two spoiled receives are counted and logged,
+# rx_fault KNOB MESSAGE [N]: N (2) spoiled receives are counted and logged,
 # then traffic flows again.
 rx_fault() {
 	_e0=$(rx_errors)
-	/bin/echo 2 >"$HVSIM_DBG/dev$DEV/$1"
-	busybox ping -c 4 -W 2 $H4 >/dev/null 2>&1
+	_nf=${3:-2}
+	/bin/echo "$_nf" >"$HVSIM_DBG/dev$DEV/$1"
+	busybox ping -c $((_nf + 2)) -W 2 $H4 >/dev/null 2>&1
 	_e1=$(rx_errors)
-	[ $((_e1 - _e0)) -ge 2 ] || { ktap_diag "rx_errors $_e0 -> $_e1"; return 1; }
+	[ $((_e1 - _e0)) -ge "$_nf" ] || { ktap_diag "rx_errors $_e0 -> $_e1"; return 1; }
 	dmesg | grep -q "$2" || { ktap_diag "no '$2' in the log"; return 1; }
 	wait_for "ping4 $H4 2" 20 || ping_diag
 }
@@ -123,7 +124,7 @@ rescind_traffic() {
 ping_both4() { ping4 $H4 || ping_diag || return 1; hping4 $NS $G4 || ping_diag; }
 ping_both6() { ping6 $H6 || ping_diag || return 1; hping6 $NS $G6 || ping_diag; }
 
-ktap_plan 15
+ktap_plan 16
 if ! hvg_load || ! insmod "$KO"; then
 	ktap_fail "load hv_vmbus, hvsim and hv_netvsc"
 	ktap_done
@@ -144,6 +145,8 @@ ktap_check "receive range outside the buffer: counted, logged, recovers" \
 	rx_fault fault_bad_offset "receive range outside the receive buffer"
 ktap_check "RNDIS message longer than its range: counted, logged, recovers" \
 	rx_fault fault_bad_rndis "does not fit its range"
+ktap_check "RNDIS data or per-packet info outside the message: counted, logged, recovers" \
+	rx_fault fault_bad_pkt_off "malformed RNDIS data message" 4
 ktap_check "late completion of a timed-out request: dropped, one channel, works" ctrl_late
 ktap_check "transfer-page packet before the receive buffer: counted, logged, recovers" \
 	early_xfer

@@ -54,6 +54,38 @@ one_queue_param() {
 	return 1
 }
 
+# After the subchannel asked for, the host offers two more of the device's
+# instance (fault_sub_index): index 17, above what was asked, and index 0,
+# a second primary.  The first is refused and stays closed, the second
+# makes no device; two open channels and two queues, as asked.  (Their
+# rescind releases the relids: 50-hotplug and 71 check that; the checks
+# below carry verified I/O on this controller.)
+stray_subs() {
+	rmmod hv_storvsc || return 1
+	hvsim_del_device "$G" || return 1
+	wait_for "[ ! -e $VMBUS/devices/$G ]" 20 || return 1
+	dmesg_mark
+	hvsim_fault fault_sub_index 1 || return 1
+	insmod "$KO_STORVSC" vcpus_per_subchannel=1 || return 1
+	/bin/echo "scsi size=16M subchannels=2" >"$HVSIM_DBG/new_device" || return 1
+	wait_disk || { ktap_diag "no disk"; return 1; }
+	wait_for "[ \$(nr_queues $SD) -eq 2 ]" 20 ||
+		{ ktap_diag "$(nr_queues "$SD") hardware queues"; return 1; }
+	_r17=$(dmesg_since | sed -n 's/.*stray subchannel index 17 relid \([0-9]*\).*/\1/p')
+	_r0=$(dmesg_since | sed -n 's/.*stray subchannel index 0 relid \([0-9]*\).*/\1/p')
+	[ -n "$_r17" ] && [ -n "$_r0" ] || { ktap_diag "hvsim offered no stray subchannel"; return 1; }
+	wait_for 'dmesg_has "hv_storvsc .*subchannel 17 not asked for"' 10 ||
+		{ ktap_diag "subchannel 17 was not refused"; return 1; }
+	dmesg_has "hv_vmbus: offer $_r0 repeats the instance" ||
+		{ ktap_diag "the index 0 offer was not refused"; return 1; }
+	_s=$(cat "$VMBUS/devices/$G/channels/$_r17/state" 2>/dev/null)
+	[ "$_s" = offered ] || { ktap_diag "subchannel 17 is '$_s', not offered (closed)"; return 1; }
+	_o=$(grep -lx open "$VMBUS/devices/$G"/channels/*/state | wc -l)
+	[ "$_o" = 2 ] && return 0
+	ktap_diag "$_o channels open, expected 2"
+	return 1
+}
+
 lun_add() {
 	/bin/echo "add $1 size=8M" >"$DBG/luns" || return 1
 	wait_for "[ -n \"\$(lun_disk $G $1)\" ]" 30 || {
@@ -112,10 +144,10 @@ churn_under_fio() {
 	return 1
 }
 
-ktap_plan 8
+ktap_plan 9
 if [ "$(nproc)" -lt 2 ]; then
 	ktap_diag "needs two CPUs"
-	for _t in 1 2 3 4 5 6 7 8; do ktap_skip "needs two CPUs"; done
+	for _t in 1 2 3 4 5 6 7 8 9; do ktap_skip "needs two CPUs"; done
 	ktap_done
 fi
 if ! storvsc_load vcpus_per_subchannel=1 "size=16M subchannels=2"; then
@@ -126,6 +158,7 @@ ktap_ok "load with one channel per CPU ($DEV)"
 ktap_check "two channels, two hardware queues" two_queues
 ktap_check "fio randwrite crc32c verify at QD32 on both queues and channels, the host serving both at once" verify_all_queues
 ktap_check "max_hw_queues=1: one channel and one hardware queue" one_queue_param
+ktap_check "subchannel offers above those asked and with index 0: refused, two queues" stray_subs
 ktap_check "hot add of LUN 1: the disk appears and carries verified I/O" hot_add
 ktap_check "hot removal of LUN 1: the disk goes away" hot_remove
 ktap_check "LUNs come and go three times under fio on LUN 0" churn_under_fio

@@ -19,7 +19,7 @@
 HVG_KO_BALLOON=$HVG_REPO/drivers/balloon/$HVG_MOD_BALLOON.ko
 MIB=256	# 4 KiB pages per MiB
 
-ktap_plan 18
+ktap_plan 19
 
 case ${HVG_PERSONALITY:-} in
 openvmm)
@@ -330,11 +330,11 @@ fault() {	# KNOB CTL...
 		hvg_expect 0 "$(cat "$HVSIM_DBG/dev$dev/fault_$_k")" "fault_$_k left"
 }
 faults() {
-	for _f in short bad_type bad_size unsolicited; do
+	for _f in short bad_type bad_size unsolicited pkt_type; do
 		fault "$_f" balloon 16 || { ktap_diag "fault_$_f"; return 1; }
 	done
 }
-ktap_check "short, bad type, bad size and unsolicited messages: dropped with an error" faults
+ktap_check "short, bad type, bad size, unsolicited messages and a packet not in-band: dropped with an error" faults
 
 bogus() {
 	ctl balloon 256 || return 1
@@ -356,6 +356,17 @@ bogus_hot_add() {
 		hvg_expect "$_t0" "$(memtotal)" "MemTotal (kB)"
 }
 ktap_check "hot-add range wrapping past 40-bit page numbers: refused, 0 pages, result 0" bogus_hot_add
+
+# A packet beyond the largest Dynamic Memory message (fault_big): the
+# channel is failed with an error; the device goes at the reload below.
+big() {
+	dmesg_mark
+	hvsim_fault "dev$dev/fault_big" 1 && ctl balloon 16 || return 1
+	wait_for 'dmesg_has "hv_balloon .*packet of [0-9]+ bytes exceeds the largest Dynamic Memory message"' 10 ||
+		{ ktap_diag "no error for the packet beyond 4 KiB"; return 1; }
+	state_is "$(basename "$gdev")" failed
+}
+ktap_check "a packet beyond 4 KiB: channel failed, error logged" big
 
 nohot() {
 	rmmod hvsim && rmmod hv_balloon || return 1

@@ -231,6 +231,69 @@ fault_check() {
 	host_to_guest_small
 }
 
+# The host answers the guest's connect with an offer for another port's
+# service (fault_hvsock_other_service): the guest refuses it with an
+# error and its connect fails.  (The checks after it connect again.)
+other_service() {
+	dmesg_mark
+	hvsim_fault fault_hvsock_other_service 1 || return 1
+	if timeout 30 socat -u /dev/null VSOCK-CONNECT:2:5000 2>/dev/null; then
+		ktap_diag "the connect succeeded on an offer for another service"
+		return 1
+	fi
+	wait_for 'dmesg_has "hv_sock .*offer for service .* answers a connect to .*, refused"' 10 ||
+		{ ktap_diag "no error for the offer of another service"; return 1; }
+	[ "$(cat "$HVSIM_DBG/fault_hvsock_other_service")" = 0 ] && return 0
+	ktap_diag "fault_hvsock_other_service did not fire"
+	return 1
+}
+
+# A listener whose accept queue is full (backlog 0, one connection
+# queued, none accepted): the host's next offer is left unopened with an
+# error and the host rescinds it; then the queued connection is accepted
+# and read to its end, and both channels go.
+accept_full() {
+	dmesg_mark
+	hs_cmd "connect 5003 tcp:15003" || return 1
+	rm -f $T/q.ready $T/q.go
+	timeout 60 python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+s.bind((socket.VMADDR_CID_ANY, 5003))
+s.listen(0)
+open(sys.argv[1], "w").close()
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.1)
+c, _ = s.accept()
+while c.recv(4096):
+    pass
+c.close()
+s.close()
+' $T/q.ready $T/q.go &
+	_py=$!
+	wait_for "[ -e $T/q.ready ]" 20 || { kill $_py; return 1; }
+	timeout 30 socat -u /dev/null TCP:127.0.0.1:15003 2>/dev/null &
+	_c1=$!
+	timeout 30 socat -u /dev/null TCP:127.0.0.1:15003 2>/dev/null &
+	_c2=$!
+	_ok=0
+	wait_for 'dmesg_has "hv_sock .*accept queue of port 5003 full, connection dropped"' 15 &&
+		wait_for 'dmesg_has "hvsim: hvsock dev[0-9]+: the guest did not open the offer, rescinded"' 10 &&
+		_ok=1
+	touch $T/q.go
+	wait $_py || { ktap_diag "the queued connection did not end cleanly"; _ok=0; }
+	kill $_c1 $_c2 2>/dev/null
+	wait $_c1 $_c2 2>/dev/null
+	hs_cmd "close 5003"
+	[ $_ok = 1 ] || {
+		ktap_diag "no 'accept queue full' error, or the offer was not rescinded"
+		return 1
+	}
+	wait_for "! grep -q 'class=hvsock' $HVSIM_DBG/devices" 15 && return 0
+	ktap_diag "hvsock channels left: $(grep -c 'class=hvsock' "$HVSIM_DBG/devices")"
+	return 1
+}
+
 host_to_guest_small() {
 	head -c 1000000 $T/data >$T/small
 	timeout 60 socat -u VSOCK-LISTEN:5001 OPEN:$T/s.out,creat,trunc &
@@ -294,12 +357,12 @@ unload() {
 	rmmod hv_sock && rmmod hvsim && rmmod "$HVG_MOD_VMBUS"
 }
 
-ktap_plan 14
+ktap_plan 17
 case ${HVG_PERSONALITY:-} in
 ws2012r2)
 	# VMBus 3.0: no Hyper-V sockets before 4.0 (Linux hvs_init()).
 	_i=1
-	while [ $_i -le 14 ]; do ktap_skip "no Hyper-V sockets before VMBus 4.0"; _i=$((_i + 1)); done
+	while [ $_i -le 17 ]; do ktap_skip "no Hyper-V sockets before VMBus 4.0"; _i=$((_i + 1)); done
 	ktap_done ;;
 esac
 head -c $((HVG_HVSOCK_MB * 1024 * 1024)) /dev/urandom >$T/data
@@ -315,7 +378,10 @@ ktap_check "rescind right after the open: accepted, reads fail with ECONNRESET" 
 ktap_check "refusal while the connect's channel opens: no stall, refusal ignored" refuse_at_open
 ktap_check "malformed pipe packet type: connection reset, error logged" fault_check fault_hvsock_bad_type "pipe packet of unknown type"
 ktap_check "pipe data size beyond the packet: connection reset, error logged" fault_check fault_hvsock_bad_len "pipe data size beyond the packet"
+ktap_check "pipe packet beyond 16 KiB: connection reset, error logged" fault_check fault_hvsock_big "packet larger than a pipe packet"
 ktap_check "offer for a service that is no vsock port: refused, logged" fault_check fault_hvsock_unknown
+ktap_check "connect answered by an offer for another service: refused, logged" other_service
+ktap_check "offer to a listener whose accept queue is full: left unopened, logged, rescinded" accept_full
 ktap_check "hv_sock, hvsim and hv_vmbus unload" unload
 ktap_check "no kernel splat" no_splat
 ktap_done

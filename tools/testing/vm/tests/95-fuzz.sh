@@ -3,7 +3,9 @@
 #
 # The host fuzzer (hvsim/fuzz/): one device of every class, traffic on all
 # of them while hvsim mutates one host message in HVG_FUZZ_RATE (a fixed
-# seed), then the classes of few messages (all but net and scsi) again under
+# seed), then echo and net alone under the dense rate with the kinds
+# that keep their channels up (the busy phase), then the classes of few
+# messages (all but net and scsi) again under
 # a denser fuzzer (one in HVG_FUZZ_RATE_DENSE), the video driver rebound
 # (its handshake is all its traffic), then a flood (HVG_FUZZ_FLOOD copies
 # of the last in-band host message of each channel of the classes where a
@@ -22,7 +24,9 @@
 # mutations just before a splat), HVG_FUZZ_FLOOD (flood copies a round,
 # default 20000; 0: none; sent before the dense phase),
 # HVG_FUZZ_FLOOD_RATE (1 in N of them mutated, default 1),
-# HVG_FUZZ_FLOOD_SECONDS (longest flood, default 120).
+# HVG_FUZZ_FLOOD_SECONDS (longest flood, default 120),
+# HVG_FUZZ_BUSY_SECONDS (the request/response phase a round, default 12;
+# 0: none).
 # hvg-timeout: 600
 # hvg-vm: installed
 . "$HVG_REPO/tools/testing/vm/lib.sh"
@@ -36,6 +40,13 @@ ROUNDS=${HVG_FUZZ_ROUNDS:-1}
 FLOOD=${HVG_FUZZ_FLOOD:-20000}
 FLOOD_RATE=${HVG_FUZZ_FLOOD_RATE:-1}
 FLOOD_SECONDS=${HVG_FUZZ_FLOOD_SECONDS:-120}
+BUSY=${HVG_FUZZ_BUSY_SECONDS:-12}
+# The busy phase: echo and net (classes 0, 6) with the kinds that leave
+# their channels up: flip, len, reorder (kinds 0, 1, 6).  Not scsi: at the
+# dense rate nearly every command would wait out a SCSI timeout and error
+# handling, which a shell cannot bound (the I/O is uninterruptible).
+BUSY_CLASSES=0x41
+BUSY_KINDS=0x43
 FZ=$HVSIM_DBG/fuzz
 CLASSES="echo heartbeat shutdown timesync kvp scsi net video mouse keyboard"
 
@@ -161,6 +172,33 @@ dense() {
 	echo 0x7ff >"$FZ/classes"
 }
 
+# busy: echo and net, request/response classes whose channels the
+# ordinary stream soon fails (a completion never issued), alone under the
+# dense rate with only the kinds that keep a channel up (no unknown,
+# repeated or replayed completion, no cut or extended packet, no
+# descriptor change), for BUSY seconds of their traffic.
+busy() {
+	[ "$BUSY" -gt 0 ] || return 0
+	echo "$BUSY_CLASSES" >"$FZ/classes"
+	echo "$BUSY_KINDS" >"$FZ/kinds"
+	echo "$RATE_DENSE" >"$FZ/rate"
+	_end=$(($(date +%s) + BUSY))
+	while [ "$(date +%s)" -lt $_end ]; do
+		ip netns exec host timeout 10 iperf3 -s -1 -B 10.99.0.1 >/dev/null 2>&1 &
+		_srv=$!
+		sleep 0.5
+		timeout 8 iperf3 -c 10.99.0.1 -t 2 -P 2 >/dev/null 2>&1
+		wait $_srv
+		timeout 5 ping -q -c 50 -i 0.02 -W 1 10.99.0.1 >/dev/null 2>&1
+		for _e in $(echo_devices); do
+			[ -e "$ECHO_DBG/$_e/run" ] && echo_run "$_e" 1000 16 512 mixed
+		done
+	done
+	echo "$RATE" >"$FZ/rate"
+	echo "$KINDS" >"$FZ/kinds"
+	echo 0x7ff >"$FZ/classes"
+}
+
 # rebind_video: the video device's driver unbound (if bound) and bound
 # again, also after a probe that failed: its handshake is all its traffic.
 rebind_video() {
@@ -279,6 +317,9 @@ while more; do
 	[ "$r" -eq 0 ] || renew_scsi
 	traffic
 	ktap_diag "traffic done at $(elapsed)"
+	[ "${HVG_FUZZ_QUIET:-0}" = 1 ] || awk '$1 ~ /^(echo|net)$/ { print "# before the busy phase: " $0 }' "$FZ/stats"
+	busy
+	ktap_diag "busy phase done at $(elapsed)"
 	[ "$r" -eq 0 ] || more || break
 	# The flood before the dense phase, which fails more channels; the
 	# video driver's handshake under the fuzzer gives its channel a sample.
