@@ -159,14 +159,17 @@ else
 fi
 echo "KDIR=$KDIR"
 
-# The matrix's kernels and build roots are fetched in the background from
-# here on, at the lowest priority: the download and unpacking (minutes
-# when cold, mostly waiting on the network) overlap the CPU-bound steps
-# below instead of adding to them.  kernel.sh and buildroot.sh lock per
-# series and release, so matrix.sh just finds them ready.
+# The install test's Debian 13 root and the matrix's kernels and build
+# roots are fetched in the background from here on, at the lowest
+# priority: the download and unpacking (minutes when cold, mostly waiting
+# on the network) overlap the CPU-bound steps below instead of adding to
+# them.  trixie-install.sh, kernel.sh and buildroot.sh lock per root,
+# series and release, so the steps that need them wait for them or find
+# them ready.
 matrix=${HVG_MATRIX-5.10 6.12 trixie trixie-backports sid:build}
 prefetch() {
 	local row s br
+	[ "${HVG_TRIXIE_INSTALL:-1}" = 0 ] || tools/testing/pkg/trixie-install.sh --root
 	for row in $matrix; do
 		s=${row%:build}
 		br=$(tools/testing/vm/kernel.sh "$s" 2>&1 | sed -n 's/^BUILDROOT=//p')
@@ -174,7 +177,7 @@ prefetch() {
 	done
 }
 prefetch_pid=
-if [ -n "$matrix" ]; then
+if [ -n "$matrix" ] || [ "${HVG_TRIXIE_INSTALL:-1}" != 0 ]; then
 	prefetch >"$logs/prefetch.log" 2>&1 &
 	prefetch_pid=$!
 	renice -n 19 -p "$prefetch_pid" >/dev/null 2>&1
