@@ -175,6 +175,18 @@ rescind_sub() {
 	released "$_r" && wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 && echo_traffic "$g1" 500 1 4000
 }
 
+# reoffered RELID COUNT: after a rescind of $g1 (relid RELID) the device
+# is gone and its relid released; the host's new offer of the same
+# instance binds and echoes COUNT messages.
+reoffered() {
+	gone "$g1" && released "$1" || return 1
+	{ /bin/echo "echo instance=$g1" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
+		{ ktap_diag "new_device echo instance=$g1 failed"; return 1; }
+	wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 ||
+		{ ktap_diag "the new offer of $g1 did not bind"; return 1; }
+	echo_traffic "$g1" "$2" 1 4000
+}
+
 # The host rescinds $g1 while the guest opens its primary channel (rebind;
 # fault_rescind_open): the open fails with ENODEV instead of waiting for a
 # result that never comes, the device goes, its relid is released, and
@@ -187,12 +199,7 @@ rescind_open() {
 		{ ktap_diag "the probe succeeded on a rescinded channel"; return 1; }
 	dmesg_has "vmbus_echo .*cannot open the primary channel: (-ENODEV|-19)" ||
 		{ ktap_diag "the open did not fail with ENODEV"; return 1; }
-	gone "$g1" && released "$_r" || return 1
-	{ /bin/echo "echo instance=$g1" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
-		{ ktap_diag "new_device echo instance=$g1 failed"; return 1; }
-	wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 ||
-		{ ktap_diag "the new offer of $g1 did not bind"; return 1; }
-	echo_traffic "$g1" 500 1 4000
+	reoffered "$_r" 500
 }
 
 # The host rescinds $g1 while the guest waits for the MODIFYCHANNEL_RESPONSE
@@ -218,12 +225,7 @@ rescind_modify() {
 		{ ktap_diag "the move failed with '$_e', expected EIO"; return 1; }
 	[ "$_t" -lt 5 ] && ! dmesg_has "no reply from the host to MODIFYCHANNEL" ||
 		{ ktap_diag "the move waited $_t s for the host"; return 1; }
-	gone "$g1" && released "$_r" || return 1
-	{ /bin/echo "echo instance=$g1" >"$HVSIM_DBG/new_device"; } 2>/dev/null ||
-		{ ktap_diag "new_device echo instance=$g1 failed"; return 1; }
-	wait_for "[ -e $ECHO_DBG/$g1/run ]" 20 ||
-		{ ktap_diag "the new offer of $g1 did not bind"; return 1; }
-	echo_traffic "$g1" 200 1 4000
+	reoffered "$_r" 200
 }
 
 # The host rescinds a device twice (fault_dup_msg): the second rescind is
