@@ -317,16 +317,16 @@ vsock_socks() {	# AF_VSOCK sockets allocated (their slab cache's active objects)
 scale() {
 	_c=$HVG_HVSOCK_SCALE_CONNS
 	_d0=$(vmbus_devs) _s0=$(vsock_socks)
-	hs_cmd "connect 5003 tcp:15003" || return 1
+	hs_cmd "connect 5004 tcp:15004" || return 1
 	rm -f $T/scale.*
 	# PIPE: socat echoes through a pipe of its own (with EXEC:cat the
 	# child's exit could end socat before it had relayed cat's last
 	# output); -t: it waits for the end of the echo after the end of the
 	# input (by default it stops half a second after one direction ended)
-	socat -t 600 VSOCK-LISTEN:5003,fork,backlog=128 PIPE 2>/dev/null &
+	socat -t 600 VSOCK-LISTEN:5004,fork,backlog=128 PIPE 2>/dev/null &
 	_srv=$!
 	sleep 1
-	timeout 3000 python3 "$HVG_REPO/tools/testing/vm/tests/hvsock_scale.py" 15003 "$_c" \
+	timeout 3000 python3 "$HVG_REPO/tools/testing/vm/tests/hvsock_scale.py" 15004 "$_c" \
 		"$HVG_HVSOCK_SCALE_MB" $T/scale.go "$HVSIM_DBG/devices" >$T/scale.out 2>&1 &
 	_cli=$!
 	wait_for "grep -q connected $T/scale.out" $((60 + 5 * _c)) &&
@@ -337,6 +337,7 @@ scale() {
 	_rc=$?
 	kill $_srv 2>/dev/null
 	wait $_srv 2>/dev/null
+	hs_cmd "close 5004"
 	ktap_diag "$_open channels open at once; $(tail -n 3 $T/scale.out | tr '\n' ' ')"
 	[ $_rc -eq 0 ] && [ "$_open" -ge "$_c" ] || return 1
 	wait_for "! grep -q class=hvsock $HVSIM_DBG/devices" 60 ||
