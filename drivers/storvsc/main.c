@@ -60,7 +60,6 @@ static int storvsc_probe(struct hvg_device *hdev, const struct hv_vmbus_device_i
 	spin_lock_init(&sd->init_reply_lock);
 	init_completion(&sd->init_req.done);
 	INIT_WORK(&sd->rescan_work, storvsc_rescan_work);
-	INIT_WORK(&sd->mq_work, storvsc_mq_work);
 	INIT_WORK(&sd->fail_work, storvsc_fail_work);
 	init_waitqueue_head(&sd->drain_wait);
 	dev_set_drvdata(&hdev->dev, sd);
@@ -69,6 +68,7 @@ static int storvsc_probe(struct hvg_device *hdev, const struct hv_vmbus_device_i
 	if (ret)
 		goto err_put;
 	storvsc_set_limits(sd);
+	storvsc_plan_subchannels(sd);
 	ret = scsi_add_host(host, &hdev->dev);
 	if (ret)
 		goto err_close;
@@ -94,7 +94,6 @@ static void storvsc_remove(struct hvg_device *hdev)
 
 	WRITE_ONCE(sd->removing, true);
 	cancel_work_sync(&sd->rescan_work);
-	cancel_work_sync(&sd->mq_work);
 	cancel_work_sync(&sd->fail_work);
 	if (hvg_channel_rescinded(sd->chan) || hvg_channel_failed(sd->chan)) {
 		/* Nothing in flight will complete: finish it here first. */

@@ -73,7 +73,7 @@ struct storvsc_dev {
 	u32 pkt_len;		/* vstor_packet bytes at that version */
 	u32 max_xfer;		/* host's limit, capped at STORVSC_MAX_XFER */
 	u16 max_subchannels;
-	u16 subs_asked;		/* subchannels requested, under chan_lock */
+	u16 subs_asked;		/* subchannels planned, set before probe ends */
 	bool multi_channel;
 	struct storvsc_chan *chans[STORVSC_MAX_CHANNELS];
 	unsigned int nchans;	/* published with release ordering */
@@ -84,7 +84,6 @@ struct storvsc_dev {
 	spinlock_t init_reply_lock;	/* init_waiting, the reply in init_req */
 	u64 init_waiting;	/* the op whose reply is awaited, 0: none */
 	struct work_struct rescan_work;
-	struct work_struct mq_work;	/* follow nchans with the hw queues */
 	struct work_struct fail_work;	/* a channel failed */
 	wait_queue_head_t drain_wait;	/* an inflight count reached 0 */
 };
@@ -102,9 +101,9 @@ void storvsc_give_up(struct storvsc_dev *sd, const char *why);
 bool storvsc_idle(struct storvsc_dev *sd);
 
 /* subchan.c */
+void storvsc_plan_subchannels(struct storvsc_dev *sd);
 void storvsc_request_subchannels(struct storvsc_dev *sd);
 struct storvsc_chan *storvsc_pick_chan(struct storvsc_dev *sd, u16 hwq);
-void storvsc_mq_work(struct work_struct *work);
 
 /* scsi.c */
 extern struct scsi_host_template storvsc_template;
