@@ -9,8 +9,9 @@
 # $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of the
 # main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
 # $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 40-echo
-# 70-netvsc 92-utils-kvp 96-utils-ptp: the load/unload, bus and network
-# tests, and the distribution's KVP daemon and chrony against our
+# 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp: the
+# load/unload, bus and network tests, VF failover and XDP, and the
+# distribution's KVP daemon and chrony against our
 # integration services; the VSS and file copy daemons talk to the same
 # character devices as the KVP one, and run on 6.1)
 # on it, with that
@@ -20,11 +21,8 @@
 # gcc-14 for Debian 13's kernels, gcc-16 for sid's) is built in a root of
 # its release (buildroot.sh, needs root) with that compiler and its sparse,
 # and runs one short script per class instead, $HVG_MATRIX_CLASS_TESTS
-# (default 00-boot 10-load-unload 30-sysfs 70-netvsc 85-fb 86-input
-# 90-utils).  Not 80-storvsc, for now: on Debian 13's 6.12 its
-# multi-channel check oopsed in sd_probe's elevator set-up (dd_init_hctx,
-# a NULL sched_tags): the disk was probed while hv_storvsc changed its
-# hardware queue count, an open defect.  SERIES:build builds only (boot
+# (default 00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb
+# 86-input 90-utils).  SERIES:build builds only (boot
 # and tests "skip").  A kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
 # driver whose in-tree namesake is built in hvg_*: drivers/vmbus/Kbuild),
@@ -51,8 +49,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
-tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc 92-utils-kvp 96-utils-ptp}
-class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 85-fb 86-input 90-utils}
+tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp}
+class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
 builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 05-run 10-load-unload 30-sysfs 70-netvsc}
 jobs=${HVG_JOBS:-2}
 [ $# -gt 0 ] || set -- 5.10 6.12
