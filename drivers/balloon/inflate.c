@@ -4,9 +4,9 @@
  *
  * Inflate (DM_BALLOON_REQUEST, num_pages): the guest keeps at least the
  * floor (dm_balloon_floor(), the in-tree driver's) of available memory
- * and gives min(num_pages, MemAvailable - free movable pages - floor), allocated in
- * 2 MiB pieces while it can and page by page after that, without retrying
- * or reclaiming hard.  Balloon pages are not movable, so they come from
+ * and gives min(num_pages, MemAvailable - free movable pages - floor),
+ * allocated in 2 MiB pieces while it can and page by page after that,
+ * without retrying or reclaiming hard.  Balloon pages are not movable, so they come from
  * the zones the kernel allocates from; the free pages of ZONE_MOVABLE
  * (hot-added memory onlined movable) count in MemAvailable but not for
  * the kernel, and a floor that counted them let the balloon take the
