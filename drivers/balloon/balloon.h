@@ -9,6 +9,7 @@
 #define _HVG_BALLOON_H
 
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <hvguest/dm_proto.h>
@@ -47,6 +48,8 @@ struct dm_hot_range {
  * @trans_id: the last transaction id the guest used
  * @pages: pfns of the ballooned pages (value entries)
  * @ballooned: pages in the balloon
+ * @ha_lock: the list @hot_ranges and its sizes (rx_work writes, the status
+ *	reports read)
  * @hot_ranges: struct dm_hot_range, what hot-add added
  * @hot_added: pages added by hot-add
  * @max_page_count: the most the host will give (its info message), or 0
@@ -72,6 +75,7 @@ struct dm_dev {
 	atomic_t trans_id;
 	struct xarray pages;
 	unsigned long ballooned;
+	spinlock_t ha_lock;	/* hot_ranges */
 	struct list_head hot_ranges;
 	unsigned long hot_added;
 	u64 max_page_count;
@@ -99,6 +103,7 @@ unsigned long dm_balloon_floor(void);
 /* hotadd.c */
 void dm_hot_add_req(struct dm_dev *dm, const struct hvg_dm_hot_add *req, u32 size);
 void dm_hot_remove_all(struct dm_dev *dm);
+unsigned long dm_hot_offline_pages(struct dm_dev *dm);
 
 /* status.c */
 void dm_status_work(struct work_struct *work);

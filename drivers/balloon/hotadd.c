@@ -56,22 +56,54 @@ static int dm_add_block(struct dm_dev *dm, u64 pfn)
 		if (!last)
 			return -ENOMEM;
 		last->start = start;
+		spin_lock(&dm->ha_lock);
 		list_add_tail(&last->node, &dm->hot_ranges);
+		spin_unlock(&dm->ha_lock);
 	}
 	ret = add_memory_driver_managed(memory_add_physaddr_to_nid(start), start, size,
 					dm_res_name, 0);
 	if (ret) {
 		if (!last->size) {
+			spin_lock(&dm->ha_lock);
 			list_del(&last->node);
+			spin_unlock(&dm->ha_lock);
 			kfree(last);
 		}
 		return ret;
 	}
 	if (list_is_singular(&dm->hot_ranges) && !last->size)
 		__module_get(THIS_MODULE);	/* dropped by dm_hot_remove_all() */
+	spin_lock(&dm->ha_lock);
 	last->size += size;
+	spin_unlock(&dm->ha_lock);
 	WRITE_ONCE(dm->hot_added, dm->hot_added + DM_HA_BLOCK_PAGES);
 	return 0;
+}
+
+/**
+ * dm_hot_offline_pages() - hot-added pages that are not online
+ * @dm: the device
+ *
+ * The kernel onlines and offlines memory by sections (128 MiB on x86_64,
+ * the hot-add block): a block counts whole, by its first page.
+ *
+ * Return: pages.
+ */
+unsigned long dm_hot_offline_pages(struct dm_dev *dm)
+{
+	struct dm_hot_range *r;
+	unsigned long n = 0;
+	u64 pfn, end;
+
+	spin_lock(&dm->ha_lock);
+	list_for_each_entry(r, &dm->hot_ranges, node) {
+		end = (r->start + r->size) >> PAGE_SHIFT;
+		for (pfn = r->start >> PAGE_SHIFT; pfn < end; pfn += DM_HA_BLOCK_PAGES)
+			if (!pfn_to_online_page(pfn))
+				n += DM_HA_BLOCK_PAGES;
+	}
+	spin_unlock(&dm->ha_lock);
+	return n;
 }
 
 static u32 dm_hot_add_range(struct dm_dev *dm, u64 start, u32 count)
@@ -118,7 +150,9 @@ void dm_hot_remove_all(struct dm_dev *dm)
 			continue;
 		}
 		dm->hot_added -= r->size >> HVG_DM_PAGE_SHIFT;
+		spin_lock(&dm->ha_lock);
 		list_del(&r->node);
+		spin_unlock(&dm->ha_lock);
 		kfree(r);
 	}
 	if (list_empty(&dm->hot_ranges)) {
@@ -127,11 +161,18 @@ void dm_hot_remove_all(struct dm_dev *dm)
 		return;
 	}
 	/* Memory stays: so do the module (its name) and these records. */
+	spin_lock(&dm->ha_lock);
 	list_for_each_entry_safe(r, tmp, &dm->hot_ranges, node)
 		list_del(&r->node);
+	spin_unlock(&dm->ha_lock);
 }
 #else
 static u32 dm_hot_add_range(struct dm_dev *dm, u64 start, u32 count)
+{
+	return 0;
+}
+
+unsigned long dm_hot_offline_pages(struct dm_dev *dm)
 {
 	return 0;
 }

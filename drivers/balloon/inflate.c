@@ -3,10 +3,10 @@
  * hv_balloon: balloon inflate and deflate.
  *
  * Inflate (DM_BALLOON_REQUEST, num_pages): the guest keeps at least the
- * floor (dm_balloon_floor()) of available memory and gives
- * min(num_pages, MemAvailable - free movable pages - floor), allocated in
- * 2 MiB pieces while it can and page by page after that, without retrying
- * or reclaiming hard.  Balloon pages are not movable, so they come from
+ * floor (dm_balloon_floor(), the in-tree driver's) of available memory
+ * and gives min(num_pages, MemAvailable - free movable pages - floor),
+ * allocated in 2 MiB pieces while it can and page by page after that,
+ * without retrying or reclaiming hard.  Balloon pages are not movable, so they come from
  * the zones the kernel allocates from; the free pages of ZONE_MOVABLE
  * (hot-added memory onlined movable) count in MemAvailable but not for
  * the kernel, and a floor that counted them let the balloon take the
@@ -36,16 +36,46 @@
 
 #define DM_2M_ORDER	(21 - PAGE_SHIFT)
 
+/*
+ * The floor as the in-tree driver computes it (hv_balloon.c
+ * compute_balloon_floor(), the same in Linux 6.1 and in mainline): a
+ * continuous piecewise linear function of the memory the kernel manages,
+ * M.  Below below_mb MiB of M, the floor is base_mb MiB plus M >> shift;
+ * the last step holds for any M.
+ */
+static const struct {
+	unsigned int below_mb;
+	unsigned int base_mb;
+	unsigned int shift;
+} dm_floor_steps[] = {
+	{ 128, 8, 1 },		/* M/2 + 8 MiB: 16 MiB -> 16, 128 -> 72 */
+	{ 512, 40, 2 },		/* M/4 + 40: 512 -> 168 */
+	{ 2048, 104, 3 },	/* M/8 + 104: 1 GiB -> 232, 2 GiB -> 360 */
+	{ 8192, 232, 4 },	/* M/16 + 232: 8 GiB -> 744 */
+	{ 0, 488, 5 },		/* M/32 + 488: 32 GiB -> 1512 */
+};
+
+#define DM_MB_PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
+
 /**
  * dm_balloon_floor() - the memory the balloon leaves the guest, in pages
  *
- * 64 MiB plus an eighth of the memory the kernel manages now.
+ * hv_balloon.c compute_balloon_floor()'s function of totalram_pages(),
+ * which shrinks as the balloon grows (dm_floor_steps[]).  The in-tree
+ * driver adds the floor to the committed memory it reports, and so does
+ * this one (status.c).
  *
  * Return: the floor in pages.
  */
 unsigned long dm_balloon_floor(void)
 {
-	return (SZ_64M >> PAGE_SHIFT) + totalram_pages() / 8;
+	unsigned long m = totalram_pages();
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dm_floor_steps) - 1; i++)
+		if (m < DM_MB_PAGES(dm_floor_steps[i].below_mb))
+			break;
+	return DM_MB_PAGES(dm_floor_steps[i].base_mb) + (m >> dm_floor_steps[i].shift);
 }
 
 /* Free pages of ZONE_MOVABLE: no use to the kernel's own allocations. */

@@ -259,12 +259,13 @@ static ssize_t dm_state_show(struct device *dev, struct device_attribute *attr,
 
 	return sysfs_emit(buf,
 			  "version: %u.%u\nballooned_pages: %lu\nhot_added_pages: %lu\n"
-			  "floor_pages: %lu\ncommitted_pages: %llu\nmax_page_count: %llu\n"
+			  "hot_offline_pages: %lu\nfloor_pages: %lu\ncommitted_pages: %llu\n"
+			  "max_page_count: %llu\n"
 			  "reports: %llu\nballoon_requests: %llu\nballoon_short: %llu\n"
 			  "unballoon_requests: %llu\nhot_add_requests: %llu\nmalformed: %llu\n",
 			  dm->version >> 16, dm->version & 0xffff,
 			  READ_ONCE(dm->ballooned), READ_ONCE(dm->hot_added),
-			  dm_balloon_floor(), dm_committed_pages(dm),
+			  dm_hot_offline_pages(dm), dm_balloon_floor(), dm_committed_pages(dm),
 			  READ_ONCE(dm->max_page_count), READ_ONCE(dm->reports),
 			  READ_ONCE(dm->balloon_reqs), READ_ONCE(dm->balloon_short),
 			  READ_ONCE(dm->unballoon_reqs), READ_ONCE(dm->hot_add_reqs),
@@ -288,6 +289,7 @@ static int dm_probe(struct hvg_device *hdev, const struct hv_vmbus_device_id *id
 	INIT_DELAYED_WORK(&dm->status_work, dm_status_work);
 	init_completion(&dm->handshake);
 	xa_init(&dm->pages);
+	spin_lock_init(&dm->ha_lock);
 	INIT_LIST_HEAD(&dm->hot_ranges);
 	dev_set_drvdata(&hdev->dev, dm);
 

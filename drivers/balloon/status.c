@@ -2,10 +2,8 @@
 /*
  * hv_balloon: the status reports.  The host expects one about every second
  * (hv_balloon.c post_status()); it only uses num_committed, the pages the
- * guest needs: the kernel's committed address space, the ballooned pages
- * (so that the host does not count them as free) and the floor the
- * balloon leaves.  num_avail is MemAvailable.  No report goes before
- * pressure_report_delay seconds after the handshake.
+ * guest needs (dm_committed_pages()).  num_avail is MemAvailable.  No
+ * report goes before pressure_report_delay seconds after the handshake.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,11 +17,21 @@
  * dm_committed_pages() - what the guest reports as committed
  * @dm: the device
  *
+ * The in-tree driver's num_committed (hv_balloon.c get_pages_committed(),
+ * the same in Linux 6.1 and in mainline): the kernel's committed address
+ * space (vm_memory_committed(), Committed_AS), plus the ballooned pages
+ * ("the host expects the pressure information to include the ballooned
+ * out pages", post_status()), plus the hot-added pages that are not
+ * online (reported so that the host does not ask for them in a balloon),
+ * plus the floor the balloon leaves, so that the host's target stays
+ * above it.
+ *
  * Return: pages.
  */
 u64 dm_committed_pages(struct dm_dev *dm)
 {
-	return vm_memory_committed() + READ_ONCE(dm->ballooned) + dm_balloon_floor();
+	return vm_memory_committed() + READ_ONCE(dm->ballooned) + dm_hot_offline_pages(dm) +
+	       dm_balloon_floor();
 }
 
 void dm_status_work(struct work_struct *work)

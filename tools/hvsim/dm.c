@@ -27,8 +27,10 @@
  * Set-VMMemory -Buffer, 5 to 2000, default 20) and starts one operation
  * towards it: balloon what is above, unballoon what is below, and once the
  * balloon is empty hot-add whole 128 MiB blocks of the pool ("pool START
- * PAGES").  The demand is num_committed less the ballooned pages, which
- * Linux hv_balloon.c post_status() adds in.  Gaps within HVSIM_DM_SLACK are
+ * PAGES").  The demand is num_committed less the ballooned pages: Linux
+ * hv_balloon.c get_pages_committed() adds them in for the host to take out
+ * (post_status()); the floor and the hot-added pages not online, which it
+ * adds too, are for the host to count and stay.  Gaps within HVSIM_DM_SLACK are
  * left alone; after a balloon request the guest could not fully serve,
  * no balloon for HVSIM_DM_BACKOFF.
  *
