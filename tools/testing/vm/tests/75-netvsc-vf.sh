@@ -193,14 +193,14 @@ switch_fault() {
 		return 1
 	fi
 	[ "$(gstat vf_data_path)" = 0 ] || { ktap_diag "guest sends by the VF"; vf_diag; return 1; }
-	ping4 $H4 3 || ping_diag || return 1
+	ping4 $H4 2 || ping_diag || return 1
 	ip link set "$(vf_if)" down
 	wait_for dp_synth 15 ||
 		{ ktap_diag "the host still sends by the VF the guest took down"; vf_diag; return 1; }
-	ping4 $H4 3 || ping_diag || return 1
+	ping4 $H4 2 || ping_diag || return 1
 	ip link set "$(vf_if)" up
 	wait_for dp_vf 15 || { ktap_diag "the later switch to the VF failed"; vf_diag; return 1; }
-	vf_traffic
+	ping4 $H4 2 || ping_diag
 }
 
 # vf=0: no SR-IOV capability, so no association; the VF stays a device of
