@@ -257,8 +257,8 @@ static int hvg_try_version(u32 version)
 		goto out;
 	}
 	ret = hvg_waiter_wait(w, "INITIATE_CONTACT");
-	if (ret)
-		goto out;
+	if (ret)	/* the host may have granted it all the same */
+		goto refused;
 	if (!w->resp.version.version_supported) {
 		pr_debug("host declined version %s\n",
 			 hvg_version_str(version, vbuf, sizeof(vbuf)));
@@ -286,8 +286,9 @@ out:
 	return ret;
 refused:
 	/*
-	 * The host said "supported": it may hold the guest connected.  UNLOAD
-	 * on the connection the contact went to, so that it forgets us.
+	 * The host said "supported", or did not answer in time: it may hold
+	 * the guest connected.  UNLOAD on the connection the contact went to,
+	 * so that it forgets us.
 	 */
 	kfree(w);
 	hvg_send_unload();

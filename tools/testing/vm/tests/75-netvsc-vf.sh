@@ -176,6 +176,9 @@ bad_assoc() {
 # no longer knows the host's path) and traffic still flows; up again, the
 # switch to the VF works.
 switch_fault() {
+	# From the VF's path (after a failed check too: the VF may be down)
+	ip link set "$(vf_if)" up
+	wait_for dp_vf 15 || { ktap_diag "not on the VF's path to begin with"; vf_diag; return 1; }
 	_rx=$(ethtool -g "$GIF" | sed -n '/Current/,$s/^RX:[[:space:]]*//p')
 	[ "$_rx" = 512 ] && _rx=1024 || _rx=512
 	/bin/echo "$1" >"$HVSIM_DBG/dev$DEV/fault_switch_comp"
