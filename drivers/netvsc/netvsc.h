@@ -158,6 +158,7 @@ struct netvsc_dev {
 	u64 ctrl_seq;			/* the latest request's number */
 	u32 ctrl_expect;		/* the completion type it is answered with */
 	bool ctrl_wait;			/* its completion is still awaited */
+	int ctrl_err;			/* -EPROTO: completed with another type */
 	struct completion rndis_done;	/* RNDIS reply of the request */
 	spinlock_t rndis_lock;		/* ctrl_seq..ctrl_wait, rndis_req_id, rndis_reply* */
 	u32 rndis_req_id;		/* 0: no reply awaited */
@@ -190,6 +191,7 @@ struct netvsc_dev {
 	struct list_head vf_node;	/* netvsc_vf_devs, under RTNL */
 	struct net_device __rcu *vf;
 	bool dp_vf;			/* the host sends to and we send by the VF */
+	bool dp_unsure;			/* a switch failed: the host's path unknown */
 	bool vf_alloc;			/* the host associated a VF */
 	bool host_synth;		/* the host switched back to synthetic */
 	u32 vf_serial;			/* its vPCI serial */

@@ -43,23 +43,30 @@ static u32 netvsc_ctrl_reply_type(u32 type)
  *
  * NAPI context.  Only the completion of the request being waited for, of
  * the type that request is answered with, is taken: a late completion of
- * a request that timed out (or one of the wrong type) is dropped.
+ * a request that timed out is dropped.  One of the request waited for but
+ * of another type fails it at once (-EPROTO): its transaction id is used
+ * up, no other completion can follow.
  */
 void netvsc_ctrl_complete(struct netvsc_dev *nd, u64 seq, const void *data, u32 len)
 {
 	struct nvsp_msg m = {};
-	bool taken = false;
+	bool taken = false, mine = false;
 
 	memcpy(&m, data, min_t(u32, len, sizeof(m)));
 	spin_lock(&nd->rndis_lock);
-	if (nd->ctrl_wait && seq == nd->ctrl_seq && m.type == nd->ctrl_expect) {
+	if (nd->ctrl_wait && seq == nd->ctrl_seq) {
+		mine = true;
+		taken = m.type == nd->ctrl_expect;
 		nd->ctrl_reply = m;
+		nd->ctrl_err = taken ? 0 : -EPROTO;
 		nd->ctrl_wait = false;
 		complete(&nd->ctrl_done);
-		taken = true;
 	}
 	spin_unlock(&nd->rndis_lock);
-	if (!taken)
+	if (mine && !taken)
+		dev_err_ratelimited(netvsc_dev(nd), "NVSP completion of type %u for request %llu, expected %u: request failed\n",
+				    m.type, seq, nd->ctrl_expect);
+	else if (!taken)
 		dev_err_ratelimited(netvsc_dev(nd), "stale NVSP completion (type %u, request %llu) dropped\n",
 				    m.type, seq);
 }
@@ -87,6 +94,7 @@ int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
 	seq = ++nd->ctrl_seq;
 	nd->ctrl_expect = netvsc_ctrl_reply_type(msg->type);
 	nd->ctrl_wait = true;
+	nd->ctrl_err = 0;
 	reinit_completion(&nd->ctrl_done);
 	spin_unlock_bh(&nd->rndis_lock);
 	ck = NETVSC_CK(NETVSC_CK_CTRL, seq);
@@ -102,11 +110,13 @@ int netvsc_nvsp_request(struct netvsc_dev *nd, struct nvsp_msg *msg,
 		if (hvg_channel_rescinded(nd->chan))
 			ret = -ENODEV;
 		else
-			dev_err(netvsc_dev(nd), "no completion for NVSP message %u\n",
-				msg->type);
+			dev_err_ratelimited(netvsc_dev(nd), "no completion for NVSP message %u\n",
+					    msg->type);
 	}
 	spin_lock_bh(&nd->rndis_lock);
 	nd->ctrl_wait = false;
+	if (!ret)
+		ret = nd->ctrl_err;
 	if (!ret)
 		*msg = nd->ctrl_reply;
 	spin_unlock_bh(&nd->rndis_lock);

@@ -163,10 +163,19 @@ static int netvsc_vf_switch(struct netvsc_dev *nd, bool vf)
 	ret = netvsc_nvsp_request(nd, &m, NULL, 0);
 	mutex_unlock(&nd->ctrl_lock);
 	if (ret) {
-		netdev_err(nd->ndev, "data path switch to %s failed: %d\n",
-			   vf ? "VF" : "synthetic", ret);
+		/*
+		 * The host may have switched all the same (a late or a bad
+		 * completion): we send synthetic, it may send by the VF,
+		 * which still hands us its frames.  Before the VF goes the
+		 * path is switched back explicitly (netvsc_vf_update()).
+		 */
+		WRITE_ONCE(nd->dp_unsure, true);
+		if (net_ratelimit())
+			netdev_err(nd->ndev, "data path switch to %s failed: %d; sending synthetic\n",
+				   vf ? "VF" : "synthetic", ret);
 		return ret;
 	}
+	WRITE_ONCE(nd->dp_unsure, false);
 	atomic_inc(&nd->vf_switches);
 	if (vf)
 		WRITE_ONCE(nd->dp_vf, true);
@@ -193,7 +202,8 @@ void netvsc_vf_update(struct netvsc_dev *nd, bool going)
 	spin_unlock_bh(&nd->vf_lock);
 	want = want && vf && !going && netif_running(vf) &&
 	       !READ_ONCE(nd->detached) && !READ_ONCE(nd->removing);
-	if (want != READ_ONCE(nd->dp_vf))
+	/* After a failed switch the host's path is unknown: make it ours */
+	if (want != READ_ONCE(nd->dp_vf) || (!want && READ_ONCE(nd->dp_unsure)))
 		netvsc_vf_switch(nd, want);
 }
 
@@ -278,7 +288,7 @@ static void netvsc_vf_leave(struct netvsc_dev *nd, struct net_device *vf)
 	ASSERT_RTNL();
 	cancel_delayed_work_sync(&nd->vf_setup);
 	/* Normally done when it went down */
-	if (READ_ONCE(nd->dp_vf))
+	if (READ_ONCE(nd->dp_vf) || READ_ONCE(nd->dp_unsure))
 		netvsc_vf_switch(nd, false);
 	netvsc_xdp_vf_leave(nd, vf);
 	RCU_INIT_POINTER(nd->vf, NULL);
@@ -335,6 +345,7 @@ void netvsc_vf_reset(struct netvsc_dev *nd)
 {
 	ASSERT_RTNL();
 	WRITE_ONCE(nd->dp_vf, false);
+	WRITE_ONCE(nd->dp_unsure, false);
 	spin_lock_bh(&nd->vf_lock);
 	nd->vf_alloc = false;
 	nd->host_synth = false;
@@ -412,6 +423,7 @@ void netvsc_vf_host_switch(struct netvsc_dev *nd, const u8 *msg, u32 len)
 	nd->host_synth = true;
 	spin_unlock(&nd->vf_lock);
 	WRITE_ONCE(nd->dp_vf, false);
+	WRITE_ONCE(nd->dp_unsure, false);
 	dev_info_ratelimited(netvsc_dev(nd), "host switched the data path to synthetic\n");
 }
 

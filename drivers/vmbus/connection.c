@@ -188,6 +188,25 @@ void hvg_dispatch_msg(const void *msg, u32 size)
 
 /* ---- Connecting ----------------------------------------------------------- */
 
+/*
+ * Tell the host the guest gives up the connection: UNLOAD, then a bounded
+ * wait for UNLOAD_RESPONSE (Linux vmbus_initiate_unload(), which waits
+ * without bound unless the kernel crashes, vmbus_wait_for_unload()).
+ */
+static void hvg_send_unload(void)
+{
+	struct vmbus_channel_message_header msg = {
+		.msgtype = CHANNELMSG_UNLOAD,
+	};
+	struct hvg_msg_waiter w;
+
+	hvg_waiter_add(&w, CHANNELMSG_UNLOAD_RESPONSE, 0, 0);
+	if (hvg_post_msg(&msg, sizeof(msg)))
+		hvg_waiter_cancel(&w);
+	else
+		hvg_waiter_wait(&w, "UNLOAD");
+}
+
 static int hvg_try_version(u32 version)
 {
 	struct vmbus_channel_initiate_contact msg = {
@@ -238,8 +257,8 @@ static int hvg_try_version(u32 version)
 		goto out;
 	}
 	ret = hvg_waiter_wait(w, "INITIATE_CONTACT");
-	if (ret)
-		goto out;
+	if (ret)	/* the host may have granted it all the same */
+		goto refused;
 	if (!w->resp.version.version_supported) {
 		pr_debug("host declined version %s\n",
 			 hvg_version_str(version, vbuf, sizeof(vbuf)));
@@ -251,19 +270,28 @@ static int hvg_try_version(u32 version)
 		       hvg_version_str(version, vbuf, sizeof(vbuf)),
 		       w->resp.version.connection_state);
 		ret = -EIO;
-		goto out;
+		goto refused;
 	}
 	if (version >= VERSION_WIN10_V5) {
 		if (!w->resp.version.msg_conn_id) {
 			pr_err("host named message connection 0 for version %s\n",
 			       hvg_version_str(version, vbuf, sizeof(vbuf)));
 			ret = -EPROTO;
-			goto out;
+			goto refused;
 		}
 		hvg_conn.msg_conn_id = w->resp.version.msg_conn_id;
 	}
 out:
 	kfree(w);
+	return ret;
+refused:
+	/*
+	 * The host said "supported", or did not answer in time: it may hold
+	 * the guest connected.  UNLOAD on the connection the contact went to,
+	 * so that it forgets us.
+	 */
+	kfree(w);
+	hvg_send_unload();
 	return ret;
 }
 
@@ -357,19 +385,8 @@ err_pages:
  */
 void hvg_disconnect(void)
 {
-	struct vmbus_channel_message_header msg = {
-		.msgtype = CHANNELMSG_UNLOAD,
-	};
-	struct hvg_msg_waiter w;
-
 	hvg_remove_all_devices();
-
-	hvg_waiter_add(&w, CHANNELMSG_UNLOAD_RESPONSE, 0, 0);
-	if (hvg_post_msg(&msg, sizeof(msg)))
-		hvg_waiter_cancel(&w);
-	else
-		hvg_waiter_wait(&w, "UNLOAD");
-
+	hvg_send_unload();
 	hvg_conn.connected = false;
 	hvg_synic_exit();
 	flush_workqueue(hvg_conn.msg_wq);

@@ -238,6 +238,7 @@ void hvsim_control_init(void)
 			    &hvsim_del_device_fops);
 	debugfs_create_file("devices", 0444, dir, NULL, &hvsim_devices_fops);
 	debugfs_create_file("version", 0444, dir, NULL, &hvsim_version_fops);
+	debugfs_create_u32("unloads", 0444, dir, &hvsim.unloads);
 	debugfs_create_file("personality", 0444, dir, NULL,
 			    &hvsim_personality_fops);
 	for (i = 0; i < HVSIM_NR_FAULTS; i++)

@@ -233,6 +233,7 @@ struct hvsim {
 	u32 target_vcpu;
 	struct vmbus_channel_version_response version_resp;	/* the last one */
 	bool offers_requested;
+	u32 unloads;			/* UNLOADs the guest sent */
 	void *int_page;			/* mappings of guest pages */
 	void *mon_pages[2];
 

@@ -168,6 +168,27 @@ static void hvsim_teardown(void)
 	hvsim_mmio_exit();
 }
 
+/*
+ * The guest's connection failed.  A guest that gives up a connection the
+ * host granted UNLOADs (Linux vmbus_connect() error path, through
+ * vmbus_disconnect() and vmbus_initiate_unload()); one that does not leaves
+ * the host holding it connected.
+ */
+static void hvsim_left_report(void)
+{
+	char buf[16];
+	u32 v;
+
+	flush_workqueue(hvsim.wq);
+	down_read(&hvsim.lock);
+	v = hvsim.version;
+	pr_info("guest connection failed: UNLOADs seen %u, host connected %s\n",
+		hvsim.unloads, hvsim_version_str(v, buf, sizeof(buf)));
+	if (v)
+		pr_err("the guest left the connection at %s without UNLOAD\n", buf);
+	up_read(&hvsim.lock);
+}
+
 static int __init hvsim_init(void)
 {
 	char buf[16];
@@ -195,6 +216,7 @@ static int __init hvsim_init(void)
 	ret = hv_backend_register(&hvsim_ops);
 	if (ret) {
 		pr_err("hv_backend_register failed: %d\n", ret);
+		hvsim_left_report();
 		goto err;
 	}
 	pr_info("simulated Hyper-V host up: %s, VMBus <= %s, %u echo device(s), monitor %s\n",

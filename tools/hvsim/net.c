@@ -18,7 +18,9 @@
  * request id never used), fault_sub_excess (the next N subchannel
  * requests get two subchannels more offered than asked),
  * fault_bad_pkt_off (the next N RNDIS packet messages name data or
- * per-packet info outside themselves), stats.
+ * per-packet info outside themselves), fault_switch_comp (a setting: the
+ * completion of the guest's next data path switch is 1 late, 2 mistyped,
+ * 3 never sent; the switch itself is made), stats.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -260,6 +262,7 @@ static int hvsim_net_create(struct hvsim_dev *dev, char *args)
 	debugfs_create_u32("fault_rndis_reply", 0600, dev->dir, &n->fault_rndis_reply);
 	debugfs_create_u32("fault_sub_excess", 0600, dev->dir, &n->fault_sub_excess);
 	debugfs_create_u32("fault_bad_pkt_off", 0600, dev->dir, &n->fault_bad_pkt_off);
+	debugfs_create_u32("fault_switch_comp", 0600, dev->dir, &n->fault_switch_comp);
 	debugfs_create_file("stats", 0400, dev->dir, n, &hvsim_net_stats_fops);
 	hvsim_net_vf_create(n);
 	return 0;

@@ -177,7 +177,11 @@ struct hvsim_net {
 	u32 fault_sub_excess;		/* subchannel requests given 2 more offers */
 	u32 fault_bad_pkt_off;		/* RNDIS packets with bad data/PPI offsets */
 	u32 pkt_off_flip;		/* which offset the next one spoils */
+	u32 fault_switch_comp;		/* next SWITCH_DATA_PATH completion: 1 late,
+					 * 2 mistyped, 3 never (a setting)
+					 */
 	bool late_held;			/* a completion withheld (late_id, late_msg) */
+	bool late_empty;		/* it has no payload (a switch's) */
 	bool late_sent;			/* sent: the next request waits a little */
 	unsigned long late_until;	/* jiffies: until then */
 	u64 late_id;

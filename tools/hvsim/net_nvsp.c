@@ -475,7 +475,11 @@ static int hvsim_net_late(struct hvsim_net *n, struct hvsim_chan *chan,
 	int ret;
 
 	if (n->late_held) {
-		ret = hvsim_net_reply(chan, n->late_id, &n->late_msg, signal);
+		if (n->late_empty)
+			ret = hvsim_chan_send(chan, VM_PKT_COMP, 0, n->late_id, NULL, 0,
+					      signal);
+		else
+			ret = hvsim_net_reply(chan, n->late_id, &n->late_msg, signal);
 		if (ret)
 			return ret;
 		n->late_held = false;
@@ -488,6 +492,48 @@ static int hvsim_net_late(struct hvsim_net *n, struct hvsim_chan *chan,
 	if (n->late_sent && time_before(jiffies, n->late_until))
 		return -ENOMEM;
 	n->late_sent = false;
+	return 0;
+}
+
+/*
+ * The completion of a data path switch: no payload (OpenVMM lib.rs
+ * send_completion(id, None) once the switch is made; Linux
+ * netvsc_send_completion() takes one without data for it), or what
+ * fault_switch_comp makes of it.  The switch is made either way.
+ */
+static int hvsim_net_switch_comp(struct hvsim_net *n, struct hvsim_chan *chan,
+				 u64 trans_id, bool *signal)
+{
+	struct nvsp_msg m = {};
+	u32 mode = n->fault_switch_comp;
+
+	switch (mode) {
+	case 1:		/* late: sent before the guest's next control request */
+		n->late_held = true;
+		n->late_empty = true;
+		n->late_id = trans_id;
+		break;
+	case 2:		/* mistyped: a payload, of the request's own type */
+		m.type = NVSP_MSG4_SWITCH_DATA_PATH;
+		m.switch_dp.active = READ_ONCE(n->dp_vf) ? NVSP_DATAPATH_VF :
+			NVSP_DATAPATH_SYNTHETIC;
+		break;
+	case 3:		/* never */
+		break;
+	default:
+		return hvsim_chan_send(chan, VM_PKT_COMP, 0, trans_id, NULL, 0,
+				       signal);
+	}
+	if (mode == 2) {
+		int ret = hvsim_net_reply(chan, trans_id, &m, signal);
+
+		if (ret)
+			return ret;
+	}
+	n->fault_switch_comp = 0;
+	pr_info("fault: net%u data path switch completion %s\n", n->dev->id,
+		mode == 1 ? "withheld, sent late" : mode == 2 ? "sent with a payload" :
+		"never sent");
 	return 0;
 }
 
@@ -574,8 +620,7 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 		memcpy(&m, pkt + off, min_t(u32, len - off, sizeof(m)));
 		ret = hvsim_net_nvsp(n, chan, &m, len - off, &out, signal);
 		if (ret == 1 && (d->flags & VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED))
-			return hvsim_chan_send(chan, VM_PKT_COMP, 0, d->trans_id, NULL, 0,
-					       signal);
+			return hvsim_net_switch_comp(n, chan, d->trans_id, signal);
 		if (ret)
 			return 0;
 	} else {
@@ -595,6 +640,7 @@ int hvsim_net_packet(struct hvsim_chan *chan, const u8 *pkt, u32 len,
 	if (ctype && ctype == n->fault_ctrl_late) {
 		n->fault_ctrl_late = 0;
 		n->late_held = true;
+		n->late_empty = false;
 		n->late_id = d->trans_id;
 		n->late_msg = out;
 		pr_info("fault: net%u completion of NVSP message %u withheld\n",

@@ -363,7 +363,8 @@ void hvsim_signal_guest(struct hvsim_chan *chan)
  * HV_STATUS_INVALID_CONNECTION_ID"; OpenVMM vmbus_server lib.rs binds
  * MULTICLIENT_MESSAGE_CONNECTION_ID 4 beside MESSAGE_CONNECTION_ID 1).
  * Stricter than OpenVMM, connection 4 takes nothing but a 5.0+
- * INITIATE_CONTACT until a 5.0+ version is negotiated.
+ * INITIATE_CONTACT, and UNLOAD (a guest refusing the VERSION_RESPONSE
+ * unloads where it made contact), until a 5.0+ version is negotiated.
  */
 static bool hvsim_conn_id_ok(u32 conn_id, const void *payload, u32 size)
 {
@@ -375,6 +376,8 @@ static bool hvsim_conn_id_ok(u32 conn_id, const void *payload, u32 size)
 	    hvsim_max_version < VERSION_WIN10_V5)
 		return false;
 	if (READ_ONCE(hvsim.version) >= VERSION_WIN10_V5)
+		return true;
+	if (ic->header.msgtype == CHANNELMSG_UNLOAD)
 		return true;
 	return size >= sizeof(*ic) &&
 	       ic->header.msgtype == CHANNELMSG_INITIATE_CONTACT &&

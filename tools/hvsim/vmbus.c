@@ -129,7 +129,19 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 				   ic->target_vcpu);
 		return;
 	}
-	if (hvsim.version) {
+	/*
+	 * A guest that contacts the host again without UNLOAD left a
+	 * connection behind.  OpenVMM takes the new contact as an UNLOAD
+	 * followed by it: every channel and GPADL released, then the contact
+	 * handled (channels.rs initiate_contact(), request_disconnect() with
+	 * ConnectionAction::Reconnect).  What Windows does is not public;
+	 * its personalities refuse it (version_supported 0), the stricter.
+	 */
+	if (hvsim.version && hvsim_pers->id == HVSIM_PERS_OPENVMM) {
+		pr_err_ratelimited("INITIATE_CONTACT while connected at %s without UNLOAD: connection reset first\n",
+				   hvsim_version_str(hvsim.version, buf, sizeof(buf)));
+		hvsim_reset_connection();
+	} else if (hvsim.version) {
 		pr_err_ratelimited("INITIATE_CONTACT while connected at %s refused; UNLOAD first\n",
 				   hvsim_version_str(hvsim.version, buf, sizeof(buf)));
 		hvsim_send(&resp, sizeof(resp));
@@ -237,6 +249,7 @@ static void hvsim_on_unload(const void *msg, u32 size)
 	};
 
 	hvsim_reset_connection();
+	hvsim.unloads++;
 	pr_info("guest unloaded VMBus\n");
 	hvsim_send(&resp, sizeof(resp));
 }

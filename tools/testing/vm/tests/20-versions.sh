@@ -63,7 +63,9 @@ refused_conn4() {
 
 # version_fault PARAM ERE [reload]: hvsim loaded with PARAM cannot connect:
 # the load fails, hv_vmbus says why (ERE) and that the connection failed,
-# hvsim is gone; with "reload", a plain load then connects at 5.3.  The
+# and UNLOADs: hvsim saw one UNLOAD and holds no connection when the guest
+# gave up (it says so as it fails); hvsim is gone; with "reload", a plain
+# load then connects at 5.3.  The
 # host speaks 5.3 whatever the personality: the message connection id of
 # VERSION_RESPONSE exists from 5.0 on.
 version_fault() {
@@ -76,6 +78,11 @@ version_fault() {
 	if ! dmesg_has "$2" || ! dmesg_has "hv_vmbus: connecting through hvsim failed"; then
 		ktap_diag "the log lacks '$2' or the failed connection:"
 		dmesg_since | grep -E 'hv_vmbus|hvsim' | sed 's/^/# /'
+		return 1
+	fi
+	if ! dmesg_has "hvsim: guest connection failed: UNLOADs seen 1, host connected none"; then
+		ktap_diag "hvsim did not see the guest UNLOAD after the refusal:"
+		dmesg_since | grep -E 'hvsim: (guest|the guest)' | sed 's/^/# /'
 		return 1
 	fi
 	[ ! -d /sys/module/hvsim ] || { ktap_diag "hvsim stayed loaded"; return 1; }
@@ -122,10 +129,10 @@ else
 	ktap_fail "max_version=4.0 against host 5.3: version 4.0 negotiated"
 	ktap_fail "max_version=4.0 against host 5.3: 200 packets echoed"
 fi
-ktap_check "VERSION_RESPONSE supported with a failed connection state: load fails cleanly" \
+ktap_check "VERSION_RESPONSE supported with a failed connection state: load fails cleanly, UNLOAD sent" \
 	version_fault fault_version_failed=1 \
 	"hv_vmbus: host accepted version 5.3 but failed the connection: state 2"
-ktap_check "VERSION_RESPONSE with message connection id 0: load fails cleanly" \
+ktap_check "VERSION_RESPONSE with message connection id 0: load fails cleanly, UNLOAD sent" \
 	version_fault fault_version_conn0=1 \
 	"hv_vmbus: host named message connection 0 for version 5.3" reload
 hvg_unload

@@ -6,8 +6,9 @@
 # guest hides it behind its NIC and switches the data path to it; MTU and
 # promiscuous mode follow; TCP transfers both ways with SHA-256 while the
 # VF is removed, revoked and added again; 20 remove/add cycles; link flap;
-# malformed association and switch messages; the vf=0 module parameter and
-# a VF that was there before the driver.
+# malformed association and switch messages; late, mistyped and missing
+# completions of the guest's switch; the vf=0 module parameter and a VF
+# that was there before the driver.
 # hvg-timeout: 600
 . "$HVG_REPO/tools/testing/vm/lib.sh"
 . "$HVG_REPO/tools/testing/vm/tests/netvsc_lib.inc"
@@ -165,6 +166,46 @@ bad_assoc() {
 	vf_traffic
 }
 
+# switch_fault MODE: hvsim makes the guest's next switch to the VF but its
+# completion is late (1), mistyped (2) or never sent (3): fault_switch_comp.
+# A renegotiation (ethtool -G) brings the association and that switch,
+# and nothing else switches after it.  The switch fails with one error
+# (a mistyped completion at once, not after the 10 s wait) and the guest
+# sends synthetic; traffic flows (the VF hands over the host's frames).
+# Taking the VF down then switches the host back to synthetic (the guest
+# no longer knows the host's path) and traffic still flows; up again, the
+# switch to the VF works.
+switch_fault() {
+	# From the VF's path (after a failed check too: the VF may be down)
+	ip link set "$(vf_if)" up
+	wait_for dp_vf 15 || { ktap_diag "not on the VF's path to begin with"; vf_diag; return 1; }
+	_rx=$(ethtool -g "$GIF" | sed -n '/Current/,$s/^RX:[[:space:]]*//p')
+	[ "$_rx" = 512 ] && _rx=1024 || _rx=512
+	/bin/echo "$1" >"$HVSIM_DBG/dev$DEV/fault_switch_comp"
+	dmesg_mark
+	ethtool -G "$GIF" rx $_rx || { ktap_diag "ethtool -G rx $_rx failed"; return 1; }
+	wait_for "dmesg_has 'data path switch to VF failed'" 15 ||
+		{ ktap_diag "no failed switch logged"; vf_diag; return 1; }
+	dmesg_since | grep -E 'hv_netvsc|hvsim: fault' | sed 's/^/# /'
+	[ "$(cat "$HVSIM_DBG/dev$DEV/fault_switch_comp")" = 0 ] ||
+		{ ktap_diag "the fault did not fire"; return 1; }
+	[ "$(dmesg_since | grep -c 'data path switch to VF failed')" = 1 ] ||
+		{ ktap_diag "not exactly one error for the switch"; return 1; }
+	if [ "$1" = 2 ] && dmesg_has 'no completion for NVSP message'; then
+		ktap_diag "a mistyped completion was waited for"
+		return 1
+	fi
+	[ "$(gstat vf_data_path)" = 0 ] || { ktap_diag "guest sends by the VF"; vf_diag; return 1; }
+	ping4 $H4 2 || ping_diag || return 1
+	ip link set "$(vf_if)" down
+	wait_for dp_synth 15 ||
+		{ ktap_diag "the host still sends by the VF the guest took down"; vf_diag; return 1; }
+	ping4 $H4 2 || ping_diag || return 1
+	ip link set "$(vf_if)" up
+	wait_for dp_vf 15 || { ktap_diag "the later switch to the VF failed"; vf_diag; return 1; }
+	ping4 $H4 2 || ping_diag
+}
+
 # vf=0: no SR-IOV capability, so no association; the VF stays a device of
 # its own.  Then the default driver takes the VF that is already there.
 reload() {
@@ -189,7 +230,7 @@ reload() {
 	vf_traffic
 }
 
-ktap_plan 14
+ktap_plan 17
 netvsc_start
 ktap_check "VF added: joined behind $GIF, data path switched to it" vf_add
 ktap_check "traffic both ways by the VF (guest and host counters)" vf_traffic
@@ -204,6 +245,12 @@ ktap_check "VF removed and added 20 times, no frame lost" cycles
 ktap_check "link flap: traffic resumes by the VF" link_flap
 ktap_check "VF revoked without warning: synthetic path takes over" revoke
 ktap_check "malformed association and switch messages: counted, logged, ignored" bad_assoc
+ktap_check "late completion of the switch to the VF: fails cleanly, synthetic, later switch works" \
+	switch_fault 1
+ktap_check "mistyped completion of the switch to the VF: fails at once, synthetic, later switch works" \
+	switch_fault 2
+ktap_check "no completion of the switch to the VF: fails cleanly, synthetic, later switch works" \
+	switch_fault 3
 ktap_check "vf=0 leaves the VF alone; reload joins a VF already there" reload
 kill_ns_pids $NS
 ip netns del $NS 2>/dev/null
