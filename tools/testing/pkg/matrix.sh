@@ -27,7 +27,7 @@
 # hardware queue count, an open defect.  SERIES:build builds only (boot
 # and tests "skip").  A kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
-# driver whose in-tree namesake is built in hvg_*: drivers/vmbus/Kbuild),
+# driver whose in-tree namesake is built in hvg_*: drivers/modname.mk),
 # and it runs $HVG_MATRIX_BUILTIN_TESTS (default 00-boot 05-run
 # 10-load-unload 30-sysfs 70-netvsc): our bus beside the kernel's
 # idle one, under hvsim, and (05-run) every class driver installed into
@@ -145,7 +145,7 @@ for row in "$@"; do
 			case_ OK "$series: tests # SKIP build-only row"
 			v_cell=skip t_cell=skip
 		elif [ "$b_cell" = ok ]; then
-			# VMBus built in: our bus is hvg_vmbus (drivers/vmbus/Kbuild)
+			# VMBus built in: our bus is hvg_vmbus (drivers/modname.mk)
 			if grep -q '^CONFIG_HYPERV_VMBUS=y' "$kdir/.config"; then
 				t=$builtin_tests
 			elif [ -n "$buildroot" ]; then
