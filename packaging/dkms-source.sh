@@ -24,7 +24,7 @@ cd "$repo"
 mkdir -p "$dest"
 cp Kbuild Makefile dkms.conf "$dest/"
 [ ! -f COPYING ] || cp COPYING "$dest/"
-find include drivers -type f \( -name '*.[chS]' -o -name Kbuild \) \
+find include drivers -type f \( -name '*.[chS]' -o -name Kbuild -o -name '*.mk' \) \
 	! -name '*.mod.c' -print | while read -r f; do
 	mkdir -p "$dest/$(dirname "$f")"
 	cp "$f" "$dest/$f"

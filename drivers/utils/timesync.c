@@ -4,7 +4,8 @@
  * one that differs from the guest clock by more than UTIL_TS_STEP_NS, steps
  * the clock.  Smaller SAMPLE differences are slewed: the clock is nudged by
  * at most UTIL_TS_SLEW_MAX_NS every UTIL_TS_SLEW_TICK until the difference
- * is gone (adjtimex() is not available to modules).  With
+ * is gone (adjtimex() is not available to modules), each nudge counted by
+ * how far it really moved the clock (util_timesync_slew()).  With
  * timesync_enabled=0 samples are recorded but never applied.
  *
  * Every sample also feeds a PTP clock named "hyperv" (/dev/ptpN, which
@@ -33,6 +34,7 @@
 #define UTIL_TS_SLEW_MIN_NS	(10 * NSEC_PER_MSEC)	/* closer is in sync */
 #define UTIL_TS_SLEW_MAX_NS	(10 * NSEC_PER_MSEC)	/* per tick */
 #define UTIL_TS_SLEW_TICK	msecs_to_jiffies(50)
+#define UTIL_TS_SLEW_DONE_NS	NSEC_PER_MSEC		/* a closer rest: done */
 
 struct util_ts_stats {
 	u64 host_ns;			/* last sample, ns since 1970 */
@@ -46,6 +48,7 @@ struct util_ts_stats {
 	s64 slew_left_ns;		/* still to be slewed */
 	s64 slewed_ns;			/* slewed in total */
 	u64 slews;			/* nudges applied */
+	u64 slew_lost_ns;		/* nudges fell short by, slewed again */
 };
 
 enum util_ts_action { UTIL_TS_NONE, UTIL_TS_STEP, UTIL_TS_SLEW };
@@ -79,13 +82,44 @@ static void util_timesync_work(struct work_struct *work)
 		pr_err_ratelimited("timesync: cannot set the clock\n");
 }
 
-/* Move the clock by one bounded nudge towards the last small sample. */
+/*
+ * Set the wall clock @nudge ns from where it is; return by how much that
+ * fell short of @nudge, S64_MIN if it could not.  do_settimeofday64()
+ * takes an absolute time: the time that passes between reading the clock
+ * and the new time taking effect is lost (an interrupt in between; or a
+ * preemption of this worker, which a kernel with lazy preemption, as
+ * Debian's 7.x, allows at any point, where voluntary preemption allowed
+ * none).  The wall clock's offset from CLOCK_MONOTONIC, before and after,
+ * says how far it really moved.  Another setter in between shows as a
+ * loss below zero or of seconds.
+ */
+static s64 util_timesync_nudge(s64 nudge)
+{
+	ktime_t off = ktime_mono_to_real(0);
+	struct timespec64 now;
+
+	ktime_get_real_ts64(&now);
+	now = timespec64_add(now, ns_to_timespec64(nudge));
+	if (do_settimeofday64(&now)) {
+		pr_err_ratelimited("timesync: cannot slew the clock\n");
+		return S64_MIN;
+	}
+	return nudge - ktime_to_ns(ktime_sub(ktime_mono_to_real(0), off));
+}
+
+/*
+ * Move the clock by one bounded nudge towards the last small sample.  What
+ * a nudge fell short of is slewed again; the slew ends within
+ * UTIL_TS_SLEW_DONE_NS of the sample, and never moves past it.  A new
+ * sample replaces it; another setter of the clock meanwhile
+ * (settimeofday()), or a failure to set it, ends it.
+ */
 static void util_timesync_slew(struct work_struct *work)
 {
 	struct util_timesync *ts = container_of(to_delayed_work(work),
 						struct util_timesync, slew);
-	struct timespec64 now;
-	s64 nudge;
+	s64 nudge, left, lost = 0;
+	u64 samples;
 	bool more;
 
 	spin_lock_irq(&ts->lock);
@@ -97,14 +131,31 @@ static void util_timesync_slew(struct work_struct *work)
 	ts->st.slewed_ns += nudge;
 	if (nudge)
 		ts->st.slews++;
+	samples = ts->st.samples;
+	spin_unlock_irq(&ts->lock);
+	if (nudge)
+		lost = util_timesync_nudge(nudge);
+
+	spin_lock_irq(&ts->lock);
+	left = ts->st.slew_left_ns;
+	if (ts->st.samples != samples) {
+		/* A new sample came: its offset is from the clock as it is. */
+	} else if (lost < 0 || lost >= UTIL_TS_STEP_NS) {
+		left = 0;
+	} else if (lost) {
+		ts->st.slewed_ns -= lost;
+		ts->st.slew_lost_ns += lost;
+		left += lost;
+		/* A negative slew that went past the sample stops there. */
+		if ((left > 0) != (nudge > 0))
+			left = 0;
+	}
+	if (left > -UTIL_TS_SLEW_DONE_NS && left < UTIL_TS_SLEW_DONE_NS)
+		left = 0;
+	if (ts->st.samples == samples)
+		ts->st.slew_left_ns = left;
 	more = ts->st.slew_left_ns;
 	spin_unlock_irq(&ts->lock);
-	if (nudge) {
-		ktime_get_real_ts64(&now);
-		now = timespec64_add(now, ns_to_timespec64(nudge));
-		if (do_settimeofday64(&now))
-			pr_err_ratelimited("timesync: cannot slew the clock\n");
-	}
 	if (more)
 		schedule_delayed_work(&ts->slew, UTIL_TS_SLEW_TICK);
 }
@@ -191,8 +242,9 @@ static void util_timesync_show(struct seq_file *s, struct util_dev *ud)
 		   copy.flags);
 	seq_printf(s, "samples: %llu\nsteps: %llu\nignored: %llu\n",
 		   copy.samples, copy.steps, copy.ignored);
-	seq_printf(s, "slewing_ns: %lld\nslewed_ns: %lld\nslews: %llu\n",
-		   copy.slew_left_ns, copy.slewed_ns, copy.slews);
+	seq_printf(s, "slewing_ns: %lld\nslewed_ns: %lld\nslews: %llu\nslew_lost_ns: %llu\n",
+		   copy.slew_left_ns, copy.slewed_ns, copy.slews,
+		   copy.slew_lost_ns);
 	seq_printf(s, "ptp_index: %d\n", ts->ptp ? ptp_clock_index(ts->ptp) : -1);
 }
 

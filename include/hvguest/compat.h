@@ -491,7 +491,7 @@ static inline int hvg_fb_deferred_io_init(struct fb_info *info)
 /*
  * The kernel's own VMBus is built into its image: CONFIG_HYPERV_VMBUS=y
  * (the bus's own symbol, Debian's 7.x) or, on kernels before that symbol,
- * CONFIG_HYPERV=y.  drivers/vmbus/Kbuild then names our bus hvg_vmbus,
+ * CONFIG_HYPERV=y.  drivers/modname.mk then names our bus hvg_vmbus,
  * and on Hyper-V the kernel's bus owns the SynIC and the devices.
  */
 #if IS_BUILTIN(CONFIG_HYPERV_VMBUS) || \

@@ -419,12 +419,17 @@ void hvsim_rescind_subchannels(struct hvsim_dev *dev)
 	dev->nsub = 0;
 }
 
-/*
- * Take "KEY=VALUE" out of `new_device` args (blanked out in place): true
- * and @val filled (truncated to @len) if it was there.
+/**
+ * hvsim_take_word() - take "KEY=VALUE" out of a control file's arguments
+ * @args: the words, separated by white space; the one taken is blanked out
+ *	in place
+ * @key: KEY
+ * @val: filled with VALUE, truncated to @len
+ * @len: size of @val
+ *
+ * Return: true if @key was there.
  */
-static bool hvsim_take_word(char *args, const char *key, char *val,
-			    size_t len)
+bool hvsim_take_word(char *args, const char *key, char *val, size_t len)
 {
 	size_t klen = strlen(key);
 	char *p = args, *end;
@@ -475,11 +480,15 @@ static int hvsim_dev_words(struct hvsim_dev *dev, char *args, bool *rescind)
  * @svc: its service
  * @args: service arguments from `new_device`, or NULL; the words
  *	"personality=", "instance=" and "rescind=" are taken out first
+ * @file: the file `new_device` named ("file=PATH"), opened by its writer,
+ *	or NULL; only for a service that @takes_file, whose ->create takes
+ *	its own reference if it keeps it
  *
  * Return: the device, NULL if rescind=offer already rescinded it, or an
  * ERR_PTR.
  */
-struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
+struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args,
+				struct file *file)
 {
 	bool rescind = false;
 	struct hvsim_chan *chan;
@@ -487,6 +496,10 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 	char name[16];
 	int ret;
 
+	if (file && !svc->takes_file) {
+		pr_err("new_device: %s takes no file=\n", svc->name);
+		return ERR_PTR(-EINVAL);
+	}
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
@@ -510,7 +523,9 @@ struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args)
 	snprintf(name, sizeof(name), "dev%u", dev->id);
 	dev->dir = debugfs_create_dir(name, hvsim.debugfs);
 	INIT_LIST_HEAD(&dev->node);
+	dev->file = file;
 	ret = svc->create ? svc->create(dev, args) : 0;
+	dev->file = NULL;
 	if (ret) {
 		debugfs_remove_recursive(dev->dir);
 		kfree(dev);

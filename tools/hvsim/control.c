@@ -12,11 +12,18 @@
  *   fault_*	fault injection counts, see README.rst
  *
  * Commands run on the host workqueue, like everything else that changes
- * the host's state.
+ * the host's state.  A file a command names ("file=PATH") is opened before,
+ * by the writer: the path is the writer's (its root, its working
+ * directory), as a host administrator names a disk image.  A kernel thread
+ * does not see it: from 7.3 on its root is one of its own, empty
+ * (fs_struct.h: userspace_init_fs is PID 1's, not the kernel threads'),
+ * and before that it was PID 1's root, not a chroot's.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -26,9 +33,10 @@
 
 struct hvsim_cmd {
 	struct work_struct work;
-	int (*fn)(u32 arg, char *args);
+	int (*fn)(u32 arg, char *args, struct file *file);
 	u32 arg;
 	char *args;
+	struct file *file;
 	int ret;
 };
 
@@ -37,13 +45,15 @@ static void hvsim_cmd_work(struct work_struct *work)
 	struct hvsim_cmd *cmd = container_of(work, struct hvsim_cmd, work);
 
 	down_write(&hvsim.lock);
-	cmd->ret = cmd->fn(cmd->arg, cmd->args);
+	cmd->ret = cmd->fn(cmd->arg, cmd->args, cmd->file);
 	up_write(&hvsim.lock);
 }
 
-static int hvsim_run(int (*fn)(u32 arg, char *args), u32 arg, char *args)
+static int hvsim_run(int (*fn)(u32 arg, char *args, struct file *file),
+		     u32 arg, char *args, struct file *file)
 {
-	struct hvsim_cmd cmd = { .fn = fn, .arg = arg, .args = args };
+	struct hvsim_cmd cmd = { .fn = fn, .arg = arg, .args = args,
+				 .file = file };
 
 	INIT_WORK_ONSTACK(&cmd.work, hvsim_cmd_work);
 	queue_work(hvsim.wq, &cmd.work);
@@ -52,8 +62,8 @@ static int hvsim_run(int (*fn)(u32 arg, char *args), u32 arg, char *args)
 	return cmd.ret;
 }
 
-/* "SERVICE [ARGS]" */
-static int hvsim_cmd_new(u32 unused, char *line)
+/* "SERVICE [ARGS]", file= already taken out and opened */
+static int hvsim_cmd_new(u32 unused, char *line, struct file *file)
 {
 	const struct hvsim_service *svc;
 	char *name = strsep(&line, " \t");
@@ -63,10 +73,10 @@ static int hvsim_cmd_new(u32 unused, char *line)
 		pr_err("new_device: unknown service '%s'\n", name);
 		return -EINVAL;
 	}
-	return PTR_ERR_OR_ZERO(hvsim_dev_add(svc, line));
+	return PTR_ERR_OR_ZERO(hvsim_dev_add(svc, line, file));
 }
 
-static int hvsim_cmd_del(u32 id, char *unused)
+static int hvsim_cmd_del(u32 id, char *unused, struct file *none)
 {
 	return hvsim_dev_del_id(id);
 }
@@ -75,7 +85,8 @@ static ssize_t hvsim_new_device_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
-	char *buf;
+	struct file *backing = NULL;
+	char *buf, *path;
 	int ret;
 
 	if (count >= 256)
@@ -83,7 +94,25 @@ static ssize_t hvsim_new_device_write(struct file *file,
 	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = hvsim_run(hvsim_cmd_new, 0, strim(buf));
+	path = kmalloc(count + 1, GFP_KERNEL);
+	if (!path) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (hvsim_take_word(buf, "file", path, count + 1)) {
+		backing = filp_open(path, O_RDWR | O_LARGEFILE, 0);
+		if (IS_ERR(backing)) {
+			ret = PTR_ERR(backing);
+			pr_err_ratelimited("new_device: cannot open %s: %d\n",
+					   path, ret);
+			goto out;
+		}
+	}
+	ret = hvsim_run(hvsim_cmd_new, 0, strim(buf), backing);
+	if (backing)
+		fput(backing);
+out:
+	kfree(path);
 	kfree(buf);
 	return ret ? ret : count;
 }
@@ -107,7 +136,7 @@ static ssize_t hvsim_del_device_write(struct file *file,
 		pr_err_ratelimited("del_device: '%s' is not dev<N>\n", s);
 		return -EINVAL;
 	}
-	ret = hvsim_run(hvsim_cmd_del, id, NULL);
+	ret = hvsim_run(hvsim_cmd_del, id, NULL, NULL);
 	return ret ? ret : count;
 }
 

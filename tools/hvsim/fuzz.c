@@ -391,7 +391,7 @@ static void fz_rescind_fn(struct work_struct *work)
 			chan->dev->id);
 		atomic64_inc(&fz_rescinds);
 		hvsim_dev_del(relid);
-		dev = hvsim_dev_add(svc, args);
+		dev = hvsim_dev_add(svc, args, NULL);
 		if (!IS_ERR(dev))
 			atomic64_inc(&fz_readded);
 	}

@@ -64,6 +64,7 @@ struct hvsim_ring {
 
 struct hvsim_dev;
 struct hvsim_chan;
+struct file;
 struct seq_file;
 
 /**
@@ -76,6 +77,8 @@ struct seq_file;
  *	packet that needs the host to itself, and is called again for it with
  *	hvsim.lock held for writing
  * @mmio_megabytes: MMIO space the offer asks for
+ * @takes_file: `new_device` may name a file ("file=PATH"): the writer opens
+ *	it, and @create finds it in dev->file (see hvsim_dev_add())
  * @create: optional; parse @args ("key=value ..." or NULL) into dev->priv
  * @destroy: optional; free dev->priv once the last channel is gone
  * @open: optional; the guest opened @chan; non-zero refuses the open
@@ -95,6 +98,7 @@ struct hvsim_service {
 	guid_t class_id;
 	bool no_monitor;
 	bool parallel;
+	bool takes_file;
 	u16 mmio_megabytes;
 	int (*create)(struct hvsim_dev *dev, char *args);
 	void (*destroy)(struct hvsim_dev *dev);
@@ -120,6 +124,7 @@ struct hvsim_dev {
 	u16 mmio_megabytes;		/* the offer's; 0: the service's */
 	bool mmio_exact;		/* mmio_megabytes even if 0 (a fault) */
 	void *priv;			/* the service's */
+	struct file *file;		/* new_device's file=, during ->create */
 	struct dentry *dir;		/* debugfs hvsim/dev<id>/, for the service */
 	unsigned int id;
 	guid_t class_id;
@@ -160,6 +165,7 @@ struct hvsim_chan {
 	struct hvsim_ring out;		/* host -> guest */
 	u64 served;			/* packets the service answered */
 	void *priv;			/* the service's */
+	struct file *file;		/* new_device's file=, during ->create */
 	struct work_struct work;	/* service the rings */
 	struct list_head dead;		/* in hvsim.dead_chans, once freed */
 	u8 pkt[HVSIM_PKT_INLINE];	/* copy of the packet being serviced */
@@ -280,7 +286,9 @@ void hvsim_reset_connection(void);
 const struct hvsim_service *hvsim_service_find(const char *name);
 
 /* chan.c */
-struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args);
+struct hvsim_dev *hvsim_dev_add(const struct hvsim_service *svc, char *args,
+				struct file *file);
+bool hvsim_take_word(char *args, const char *key, char *val, size_t len);
 int hvsim_chan_send(struct hvsim_chan *chan, u16 type, u16 flags,
 		    u64 trans_id, const struct kvec *kv, unsigned int nkv,
 		    bool *signal);

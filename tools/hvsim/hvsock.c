@@ -603,7 +603,7 @@ int hvsim_hs_offer(struct hvsim_hs_conn *conn)
 
 	lockdep_assert_held(&hvsim.lock);
 	hvsim_hs_pending = conn;
-	dev = hvsim_dev_add(&hvsim_hvsock_svc, NULL);
+	dev = hvsim_dev_add(&hvsim_hvsock_svc, NULL, NULL);
 	hvsim_hs_pending = NULL;
 	if (IS_ERR_OR_NULL(dev)) {
 		if (!dev || conn->owned)	/* the device took it and let go */

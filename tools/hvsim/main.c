@@ -143,7 +143,7 @@ static int hvsim_add_devices(void)
 
 	down_write(&hvsim.lock);
 	for (i = 0; i < echo_devices && !ret; i++)
-		ret = PTR_ERR_OR_ZERO(hvsim_dev_add(&hvsim_echo_svc, NULL));
+		ret = PTR_ERR_OR_ZERO(hvsim_dev_add(&hvsim_echo_svc, NULL, NULL));
 	up_write(&hvsim.lock);
 	return ret;
 }

@@ -107,8 +107,7 @@ static int hvsim_scsi_parse_discard(struct hvsim_scsi *s, const char *v)
 	return 0;
 }
 
-static int hvsim_scsi_parse(struct hvsim_scsi *s, char *args, char **path,
-			    u64 *size)
+static int hvsim_scsi_parse(struct hvsim_scsi *s, char *args, u64 *size)
 {
 	char *opt;
 
@@ -123,8 +122,6 @@ static int hvsim_scsi_parse(struct hvsim_scsi *s, char *args, char **path,
 		*val++ = '\0';
 		if (!strcmp(opt, "size"))
 			*size = memparse(val, NULL);
-		else if (!strcmp(opt, "file"))
-			*path = val;
 		else if (!strcmp(opt, "version"))
 			ret = hvsim_scsi_parse_version(val, &s->max_version);
 		else if (!strcmp(opt, "max_xfer"))
@@ -178,7 +175,6 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 {
 	struct hvsim_scsi *s = kzalloc(sizeof(*s), GFP_KERNEL);
 	struct hvsim_scsi_lun *lun;
-	char *path = NULL;
 	u64 size = 0;
 	int ret;
 
@@ -188,16 +184,16 @@ static int hvsim_scsi_create(struct hvsim_dev *dev, char *args)
 	s->pers = &hvsim_scsi_pers[dev->pers->id];
 	s->max_version = s->pers->max_version;
 	s->max_xfer = s->pers->max_xfer;
-	ret = hvsim_scsi_parse(s, args, &path, &size);
+	ret = hvsim_scsi_parse(s, args, &size);
 	if (!ret && (s->max_xfer < PAGE_SIZE || s->max_xfer > HVSIM_SCSI_MAX_XFER ||
 		     s->subchannels > HVSIM_MAX_SUBCHANNELS ||
 		     size % HVSIM_SCSI_BLOCK))
 		ret = -EINVAL;
 	if (ret)
 		goto err;
-	if (!path && !size)
+	if (!dev->file && !size)
 		size = 64 << 20;
-	lun = hvsim_scsi_lun_open(path, size);
+	lun = hvsim_scsi_lun_open(dev->file, size);
 	if (IS_ERR(lun)) {
 		ret = PTR_ERR(lun);
 		goto err;
@@ -285,6 +281,7 @@ const struct hvsim_service hvsim_scsi_svc = {
 	.name = "scsi",
 	.class_id = VSTOR_SCSI_CLASS_GUID,
 	.parallel = true,
+	.takes_file = true,
 	.create = hvsim_scsi_create,
 	.destroy = hvsim_scsi_destroy,
 	.open = hvsim_scsi_open,

@@ -130,7 +130,7 @@ struct hvsim_scsi_cmd {
 };
 
 /* scsi_backing.c */
-struct hvsim_scsi_lun *hvsim_scsi_lun_open(const char *path, u64 size);
+struct hvsim_scsi_lun *hvsim_scsi_lun_open(struct file *file, u64 size);
 void hvsim_scsi_lun_close(struct hvsim_scsi_lun *lun);
 int hvsim_scsi_backing_rw(struct hvsim_scsi_lun *lun, u64 off, void *buf,
 			  u32 len, bool write);

@@ -3,6 +3,7 @@
  * The medium behind one of hvsim's SCSI LUNs: a vmalloc'ed RAM disk or a
  * file.
  */
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/falloc.h>
 #include <linux/slab.h>
@@ -12,19 +13,21 @@
 
 /**
  * hvsim_scsi_lun_open() - a new LUN backed by RAM or by a file
- * @path: the file, or NULL for RAM
+ * @file: the file, opened for reading and writing by whoever named it
+ *	(the control file's writer: the path is as it sees it), or NULL for
+ *	RAM; the LUN takes a reference of its own
  * @size: bytes; 0 with a file: the file's size
  *
  * Return: the LUN or an ERR_PTR.
  */
-struct hvsim_scsi_lun *hvsim_scsi_lun_open(const char *path, u64 size)
+struct hvsim_scsi_lun *hvsim_scsi_lun_open(struct file *file, u64 size)
 {
 	struct hvsim_scsi_lun *lun = kzalloc(sizeof(*lun), GFP_KERNEL);
 	int ret = -EINVAL;
 
 	if (!lun)
 		return ERR_PTR(-ENOMEM);
-	if (!path) {
+	if (!file) {
 		if (!size || size % HVSIM_SCSI_BLOCK)
 			goto err;
 		lun->ram = vzalloc(size);
@@ -34,17 +37,15 @@ struct hvsim_scsi_lun *hvsim_scsi_lun_open(const char *path, u64 size)
 		lun->size = size;
 		return lun;
 	}
-	lun->filp = filp_open(path, O_RDWR | O_LARGEFILE, 0);
-	if (IS_ERR(lun->filp)) {
-		ret = PTR_ERR(lun->filp);
+	if (!(file->f_mode & FMODE_READ) || !(file->f_mode & FMODE_WRITE))
 		goto err;
-	}
 	if (!size)
-		size = i_size_read(file_inode(lun->filp));
+		size = i_size_read(file_inode(file));
 	lun->size = round_down(size, HVSIM_SCSI_BLOCK);
-	if (lun->size)
+	if (lun->size) {
+		lun->filp = get_file(file);
 		return lun;
-	filp_close(lun->filp, NULL);
+	}
 err:
 	kfree(lun);
 	return ERR_PTR(ret);
@@ -56,7 +57,7 @@ void hvsim_scsi_lun_close(struct hvsim_scsi_lun *lun)
 		return;
 	vfree(lun->ram);
 	if (lun->filp)
-		filp_close(lun->filp, NULL);
+		fput(lun->filp);
 	kfree(lun);
 }
 

@@ -9,15 +9,18 @@
  * After a change the host tells the guest with an in-band ENUMERATE_BUS
  * on the primary channel; commands for a removed LUN end with INVALID_LUN.
  *
- * A write only queues the change on the host workqueue: the device may be
- * deleted meanwhile, and deleting it removes this file, which waits for
- * its readers and writers, under hvsim.lock.  The work finds the device by
+ * A file (file=) is opened by the writer, the path as it sees it (see
+ * control.c); then the write only queues the change on the host workqueue:
+ * the device may be deleted meanwhile, and deleting it removes this file,
+ * which waits for its readers and writers, under hvsim.lock.  The work finds the device by
  * its id.  A read takes no lock either: it shows the sizes the host keeps
  * for it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -31,7 +34,8 @@ struct hvsim_scsi_luns_cmd {
 	bool add;
 	bool complete_held;	/* not a LUN: complete_held was written */
 	u32 lun;
-	char args[];		/* of add */
+	struct file *file;	/* of add, or NULL */
+	char args[];		/* of add, file= taken out */
 };
 
 /* Tell the guest its bus changed, on the open primary channel. */
@@ -56,11 +60,12 @@ static void hvsim_scsi_enumerate(struct hvsim_dev *dev)
 	}
 }
 
-static int hvsim_scsi_lun_add(struct hvsim_scsi *s, u32 n, char *args)
+static int hvsim_scsi_lun_add(struct hvsim_scsi *s, u32 n, char *args,
+			      struct file *file)
 {
 	struct hvsim_scsi_lun *lun;
-	char *opt, *path = NULL;
 	u64 size = 16 << 20;
+	char *opt;
 
 	if (!n || n >= HVSIM_SCSI_MAX_LUNS || s->luns[n])
 		return -EINVAL;
@@ -69,12 +74,10 @@ static int hvsim_scsi_lun_add(struct hvsim_scsi *s, u32 n, char *args)
 			continue;
 		if (!strncmp(opt, "size=", 5))
 			size = memparse(opt + 5, NULL);
-		else if (!strncmp(opt, "file=", 5))
-			path = opt + 5;
 		else
 			return -EINVAL;
 	}
-	lun = hvsim_scsi_lun_open(path, path ? 0 : size);
+	lun = hvsim_scsi_lun_open(file, file ? 0 : size);
 	if (IS_ERR(lun))
 		return PTR_ERR(lun);
 	s->luns[n] = lun;
@@ -121,7 +124,8 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 		return;
 	}
 	if (dev && cmd->add)
-		ret = hvsim_scsi_lun_add(dev->priv, cmd->lun, cmd->args);
+		ret = hvsim_scsi_lun_add(dev->priv, cmd->lun, cmd->args,
+					 cmd->file);
 	else if (dev)
 		ret = hvsim_scsi_lun_del(dev->priv, cmd->lun);
 	if (!ret)
@@ -130,6 +134,8 @@ static void hvsim_scsi_luns_work(struct work_struct *work)
 	if (ret)
 		pr_err("scsi device %u: cannot %s LUN %u: %d\n",
 		       cmd->dev_id, cmd->add ? "add" : "remove", cmd->lun, ret);
+	if (cmd->file)
+		fput(cmd->file);
 	kfree(cmd);
 }
 
@@ -162,8 +168,20 @@ static ssize_t hvsim_scsi_luns_write(struct file *file, const char __user *ubuf,
 		kfree(cmd);
 		goto out;
 	}
-	if (line)
+	if (line) {
 		strcpy(cmd->args, line);
+		/* buf has served: the path goes there. */
+		if (hvsim_take_word(cmd->args, "file", buf, count + 1)) {
+			cmd->file = filp_open(buf, O_RDWR | O_LARGEFILE, 0);
+			if (IS_ERR(cmd->file)) {
+				ret = PTR_ERR(cmd->file);
+				pr_err_ratelimited("scsi device %u: cannot open %s: %d\n",
+						   dev->id, buf, ret);
+				kfree(cmd);
+				goto out;
+			}
+		}
+	}
 	INIT_WORK(&cmd->work, hvsim_scsi_luns_work);
 	queue_work(hvsim.wq, &cmd->work);
 	ret = count;

@@ -59,7 +59,7 @@ mkdir -p "$src" "$tree" "$logs" "$root/lib/modules/$KVER"
 
 # The modules dkms.conf installs, and the ones the drivers' Kbuilds build
 # ("obj-m += $(hv_vmbus).o": the variable is named after the module's name
-# on a kernel without the in-tree driver built in, drivers/vmbus/Kbuild).
+# on a kernel without the in-tree driver built in, drivers/modname.mk).
 conf_mods=$(bash -c ". '$repo/dkms.conf'; printf '%s\n' \"\${BUILT_MODULE_NAME[@]}\"" | sort)
 kbuild_mods=$(for d in $(sed -n 's|^obj-m *+= *drivers/\([^/]*\)/.*|\1|p' "$repo/Kbuild"); do
 	[ -f "$repo/drivers/$d/Kbuild" ] &&

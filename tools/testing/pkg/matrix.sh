@@ -25,16 +25,12 @@
 # 86-input 90-utils).  SERIES:build builds only (boot
 # and tests "skip").  A kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
-# driver whose in-tree namesake is built in hvg_*: drivers/vmbus/Kbuild),
+# driver whose in-tree namesake is built in hvg_*: drivers/modname.mk),
 # and it runs $HVG_MATRIX_BUILTIN_TESTS (default 00-boot 05-run
-# 10-load-unload 30-sysfs 70-netvsc): our bus beside the kernel's
-# idle one, under hvsim, and (05-run) every class driver installed into
-# updates/ and loaded by its modalias on it, the disk formatted.  Not
-# 80-storvsc: on 7.3 hvsim cannot open a file-backed LUN's file (its
-# workqueue does not see the VM's files: -ENOENT), and the multi-channel
-# check after it needs that LUN.  Not 90-utils: on 7.3 its check of the
-# in-kernel slew (2 s in 10 ms nudges) measured 1464 and 2372 ms against
-# 1700-2300 ms, under load; not yet understood.
+# 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils): our bus beside
+# the kernel's idle one, under hvsim, and (05-run) every class driver
+# installed into updates/ and loaded by its modalias on it, the disk
+# formatted; storage and the integration services as on 6.1.
 #
 # Cells: build  make succeeded, no compiler or modpost warning
 #        sparse no sparse diagnostic in our files ("none": the kernel's
@@ -51,7 +47,7 @@ cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
 tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp}
 class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
-builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 05-run 10-load-unload 30-sysfs 70-netvsc}
+builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 05-run 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils}
 jobs=${HVG_JOBS:-2}
 [ $# -gt 0 ] || set -- 5.10 6.12
 
@@ -143,7 +139,7 @@ for row in "$@"; do
 			case_ OK "$series: tests # SKIP build-only row"
 			v_cell=skip t_cell=skip
 		elif [ "$b_cell" = ok ]; then
-			# VMBus built in: our bus is hvg_vmbus (drivers/vmbus/Kbuild)
+			# VMBus built in: our bus is hvg_vmbus (drivers/modname.mk)
 			if grep -q '^CONFIG_HYPERV_VMBUS=y' "$kdir/.config"; then
 				t=$builtin_tests
 			elif [ -n "$buildroot" ]; then

@@ -149,21 +149,12 @@ rescind_during_io() {
 }
 
 # A file-backed LUN keeps its data across a driver reload and across
-# deleting and re-adding the controller.
-# hvsim opens the file from a kernel thread, which does not share the
-# test VM's chroot: name it as seen from PID 1's root.
-kpath() {
-	for _p in /newroot ""; do
-		[ -e "/proc/1/root$_p$1" ] && echo "$_p$1" && return 0
-	done
-	echo "$1"
-}
-
+# deleting and re-adding the controller.  The path is the writer's: the
+# test's, in the VM's chroot (hvsim opens it in the write).
 file_backed() {
 	_img=$W/disk.img
 	truncate -s 32M $_img || return 1
-	_kimg=$(kpath $_img)
-	/bin/echo "scsi file=$_kimg" >"$HVSIM_DBG/new_device" || return 1
+	/bin/echo "scsi file=$_img" >"$HVSIM_DBG/new_device" || return 1
 	wait_disk || { ktap_diag "no disk for $_img"; return 1; }
 	dd if=/dev/urandom of=$W/pers bs=64k count=16 2>/dev/null
 	dd if=$W/pers of="$DEV" bs=64k seek=32 oflag=direct 2>/dev/null ||
@@ -172,7 +163,7 @@ file_backed() {
 	hvsim_del_device "$G" &&
 		wait_for "[ ! -e $VMBUS/devices/$G ]" 20 ||
 		{ ktap_diag "controller $G not removed"; return 1; }
-	/bin/echo "scsi file=$_kimg" >"$HVSIM_DBG/new_device" &&
+	/bin/echo "scsi file=$_img" >"$HVSIM_DBG/new_device" &&
 		insmod "$KO_STORVSC" || return 1
 	wait_disk || { ktap_diag "no disk after the reload"; return 1; }
 	dd if="$DEV" of=$W/pers.back bs=64k skip=32 count=16 iflag=direct 2>/dev/null &&

@@ -96,11 +96,7 @@ fstrim_ext4() {
 # A file-backed LUN punches holes: the discarded range reads as zeroes.
 file_discard() {
 	truncate -s 16M $W/disk.img || return 1
-	_k=$W/disk.img
-	for _p in /newroot ""; do
-		[ -e "/proc/1/root$_p$W/disk.img" ] && _k=$_p$W/disk.img && break
-	done
-	controller "file=$_k" || return 1
+	controller "file=$W/disk.img" || return 1
 	discard_zeroes
 	_rc=$?
 	remove_controller || return 1
