@@ -50,22 +50,19 @@
 #             every host; one line "personality: P  N passed, N failed"
 #             each, the cases count into the total
 #   matrix    tools/testing/pkg/matrix.sh $HVG_MATRIX (default "5.10 6.12
-#             trixie trixie-backports sid:build"; empty skips it): build W=1 + sparse,
-#             boot, load/unload and echo tests plus the bus (30-sysfs),
-#             network (70-netvsc) and KVP daemon/chrony (92, 96)
-#             tests on 5.10 and 6.12 (about 2 min each); Debian 13's
-#             6.12 (trixie) built with gcc-14 in a trixie root and one script
-#             per class; trixie-backports' 7.3 (VMBus built in: our bus
-#             is hvg_vmbus there) built the same way and running 00-boot,
-#             05-run, 10-load-unload, 30-sysfs and 70-netvsc; sid's 7.2
-#             (gcc-16, in a sid root) built only.  The kernels and roots
-#             are fetched in the background from the kernel step on
-#             (prefetch below); one case per cell, then the table.  Added time
-#             (Dec 2026, 2 cores): trixie ~1.5 min build + ~6-7 min tests,
-#             trixie-backports ~1.5 min build + ~3.5 min tests (6.1's
-#             times of its five scripts; not yet measured on an idle
-#             machine); cold: + ~1 min kernels, + ~1.5 min for the trixie
-#             root (mmdebstrap)
+#             trixie trixie-backports sid:boot"; empty skips it): build W=1
+#             + sparse, boot, load/unload and echo tests plus the bus
+#             (30-sysfs), network (70, 75 VF, 76 XDP) and KVP daemon/chrony
+#             (92, 96) tests on 5.10 and 6.12; Debian 13's 6.12 (trixie)
+#             built with gcc-14 in a trixie root and one script per class;
+#             trixie-backports' 7.3 (VMBus built in: our bus is hvg_vmbus
+#             there) built the same way and running 00-boot, 05-run,
+#             10-load-unload, 30-sysfs, 70-netvsc, 80-storvsc and 90-utils;
+#             sid's 7.2 (gcc-16 and sparse 0.6.5, in a sid root) built and
+#             booted for 00-boot and 05-run.  The kernels and roots are
+#             fetched in the background from the kernel step on (prefetch
+#             below); one case per cell, then the table.  Times are in
+#             each row's last column.
 # The last line is "N passed, N failed"; exit status 1 if anything failed.
 #
 # Time on 2 dedicated cores (QEMU/TCG): about 25 min before the memory-error
@@ -166,12 +163,12 @@ echo "KDIR=$KDIR"
 # them.  trixie-install.sh, kernel.sh and buildroot.sh lock per root,
 # series and release, so the steps that need them wait for them or find
 # them ready.
-matrix=${HVG_MATRIX-5.10 6.12 trixie trixie-backports sid:build}
+matrix=${HVG_MATRIX-5.10 6.12 trixie trixie-backports sid:boot}
 prefetch() {
 	local row s br
 	[ "${HVG_TRIXIE_INSTALL:-1}" = 0 ] || tools/testing/pkg/trixie-install.sh --root
 	for row in $matrix; do
-		s=${row%:build}
+		s=${row%%:*}
 		br=$(tools/testing/vm/kernel.sh "$s" 2>&1 | sed -n 's/^BUILDROOT=//p')
 		[ -z "$br" ] || tools/testing/pkg/buildroot.sh "$br" >/dev/null 2>&1
 	done

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# matrix.sh [SERIES[:build]...] - build and boot the suite on other kernels.
+# matrix.sh [SERIES[:build|:boot]...] - build and boot the suite on other kernels.
 #
 # For each SERIES (default: 5.10 6.12; 6.1 is what the rest of `make check`
 # covers in full; also trixie, trixie-backports, sid: see kernel.sh): fetch
@@ -23,7 +23,8 @@
 # and runs one short script per class instead, $HVG_MATRIX_CLASS_TESTS
 # (default 00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb
 # 86-input 90-utils).  SERIES:build builds only (boot
-# and tests "skip").  A kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
+# and tests "skip"); SERIES:boot builds, then runs only 00-boot and 05-run
+# (every class driver loaded by its modalias, the disk formatted).  A kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
 # driver whose in-tree namesake is built in hvg_*: drivers/modname.mk),
 # and it runs $HVG_MATRIX_BUILTIN_TESTS (default 00-boot 05-run
@@ -128,9 +129,17 @@ vm_cells() {
 		"$(grep -aE '^\[FAIL\]|^    not ok' "$logdir.log")"
 }
 
+for row in "$@"; do
+	case ${row#*:} in
+	"$row" | build | boot) ;;
+	*)	echo "matrix.sh: $row: use SERIES, SERIES:build or SERIES:boot" >&2
+		exit 2 ;;
+	esac
+done
 echo "1..$(($# * 4))"
 for row in "$@"; do
-	series=${row%:build}
+	series=${row%%:*}
+	mode=${row#"$series"}
 	start=$(date +%s)
 	dir=$cache/matrix/$series
 	copy=$dir/src
@@ -154,13 +163,15 @@ for row in "$@"; do
 			--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
 			--exclude modules.order "$repo/" "$copy/"
 		build_cells "$series" "$copy" "$kdir" "$dir/build.log"
-		if [ "$row" != "$series" ]; then
+		if [ "$mode" = :build ]; then
 			case_ OK "$series: boot # SKIP build-only row"
 			case_ OK "$series: tests # SKIP build-only row"
 			v_cell=skip t_cell=skip
 		elif [ "$b_cell" = ok ]; then
 			# VMBus built in: our bus is hvg_vmbus (drivers/modname.mk)
-			if grep -q '^CONFIG_HYPERV_VMBUS=y' "$kdir/.config"; then
+			if [ "$mode" = :boot ]; then
+				t="00-boot 05-run"
+			elif grep -q '^CONFIG_HYPERV_VMBUS=y' "$kdir/.config"; then
 				t=$builtin_tests
 			elif [ -n "$buildroot" ]; then
 				t=$class_tests
