@@ -163,7 +163,7 @@ echo "KDIR=$KDIR"
 # them.  trixie-install.sh, kernel.sh and buildroot.sh lock per root,
 # series and release, so the steps that need them wait for them or find
 # them ready.
-matrix=${HVG_MATRIX-5.10 6.12 trixie trixie-backports sid:boot}
+matrix=${HVG_MATRIX-5.10 6.12 trixie sid:boot trixie-backports}
 prefetch() {
 	local row s br
 	[ "${HVG_TRIXIE_INSTALL:-1}" = 0 ] || tools/testing/pkg/trixie-install.sh --root

@@ -56,30 +56,40 @@ jobs=${HVG_JOBS:-2}
 . "$here/tap.sh"
 rows=()
 
-# sparse_forced KDIR COPY: whether the kernel's Makefile would turn C=1
-# off only because Debian's kbuild package lacks scripts/checker-valid.sh
-# (7.x), while the build root's sparse passes what that script tests (that
-# it parses __typeof_unqual__, which 7.x's headers use: unstable's sparse
-# 0.6.5 does, trixie's 0.6.4 does not).  Then KBUILD_CHECKSRC=1 on the
-# command line keeps sparse on.
-sparse_forced() {
-	local kdir=$1 copy=$2 common probe out
+# sparse_args KDIR COPY: the make arguments that keep sparse on where the
+# kernel's Makefile would turn C=1 off only because Debian's kbuild package
+# lacks scripts/checker-valid.sh (7.x).  That script tests that sparse
+# parses __typeof_unqual__, which 7.x's headers use; so does this, with
+# the build root's sparse first (unstable's 0.6.5 parses it, Debian 13's
+# 0.6.4 does not), then unstable's from the sid build root if there is
+# one: its binary needs only glibc 2.38, which Debian 13 has, and the
+# cache is mounted at its own path in every build root.  Prints nothing,
+# and fails, when no sparse will do.
+sparse_args() {
+	local kdir=$1 copy=$2 common probe out sp
 	common=$(sed -n 's|^include $(dir $(lastword $(MAKEFILE_LIST)))||p' "$kdir/Makefile")
 	common=$(dirname "$kdir/${common:-Makefile}")
 	grep -qs 'scripts/checker-valid.sh' "$common/Makefile" || return 1
 	[ ! -e "$common/scripts/checker-valid.sh" ] || return 1
 	probe=$copy/.typeof-unqual.c
 	printf 'static int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$probe"
-	out=$("${in[@]}" sparse "$probe" 2>&1)
+	for sp in sparse "$cache/buildroot/sid/usr/bin/sparse"; do
+		[ "$sp" = sparse ] || [ -x "$sp" ] || continue
+		out=$("${in[@]}" "$sp" "$probe" 2>&1) || continue
+		echo "$out" | grep -q error && continue
+		rm -f "$probe"
+		echo "KBUILD_CHECKSRC=1 CHECK=$sp"
+		return 0
+	done
 	rm -f "$probe"
-	! echo "$out" | grep -q error
+	return 1
 }
 
 # build_cells SERIES COPY KDIR LOG: sets b_cell, s_cell.
 build_cells() {
 	local series=$1 copy=$2 kdir=$3 log=$4 rc ours cc sp in=() force=()
 	[ -z "$buildroot" ] || in=("$here/buildroot.sh" "$buildroot" --)
-	! sparse_forced "$kdir" "$copy" || force=(KBUILD_CHECKSRC=1)
+	read -ra force <<<"$(sparse_args "$kdir" "$copy")"
 	"${in[@]}" make -k -C "$kdir" M="$copy" -j"$jobs" W=1 C=1 "${force[@]}" modules >"$log" 2>&1
 	rc=$?
 	ours=$(grep -aE "^($copy/)?(drivers|include|tools)/[^:]*:[0-9]+:([0-9]+:)? (warning|error): |^WARNING: |^ERROR: " "$log")
@@ -91,12 +101,12 @@ build_cells() {
 		"${cc:-$(tail -n 5 "$log")}"
 	if [ "$rc" -eq 0 ] && [ -z "$sp" ]; then s_cell=ok; else s_cell=FAIL; fi
 	[ "$rc" -eq 0 ] || s_cell=n/a
-	# Not forced (sparse_forced): the Makefile turned C=1 off, and no
-	# sparse of this release can check that kernel's headers.
+	# Not forced (sparse_args): the Makefile turned C=1 off, and no
+	# sparse here can check that kernel's headers.
 	if [ "$s_cell" = ok ] && [ ${#force[@]} -eq 0 ] &&
 	   grep -aq 'specified, but .* is not available or not up to date' "$log"; then
 		s_cell=none
-		case_ OK "$series: sparse # SKIP the kernel's Makefile turned sparse off and the build root's sparse cannot parse __typeof_unqual__ ($(grep -am1 'specified, but' "$log" | sed 's/.*: //'))"
+		case_ OK "$series: sparse # SKIP the kernel's Makefile turned sparse off and no sparse here parses __typeof_unqual__ ($(grep -am1 'specified, but' "$log" | sed 's/.*: //'))"
 		return
 	fi
 	case_ "$([ "$s_cell" = ok ] && echo OK || echo FAIL)" "$series: sparse" "$sp"
