@@ -50,16 +50,16 @@
 #             every host; one line "personality: P  N passed, N failed"
 #             each, the cases count into the total
 #   matrix    tools/testing/pkg/matrix.sh $HVG_MATRIX (default "5.10 6.12
-#             trixie trixie-backports sid:boot"; empty skips it): build W=1
-#             + sparse, boot, load/unload and echo tests plus the bus
-#             (30-sysfs), network (70, 75 VF, 76 XDP) and KVP daemon/chrony
-#             (92, 96) tests on 5.10 and 6.12; Debian 13's 6.12 (trixie)
-#             built with gcc-14 in a trixie root and one script per class;
-#             trixie-backports' 7.3 (VMBus built in: our bus is hvg_vmbus
-#             there) built the same way and running 00-boot, 05-run,
-#             10-load-unload, 30-sysfs, 70-netvsc, 80-storvsc and 90-utils;
-#             sid's 7.2 (gcc-16 and sparse 0.6.5, in a sid root) built and
-#             booted for 00-boot and 05-run.  The kernels and roots are
+#             trixie sid:boot trixie-backports"; empty skips it): build W=1
+#             + sparse, boot, load/unload tests plus the bus (30-sysfs),
+#             network (70, 75 VF, 76 XDP) and KVP daemon/chrony (92, 96)
+#             tests on 5.10 and 6.12; Debian 13's 6.12 (trixie) built with
+#             gcc-14 in a trixie root and one script per class; sid's 7.2
+#             (gcc-16 and sparse 0.6.5, in a sid root) built and booted for
+#             00-boot and 05-run; trixie-backports' 7.3 (VMBus built in:
+#             our bus is hvg_vmbus there) built with gcc-14 and sid's
+#             sparse and running 00-boot, 05-run, 10-load-unload, 30-sysfs,
+#             70-netvsc, 80-storvsc and 90-utils.  The kernels and roots are
 #             fetched in the background from the kernel step on (prefetch
 #             below); one case per cell, then the table.  Times are in
 #             each row's last column.

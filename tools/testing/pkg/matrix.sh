@@ -8,12 +8,12 @@
 # it with kernel.sh, build a private copy of the tree (under
 # $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of the
 # main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
-# $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 40-echo
-# 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp: the
-# load/unload, bus and network tests, VF failover and XDP, and the
-# distribution's KVP daemon and chrony against our
-# integration services; the VSS and file copy daemons talk to the same
-# character devices as the KVP one, and run on 6.1)
+# $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 70-netvsc
+# 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp: the load/unload,
+# bus and network tests, VF failover and XDP, and the distribution's KVP
+# daemon and chrony against our integration services; the VSS and file
+# copy daemons talk to the same character devices as the KVP one, and run
+# on 6.1, as does 40-echo: the rings are tested by every driver's script)
 # on it, with that
 # kernel's memory-error detectors on as everywhere (run-tests.sh, vm.sh
 # --memdebug: 5.10 has slub_debug and page poisoning, 6.12 also KFENCE).
@@ -21,10 +21,11 @@
 # gcc-14 for Debian 13's kernels, gcc-16 for sid's) is built in a root of
 # its release (buildroot.sh, needs root) with that compiler and its sparse,
 # and runs one short script per class instead, $HVG_MATRIX_CLASS_TESTS
-# (default 00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb
-# 86-input 90-utils).  SERIES:build builds only (boot
+# (default 00-boot 70-netvsc 80-storvsc 85-fb 86-input 90-utils; the
+# load/unload and bus scripts run on bookworm-backports' 6.12 and on 7.3).  SERIES:build builds only (boot
 # and tests "skip"); SERIES:boot builds, then runs only 00-boot and 05-run
-# (every class driver loaded by its modalias, the disk formatted).  A kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
+# (every class driver loaded by its modalias, the disk formatted).  A
+# kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
 # driver whose in-tree namesake is built in hvg_*: drivers/modname.mk),
 # and it runs $HVG_MATRIX_BUILTIN_TESTS (default 00-boot 05-run
@@ -46,8 +47,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
-tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 40-echo 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp}
-class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
+tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp}
+class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
 builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 05-run 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils}
 jobs=${HVG_JOBS:-2}
 [ $# -gt 0 ] || set -- 5.10 6.12
