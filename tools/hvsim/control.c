@@ -223,6 +223,7 @@ static const char * const hvsim_fault_names[HVSIM_NR_FAULTS] = {
 	[HVSIM_FAULT_SUB_INDEX]		= "fault_sub_index",
 	[HVSIM_FAULT_VERSION_FAILED]	= "fault_version_failed",
 	[HVSIM_FAULT_VERSION_CONN0]	= "fault_version_conn0",
+	[HVSIM_FAULT_VERSION_SILENT]	= "fault_version_silent",
 };
 
 /**

@@ -57,6 +57,21 @@ module_param(fault_version_conn0, uint, 0444);
 MODULE_PARM_DESC(fault_version_conn0,
 		 "Grant the next N 5.0+ connections with message connection id 0");
 
+static unsigned int fault_version_silent;
+module_param(fault_version_silent, uint, 0444);
+MODULE_PARM_DESC(fault_version_silent,
+		 "Grant the next N INITIATE_CONTACTs of a version the host speaks without sending the VERSION_RESPONSE");
+
+/*
+ * A guest kernel before this one (kexec, a crash dump kernel) left the
+ * host connected without UNLOAD: the host starts connected at its newest
+ * version, and the guest's first INITIATE_CONTACT meets that connection.
+ */
+static bool stale_connection;
+module_param(stale_connection, bool, 0444);
+MODULE_PARM_DESC(stale_connection,
+		 "Start connected at the newest version, as an earlier guest kernel that never UNLOADed left the host (default false)");
+
 u32 hvsim_max_version;
 
 #define HVSIM_MAX_ECHO_DEVICES	256
@@ -133,6 +148,10 @@ static void hvsim_state_init(void)
 		   min_t(unsigned int, fault_version_failed, INT_MAX));
 	atomic_set(&hvsim.faults[HVSIM_FAULT_VERSION_CONN0],
 		   min_t(unsigned int, fault_version_conn0, INT_MAX));
+	atomic_set(&hvsim.faults[HVSIM_FAULT_VERSION_SILENT],
+		   min_t(unsigned int, fault_version_silent, INT_MAX));
+	if (stale_connection)
+		hvsim.version = hvsim_max_version;
 	hvsim_monitor_init();
 }
 
@@ -185,7 +204,7 @@ static void hvsim_left_report(void)
 	pr_info("guest connection failed: UNLOADs seen %u, host connected %s\n",
 		hvsim.unloads, hvsim_version_str(v, buf, sizeof(buf)));
 	if (v)
-		pr_err("the guest left the connection at %s without UNLOAD\n", buf);
+		pr_err("the host is left connected at %s: no UNLOAD came\n", buf);
 	up_read(&hvsim.lock);
 }
 

@@ -210,6 +210,16 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 	hvsim.version_resp = resp;
 	pr_info("VMBus version %s negotiated, messages to VP %u\n",
 		hvsim_version_str(v, buf, sizeof(buf)), hvsim.target_vcpu);
+	/*
+	 * fault_version_silent: the host counts the guest connected, but its
+	 * answer is lost.  The guest that gives up waiting must UNLOAD, or
+	 * the host holds the connection (Linux vmbus_negotiate_version()
+	 * times out; vmbus_connect() then unloads through vmbus_disconnect()).
+	 */
+	if (hvsim_fault(HVSIM_FAULT_VERSION_SILENT)) {
+		pr_info("fault: version %s granted, VERSION_RESPONSE not sent\n", buf);
+		return;
+	}
 	hvsim_send(&resp, sizeof(resp));
 }
 

@@ -89,7 +89,42 @@ version_fault() {
 	[ "${3:-}" != reload ] || { load_against 5.3 && negotiated 5.3; }
 }
 
-ktap_plan $(($(echo "$VERSIONS" | wc -w) * 2 + 5 + $(echo "$PERSONALITIES" | wc -w) * 3))
+# stale_refused: hvsim starts with the connection an earlier guest kernel
+# left without UNLOAD (stale_connection=1, kexec or a crash).  The Windows
+# personalities refuse every contact while it stands: the load fails, and
+# hv_vmbus says that no version was accepted.
+stale_refused() {
+	hvg_unload >/dev/null 2>&1
+	dmesg_mark
+	if hvg_load_all "" "personality=azure stale_connection=1" ""; then
+		ktap_diag "the modules loaded against a stale connection"
+		return 1
+	fi
+	if ! dmesg_has "hvsim: INITIATE_CONTACT while connected at 5.3 refused; UNLOAD first" ||
+		! dmesg_has "$HVG_MOD_VMBUS: the host supports none of VMBus versions" ||
+		! dmesg_has "$HVG_MOD_VMBUS: connecting through hvsim failed"; then
+		ktap_diag "the log lacks the refusal or hv_vmbus's error:"
+		dmesg_since | grep -E "$HVG_MOD_VMBUS|hvsim" | sed 's/^/# /'
+		return 1
+	fi
+	[ ! -d /sys/module/hvsim ] || { ktap_diag "hvsim stayed loaded"; return 1; }
+}
+
+# stale_reset: OpenVMM takes the new contact as an UNLOAD and then the
+# contact (channels.rs initiate_contact(), ConnectionAction::Reconnect): the
+# guest connects at 5.3 and its channels work.
+stale_reset() {
+	hvg_unload >/dev/null 2>&1
+	dmesg_mark
+	hvg_load_all "" "personality=openvmm stale_connection=1" "" &&
+		echo_wait_bound 1 ||
+		{ ktap_diag "loading against a stale OpenVMM connection failed"; return 1; }
+	dmesg_has "hvsim: INITIATE_CONTACT while connected at 5.3 without UNLOAD: connection reset first" ||
+		{ ktap_diag "hvsim did not reset the stale connection"; return 1; }
+	negotiated 5.3 && echo_traffic "$(echo_dev)" 200 1 4000 mixed
+}
+
+ktap_plan $(($(echo "$VERSIONS" | wc -w) * 2 + 8 + $(echo "$PERSONALITIES" | wc -w) * 3))
 for v in $VERSIONS; do
 	if load_against "$v"; then
 		ktap_check "host $v: version $v negotiated" negotiated "$v"
@@ -135,6 +170,20 @@ ktap_check "VERSION_RESPONSE supported with a failed connection state: load fail
 ktap_check "VERSION_RESPONSE with message connection id 0: load fails cleanly, UNLOAD sent" \
 	version_fault fault_version_conn0=1 \
 	"hv_vmbus: host named message connection 0 for version 5.3" reload
+# These name their personality (or need none): once, in the default run.
+if [ -z "${HVG_PERSONALITY:-}" ]; then
+	ktap_check "no VERSION_RESPONSE: load fails after 10 s, UNLOAD sent" \
+		version_fault fault_version_silent=1 \
+		"hv_vmbus: no reply from the host to INITIATE_CONTACT within 10 s"
+	ktap_check "stale connection, Windows host: every contact refused, load fails cleanly" \
+		stale_refused
+	ktap_check "stale connection, OpenVMM host: reset at the new contact, version 5.3, 200 packets echoed" \
+		stale_reset
+else
+	for _c in "no VERSION_RESPONSE" "stale connection, Windows host" "stale connection, OpenVMM host"; do
+		ktap_skip "$_c: run without a personality only"
+	done
+fi
 hvg_unload
 ktap_check "modules unload" hvg_all_unloaded
 ktap_done
