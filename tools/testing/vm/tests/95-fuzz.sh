@@ -4,7 +4,9 @@
 # The host fuzzer (hvsim/fuzz/): one device of every class, traffic on all
 # of them while hvsim mutates one host message in HVG_FUZZ_RATE (a fixed
 # seed), then echo and net alone under the dense rate with the kinds
-# that keep their channels up (the busy phase), then the classes of few
+# that keep their channels up, and storage alone (on a new controller if
+# the guest gave its own up) with the kinds that leave every completion
+# its command (the busy phase), then the classes of few
 # messages (all but net and scsi) again under
 # a denser fuzzer (one in HVG_FUZZ_RATE_DENSE), the video driver rebound
 # (its handshake is all its traffic), then a flood (HVG_FUZZ_FLOOD copies
@@ -42,11 +44,16 @@ FLOOD_RATE=${HVG_FUZZ_FLOOD_RATE:-1}
 FLOOD_SECONDS=${HVG_FUZZ_FLOOD_SECONDS:-120}
 BUSY=${HVG_FUZZ_BUSY_SECONDS:-12}
 # The busy phase: echo and net (classes 0, 6) with the kinds that leave
-# their channels up: flip, len, reorder (kinds 0, 1, 6).  Not scsi: at the
-# dense rate nearly every command would wait out a SCSI timeout and error
-# handling, which a shell cannot bound (the I/O is uninterruptible).
+# their channels up: flip, len, reorder (kinds 0, 1, 6).  Then scsi
+# (class 5) alone with flip and len only: both change the payload, never
+# the descriptor with its transaction id, so a mutated completion still
+# completes its own command, with an error or a short count, at once.
+# Reordering is left out there: a held completion waits for the next one,
+# and the commands it holds up wait out a SCSI timeout and error handling.
 BUSY_CLASSES=0x41
 BUSY_KINDS=0x43
+SCSI_BUSY_CLASSES=0x20
+SCSI_BUSY_KINDS=0x3
 FZ=$HVSIM_DBG/fuzz
 CLASSES="echo heartbeat shutdown timesync kvp scsi net video mouse keyboard"
 
@@ -194,9 +201,33 @@ busy() {
 			[ -e "$ECHO_DBG/$_e/run" ] && echo_run "$_e" 1000 16 512 mixed
 		done
 	done
+	scsi_busy
 	echo "$RATE" >"$FZ/rate"
 	echo "$KINDS" >"$FZ/kinds"
 	echo 0x7ff >"$FZ/classes"
+}
+
+# scsi_busy: a storage controller in service (renew_scsi, with the fuzzer
+# off meanwhile), then random direct reads and writes at queue depth 8 for
+# BUSY seconds under the dense rate, flips and boundary values only.  fio
+# goes on past failed I/O; a disk the guest dropped (a mutated answer to
+# its rescan) ends the run early, and the next one waits for a new disk.
+scsi_busy() {
+	echo 0 >"$FZ/rate"
+	renew_scsi
+	echo "$SCSI_BUSY_CLASSES" >"$FZ/classes"
+	echo "$SCSI_BUSY_KINDS" >"$FZ/kinds"
+	echo "$RATE_DENSE" >"$FZ/rate"
+	_end=$(($(date +%s) + BUSY))
+	while [ "$(date +%s)" -lt $_end ]; do
+		_d=$(disk) || { sleep 1; continue; }
+		_left=$((_end - $(date +%s)))
+		[ "$_left" -ge 1 ] || break
+		timeout $((_left + 30)) fio --name=busy --filename="$_d" --direct=1 \
+			--rw=randrw --bs=4k --size=32M --ioengine=libaio --iodepth=8 \
+			--time_based --runtime="$_left" --continue_on_error=all \
+			>/dev/null 2>&1
+	done
 }
 
 # rebind_video: the video device's driver unbound (if bound) and bound
@@ -317,7 +348,7 @@ while more; do
 	[ "$r" -eq 0 ] || renew_scsi
 	traffic
 	ktap_diag "traffic done at $(elapsed)"
-	[ "${HVG_FUZZ_QUIET:-0}" = 1 ] || awk '$1 ~ /^(echo|net)$/ { print "# before the busy phase: " $0 }' "$FZ/stats"
+	[ "${HVG_FUZZ_QUIET:-0}" = 1 ] || awk '$1 ~ /^(echo|net|scsi)$/ { print "# before the busy phase: " $0 }' "$FZ/stats"
 	busy
 	ktap_diag "busy phase done at $(elapsed)"
 	[ "$r" -eq 0 ] || more || break
