@@ -17,15 +17,15 @@ insmod "$HVG_KO_FB" || exit 1
 
 # run HOST_ARGS [FB_PARAM]
 run() {
-	echo "video $1" >$DBG/new_device || return 1
-	dev=$(dmesg | sed -n 's/.*hvsim: video device \([0-9]*\): relid \([0-9]*\).*/\1 \2/p' | tail -n 1)
+	# shellcheck disable=SC2086 # the host's arguments, a word list
+	dev=$(hvsim_new video $1) && [ -n "$dev" ] || return 1
 	wait_for "[ -c /dev/fb0 ] && [ -e /sys/class/graphics/fb0/virtual_size ]" 20 || return 1
 	# fbcon's cursor would add updates of its own.
 	for v in /sys/class/vtconsole/vtcon*; do
 		grep -q "frame buffer" "$v/name" && echo 0 >"$v/bind"
 	done
-	$TOOL bench "$DBG/dev${dev% *}/state" "$SECONDS_EACH"
-	echo "dev${dev% *}" >$DBG/del_device
+	$TOOL bench "$DBG/dev$dev/state" "$SECONDS_EACH"
+	echo "dev$dev" >$DBG/del_device
 	wait_for "[ ! -e /sys/class/graphics/fb0 ]" 20
 }
 

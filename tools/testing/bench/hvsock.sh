@@ -54,5 +54,6 @@ while [ "$r" -le "$BENCH_ROUNDS" ]; do
 done
 
 rm -rf $T
-rmmod hv_sock
+# A closed socket holds hv_sock until the host's close or its 8 s timeout.
+wait_for "rmmod hv_sock" 30
 hvg_unload

@@ -15,8 +15,7 @@ hvg_load >/dev/null && modprobe hid && modprobe evdev &&
 	insmod "$HVG_KO_MOUSE" && insmod "$HVG_KO_KBD" || exit 1
 
 for kind in mouse keyboard; do
-	echo "$kind" >"$DBG/new_device" || exit 1
-	dev=$(dmesg | sed -n "s/.*hvsim: $kind device \([0-9]*\): .*/\1/p" | tail -n 1)
+	dev=$(hvsim_new "$kind") && [ -n "$dev" ] || exit 1
 	wait_for "$EVDEV find $kind" 20 || { echo "$kind: no event device"; exit 1; }
 	$EVDEV latency "$($EVDEV find $kind)" "$DBG/dev$dev/inject" "$N" "$kind"
 done

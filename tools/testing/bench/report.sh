@@ -107,6 +107,8 @@ goals() {
 		goal("netvsc", "vf", "tx_Mbps.ratio", -1, "netvsc tx, VF path / synthetic")
 		goal("netvsc", "vf", "rx_Mbps.ratio", -1, "netvsc rx, VF path / synthetic")
 		goal("netvsc", "xdp", "drop_pps.ratio", -1, "XDP_DROP pkt/s, netvsc / veth")
+		goal("hvsock", "default", "ratio_g2h", -1, "hv_sock guest->host / loopback TCP")
+		goal("hvsock", "default", "ratio_h2g", -1, "hv_sock host->guest / loopback TCP")
 	}' "$sum"
 }
 

@@ -302,6 +302,14 @@ hvsim_fault() {
 	}
 }
 
+# hvsim_new SERVICE [ARGS...]: a device plugged into hvsim
+# (new_device); prints its hvsim number, from hvsim's log line
+# "SERVICE device N (PERSONALITY): relid R ...".
+hvsim_new() {
+	echo "$*" >"$HVSIM_DBG/new_device" || return 1
+	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\)[ :].*/\1/p" | tail -n 1
+}
+
 hvsim_dev_of() {
 	grep -v ' state=rescinded ' "$HVSIM_DBG/devices" |
 		sed -n "s/^relid=[0-9]* class=[^ ]* instance=$1 sub=0 .* dev=\([0-9]*\).*/\1/p" |

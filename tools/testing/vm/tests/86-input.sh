@@ -14,11 +14,6 @@ EVDEV="/usr/bin/python3 $HVG_REPO/tools/testing/vm/tests/input_evdev.py"
 
 ktap_plan 26
 
-# dev_new SERVICE: create a device on the host, print its number.
-dev_new() {
-	echo "$1" >"$HVSIM_DBG/new_device" || return 1
-	dmesg | sed -n "s/.*hvsim: $1 device \([0-9]*\)[ :].*/\1/p" | tail -n 1
-}
 
 ready() {	# DEV
 	wait_for "[ \"\$(field $HVSIM_DBG/dev$1/state ready)\" = 1 ]" 10
@@ -50,8 +45,8 @@ if ! load; then
 fi
 ktap_ok "modules loaded"
 
-mouse=$(dev_new mouse)
-kbd=$(dev_new keyboard)
+mouse=$(hvsim_new mouse)
+kbd=$(hvsim_new keyboard)
 handshake() {
 	ready "$mouse" && ready "$kbd" &&
 		[ "$(field "$HVSIM_DBG/dev$mouse/state" version)" = 2.0 ] &&

@@ -199,7 +199,9 @@ refuse_at_open() {
 	[ "$(cat $T/h.out)" = hello ] || { ktap_diag "host got '$(cat $T/h.out)'"; return 1; }
 	dmesg_has "which no socket waits for, ignored" ||
 		{ ktap_diag "the refusal was not logged"; return 1; }
-	[ $_ms -lt 5000 ]
+	# The stall this guards against costs the open's whole 10 s timeout;
+	# under a loaded TCG host a good connect has taken over 5 s.
+	[ $_ms -lt 9000 ]
 }
 
 # A fault of the host's: the guest's connection fails, with an error

@@ -32,9 +32,9 @@ else
 	ktap_skip "OpenVMM offers no heartbeat device (personality ${HVG_PERSONALITY:-azure})"
 fi
 
-hb=$(ic_new heartbeat interval_ms=200 $HB_PERS)
-sd=$(ic_new shutdown)
-ts=$(ic_new timesync interval_ms=0)
+hb=$(hvsim_new heartbeat interval_ms=200 $HB_PERS)
+sd=$(hvsim_new shutdown)
+ts=$(hvsim_new timesync interval_ms=0)
 
 # ---- negotiation ---------------------------------------------------------
 
@@ -59,14 +59,14 @@ defaults() {
 ktap_check "negotiation picks the newest common versions" defaults
 
 older() {
-	_d=$(ic_new heartbeat fw=1.0 versions=2.0,1.0 interval_ms=0 $HB_PERS)
+	_d=$(hvsim_new heartbeat fw=1.0 versions=2.0,1.0 interval_ms=0 $HB_PERS)
 	_g=$(ls -d "$UTILS_DBG"/heartbeat-* 2>/dev/null | head -n 1)
 	negotiated "$_d" "${_g##*/}" 1.0 1.0
 }
 ktap_check "an older host gets framework 1.0 and service 1.0" older
 
 refused() {	# ARGS...
-	_d=$(ic_new heartbeat interval_ms=0 $HB_PERS "$@")
+	_d=$(hvsim_new heartbeat interval_ms=0 $HB_PERS "$@")
 	wait_field "$HVSIM_DBG/dev$_d/state" refused 1 || return 1
 	[ "$(host_field "$_d" version)" = 0.0 ] &&
 		[ "$(host_field "$_d" last_status)" = 0x80004005 ]
@@ -292,7 +292,7 @@ count() {
 		[ "$(host_field "$ts" dead)" = 1 ] || return 1
 		echo "dev$ts" >"$HVSIM_DBG/del_device" &&
 			wait_for "[ ! -d $UTILS_DBG/timesync ]" || return 1
-		ts=$(ic_new timesync interval_ms=0)
+		ts=$(hvsim_new timesync interval_ms=0)
 		negotiated "$ts" timesync 3.0 4.0
 		return
 	fi

@@ -18,7 +18,7 @@ if ! utils_load; then
 	ktap_fail "load hv_vmbus, hvsim and hv_utils"
 	ktap_done
 fi
-sd=$(ic_new shutdown)
+sd=$(hvsim_new shutdown)
 ktap_check "shutdown IC negotiated" \
 	wait_field "$HVSIM_DBG/dev$sd/state" version 3.2
 

@@ -36,7 +36,7 @@ if ! utils_load kvp_timeout=2; then
 	ktap_fail "load hv_vmbus, hvsim and hv_utils"
 	ktap_done
 fi
-kv=$(ic_new kvp)
+kv=$(hvsim_new kvp)
 KA=$HVSIM_DBG/dev$kv/answer
 KG=$UTILS_DBG/kvp/state
 
@@ -367,7 +367,7 @@ ktap_check "unload" unload
 # comes with the device, and udev starts the daemon again.
 older() {
 	utils_load kvp_timeout=2 || return 1
-	kv=$(ic_new kvp versions=3.0)
+	kv=$(hvsim_new kvp versions=3.0)
 	KA=$HVSIM_DBG/dev$kv/answer
 	wait_field "$HVSIM_DBG/dev$kv/state" version 3.0 &&
 		wait_field "$KG" daemon registered 30 &&

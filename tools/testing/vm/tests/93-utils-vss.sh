@@ -135,7 +135,7 @@ gone() {
 ktap_check "the host removes the device: $VSS_DEV goes, the daemon exits" gone
 
 readd() {
-	vs=$(ic_new vss $RPERS)
+	vs=$(hvsim_new vss $RPERS)
 	VA=$HVSIM_DBG/dev$vs/answer
 	wait_field "$HVSIM_DBG/dev$vs/state" version 5.0 &&
 		wait_field "$VG" daemon registered 30 && vss hotbackup

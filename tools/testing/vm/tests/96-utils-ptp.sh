@@ -20,7 +20,7 @@ if ! utils_load timesync_enabled=0; then
 	ktap_done
 fi
 
-ts=$(ic_new timesync)
+ts=$(hvsim_new timesync)
 TSG=$UTILS_DBG/timesync/state
 
 # host_offset_ms: guest clock minus hvsim's host clock, in ms (one process,
