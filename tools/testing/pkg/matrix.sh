@@ -9,8 +9,10 @@
 # $HVG_CACHE/matrix/<SERIES>, so the checkout's objects stay those of the
 # main kernel) from clean with W=1 C=1 in one pass, and run the VM tests
 # $HVG_MATRIX_TESTS (default 00-boot 10-load-unload 30-sysfs 70-netvsc
-# 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp: the load/unload,
-# bus and network tests, VF failover and XDP, and the distribution's KVP
+# 75-netvsc-vf 76-netvsc-xdp 87-balloon 88-hvsock 92-utils-kvp
+# 96-utils-ptp: the load/unload, bus and network tests, VF failover and
+# XDP, Dynamic Memory (memory hotplug differs most between kernels) and
+# Hyper-V sockets (vsock core), and the distribution's KVP
 # daemon and chrony against our integration services; the VSS and file
 # copy daemons talk to the same character devices as the KVP one, and run
 # on 6.1, as does 40-echo: the rings are tested by every driver's script)
@@ -47,7 +49,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cache=${HVG_CACHE:-$repo/.cache}
 export HVG_CACHE=$cache
-tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 75-netvsc-vf 76-netvsc-xdp 92-utils-kvp 96-utils-ptp}
+tests=${HVG_MATRIX_TESTS:-00-boot 10-load-unload 30-sysfs 70-netvsc 75-netvsc-vf 76-netvsc-xdp 87-balloon 88-hvsock 92-utils-kvp 96-utils-ptp}
 class_tests=${HVG_MATRIX_CLASS_TESTS:-00-boot 70-netvsc 80-storvsc 85-fb 86-input 90-utils}
 builtin_tests=${HVG_MATRIX_BUILTIN_TESTS:-00-boot 05-run 10-load-unload 30-sysfs 70-netvsc 80-storvsc 90-utils}
 jobs=${HVG_JOBS:-2}
