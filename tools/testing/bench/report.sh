@@ -172,7 +172,7 @@ done
 	echo ".. SPDX-License-Identifier: GPL-2.0-only"
 	echo ".. Written by tools/testing/bench/report.sh (make bench RECORD=1)."
 	echo
-	echo "Run of $date, kernel $kernel, commit $commit, $(awk '$7 > r { r = $7 } END { print r + 0 }' "$sum") rounds."
+	echo "Run of $date, kernel $kernel, commit $commit, host personality ${HVG_PERSONALITY:-azure}, $(awk '$7 > r { r = $7 } END { print r + 0 }' "$sum") rounds."
 	echo
 	echo "Goals::"
 	echo

@@ -93,4 +93,4 @@ fi
 HVG_BENCH_RUN=$([ "$curves" = 1 ] && echo curves || echo default) \
 	"$here/report.sh" "$samples" "$out" "$record"
 echo
-echo "bench: $(( $(date +%s) - start )) s (host personality ${HVG_PERSONALITY:-default}); samples in $samples"
+echo "bench: $(( $(date +%s) - start )) s (host personality ${HVG_PERSONALITY:-azure, hvsim's default}); samples in $samples"

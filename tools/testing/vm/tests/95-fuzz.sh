@@ -96,6 +96,25 @@ renew_scsi() {
 	echo "95-fuzz: storage controller out of service: replaced (recovered)" >/dev/kmsg
 }
 
+# renew_net: a NIC the guest gave up (a renegotiation that timed out
+# leaves it detached) is unbound and bound again, so that the busy phase
+# has network traffic; the kernel log says so for the soak's figures.
+renew_net() {
+	_g=$(guest_nic) && timeout 5 ping -q -c 2 -W 1 10.99.0.1 >/dev/null 2>&1 &&
+		return 0
+	for _d in /sys/bus/vmbus/devices/*; do
+		grep -qi f8615163 "$_d/class_id" 2>/dev/null || continue
+		[ -e "$_d/driver" ] &&
+			echo "${_d##*/}" >/sys/bus/vmbus/drivers/hv_netvsc/unbind
+		echo "${_d##*/}" >/sys/bus/vmbus/drivers/hv_netvsc/bind 2>/dev/null
+	done
+	wait_for guest_nic 30 || return 0
+	_g=$(guest_nic)
+	ip addr add 10.99.0.2/24 dev "$_g" 2>/dev/null
+	ip link set "$_g" up 2>/dev/null
+	echo "95-fuzz: NIC out of service: rebound (recovered)" >/dev/kmsg
+}
+
 guest_nic() {
 	# shellcheck disable=SC2010 # interface names are plain
 	ls /sys/bus/vmbus/drivers/hv_netvsc/*/net 2>/dev/null | grep -m1 .
@@ -186,6 +205,8 @@ dense() {
 # descriptor change), for BUSY seconds of their traffic.
 busy() {
 	[ "$BUSY" -gt 0 ] || return 0
+	echo 0 >"$FZ/rate"
+	renew_net
 	echo "$BUSY_CLASSES" >"$FZ/classes"
 	echo "$BUSY_KINDS" >"$FZ/kinds"
 	echo "$RATE_DENSE" >"$FZ/rate"
