@@ -189,9 +189,10 @@ static void hvsim_teardown(void)
 
 /*
  * The guest's connection failed.  A guest that gives up a connection the
- * host granted UNLOADs (Linux vmbus_connect() error path, through
- * vmbus_disconnect() and vmbus_initiate_unload()); one that does not leaves
- * the host holding it connected.
+ * host granted should UNLOAD; one that does not leaves the host holding it
+ * connected.  (Linux's first connection does not: vmbus_connect()'s error
+ * path reaches vmbus_initiate_unload(), which skips UNLOAD while
+ * vmbus_proto_version, set only on success, is below 3.0.)
  */
 static void hvsim_left_report(void)
 {

@@ -212,9 +212,8 @@ static void hvsim_on_initiate(const void *msg, u32 size)
 		hvsim_version_str(v, buf, sizeof(buf)), hvsim.target_vcpu);
 	/*
 	 * fault_version_silent: the host counts the guest connected, but its
-	 * answer is lost.  The guest that gives up waiting must UNLOAD, or
-	 * the host holds the connection (Linux vmbus_negotiate_version()
-	 * times out; vmbus_connect() then unloads through vmbus_disconnect()).
+	 * answer is lost.  A guest that gives up waiting should UNLOAD, or
+	 * the host holds the connection (see hvsim_left_report()).
 	 */
 	if (hvsim_fault(HVSIM_FAULT_VERSION_SILENT)) {
 		pr_info("fault: version %s granted, VERSION_RESPONSE not sent\n", buf);

@@ -69,24 +69,30 @@ refused_conn4() {
 # host speaks 5.3 whatever the personality: the message connection id of
 # VERSION_RESPONSE exists from 5.0 on.
 version_fault() {
+	load_fails "host_version=5.3 $1" "$2" \
+		"$HVG_MOD_VMBUS: connecting through hvsim failed" \
+		"hvsim: guest connection failed: UNLOADs seen 1, host connected none" ||
+		return 1
+	[ "${3:-}" != reload ] || { load_against 5.3 && negotiated 5.3; }
+}
+
+# load_fails HVSIM_PARAMS LINE...: hvsim loaded with HVSIM_PARAMS cannot
+# connect: the load fails, the log has every LINE, and hvsim is gone.
+load_fails() {
 	hvg_unload >/dev/null 2>&1
 	dmesg_mark
-	if hvg_load_all "" "host_version=5.3 $1" ""; then
+	if hvg_load_all "" "$1" ""; then
 		ktap_diag "the modules loaded despite $1"
 		return 1
 	fi
-	if ! dmesg_has "$2" || ! dmesg_has "hv_vmbus: connecting through hvsim failed"; then
-		ktap_diag "the log lacks '$2' or the failed connection:"
-		dmesg_since | grep -E 'hv_vmbus|hvsim' | sed 's/^/# /'
+	shift
+	for _l in "$@"; do
+		dmesg_has "$_l" && continue
+		ktap_diag "the log lacks '$_l':"
+		dmesg_since | grep -E "$HVG_MOD_VMBUS|hvsim" | sed 's/^/# /'
 		return 1
-	fi
-	if ! dmesg_has "hvsim: guest connection failed: UNLOADs seen 1, host connected none"; then
-		ktap_diag "hvsim did not see the guest UNLOAD after the refusal:"
-		dmesg_since | grep -E 'hvsim: (guest|the guest)' | sed 's/^/# /'
-		return 1
-	fi
+	done
 	[ ! -d /sys/module/hvsim ] || { ktap_diag "hvsim stayed loaded"; return 1; }
-	[ "${3:-}" != reload ] || { load_against 5.3 && negotiated 5.3; }
 }
 
 # stale_refused: hvsim starts with the connection an earlier guest kernel
@@ -94,20 +100,10 @@ version_fault() {
 # personalities refuse every contact while it stands: the load fails, and
 # hv_vmbus says that no version was accepted.
 stale_refused() {
-	hvg_unload >/dev/null 2>&1
-	dmesg_mark
-	if hvg_load_all "" "personality=azure stale_connection=1" ""; then
-		ktap_diag "the modules loaded against a stale connection"
-		return 1
-	fi
-	if ! dmesg_has "hvsim: INITIATE_CONTACT while connected at 5.3 refused; UNLOAD first" ||
-		! dmesg_has "$HVG_MOD_VMBUS: the host supports none of VMBus versions" ||
-		! dmesg_has "$HVG_MOD_VMBUS: connecting through hvsim failed"; then
-		ktap_diag "the log lacks the refusal or hv_vmbus's error:"
-		dmesg_since | grep -E "$HVG_MOD_VMBUS|hvsim" | sed 's/^/# /'
-		return 1
-	fi
-	[ ! -d /sys/module/hvsim ] || { ktap_diag "hvsim stayed loaded"; return 1; }
+	load_fails "personality=azure stale_connection=1" \
+		"hvsim: INITIATE_CONTACT while connected at 5.3 refused; UNLOAD first" \
+		"$HVG_MOD_VMBUS: the host supports none of VMBus versions" \
+		"$HVG_MOD_VMBUS: connecting through hvsim failed"
 }
 
 # stale_reset: OpenVMM takes the new contact as an UNLOAD and then the
@@ -166,15 +162,15 @@ else
 fi
 ktap_check "VERSION_RESPONSE supported with a failed connection state: load fails cleanly, UNLOAD sent" \
 	version_fault fault_version_failed=1 \
-	"hv_vmbus: host accepted version 5.3 but failed the connection: state 2"
+	"$HVG_MOD_VMBUS: host accepted version 5.3 but failed the connection: state 2"
 ktap_check "VERSION_RESPONSE with message connection id 0: load fails cleanly, UNLOAD sent" \
 	version_fault fault_version_conn0=1 \
-	"hv_vmbus: host named message connection 0 for version 5.3" reload
+	"$HVG_MOD_VMBUS: host named message connection 0 for version 5.3" reload
 # These name their personality (or need none): once, in the default run.
 if [ -z "${HVG_PERSONALITY:-}" ]; then
 	ktap_check "no VERSION_RESPONSE: load fails after 10 s, UNLOAD sent" \
 		version_fault fault_version_silent=1 \
-		"hv_vmbus: no reply from the host to INITIATE_CONTACT within 10 s"
+		"$HVG_MOD_VMBUS: no reply from the host to INITIATE_CONTACT within 10 s"
 	ktap_check "stale connection, Windows host: every contact refused, load fails cleanly" \
 		stale_refused
 	ktap_check "stale connection, OpenVMM host: reset at the new contact, version 5.3, 200 packets echoed" \

@@ -198,6 +198,17 @@ dense() {
 	echo 0x7ff >"$FZ/classes"
 }
 
+# focus RENEW CLASSES KINDS: the fuzzer off while RENEW brings its device
+# back into service, then only CLASSES mutated, only by KINDS, at the
+# dense rate.
+focus() {
+	echo 0 >"$FZ/rate"
+	$1
+	echo "$2" >"$FZ/classes"
+	echo "$3" >"$FZ/kinds"
+	echo "$RATE_DENSE" >"$FZ/rate"
+}
+
 # busy: echo and net, request/response classes whose channels the
 # ordinary stream soon fails (a completion never issued), alone under the
 # dense rate with only the kinds that keep a channel up (no unknown,
@@ -205,11 +216,7 @@ dense() {
 # descriptor change), for BUSY seconds of their traffic.
 busy() {
 	[ "$BUSY" -gt 0 ] || return 0
-	echo 0 >"$FZ/rate"
-	renew_net
-	echo "$BUSY_CLASSES" >"$FZ/classes"
-	echo "$BUSY_KINDS" >"$FZ/kinds"
-	echo "$RATE_DENSE" >"$FZ/rate"
+	focus renew_net "$BUSY_CLASSES" "$BUSY_KINDS"
 	_end=$(($(date +%s) + BUSY))
 	while [ "$(date +%s)" -lt $_end ]; do
 		ip netns exec host timeout 10 iperf3 -s -1 -B 10.99.0.1 >/dev/null 2>&1 &
@@ -234,11 +241,7 @@ busy() {
 # goes on past failed I/O; a disk the guest dropped (a mutated answer to
 # its rescan) ends the run early, and the next one waits for a new disk.
 scsi_busy() {
-	echo 0 >"$FZ/rate"
-	renew_scsi
-	echo "$SCSI_BUSY_CLASSES" >"$FZ/classes"
-	echo "$SCSI_BUSY_KINDS" >"$FZ/kinds"
-	echo "$RATE_DENSE" >"$FZ/rate"
+	focus renew_scsi "$SCSI_BUSY_CLASSES" "$SCSI_BUSY_KINDS"
 	_end=$(($(date +%s) + BUSY))
 	while [ "$(date +%s)" -lt $_end ]; do
 		_d=$(disk) || { sleep 1; continue; }
