@@ -235,18 +235,19 @@ busy() {
 	echo 0x7ff >"$FZ/classes"
 }
 
-# scsi_busy: a storage controller in service (renew_scsi, with the fuzzer
-# off meanwhile), then random direct reads and writes at queue depth 8 for
-# BUSY seconds under the dense rate, flips and boundary values only.  fio
-# goes on past failed I/O; a disk the guest dropped (a mutated answer to
-# its rescan) ends the run early, and the next one waits for a new disk.
+# scsi_busy: random direct reads and writes at queue depth 8 for BUSY
+# seconds under the dense rate, flips and boundary values only, in slices
+# of up to 5 s; before each, with the fuzzer off, a controller the guest
+# gave up (a reset whose answer was spoiled fails it) is replaced
+# (renew_scsi).  fio goes on past failed I/O.
 scsi_busy() {
-	focus renew_scsi "$SCSI_BUSY_CLASSES" "$SCSI_BUSY_KINDS"
 	_end=$(($(date +%s) + BUSY))
-	while [ "$(date +%s)" -lt $_end ]; do
-		_d=$(disk) || { sleep 1; continue; }
+	while :; do
+		focus renew_scsi "$SCSI_BUSY_CLASSES" "$SCSI_BUSY_KINDS"
 		_left=$((_end - $(date +%s)))
 		[ "$_left" -ge 1 ] || break
+		[ "$_left" -le 5 ] || _left=5
+		_d=$(disk) || { sleep 1; continue; }
 		timeout $((_left + 30)) fio --name=busy --filename="$_d" --direct=1 \
 			--rw=randrw --bs=4k --size=32M --ioengine=libaio --iodepth=8 \
 			--time_based --runtime="$_left" --continue_on_error=all \
