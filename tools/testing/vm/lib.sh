@@ -302,6 +302,15 @@ hvsim_fault() {
 	}
 }
 
+# disk_reads DEV [N]: N (default 1) 4 KiB blocks of DEV read with O_DIRECT,
+# every byte of them.  dd's status is not enough: once its controller is
+# given up, sd revalidates a disk to 0 blocks, and a read then ends at once
+# with no data and status 0.
+disk_reads() {
+	_n=${2:-1}
+	[ "$(dd if="$1" bs=4k count="$_n" iflag=direct 2>/dev/null | wc -c)" = $((_n * 4096)) ]
+}
+
 # hvsim_new SERVICE [ARGS...]: a device plugged into hvsim
 # (new_device); prints its hvsim number, from hvsim's log line
 # "SERVICE device N (PERSONALITY): relid R ...".

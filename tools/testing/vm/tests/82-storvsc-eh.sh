@@ -19,7 +19,7 @@ knob() {
 }
 
 rd() {
-	dd if="$DEV" of=/dev/null bs=4k count="${1:-1}" iflag=direct 2>/dev/null
+	disk_reads "$DEV" "${1:-1}"
 }
 
 # KNOB: two SRBs answered so, the read still succeeds, the knob is spent.

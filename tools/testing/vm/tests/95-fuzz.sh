@@ -82,12 +82,12 @@ short_scsi_timeouts() {
 	return 0
 }
 
-# renew_scsi: a storage controller the guest gave up (no disk, or a read
-# fails) is unplugged and a new one plugged in, so that every round has
-# storage traffic; the kernel log says so for the soak's figures.
+# renew_scsi: a storage controller the guest gave up (no disk, or its first
+# block does not read in full) is unplugged and a new one plugged in, so
+# that every round has storage traffic; the kernel log says so for the
+# soak's figures.
 renew_scsi() {
-	_d=$(disk) && timeout 20 dd if="$_d" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null &&
-		return 0
+	_d=$(disk) && disk_reads "$_d" && return 0
 	_r=$(sed -n 's/^relid=[0-9]* class=scsi .* sub=0 .* dev=\([0-9]*\).*/\1/p' "$HVSIM_DBG/devices" | tail -n 1)
 	[ -z "$_r" ] || /bin/echo "dev$_r" >"$HVSIM_DBG/del_device" 2>/dev/null
 	wait_for '! disk' 60
