@@ -21,9 +21,7 @@ run() {
 	dev=$(hvsim_new video $1) && [ -n "$dev" ] || return 1
 	wait_for "[ -c /dev/fb0 ] && [ -e /sys/class/graphics/fb0/virtual_size ]" 20 || return 1
 	# fbcon's cursor would add updates of its own.
-	for v in /sys/class/vtconsole/vtcon*; do
-		grep -q "frame buffer" "$v/name" && echo 0 >"$v/bind"
-	done
+	hvg_unbind_fbcon
 	$TOOL bench "$DBG/dev$dev/state" "$SECONDS_EACH"
 	echo "dev$dev" >$DBG/del_device
 	wait_for "[ ! -e /sys/class/graphics/fb0 ]" 20

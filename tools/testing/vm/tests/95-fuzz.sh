@@ -102,12 +102,7 @@ renew_scsi() {
 renew_net() {
 	_g=$(guest_nic) && timeout 5 ping -q -c 2 -W 1 10.99.0.1 >/dev/null 2>&1 &&
 		return 0
-	for _d in /sys/bus/vmbus/devices/*; do
-		grep -qi f8615163 "$_d/class_id" 2>/dev/null || continue
-		[ -e "$_d/driver" ] &&
-			echo "${_d##*/}" >/sys/bus/vmbus/drivers/hv_netvsc/unbind
-		echo "${_d##*/}" >/sys/bus/vmbus/drivers/hv_netvsc/bind 2>/dev/null
-	done
+	rebind f8615163 hv_netvsc
 	wait_for guest_nic 30 || return 0
 	_g=$(guest_nic)
 	ip addr add 10.99.0.2/24 dev "$_g" 2>/dev/null
@@ -259,12 +254,17 @@ scsi_busy() {
 # again, also after a probe that failed: its handshake is all its traffic.
 rebind_video() {
 	hvg_unbind_fbcon
+	rebind da0a7802 hyperv_fb
+}
+
+# rebind CLASS DRIVER: every VMBus device whose class GUID starts with
+# CLASS unbound from DRIVER (if bound) and bound to it again.
+rebind() {
 	for _d in /sys/bus/vmbus/devices/*; do
-		grep -qi da0a7802 "$_d/class_id" 2>/dev/null || continue
+		grep -qi "$1" "$_d/class_id" 2>/dev/null || continue
 		_id=${_d##*/}
-		[ -e "$_d/driver" ] &&
-			echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/unbind
-		echo "$_id" >/sys/bus/vmbus/drivers/hyperv_fb/bind 2>/dev/null
+		[ -e "$_d/driver" ] && echo "$_id" >"/sys/bus/vmbus/drivers/$2/unbind"
+		echo "$_id" >"/sys/bus/vmbus/drivers/$2/bind" 2>/dev/null
 	done
 	return 0
 }
