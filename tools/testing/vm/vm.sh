@@ -239,13 +239,16 @@ EOF
 # memdebug_options CONFIG: the kernel command line words that turn on the
 # memory-error detectors the kernel built from CONFIG has (Debian's 5.10,
 # 6.1 and 6.12 configs as of this writing):
-#  - slub_debug=FZPU (CONFIG_SLUB_DEBUG=y in all three; SLUB_DEBUG_ON is
+#  - slub_debug=FZP (CONFIG_SLUB_DEBUG=y in all three; SLUB_DEBUG_ON is
 #    not): F consistency checks on every alloc and free, Z red zones around
 #    each object (overruns reported as "Redzone overwritten" at free), P
 #    poisoning of free objects (writes after free reported as "Poison
 #    overwritten" when the object is handed out again or the cache is
-#    validated; init.sh validates every cache after the command), U the
-#    alloc/free call sites in each report.  No cache merging then.
+#    validated; init.sh validates every cache after the command).  No
+#    cache merging then.  Not U (the alloc/free call sites in each report):
+#    it finds nothing the others miss, and it was the costliest of them
+#    (below); HVG_APPEND=slub_debug=FZPU adds it back when a report needs
+#    its call sites.
 #  - page_poison=1 (CONFIG_PAGE_POISONING=y in all three): freed pages are
 #    filled with 0xaa and checked when allocated again ("pagealloc: memory
 #    corruption").  It takes precedence over init_on_alloc/init_on_free
@@ -268,7 +271,7 @@ EOF
 # that; page_poison 1.5 s, mostly the host backing all of the guest's
 # memory at once as the kernel poisons it; F, Z and P together under 1 s);
 # 73-netvsc-traffic 46 -> 57 s, 80-storvsc 47 -> 60 s, 40-echo 119 -> 128
-# s.  All kept: the whole CI stays well within its budget.
+# s.  U was dropped when the CI run neared its 90 minutes; the others stay.
 memdebug_options() {
 	local config=$1
 	has() { grep -q "^CONFIG_$1=y" "$config"; }
@@ -276,7 +279,7 @@ memdebug_options() {
 		echo "vm.sh: no $config, booting without memory debugging" >&2
 		return 0
 	fi
-	! has SLUB_DEBUG || printf ' slub_debug=FZPU'
+	! has SLUB_DEBUG || printf ' slub_debug=FZP'
 	if has PAGE_POISONING; then
 		printf ' page_poison=1'
 	else
