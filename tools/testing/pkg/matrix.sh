@@ -30,10 +30,11 @@
 # gcc-14 for Debian 13's kernels, gcc-16 for sid's) is built in a root of
 # its release (buildroot.sh, needs root) with that compiler and its sparse,
 # and runs one short script per class instead, $HVG_MATRIX_CLASS_TESTS
-# (default 00-boot 70-netvsc 80-storvsc 85-fb 86-input 90-utils; the bus
-# script runs on bookworm-backports' 6.12 and on 7.3, load/unload on 5.10
-# and 7.3).  SERIES:build builds only (boot and tests "skip"); SERIES:boot builds, then runs only 00-boot and 05-run
-# (every class driver loaded by its modalias, the disk formatted).  A
+# (default 00-boot 70-netvsc 80-storvsc 85-fb 86-input 90-utils; the
+# load/unload and bus scripts run on 5.10 and 7.3, the bus script also on
+# bookworm-backports' 6.12).  SERIES:build builds only (boot and tests
+# "skip"); SERIES:boot builds, then runs only 00-boot and 05-run (every
+# class driver loaded by its modalias, the disk formatted).  A
 # kernel with VMBus built in (CONFIG_HYPERV_VMBUS=y: Debian's 7.x) holds
 # the name hv_vmbus, so Kbuild names our bus hvg_vmbus there (and any class
 # driver whose in-tree namesake is built in hvg_*: drivers/modname.mk),
