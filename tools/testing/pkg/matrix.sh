@@ -156,6 +156,13 @@ vm_cells() {
 		"$(grep -aE '^\[FAIL\]|^    not ok' "$logdir.log")"
 }
 
+# add_row SERIES VERSION BUILD SPARSE BOOT TESTS: a line of the table, with
+# the time since the row's start.
+add_row() {
+	rows+=("$(printf '%-16s %-22s %-6s %-6s %-6s %-10s %5ss' "$@" \
+		"$(($(date +%s) - start))")")
+}
+
 for row in "$@"; do
 	case ${row#*:} in
 	"$row" | build | boot) ;;
@@ -172,8 +179,7 @@ for row in "$@"; do
 		for c in build sparse boot tests; do
 			case_ OK "$series: $c # SKIP not started: the run is past its time budget"
 		done
-		rows+=("$(printf '%-16s %-22s %-6s %-6s %-6s %-10s %5ss' "$series" "?" \
-			skip skip skip skip 0)")
+		add_row "$series" "?" skip skip skip skip
 		continue
 	fi
 	dir=$cache/matrix/$series
@@ -222,8 +228,7 @@ for row in "$@"; do
 			v_cell=n/a t_cell=n/a
 		fi
 	fi
-	rows+=("$(printf '%-16s %-22s %-6s %-6s %-6s %-10s %5ss' "$series" "$kver" \
-		"$b_cell" "$s_cell" "$v_cell" "$t_cell" "$(($(date +%s) - start))")")
+	add_row "$series" "$kver" "$b_cell" "$s_cell" "$v_cell" "$t_cell"
 done
 
 printf 'matrix: %-16s %-22s %-6s %-6s %-6s %-10s %6s\n' kernel version build \
